@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Targets are listed layer by layer; each depends only on the layers above it
+/// (see shared/DESIGN.md: CYAML ◀─ Spec ◀─ Reconciler ◀─ Providers ◀─ CLI, Drift beside Providers).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "reconcile",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reconcile", targets: ["reconcile"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // The spec language: YAML with source marks, typed model, validation, lowering.
+        .target(
+            name: "Spec",
+            dependencies: ["CYAML"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile",
+            dependencies: [
+                "Spec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks (run in release: `swift run -c release bench`).
+        .executableTarget(
+            name: "bench",
+            dependencies: ["Spec", "CYAML"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpecTests",
+            dependencies: ["Spec"],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,88 @@
+/// The declared shape of the spec language: every kind's fields, their types and whether
+/// they are required.
+///
+/// One declaration drives three things, so they cannot drift apart: the decoder's checks
+/// (unknown fields, types, required fields), the JSON Schema in `schemas/` (generated from
+/// it; a test compares), and the decoder's field accessors (which refuse undeclared fields).
+public indirect enum FieldType: Sendable {
+    public enum StringFormat: Sendable {
+        case any
+        /// `metadata.name` and every reference: `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`.
+        case name
+        /// A GUID such as a subscription id.
+        case uuid
+        /// `lab`, `public` or an `https://` URL.
+        case endpoint
+        /// An `https://` or `http://` URL.
+        case url
+        /// An environment variable name.
+        case envName
+    }
+
+    case string(StringFormat)
+    case integer(ClosedRange<Int64>)
+    case boolean
+    case prefix
+    case address
+    case interfaceAddress
+    case enumeration([String])
+    case secret
+    case reference([Kind])
+    case list(FieldType)
+    case object(ObjectSchema)
+    case stringMap
+
+    /// A short name for messages ("an integer", "a list").
+    var noun: String {
+        switch self {
+        case .string(.name), .reference: return "a name"
+        case .string: return "a string"
+        case .integer: return "an integer"
+        case .boolean: return "true or false"
+        case .prefix: return "an IPv4 prefix (10.0.0.0/16)"
+        case .address: return "an IPv4 address"
+        case .interfaceAddress: return "an interface address (192.168.10.1/24)"
+        case .enumeration(let values): return "one of " + values.joined(separator: ", ")
+        case .secret: return "a secret ({fromEnv: NAME} or {fromFile: path})"
+        case .list: return "a list"
+        case .object: return "a mapping"
+        case .stringMap: return "a mapping of strings"
+        }
+    }
+}
+
+/// One field of an object.
+public struct FieldSchema: Sendable {
+    public var name: String
+    public var type: FieldType
+    public var required: Bool
+    public var summary: String
+
+    public init(_ name: String, _ type: FieldType, required: Bool = false, _ summary: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.summary = summary
+    }
+}
+
+/// The fields of one mapping, plus groups of fields of which exactly one must be set.
+public struct ObjectSchema: Sendable {
+    /// Name of the definition in the JSON Schema's `$defs` (unique).
+    public var title: String
+    public var summary: String
+    public var fields: [FieldSchema]
+    /// Each group: exactly one of these fields must be present.
+    public var exactlyOne: [[String]]
+
+    public init(_ title: String, _ summary: String, exactlyOne: [[String]] = [], _ fields: [FieldSchema]) {
+        self.title = title
+        self.summary = summary
+        self.fields = fields
+        self.exactlyOne = exactlyOne
+    }
+
+    public func field(_ name: String) -> FieldSchema? {
+        fields.first { $0.name == name }
+    }
+}

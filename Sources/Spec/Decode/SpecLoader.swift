@@ -1,0 +1,133 @@
+internal import Foundation
+
+/// The bytes of every file read, kept for printing source snippets under diagnostics.
+public struct SourceFiles: Sendable {
+    public private(set) var files: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    mutating func add(_ file: String, _ bytes: [UInt8]) {
+        files[file] = bytes
+    }
+
+    /// The text of a 1-based line, without its line break.
+    public func line(_ number: Int, of file: String) -> String? {
+        guard number > 0, let bytes = files[file] else { return nil }
+        var current = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            if current == number { return String(decoding: bytes[start..<index], as: UTF8.self) }
+            current += 1
+            start = index + 1
+        }
+        return current == number && start < bytes.count ? String(decoding: bytes[start...], as: UTF8.self) : nil
+    }
+}
+
+/// Options that change how a spec is read.
+public struct LoadOptions: Sendable {
+    public var allowPlaintextSecrets: Bool
+    public var yamlLimits: YAMLReader.Limits
+
+    public init(allowPlaintextSecrets: Bool = false, yamlLimits: YAMLReader.Limits = .init()) {
+        self.allowPlaintextSecrets = allowPlaintextSecrets
+        self.yamlLimits = yamlLimits
+    }
+}
+
+/// A spec as read and decoded: the topology, what was wrong with it, and its source text.
+public struct LoadedSpec: Sendable {
+    public var topology: Topology
+    public var diagnostics: Diagnostics
+    public var sources: SourceFiles
+    /// The spec files read, in the order read (sorted path order).
+    public var files: [String]
+    /// With field tracking on (tests only): every "Schema.field" the decoders read.
+    var accessedFields: Set<String> = []
+}
+
+/// Reads a spec directory (every `*.yaml`/`*.yml` below it, in sorted path order, hidden
+/// folders skipped) or a single file, and decodes its documents.
+public enum SpecLoader {
+    public static func load(_ path: String, options: LoadOptions = LoadOptions()) -> LoadedSpec {
+        var diagnostics = Diagnostics()
+        var files: [(String, [UInt8])] = []
+        for file in specFiles(at: path, diagnostics: &diagnostics) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                diagnostics.error(.ioRead, "cannot read \(file)", at: .whole(file))
+                continue
+            }
+            files.append((file, [UInt8](data)))
+        }
+        var loaded = load(files: files, root: path, options: options)
+        loaded.diagnostics.append(contentsOf: diagnostics.all)
+        return loaded
+    }
+
+    /// Decodes in-memory text as one file (used by tests and tools that build specs).
+    public static func load(text: String, file: String, options: LoadOptions = LoadOptions()) -> LoadedSpec {
+        load(files: [(file, Array(text.utf8))], root: file, options: options)
+    }
+
+    static func load(
+        files: [(String, [UInt8])],
+        root: String,
+        options: LoadOptions,
+        trackAccess: Bool = false
+    ) -> LoadedSpec {
+        let context = DecodeContext(allowPlaintextSecrets: options.allowPlaintextSecrets, trackAccess: trackAccess)
+        var sources = SourceFiles()
+        var builder = TopologyBuilder()
+        let decoder = ObjectDecoder(context: context)
+        for (file, bytes) in files {
+            sources.add(file, bytes)
+            let (documents, yamlDiagnostics) = YAMLReader.read(bytes, file: file, limits: options.yamlLimits)
+            context.diagnostics.append(contentsOf: yamlDiagnostics)
+            for document in documents {
+                decoder.decode(document, into: &builder)
+            }
+        }
+        var loaded = LoadedSpec(
+            topology: builder.build(root: root),
+            diagnostics: context.diagnostics,
+            sources: sources,
+            files: files.map(\.0)
+        )
+        loaded.accessedFields = context.accessed ?? []
+        return loaded
+    }
+
+    private static func specFiles(at path: String, diagnostics: inout Diagnostics) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            diagnostics.error(.ioRead, "no such file or directory: \(path)", at: .whole(path))
+            return []
+        }
+        guard isDirectory.boolValue else { return [path] }
+        var found: [String] = []
+        collect(path, into: &found)
+        if found.isEmpty {
+            diagnostics.error(
+                .ioNoSpec,
+                "\(path) holds no *.yaml or *.yml file",
+                at: .whole(path),
+                hint: "point reconcile at the directory that holds the spec"
+            )
+        }
+        return found.sorted()
+    }
+
+    private static func collect(_ directory: String, into found: inout [String]) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries.sorted() where !entry.hasPrefix(".") {
+            let full = directory.hasSuffix("/") ? directory + entry : directory + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                collect(full, into: &found)
+            } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
+                found.append(full)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// Collects decoded objects in source order; `build()` sorts them into a `Topology`.
+struct TopologyBuilder {
+    var declared: [Kind: [String: ObjectMeta]] = [:]
+    var scopes: [SpecObject<AzureScope>] = []
+    var virtualNetworks: [SpecObject<VirtualNetwork>] = []
+    var gateways: [SpecObject<VirtualNetworkGateway>] = []
+    var sites: [SpecObject<Site>] = []
+    var vpnConnections: [SpecObject<VpnConnection>] = []
+    var expressRouteConnections: [SpecObject<ExpressRouteConnection>] = []
+    var virtualWans: [SpecObject<VirtualWan>] = []
+    var virtualHubs: [SpecObject<VirtualHub>] = []
+    var hubVpnConnections: [SpecObject<HubVpnConnection>] = []
+    var routeServers: [SpecObject<RouteServer>] = []
+    var routeTables: [SpecObject<RouteTable>] = []
+    var routers: [SpecObject<CiscoRouter>] = []
+    var intents: [SpecObject<Intent>] = []
+    var driftPolicies: [SpecObject<DriftPolicy>] = []
+
+    func build(root: String) -> Topology {
+        var topology = Topology(root: root)
+        topology.declared = declared
+        topology.scopes = scopes
+        topology.virtualNetworks = ObjectTable(virtualNetworks)
+        topology.gateways = ObjectTable(gateways)
+        topology.sites = ObjectTable(sites)
+        topology.vpnConnections = ObjectTable(vpnConnections)
+        topology.expressRouteConnections = ObjectTable(expressRouteConnections)
+        topology.virtualWans = ObjectTable(virtualWans)
+        topology.virtualHubs = ObjectTable(virtualHubs)
+        topology.hubVpnConnections = ObjectTable(hubVpnConnections)
+        topology.routeServers = ObjectTable(routeServers)
+        topology.routeTables = ObjectTable(routeTables)
+        topology.routers = ObjectTable(routers)
+        topology.intents = ObjectTable(intents)
+        topology.driftPolicies = driftPolicies
+        return topology
+    }
+
+    /// Decodes the spec of one object; an object missing a required value is left out (its
+    /// problem is already reported) but stays declared for reference resolution.
+    mutating func decode(_ kind: Kind, reader r: ObjectReader, meta: ObjectMeta) {
+        switch kind {
+        case .azureScope:
+            if let v = Self.azureScope(r) { scopes.append(SpecObject(meta: meta, spec: v)) }
+        case .virtualNetwork:
+            if let v = Self.virtualNetwork(r) { virtualNetworks.append(SpecObject(meta: meta, spec: v)) }
+        case .virtualNetworkGateway:
+            if let v = Self.gateway(r) { gateways.append(SpecObject(meta: meta, spec: v)) }
+        case .site:
+            if let v = Self.site(r) { sites.append(SpecObject(meta: meta, spec: v)) }
+        case .vpnConnection:
+            if let v = Self.vpnConnection(r) { vpnConnections.append(SpecObject(meta: meta, spec: v)) }
+        case .expressRouteConnection:
+            if let v = Self.expressRouteConnection(r) { expressRouteConnections.append(SpecObject(meta: meta, spec: v)) }
+        case .virtualWan:
+            virtualWans.append(SpecObject(meta: meta, spec: Self.virtualWan(r)))
+        case .virtualHub:
+            if let v = Self.virtualHub(r) { virtualHubs.append(SpecObject(meta: meta, spec: v)) }
+        case .hubVpnConnection:
+            if let v = Self.hubVpnConnection(r) { hubVpnConnections.append(SpecObject(meta: meta, spec: v)) }
+        case .routeServer:
+            if let v = Self.routeServer(r) { routeServers.append(SpecObject(meta: meta, spec: v)) }
+        case .routeTable:
+            routeTables.append(SpecObject(meta: meta, spec: Self.routeTable(r)))
+        case .ciscoRouter:
+            if let v = Self.ciscoRouter(r) { routers.append(SpecObject(meta: meta, spec: v)) }
+        case .intent:
+            intents.append(SpecObject(meta: meta, spec: Self.intent(r)))
+        case .driftPolicy:
+            driftPolicies.append(SpecObject(meta: meta, spec: Self.driftPolicy(r)))
+        }
+    }
+}

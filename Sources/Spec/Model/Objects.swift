@@ -1,0 +1,276 @@
+/// Typed values of each kind's `spec`, as SPEC.md defines them.
+///
+/// Values carry no positions: a rule reports a key path, and `ObjectMeta.location(_:)` maps
+/// it to the line and column of the YAML that holds it.
+
+public struct AzureScope: Sendable {
+    public var subscriptionId: String
+    public var resourceGroup: String
+    public var location: String
+    public var endpoint: Endpoint
+    public var tags: [String: String]
+}
+
+public struct VirtualNetwork: Sendable {
+    public struct Subnet: Sendable {
+        public var name: String
+        public var prefix: IPv4Prefix
+        public var routeTable: String?
+    }
+
+    public var addressSpace: [IPv4Prefix]
+    public var dnsServers: [IPv4Address]
+    public var subnets: [Subnet]
+
+    public func subnet(named name: String) -> Subnet? {
+        subnets.first { $0.name == name }
+    }
+
+    public static let gatewaySubnetName = "GatewaySubnet"
+    public static let routeServerSubnetName = "RouteServerSubnet"
+}
+
+public struct VirtualNetworkGateway: Sendable {
+    public struct Bgp: Sendable {
+        public var asn: ASN
+        /// Custom APIPA addresses (169.254.21.0 - 169.254.22.255) for the gateway's BGP speaker.
+        public var customPeeringAddresses: [IPv4Address]
+    }
+
+    public struct PointToSite: Sendable {
+        public struct RootCertificate: Sendable {
+            public var name: String
+            public var publicCertData: SecretRef
+        }
+
+        public var addressPool: [IPv4Prefix]
+        public var tunnelTypes: [P2STunnelType]
+        public var rootCertificates: [RootCertificate]
+    }
+
+    public var virtualNetwork: String
+    public var gatewayType: GatewayType
+    public var vpnType: VpnType
+    public var sku: String
+    public var activeActive: Bool
+    public var bgp: Bgp?
+    /// The site Azure sends internet traffic to (forced tunneling), if any.
+    public var defaultSite: String?
+    public var pointToSite: PointToSite?
+}
+
+public struct Site: Sendable {
+    public struct Bgp: Sendable {
+        public var asn: ASN
+        public var peeringAddress: IPv4Address
+    }
+
+    public var publicIp: IPv4Address?
+    public var fqdn: String?
+    public var addressSpace: [IPv4Prefix]
+    public var bgp: Bgp?
+    public var behindNat: Bool
+    public var device: String?
+}
+
+public struct IpsecPolicy: Sendable, Hashable {
+    public var ikeEncryption: IkeEncryption
+    public var ikeIntegrity: IkeIntegrity
+    public var dhGroup: DhGroup
+    public var ipsecEncryption: IpsecEncryption
+    public var ipsecIntegrity: IpsecIntegrity
+    public var pfsGroup: PfsGroup
+    public var saLifetimeSeconds: Int
+    public var saDataSizeKilobytes: Int
+}
+
+public struct VpnConnection: Sendable {
+    public var gateway: String
+    public var site: String
+    public var `protocol`: ConnectionProtocol
+    public var sharedKey: SecretRef
+    public var routing: RoutingMode
+    public var ipsecPolicy: IpsecPolicy?
+    public var usePolicyBasedTrafficSelectors: Bool
+    public var dpdTimeoutSeconds: Int?
+}
+
+public struct ExpressRouteConnection: Sendable {
+    public var gateway: String
+    public var site: String
+    public var circuitId: String
+    public var authorizationKey: SecretRef?
+    public var propagateDefaultRoute: Bool?
+    public var routingWeight: Int?
+}
+
+public struct VirtualWan: Sendable {
+    public var type: VirtualWanType
+    public var allowBranchToBranchTraffic: Bool
+}
+
+public struct VirtualHub: Sendable {
+    public struct Firewall: Sendable {
+        public var name: String
+        public var sku: FirewallSku
+    }
+
+    public struct RoutingIntent: Sendable {
+        public var internet: String?
+        public var privateTraffic: String?
+    }
+
+    public struct VpnGateway: Sendable {
+        public var scaleUnits: Int
+        public var asn: ASN?
+    }
+
+    public struct NetworkConnection: Sendable {
+        public var virtualNetwork: String
+        public var propagateDefaultRoute: Bool
+    }
+
+    public var virtualWan: String
+    public var addressPrefix: IPv4Prefix
+    public var hubRoutingPreference: HubRoutingPreference?
+    public var firewall: Firewall?
+    public var routingIntent: RoutingIntent?
+    public var vpnGateway: VpnGateway?
+    public var virtualNetworkConnections: [NetworkConnection]
+    public var expressRouteGatewayScaleUnits: Int?
+}
+
+public struct HubVpnConnection: Sendable {
+    public var hub: String
+    public var site: String
+    public var sharedKey: SecretRef
+    public var bgp: Bool
+    public var propagateDefaultRoute: Bool
+    public var `protocol`: ConnectionProtocol
+    public var ipsecPolicy: IpsecPolicy?
+}
+
+public struct RouteServer: Sendable {
+    public struct Peer: Sendable {
+        public var name: String
+        public var ip: IPv4Address
+        public var asn: ASN
+        public var advertises: [IPv4Prefix]
+    }
+
+    public var virtualNetwork: String
+    public var branchToBranch: Bool
+    public var peers: [Peer]
+}
+
+public struct RouteTable: Sendable {
+    public struct Route: Sendable {
+        public var name: String
+        public var prefix: IPv4Prefix
+        public var nextHopType: NextHopType
+        public var nextHopIp: IPv4Address?
+    }
+
+    public var disableBgpRoutePropagation: Bool
+    public var routes: [Route]
+}
+
+public struct CiscoRouter: Sendable {
+    public struct Management: Sendable {
+        public var host: String?
+        public var lab: Bool
+        public var port: Int
+        public var username: String
+        public var password: SecretRef
+        public var enableSecret: SecretRef?
+        public var hostKey: String?
+        public var knownHostsFile: String?
+    }
+
+    public struct NtpServer: Sendable {
+        public var address: IPv4Address
+        public var prefer: Bool
+    }
+
+    public struct Timezone: Sendable {
+        public var name: String
+        public var offsetHours: Int
+        public var offsetMinutes: Int
+    }
+
+    public struct System: Sendable {
+        public var hostname: String
+        public var domainName: String?
+        public var timezone: Timezone?
+        public var ntpServers: [NtpServer]
+        public var loggingBufferSize: Int?
+        public var sshAllowedFrom: [IPv4Prefix]
+    }
+
+    public struct Pppoe: Sendable {
+        public var dialer: Int
+        public var mtu: Int
+        public var chapHostname: String
+        public var chapPassword: SecretRef
+    }
+
+    public struct Wan: Sendable {
+        public var interface: String
+        public var pppoe: Pppoe?
+        public var address: InterfaceAddress?
+        public var gateway: IPv4Address?
+
+        /// The interface that carries the public address: the dialer for PPPoE.
+        public var outsideInterface: String {
+            pppoe.map { "Dialer\($0.dialer)" } ?? interface
+        }
+    }
+
+    public struct Lan: Sendable {
+        public var interface: String
+        public var address: InterfaceAddress
+    }
+
+    public struct Tunnel: Sendable {
+        public var tcpAdjustMss: Int
+        public var interfaceNumber: Int
+    }
+
+    public var platform: Platform
+    public var model: String?
+    public var software: String?
+    public var management: Management
+    public var system: System
+    public var wan: Wan
+    public var lan: Lan
+    public var natOverload: [IPv4Prefix]
+    public var tunnel: Tunnel
+}
+
+public struct Intent: Sendable {
+    public struct Egress: Sendable {
+        public var from: String
+        public var via: EgressVia
+    }
+
+    public struct Reachability: Sendable {
+        public var from: String
+        public var to: String
+        public var expect: Expectation
+    }
+
+    public var internetEgress: [Egress]
+    public var reachability: [Reachability]
+}
+
+public struct DriftPolicy: Sendable {
+    public struct IgnoreRule: Sendable {
+        public var resource: String
+        public var path: String?
+    }
+
+    public var ignore: [IgnoreRule]
+    public var reportUnmanaged: Bool
+    public var webhookURL: String?
+    public var webhookSecret: SecretRef?
+}

@@ -1,0 +1,129 @@
+/// A step in a key path inside a document: a mapping key or a list index.
+public enum PathComponent: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case key(String)
+    case index(Int)
+
+    public init(stringLiteral value: String) { self = .key(value) }
+    public init(integerLiteral value: Int) { self = .index(value) }
+}
+
+/// What every object has besides its spec: identity, labels and where it was written.
+public struct ObjectMeta: Sendable {
+    public var kind: Kind
+    public var name: String
+    public var labels: [String: String]
+    public var file: String
+    /// The document's root node, kept so that a key path can be mapped to a position.
+    public var document: YAMLNode
+
+    /// Where `metadata.name` is written: the place to report the object as a whole.
+    public var location: SourceLocation { location(["metadata", "name"]) }
+
+    /// The position of the value at `path` (e.g. `["spec", "subnets", 1, "prefix"]`); when the
+    /// path ends early (an optional field is absent), the deepest node that exists.
+    public func location(_ path: [PathComponent]) -> SourceLocation {
+        var node = document
+        for component in path {
+            switch component {
+            case .key(let key):
+                guard let next = node[key] else { return node.mark.located(in: file) }
+                node = next
+            case .index(let index):
+                guard let items = node.sequence, items.indices.contains(index) else {
+                    return node.mark.located(in: file)
+                }
+                node = items[index]
+            }
+        }
+        return node.mark.located(in: file)
+    }
+
+    /// `Kind/name`, as messages print an object.
+    public var reference: String { "\(kind.rawValue) '\(name)'" }
+}
+
+/// An object of the spec: its metadata and its typed spec.
+public struct SpecObject<Value: Sendable>: Sendable {
+    public var meta: ObjectMeta
+    public var spec: Value
+
+    public var name: String { meta.name }
+
+    /// Shorthand for `meta.location(["spec"] + path)`.
+    public func at(_ path: PathComponent...) -> SourceLocation {
+        meta.location(["spec"] + path)
+    }
+}
+
+/// The objects of one kind, sorted by name, with lookup by name.
+public struct ObjectTable<Value: Sendable>: Sendable, RandomAccessCollection {
+    public private(set) var items: [SpecObject<Value>] = []
+    private var index: [String: Int] = [:]
+
+    public init() {}
+
+    init(_ objects: [SpecObject<Value>]) {
+        items = objects.sorted { $0.name < $1.name }
+        for (i, item) in items.enumerated() { index[item.name] = i }
+    }
+
+    public var startIndex: Int { items.startIndex }
+    public var endIndex: Int { items.endIndex }
+    public subscript(position: Int) -> SpecObject<Value> { items[position] }
+
+    public subscript(name: String) -> SpecObject<Value>? {
+        index[name].map { items[$0] }
+    }
+}
+
+/// The typed form of a whole spec directory.
+public struct Topology: Sendable {
+    /// The path the user gave (a directory or a single file).
+    public var root: String
+    public var scopes: [SpecObject<AzureScope>] = []
+    public var virtualNetworks = ObjectTable<VirtualNetwork>()
+    public var gateways = ObjectTable<VirtualNetworkGateway>()
+    public var sites = ObjectTable<Site>()
+    public var vpnConnections = ObjectTable<VpnConnection>()
+    public var expressRouteConnections = ObjectTable<ExpressRouteConnection>()
+    public var virtualWans = ObjectTable<VirtualWan>()
+    public var virtualHubs = ObjectTable<VirtualHub>()
+    public var hubVpnConnections = ObjectTable<HubVpnConnection>()
+    public var routeServers = ObjectTable<RouteServer>()
+    public var routeTables = ObjectTable<RouteTable>()
+    public var routers = ObjectTable<CiscoRouter>()
+    public var intents = ObjectTable<Intent>()
+    public var driftPolicies: [SpecObject<DriftPolicy>] = []
+    /// Every object whose envelope was readable, decoded or not, by kind and name; references
+    /// resolve against this, so one broken object does not cascade into dangling references.
+    public var declared: [Kind: [String: ObjectMeta]] = [:]
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// The spec's AzureScope, when there is exactly one.
+    public var scope: SpecObject<AzureScope>? { scopes.count == 1 ? scopes[0] : nil }
+
+    public var driftPolicy: SpecObject<DriftPolicy>? { driftPolicies.first }
+
+    /// The kinds that declare `name`.
+    public func kinds(declaring name: String) -> [Kind] {
+        Kind.allCases.filter { declared[$0]?[name] != nil }
+    }
+
+    // MARK: Relations used by validation, lowering and analysis
+
+    public func gateways(in vnet: String) -> [SpecObject<VirtualNetworkGateway>] {
+        gateways.filter { $0.spec.virtualNetwork == vnet }
+    }
+
+    public func vpnConnections(ofGateway gateway: String) -> [SpecObject<VpnConnection>] {
+        vpnConnections.filter { $0.spec.gateway == gateway }
+    }
+
+    /// The site whose `device` names this router, if any.
+    public func site(forDevice device: String) -> SpecObject<Site>? {
+        sites.first { $0.spec.device == device }
+    }
+}

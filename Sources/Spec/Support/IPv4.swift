@@ -1,0 +1,195 @@
+/// An IPv4 address, parsed strictly from dotted-quad text (no leading zeros, no shorthand).
+public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    public var value: UInt32
+
+    public init(_ value: UInt32) {
+        self.value = value
+    }
+
+    public init?(_ text: Substring) {
+        var octets = 0
+        var value: UInt32 = 0
+        var current: UInt32 = 0
+        var digits = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return nil }
+                value = value << 8 | current
+                octets += 1
+                current = 0
+                digits = 0
+                leadingZero = false
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if leadingZero { return nil }
+                if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
+                current = current * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard current <= 255, digits <= 3 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, octets == 3 else { return nil }
+        self.value = value << 8 | current
+    }
+
+    public init?(_ text: String) {
+        self.init(Substring(text))
+    }
+
+    public var description: String {
+        "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+    }
+
+    public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let address = IPv4Address(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad IPv4 \(text)"))
+        }
+        self = address
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// An IPv4 prefix in CIDR form whose host bits are zero (`10.10.0.0/16`).
+public struct IPv4Prefix: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    public var network: IPv4Address
+    public var length: Int
+
+    public init(network: IPv4Address, length: Int) {
+        self.network = network
+        self.length = length
+    }
+
+    /// Why a CIDR text is refused, with the corrected form when host bits were set.
+    public enum ParseError: Error, Equatable {
+        case malformed
+        case hostBitsSet(suggestion: IPv4Prefix)
+    }
+
+    public static func parse(_ text: String) -> Result<IPv4Prefix, ParseError> {
+        guard let slash = text.firstIndex(of: "/"),
+            let address = IPv4Address(text[..<slash]),
+            let length = Int(text[text.index(after: slash)...]),
+            (0...32).contains(length),
+            text[text.index(after: slash)...].first != "+"
+        else { return .failure(.malformed) }
+        let masked = IPv4Address(address.value & IPv4Prefix.mask(length))
+        let prefix = IPv4Prefix(network: masked, length: length)
+        return masked == address ? .success(prefix) : .failure(.hostBitsSet(suggestion: prefix))
+    }
+
+    public init?(_ text: String) {
+        guard case .success(let prefix) = IPv4Prefix.parse(text) else { return nil }
+        self = prefix
+    }
+
+    static func mask(_ length: Int) -> UInt32 {
+        length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+    }
+
+    public var mask: UInt32 { IPv4Prefix.mask(length) }
+    public var first: UInt32 { network.value }
+    public var last: UInt32 { network.value | ~mask }
+    /// Number of addresses, as a 64-bit value so /0 fits.
+    public var size: UInt64 { UInt64(1) << UInt64(32 - length) }
+
+    public func contains(_ address: IPv4Address) -> Bool {
+        address.value & mask == network.value
+    }
+
+    /// True when `other` lies entirely inside this prefix.
+    public func contains(_ other: IPv4Prefix) -> Bool {
+        other.length >= length && contains(other.network)
+    }
+
+    public func overlaps(_ other: IPv4Prefix) -> Bool {
+        contains(other) || other.contains(self)
+    }
+
+    /// The dotted mask (`255.255.0.0`), as IOS writes it.
+    public var dottedMask: String { IPv4Address(mask).description }
+    /// The wildcard mask (`0.0.255.255`), as IOS access lists write it.
+    public var wildcardMask: String { IPv4Address(~mask).description }
+
+    public static let defaultRoute = IPv4Prefix(network: IPv4Address(0), length: 0)
+
+    public var description: String { "\(network)/\(length)" }
+
+    public static func < (lhs: IPv4Prefix, rhs: IPv4Prefix) -> Bool {
+        (lhs.network.value, lhs.length) < (rhs.network.value, rhs.length)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let prefix = IPv4Prefix(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad prefix \(text)"))
+        }
+        self = prefix
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// An interface address with its prefix length (`192.168.10.1/24`); host bits are expected.
+public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var length: Int
+
+    public init?(_ text: String) {
+        guard let slash = text.firstIndex(of: "/"),
+            let address = IPv4Address(text[..<slash]),
+            let length = Int(text[text.index(after: slash)...]),
+            (1...32).contains(length),
+            text[text.index(after: slash)...].first != "+"
+        else { return nil }
+        self.address = address
+        self.length = length
+    }
+
+    public var prefix: IPv4Prefix {
+        IPv4Prefix(network: IPv4Address(address.value & IPv4Prefix.mask(length)), length: length)
+    }
+
+    public var description: String { "\(address)/\(length)" }
+}
+
+/// A BGP autonomous system number (1 ... 4294967295).
+public struct ASN: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var value: UInt32
+
+    public init(_ value: UInt32) {
+        self.value = value
+    }
+
+    public var description: String { String(value) }
+
+    public static func < (lhs: ASN, rhs: ASN) -> Bool { lhs.value < rhs.value }
+
+    /// Azure's own ASN for VPN/ER gateways, Route Server and Virtual WAN hubs.
+    public static let azure = ASN(65515)
+
+    /// Why Azure or IANA reserves this ASN, or nil when it is usable.
+    public var reservation: String? {
+        switch value {
+        case 8074, 8075, 12076: return "reserved by Azure for public peering"
+        case 65515, 65517, 65518, 65519, 65520: return "reserved by Azure for its gateways and Route Server"
+        case 23456: return "reserved by IANA (AS_TRANS)"
+        case 64496...64511: return "reserved by IANA for documentation"
+        case 65535...65551: return "reserved by IANA"
+        case 4_294_967_295: return "reserved by IANA"
+        case 0: return "not a valid ASN"
+        default: return nil
+        }
+    }
+}

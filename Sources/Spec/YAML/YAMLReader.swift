@@ -1,0 +1,366 @@
+internal import CYAML
+
+/// Reads YAML text into `YAMLNode` trees with libyaml's event API.
+///
+/// Strict where YAML is loose: duplicate keys are errors, keys must be scalars, alias
+/// expansion is bounded, and scalars keep their exact text (typing is the schema's job).
+/// A syntax error ends the file (libyaml cannot resume) but earlier documents are kept.
+public enum YAMLReader {
+    public struct Limits: Sendable {
+        /// The most nodes one document may expand to, counting every alias as a copy.
+        public var maxExpandedNodes: Int
+        /// The deepest nesting accepted.
+        public var maxDepth: Int
+
+        public init(maxExpandedNodes: Int = 1_000_000, maxDepth: Int = 256) {
+            self.maxExpandedNodes = maxExpandedNodes
+            self.maxDepth = maxDepth
+        }
+    }
+
+    /// Parses every document of `bytes`, which came from `file`.
+    public static func read(
+        _ bytes: [UInt8],
+        file: String,
+        limits: Limits = Limits()
+    ) -> (documents: [YAMLDocument], diagnostics: [Diagnostic]) {
+        var builder = TreeBuilder(file: file, limits: limits)
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return ([], [Diagnostic(.error, .ioRead, "libyaml could not allocate a parser", at: .whole(file))])
+        }
+        defer { yaml_parser_delete(&parser) }
+        // libyaml needs a valid pointer even for empty input.
+        let input = bytes.isEmpty ? [0] : bytes
+        input.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, bytes.count)
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    builder.fail(parserError(parser, bytes: bytes, file: file))
+                    return
+                }
+                let done = event.type == YAML_STREAM_END_EVENT
+                builder.handle(&event)
+                yaml_event_delete(&event)
+                if done || builder.stopped { return }
+            }
+        }
+        return (builder.documents, builder.diagnostics)
+    }
+
+    private static func parserError(_ parser: yaml_parser_t, bytes: [UInt8], file: String) -> Diagnostic {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error == YAML_READER_ERROR {
+            let mark = markForByteOffset(parser.problem_offset, in: bytes)
+            return Diagnostic(
+                .error,
+                .yamlEncoding,
+                "not valid UTF-8: \(problem) (byte 0x\(hex(parser.problem_value)) at offset \(parser.problem_offset))",
+                at: mark.located(in: file),
+                hint: "save the file as UTF-8"
+            )
+        }
+        if parser.error == YAML_MEMORY_ERROR {
+            return Diagnostic(.error, .yamlSyntax, "libyaml ran out of memory", at: .whole(file))
+        }
+        let mark = Mark(line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1)
+        var message = problem
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let line = parser.context_mark.line + 1
+            let column = parser.context_mark.column + 1
+            message = "\(problem) \(context) (started at line \(line), column \(column))"
+        }
+        var hint: String?
+        if lineContainsTab(bytes, line: Int(mark.line)) {
+            hint = "YAML does not allow tabs for indentation; indent with spaces"
+        } else if problem.contains("mapping values are not allowed") {
+            hint = "a value containing ': ' must be quoted, or the indentation is off"
+        } else if problem.contains("did not find expected key") || problem.contains("expected <block end>") {
+            hint = "check the indentation of this line against the lines above it"
+        }
+        return Diagnostic(.error, .yamlSyntax, message, at: mark.located(in: file), hint: hint)
+    }
+
+    private static func hex(_ value: Int32) -> String {
+        let s = String(UInt8(truncatingIfNeeded: value), radix: 16, uppercase: true)
+        return s.count == 1 ? "0" + s : s
+    }
+
+    /// The 1-based line and Unicode-scalar column of a byte offset.
+    static func markForByteOffset(_ offset: Int, in bytes: [UInt8]) -> Mark {
+        var line = 1
+        var column = 1
+        var index = 0
+        let end = min(offset, bytes.count)
+        while index < end {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return Mark(line: line, column: column)
+    }
+
+    private static func lineContainsTab(_ bytes: [UInt8], line: Int) -> Bool {
+        var current = 1
+        for byte in bytes {
+            if byte == 0x0A {
+                current += 1
+                if current > line { return false }
+            } else if byte == 0x09 && current == line {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// Builds trees from events; one instance per file.
+private struct TreeBuilder {
+    struct Frame {
+        var isMapping: Bool
+        var mark: Mark
+        var tag: String?
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: (YAMLScalar, Mark)?
+        /// Set after a non-scalar key: its value is read and dropped.
+        var skipNextValue = false
+        var size = 1
+    }
+
+    let file: String
+    let limits: YAMLReader.Limits
+    var documents: [YAMLDocument] = []
+    var diagnostics: [Diagnostic] = []
+    var stopped = false
+    var stack: [Frame] = []
+    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    var expanded = 0
+    var documentIndex = 0
+    var root: YAMLNode?
+
+    init(file: String, limits: YAMLReader.Limits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    mutating func fail(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        stopped = true
+    }
+
+    mutating func handle(_ event: inout yaml_event_t) {
+        let mark = Mark(line: event.start_mark.line + 1, column: event.start_mark.column + 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            anchors.removeAll(keepingCapacity: true)
+            expanded = 0
+            root = nil
+        case YAML_DOCUMENT_END_EVENT:
+            if let root {
+                documents.append(YAMLDocument(file: file, root: root, index: documentIndex))
+            }
+            documentIndex += 1
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+            let style: YAMLScalar.Style
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let node = YAMLNode(.scalar(YAMLScalar(text, style: style)), mark: mark, tag: string(data.tag))
+            if let anchor = string(data.anchor) {
+                anchors[anchor] = (node, 1)
+            }
+            add(node, size: 1)
+        case YAML_ALIAS_EVENT:
+            let name = string(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                let inProgress = stack.contains { $0.anchor == name }
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        .yamlAlias,
+                        inProgress
+                            ? "alias *\(name) refers to a node that contains it (recursive alias)"
+                            : "alias *\(name) refers to no anchor &\(name) defined before it",
+                        at: mark.located(in: file)
+                    )
+                )
+                add(YAMLNode(.scalar(YAMLScalar("")), mark: mark), size: 1)
+                return
+            }
+            var copy = target.node
+            copy.mark = mark
+            add(copy, size: target.size)
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            push(Frame(isMapping: false, mark: mark, tag: string(data.tag), anchor: string(data.anchor)))
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            push(Frame(isMapping: true, mark: mark, tag: string(data.tag), anchor: string(data.anchor)))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return }
+            let node: YAMLNode
+            if frame.isMapping {
+                node = YAMLNode(.mapping(finishMapping(frame.pairs)), mark: frame.mark, tag: frame.tag)
+            } else {
+                node = YAMLNode(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
+            }
+            if let anchor = frame.anchor {
+                anchors[anchor] = (node, frame.size)
+            }
+            add(node, size: frame.size, countSelf: false)
+        default:
+            break
+        }
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    private mutating func push(_ frame: Frame) {
+        if stack.count >= limits.maxDepth {
+            fail(
+                Diagnostic(
+                    .error,
+                    .yamlSyntax,
+                    "nesting deeper than \(limits.maxDepth) levels",
+                    at: frame.mark.located(in: file)
+                )
+            )
+            return
+        }
+        expanded += 1
+        stack.append(frame)
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document's root).
+    private mutating func add(_ node: YAMLNode, size: Int, countSelf: Bool = true) {
+        if countSelf {
+            expanded += size
+        }
+        if expanded > limits.maxExpandedNodes {
+            fail(
+                Diagnostic(
+                    .error,
+                    .yamlAliasLimit,
+                    "aliases expand this document past \(limits.maxExpandedNodes) nodes; refusing to expand further",
+                    at: node.mark.located(in: file),
+                    hint: "this looks like a \"billion laughs\" file; use fewer nested aliases"
+                )
+            )
+            return
+        }
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        let top = stack.count - 1
+        stack[top].size += size
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+            return
+        }
+        if stack[top].skipNextValue {
+            stack[top].skipNextValue = false
+            return
+        }
+        if let (key, keyMark) = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, keyMark: keyMark, value: node))
+            stack[top].pendingKey = nil
+            return
+        }
+        guard let key = node.scalar else {
+            diagnostics.append(
+                Diagnostic(
+                    .error,
+                    .yamlKey,
+                    "a mapping key must be a plain string, not \(node.shapeDescription)",
+                    at: node.mark.located(in: file)
+                )
+            )
+            stack[top].skipNextValue = true
+            return
+        }
+        stack[top].pendingKey = (key, node.mark)
+    }
+
+    /// Rejects duplicate keys and applies `<<` merge keys (explicit keys win).
+    private mutating func finishMapping(_ pairs: [YAMLPair]) -> [YAMLPair] {
+        var explicit: [YAMLPair] = []
+        explicit.reserveCapacity(pairs.count)
+        var merges: [YAMLPair] = []
+        var firstSeen: [String: Mark] = [:]
+        for pair in pairs {
+            if pair.key.text == "<<" && pair.key.style == .plain {
+                merges.append(pair)
+                continue
+            }
+            if let first = firstSeen[pair.key.text] {
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        .yamlDuplicateKey,
+                        "duplicate key '\(pair.key.text)'",
+                        at: pair.keyMark.located(in: file),
+                        hint: "remove one of the two; YAML would silently keep only the last",
+                        notes: [.init("'\(pair.key.text)' first appears here", at: first.located(in: file))]
+                    )
+                )
+                continue
+            }
+            firstSeen[pair.key.text] = pair.keyMark
+            explicit.append(pair)
+        }
+        for merge in merges {
+            let sources: [YAMLNode]
+            switch merge.value.content {
+            case .mapping: sources = [merge.value]
+            case .sequence(let items): sources = items
+            case .scalar:
+                sources = []
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        .yamlKey,
+                        "the merge key << needs a mapping or a list of mappings",
+                        at: merge.keyMark.located(in: file)
+                    )
+                )
+            }
+            for source in sources {
+                guard let sourcePairs = source.mapping else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            .yamlKey,
+                            "the merge key << needs a mapping, not \(source.shapeDescription)",
+                            at: source.mark.located(in: file)
+                        )
+                    )
+                    continue
+                }
+                for pair in sourcePairs where firstSeen[pair.key.text] == nil {
+                    firstSeen[pair.key.text] = pair.keyMark
+                    explicit.append(pair)
+                }
+            }
+        }
+        return explicit
+    }
+}
