@@ -1,0 +1,190 @@
+extension Validator {
+    mutating func checkSites() {
+        var claimed: [String: SpecObject<Site>] = [:]
+        for site in topology.sites {
+            if site.spec.behindNat {
+                warning(
+                    .siteBehindNat,
+                    "site '\(site.name)' is behind NAT: Azure does not support a NAT in front of the VPN device",
+                    at: site.at("behindNat"),
+                    hint: "give the VPN device a public address; tunnels through NAT connect and then drop"
+                )
+            }
+            guard let device = site.spec.device else { continue }
+            if let first = claimed[device] {
+                error(
+                    .siteDevice,
+                    "router '\(device)' already terminates site '\(first.name)'",
+                    at: site.at("device"),
+                    hint: "one router serves one site",
+                    notes: [.init("site '\(first.name)'", at: first.at("device"))]
+                )
+            } else {
+                claimed[device] = site
+            }
+            if let router = topology.routers[device], let wan = router.spec.wan.address, let publicIp = site.spec.publicIp,
+                wan.address != publicIp
+            {
+                error(
+                    .siteDevice,
+                    "site '\(site.name)' says its public IP is \(publicIp), but router '\(device)' has WAN address \(wan.address)",
+                    at: site.at("publicIp"),
+                    hint: "Azure's local network gateway must point at the router's WAN address",
+                    notes: [.init("the router's WAN address", at: router.at("wan", "address"))]
+                )
+            }
+        }
+    }
+
+    /// Interface types as IOS prints them (`show running-config` never abbreviates).
+    static let interfaceTypes = [
+        "GigabitEthernet", "FastEthernet", "TenGigabitEthernet", "Ethernet", "Vlan", "Dialer", "Cellular",
+        "Loopback", "Port-channel", "BDI", "Serial", "ATM", "Virtual-Template", "Tunnel", "TwentyFiveGigE",
+        "HundredGigE", "FortyGigabitEthernet", "AppGigabitEthernet", "Wlan-GigabitEthernet",
+    ]
+
+    static let interfaceAbbreviations: [String: String] = [
+        "gi": "GigabitEthernet", "gig": "GigabitEthernet", "ge": "GigabitEthernet", "fa": "FastEthernet",
+        "te": "TenGigabitEthernet", "eth": "Ethernet", "et": "Ethernet", "vl": "Vlan", "di": "Dialer",
+        "lo": "Loopback", "po": "Port-channel", "se": "Serial", "tu": "Tunnel", "ce": "Cellular",
+    ]
+
+    /// Checks that an interface name is written as IOS prints it; returns the problem's hint.
+    static func interfaceProblem(_ name: String) -> String? {
+        guard let digit = name.firstIndex(where: \.isNumber) else {
+            return "an interface name ends in its number, e.g. GigabitEthernet8"
+        }
+        let type = String(name[..<digit])
+        let number = name[digit...]
+        let numberOK = number.allSatisfy { $0.isNumber || $0 == "/" || $0 == "." || $0 == ":" }
+        if interfaceTypes.contains(type) && numberOK { return nil }
+        if let full = interfaceAbbreviations[type.lowercased().trimmingSuffix(" ")] ?? interfaceTypes.first(where: {
+            $0.lowercased().hasPrefix(type.lowercased().trimmingSuffix(" ")) && !type.isEmpty
+        }) {
+            return "write it as IOS prints it: \(full)\(number.filter { $0 != " " })"
+        }
+        return "use an IOS interface type: " + interfaceTypes.prefix(8).joined(separator: ", ") + ", ..."
+    }
+
+    mutating func checkDevices() {
+        for router in topology.routers {
+            let spec = router.spec
+            let m = spec.management
+            if m.host != nil && m.hostKey == nil && m.knownHostsFile == nil {
+                error(
+                    .deviceManagement,
+                    "router '\(router.name)' has no pinned SSH host key",
+                    at: router.at("management", "host"),
+                    hint: "add hostKey: \"ssh-rsa AAAA...\" (from ssh-keyscan) or knownHostsFile:"
+                )
+            }
+            if m.lab && (m.hostKey != nil || m.knownHostsFile != nil) {
+                warning(
+                    .deviceManagement,
+                    "router '\(router.name)' is a lab router; hostKey and knownHostsFile are ignored",
+                    at: router.at("management", "lab")
+                )
+            }
+            for (path, name) in [(["wan", "interface"], spec.wan.interface), (["lan", "interface"], spec.lan.interface)] {
+                if let hint = Self.interfaceProblem(name) {
+                    error(
+                        .deviceInterface,
+                        "'\(name)' is not an interface name as IOS writes it",
+                        at: router.meta.location(["spec"] + path.map(PathComponent.key)),
+                        hint: hint
+                    )
+                }
+            }
+            if spec.wan.interface == spec.lan.interface {
+                error(
+                    .deviceInterface,
+                    "WAN and LAN are both '\(spec.wan.interface)'",
+                    at: router.at("lan", "interface")
+                )
+            }
+            if spec.wan.address != nil && spec.wan.gateway == nil {
+                error(
+                    .deviceInterface,
+                    "a static WAN address needs a gateway (the next hop of the default route)",
+                    at: router.at("wan", "address"),
+                    hint: "add gateway: <the ISP's router>"
+                )
+            }
+            if let address = spec.wan.address, let gateway = spec.wan.gateway, !address.prefix.contains(gateway) {
+                error(
+                    .deviceInterface,
+                    "WAN gateway \(gateway) is not on the WAN subnet \(address.prefix)",
+                    at: router.at("wan", "gateway")
+                )
+            }
+            if let pppoe = spec.wan.pppoe {
+                if pppoe.mtu > 1454 {
+                    warning(
+                        .devicePppoeMtu,
+                        "PPPoE with ip mtu \(pppoe.mtu) will fragment tunnelled traffic",
+                        at: router.at("wan", "pppoe", "mtu"),
+                        hint: "use mtu: 1454 (PPPoE's 1492 minus the headroom the seed build uses)"
+                    )
+                }
+                if spec.tunnel.tcpAdjustMss > 1350 {
+                    warning(
+                        .deviceMss,
+                        "tcpAdjustMss \(spec.tunnel.tcpAdjustMss) over PPPoE will fragment inside IPsec",
+                        at: router.at("tunnel", "tcpAdjustMss"),
+                        hint: "use tcpAdjustMss: 1350"
+                    )
+                }
+            } else if spec.tunnel.tcpAdjustMss > 1350 {
+                warning(
+                    .deviceMss,
+                    "tcpAdjustMss \(spec.tunnel.tcpAdjustMss) is above the 1350 Azure recommends; ESP fragments are dropped",
+                    at: router.at("tunnel", "tcpAdjustMss"),
+                    hint: "use tcpAdjustMss: 1350"
+                )
+            }
+        }
+    }
+
+    mutating func checkIntents() {
+        for intent in topology.intents {
+            for (i, egress) in intent.spec.internetEgress.enumerated() {
+                if !isPlace(egress.from, allowSubnet: true, allowAddress: false) {
+                    reportPlace(egress.from, at: intent.at("internetEgress", .index(i), "from"))
+                }
+            }
+            for (i, r) in intent.spec.reachability.enumerated() {
+                if !isPlace(r.from, allowSubnet: true, allowAddress: false) {
+                    reportPlace(r.from, at: intent.at("reachability", .index(i), "from"))
+                }
+                if !isPlace(r.to, allowSubnet: true, allowAddress: true) {
+                    reportPlace(r.to, at: intent.at("reachability", .index(i), "to"))
+                }
+            }
+        }
+    }
+
+    /// A place is a site, a VNet, `vnet/subnet`, or (as a destination) an IPv4 address.
+    private func isPlace(_ text: String, allowSubnet: Bool, allowAddress: Bool) -> Bool {
+        if allowAddress && IPv4Address(text) != nil { return true }
+        if topology.declared[.site]?[text] != nil || topology.declared[.virtualNetwork]?[text] != nil { return true }
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard allowSubnet, parts.count == 2, let vnet = topology.virtualNetworks[parts[0]] else { return false }
+        return vnet.spec.subnet(named: parts[1]) != nil
+    }
+
+    private mutating func reportPlace(_ text: String, at location: SourceLocation) {
+        let names = (topology.declared[.site] ?? [:]).keys.sorted() + (topology.declared[.virtualNetwork] ?? [:]).keys.sorted()
+        error(
+            .intentEndpoint,
+            "'\(text)' is not a site, a VNet or VNet/subnet of this spec",
+            at: location,
+            hint: Suggest.didYouMean(text, in: names) ?? "places: " + names.prefix(8).joined(separator: ", ")
+        )
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

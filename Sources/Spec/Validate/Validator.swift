@@ -1,0 +1,82 @@
+/// Checks a decoded topology against Azure's and the routers' rules (SPEC.md, "Rules").
+///
+/// Every rule reports at the offending line with a stable `RuleID` and, where one helps, a
+/// hint. All rules run; the caller decides (by severity) whether to stop.
+public struct Validator {
+    let topology: Topology
+    var diagnostics = Diagnostics()
+
+    public init(_ topology: Topology) {
+        self.topology = topology
+    }
+
+    /// Runs every rule and returns what they found, unsorted.
+    public static func validate(_ topology: Topology) -> [Diagnostic] {
+        var validator = Validator(topology)
+        validator.checkObjectCounts()
+        validator.checkReferences()
+        validator.checkAddressPlan()
+        validator.checkSubnets()
+        validator.checkGateways()
+        validator.checkConnections()
+        validator.checkBgp()
+        validator.checkRouteServers()
+        validator.checkRouteTables()
+        validator.checkVirtualWan()
+        validator.checkSites()
+        validator.checkDevices()
+        validator.checkIntents()
+        return validator.diagnostics.all
+    }
+
+    mutating func error(
+        _ rule: RuleID,
+        _ message: String,
+        at location: SourceLocation,
+        hint: String? = nil,
+        notes: [Diagnostic.Note] = []
+    ) {
+        diagnostics.error(rule, message, at: location, hint: hint, notes: notes)
+    }
+
+    mutating func warning(
+        _ rule: RuleID,
+        _ message: String,
+        at location: SourceLocation,
+        hint: String? = nil,
+        notes: [Diagnostic.Note] = []
+    ) {
+        diagnostics.warning(rule, message, at: location, hint: hint, notes: notes)
+    }
+
+    // MARK: Object counts
+
+    mutating func checkObjectCounts() {
+        if topology.scopes.isEmpty && topology.declared[.azureScope] == nil {
+            error(
+                .scopeCount,
+                "the spec has no AzureScope",
+                at: .whole(topology.root),
+                hint: "add one AzureScope (subscriptionId, resourceGroup, location; endpoint: lab for the local lab)"
+            )
+        }
+        let scopes = (topology.declared[.azureScope] ?? [:]).values.sorted { $0.location < $1.location }
+        for extra in scopes.dropFirst() {
+            error(
+                .scopeCount,
+                "a spec has exactly one AzureScope; '\(extra.name)' is a second one",
+                at: extra.location,
+                notes: [.init("the first AzureScope", at: scopes[0].location)]
+            )
+        }
+        let policies = (topology.declared[.driftPolicy] ?? [:]).values.sorted { $0.location < $1.location }
+        for extra in policies.dropFirst() {
+            error(
+                .driftPolicyCount,
+                "a spec has at most one DriftPolicy; '\(extra.name)' is a second one",
+                at: extra.location,
+                notes: [.init("the first DriftPolicy", at: policies[0].location)]
+            )
+        }
+    }
+}
