@@ -15,7 +15,8 @@ let package = Package(
         .executable(name: "reconcile", targets: ["reconcile"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -27,7 +28,10 @@ let package = Package(
         // The spec language: YAML with source marks, typed model, validation, lowering.
         .target(
             name: "Spec",
-            dependencies: ["CYAML"],
+            dependencies: [
+                "CYAML",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,84 @@
+internal import HeapModule
+
+/// One resource the spec wants to exist.
+public struct Resource: Sendable {
+    public var address: ResourceAddress
+    /// The provider's type name (`Microsoft.Network/virtualNetworks`, `ios.tunnel`).
+    public var type: String
+    public var attributes: [String: Value]
+    /// Resources this one needs first: those whose outputs it references, plus ordering
+    /// dependencies that carry no value (an IKEv2 profile needs its keyring).
+    public var dependencies: [ResourceAddress]
+    /// The spec object it came from.
+    public var source: SourceLocation
+
+    public var provider: String { address.provider }
+
+    /// Dotted paths of every secret among the attributes.
+    public var sensitivePaths: [String] { Value.map(attributes).sensitivePaths() }
+}
+
+/// The desired state: resources sorted by address, with edges from their dependencies.
+public struct DesiredGraph: Sendable {
+    public private(set) var resources: [Resource]
+    private var index: [ResourceAddress: Int]
+
+    public init(_ resources: [Resource]) {
+        self.resources = resources.sorted { $0.address < $1.address }
+        var index: [ResourceAddress: Int] = [:]
+        for (i, r) in self.resources.enumerated() { index[r.address] = i }
+        self.index = index
+    }
+
+    public subscript(address: ResourceAddress) -> Resource? {
+        index[address].map { resources[$0] }
+    }
+
+    /// Every edge `from` → `to` meaning "from depends on to", sorted.
+    public var edges: [(from: ResourceAddress, to: ResourceAddress)] {
+        resources.flatMap { r in r.dependencies.map { (r.address, $0) } }
+    }
+
+    /// Dependencies that name no resource of the graph.
+    public var danglingDependencies: [(from: ResourceAddress, to: ResourceAddress)] {
+        edges.filter { index[$0.to] == nil }
+    }
+
+    /// The resources in an order where each comes after its dependencies (ties by address),
+    /// or the cycles that prevent one.
+    public func topologicalOrder() -> Result<[ResourceAddress], GraphCycleError> {
+        var remaining: [ResourceAddress: Int] = [:]
+        var dependants: [ResourceAddress: [ResourceAddress]] = [:]
+        for r in resources {
+            let deps = Set(r.dependencies.filter { index[$0] != nil })
+            remaining[r.address] = deps.count
+            for d in deps { dependants[d, default: []].append(r.address) }
+        }
+        var heap = Heap(resources.map(\.address).filter { remaining[$0] == 0 })
+        var order: [ResourceAddress] = []
+        order.reserveCapacity(resources.count)
+        while let next = heap.popMin() {
+            order.append(next)
+            for d in dependants[next] ?? [] {
+                remaining[d, default: 0] -= 1
+                if remaining[d] == 0 { heap.insert(d) }
+            }
+        }
+        if order.count == resources.count { return .success(order) }
+        let cycles = StronglyConnected.components(
+            nodes: resources.map(\.address).filter { (remaining[$0] ?? 0) > 0 },
+            successors: { self[$0]?.dependencies.filter { index[$0] != nil } ?? [] }
+        )
+        return .failure(GraphCycleError(cycles: cycles))
+    }
+}
+
+/// Resources that depend on each other in a loop; each cycle lists its members in order.
+public struct GraphCycleError: Error, Sendable, CustomStringConvertible {
+    public var cycles: [[ResourceAddress]]
+
+    public var description: String {
+        cycles.map { cycle in (cycle + [cycle[0]]).map(\.description).joined(separator: " -> ") }
+            .joined(separator: "; ")
+    }
+}

@@ -1,0 +1,305 @@
+extension Lowering {
+    /// One tunnel a router terminates: a VpnConnection or a HubVpnConnection to its site.
+    struct RouterTunnel {
+        var name: String
+        var meta: ObjectMeta
+        var number: Int
+        var ikeVersion: ConnectionProtocol
+        var crypto: IOSCrypto
+        var sharedKey: SecretSource
+        /// The Azure end's public IP.
+        var peer: Value
+        /// Static routes via the tunnel (nil when BGP is used).
+        var staticPrefixes: [IPv4Prefix]?
+        /// BGP neighbour address and ASN, when BGP is used.
+        var bgpPeer: (address: Value, asn: ASN)?
+    }
+
+    func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
+        var found: [(String, ObjectMeta, ConnectionProtocol, IpsecPolicy?, SecretSource, Value, [IPv4Prefix]?, (Value, ASN)?)] = []
+        for c in topology.vpnConnections where c.spec.site == site.name {
+            guard let gw = topology.gateways[c.spec.gateway] else { continue }
+            let pip = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)[0]
+            let vnetPrefixes = topology.virtualNetworks[gw.spec.virtualNetwork]?.spec.addressSpace ?? []
+            let bgp: (Value, ASN)? =
+                c.spec.routing == .bgp
+                ? (.output(AzureAddress.gateway(gw.name), "bgpPeeringAddress"), gw.spec.bgp?.asn ?? .azure) : nil
+            found.append(
+                (
+                    c.name, c.meta, c.spec.protocol, c.spec.ipsecPolicy, c.spec.sharedKey.source,
+                    .output(pip, "ipAddress"), bgp == nil ? vnetPrefixes : nil, bgp
+                )
+            )
+        }
+        for c in topology.hubVpnConnections where c.spec.site == site.name {
+            guard let hub = topology.virtualHubs[c.spec.hub] else { continue }
+            let gateway = AzureAddress.hubVpnGateway(hub.name)
+            let spokes = hub.spec.virtualNetworkConnections.flatMap {
+                topology.virtualNetworks[$0.virtualNetwork]?.spec.addressSpace ?? []
+            }
+            let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress0"), .azure) : nil
+            found.append(
+                (
+                    c.name, c.meta, c.spec.protocol, c.spec.ipsecPolicy, c.spec.sharedKey.source,
+                    .output(gateway, "publicIpAddress0"), bgp == nil ? [hub.spec.addressPrefix] + spokes : nil, bgp
+                )
+            )
+        }
+        return found.sorted { $0.0 < $1.0 }.enumerated().map { i, t in
+            RouterTunnel(
+                name: t.0,
+                meta: t.1,
+                number: router.spec.tunnel.interfaceNumber + i,
+                ikeVersion: t.2,
+                crypto: t.3.map(IOSCrypto.init) ?? .azureDefault,
+                sharedKey: t.4,
+                peer: t.5,
+                staticPrefixes: t.6,
+                bgpPeer: t.7.map { (address: $0.0, asn: $0.1) }
+            )
+        }
+    }
+
+    mutating func lowerRouters() {
+        for router in topology.routers {
+            lowerBase(router)
+            guard let site = topology.site(forDevice: router.name) else { continue }
+            lowerTunnels(router, site: site, tunnels: tunnels(of: router, site: site))
+        }
+    }
+
+    private mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {
+        let spec = router.spec
+        let device = router.name
+        let system = spec.system
+        add(
+            .cisco(device, CiscoSection.system),
+            type: "ios.system",
+            from: router.meta,
+            [
+                "platform": .string(spec.platform.rawValue),
+                "model": .optional(spec.model),
+                "software": .optional(spec.software),
+                "hostname": .string(system.hostname),
+                "domainName": .optional(system.domainName),
+                "timezone": system.timezone.map {
+                    .map(["name": .string($0.name), "hours": .int($0.offsetHours), "minutes": .int($0.offsetMinutes)])
+                } ?? .null,
+                "ntpServers": .list(
+                    system.ntpServers.map { .map(["address": .string($0.address.description), "prefer": .bool($0.prefer)]) }
+                ),
+                "loggingBufferSize": .optional(system.loggingBufferSize),
+                "sshAllowedFrom": .strings(system.sshAllowedFrom),
+                "username": .string(spec.management.username),
+                "password": .secret(spec.management.password.source),
+                "enableSecret": spec.management.enableSecret.map { .secret($0.source) } ?? .null,
+            ]
+        )
+        let wan = spec.wan
+        var wanAttributes: [String: Value] = ["interface": .string(wan.interface)]
+        if let pppoe = wan.pppoe {
+            wanAttributes["pppoe"] = .map([
+                "dialer": .int(pppoe.dialer),
+                "mtu": .int(pppoe.mtu),
+                "chapHostname": .string(pppoe.chapHostname),
+                "chapPassword": .secret(pppoe.chapPassword.source),
+            ])
+            wanAttributes["defaultRoute"] = .string(wan.outsideInterface)
+        } else if let address = wan.address {
+            wanAttributes["address"] = .string(address.address.description)
+            wanAttributes["mask"] = .string(address.prefix.dottedMask)
+            wanAttributes["defaultRoute"] = .optional(wan.gateway?.description)
+        }
+        wanAttributes["natOutside"] = .bool(!spec.natOverload.isEmpty)
+        add(.cisco(device, CiscoSection.wan), type: "ios.wan", from: router.meta, wanAttributes)
+        add(
+            .cisco(device, CiscoSection.lan),
+            type: "ios.lan",
+            from: router.meta,
+            [
+                "interface": .string(spec.lan.interface),
+                "address": .string(spec.lan.address.address.description),
+                "mask": .string(spec.lan.address.prefix.dottedMask),
+                "natInside": .bool(!spec.natOverload.isEmpty),
+            ]
+        )
+        if !spec.natOverload.isEmpty {
+            add(
+                .cisco(device, CiscoSection.nat),
+                type: "ios.nat",
+                from: router.meta,
+                [
+                    "accessList": 11,
+                    "sources": .list(
+                        spec.natOverload.map {
+                            .map(["network": .string($0.network.description), "wildcard": .string($0.wildcardMask)])
+                        }
+                    ),
+                    "outsideInterface": .string(wan.outsideInterface),
+                ],
+                after: [.cisco(device, CiscoSection.wan), .cisco(device, CiscoSection.lan)]
+            )
+        }
+    }
+
+    private mutating func lowerTunnels(_ router: SpecObject<CiscoRouter>, site: SpecObject<Site>, tunnels: [RouterTunnel]) {
+        guard !tunnels.isEmpty else { return }
+        let device = router.name
+        let outside = router.spec.wan.outsideInterface
+        let keyring = ResourceAddress.cisco(device, CiscoSection.keyring)
+        add(
+            keyring,
+            type: "ios.crypto-ikev2-keyring",
+            from: router.meta,
+            [
+                "name": "azure-keyring",
+                "peers": .list(
+                    tunnels.map { t in
+                        .map([
+                            "name": .string(t.name),
+                            "address": t.peer,
+                            "preSharedKey": .secret(t.sharedKey),
+                            "ikeVersion": .string(t.ikeVersion.rawValue),
+                        ])
+                    }
+                ),
+            ]
+        )
+        for t in tunnels {
+            let proposal = ResourceAddress.cisco(device, CiscoSection.proposal(t.name))
+            let policy = ResourceAddress.cisco(device, CiscoSection.policy(t.name))
+            let profile = ResourceAddress.cisco(device, CiscoSection.profile(t.name))
+            let transformSet = ResourceAddress.cisco(device, CiscoSection.transformSet(t.name))
+            let ipsecProfile = ResourceAddress.cisco(device, CiscoSection.ipsecProfile(t.name))
+            add(
+                proposal,
+                type: "ios.crypto-ikev2-proposal",
+                from: t.meta,
+                [
+                    "name": .string("\(t.name)-proposal"),
+                    "encryption": .strings(t.crypto.ikeEncryption),
+                    "integrity": .strings(t.crypto.ikeIntegrity),
+                    "prf": .optional(t.crypto.ikePrf),
+                    "group": .strings(t.crypto.dhGroups),
+                ]
+            )
+            add(
+                policy,
+                type: "ios.crypto-ikev2-policy",
+                from: t.meta,
+                ["name": .string("\(t.name)-policy"), "proposals": .list([.string("\(t.name)-proposal")])],
+                after: [proposal]
+            )
+            add(
+                profile,
+                type: "ios.crypto-ikev2-profile",
+                from: t.meta,
+                [
+                    "name": .string("\(t.name)-profile"),
+                    "matchAddressLocalInterface": .string(outside),
+                    "matchIdentityRemoteAddress": t.peer,
+                    "authenticationRemote": "pre-share",
+                    "authenticationLocal": "pre-share",
+                    "keyring": "azure-keyring",
+                    "lifetimeSeconds": 28800,
+                ],
+                after: [keyring]
+            )
+            add(
+                transformSet,
+                type: "ios.crypto-ipsec-transform-set",
+                from: t.meta,
+                ["name": .string("\(t.name)-ipsec-proposal-set"), "transforms": .strings(t.crypto.transforms), "mode": "tunnel"]
+            )
+            add(
+                ipsecProfile,
+                type: "ios.crypto-ipsec-profile",
+                from: t.meta,
+                [
+                    "name": .string("\(t.name)-vti"),
+                    "transformSet": .string("\(t.name)-ipsec-proposal-set"),
+                    "ikev2Profile": .string("\(t.name)-profile"),
+                    "pfsGroup": .optional(t.crypto.pfsGroup),
+                    "saLifetimeSeconds": .optional(t.crypto.saLifetimeSeconds),
+                    "saLifetimeKilobytes": .optional(t.crypto.saLifetimeKilobytes),
+                ],
+                after: [transformSet, profile]
+            )
+            add(
+                .cisco(device, CiscoSection.tunnel(t.name)),
+                type: "ios.tunnel",
+                from: t.meta,
+                [
+                    "interface": .string("Tunnel\(t.number)"),
+                    "unnumbered": .string(outside),
+                    "tcpAdjustMss": .int(router.spec.tunnel.tcpAdjustMss),
+                    "source": .string(outside),
+                    "mode": "ipsec ipv4",
+                    "destination": t.peer,
+                    "protection": .string("\(t.name)-vti"),
+                ],
+                after: [ipsecProfile, .cisco(device, CiscoSection.wan)]
+            )
+        }
+        lowerRouting(router, site: site, tunnels: tunnels)
+    }
+
+    private mutating func lowerRouting(_ router: SpecObject<CiscoRouter>, site: SpecObject<Site>, tunnels: [RouterTunnel]) {
+        let device = router.name
+        var routes: [Value] = []
+        for t in tunnels {
+            let interface = Value.string("Tunnel\(t.number)")
+            for prefix in t.staticPrefixes ?? [] {
+                routes.append(
+                    .map([
+                        "prefix": .string(prefix.network.description), "mask": .string(prefix.dottedMask),
+                        "interface": interface,
+                    ])
+                )
+            }
+            if let peer = t.bgpPeer {
+                routes.append(.map(["prefix": peer.address, "mask": "255.255.255.255", "interface": interface]))
+            }
+        }
+        let tunnelSections = tunnels.map { ResourceAddress.cisco(device, CiscoSection.tunnel($0.name)) }
+        if !routes.isEmpty {
+            add(
+                .cisco(device, CiscoSection.routes),
+                type: "ios.static-routes",
+                from: router.meta,
+                ["routes": .list(routes)],
+                after: tunnelSections
+            )
+        }
+        let bgpTunnels = tunnels.filter { $0.bgpPeer != nil }
+        guard let siteBgp = site.spec.bgp, !bgpTunnels.isEmpty else { return }
+        let updateSource =
+            siteBgp.peeringAddress == router.spec.lan.address.address ? router.spec.lan.interface : "Loopback0"
+        add(
+            .cisco(device, CiscoSection.bgp),
+            type: "ios.bgp",
+            from: site.meta,
+            [
+                "asn": .int(Int(siteBgp.asn.value)),
+                "networks": .list(
+                    site.spec.addressSpace.map {
+                        .map(["prefix": .string($0.network.description), "mask": .string($0.dottedMask)])
+                    }
+                ),
+                "neighbors": .list(
+                    bgpTunnels.compactMap { t in
+                        t.bgpPeer.map {
+                            .map([
+                                "address": $0.address,
+                                "remoteAs": .int(Int($0.asn.value)),
+                                "ebgpMultihop": 255,
+                                "updateSource": .string(updateSource),
+                            ])
+                        }
+                    }
+                ),
+            ],
+            after: routes.isEmpty ? tunnelSections : [.cisco(device, CiscoSection.routes)]
+        )
+    }
+}

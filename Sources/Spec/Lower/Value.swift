@@ -1,0 +1,115 @@
+/// A resource attribute value: a typed tree, with two cases a plain JSON value lacks.
+public indirect enum Value: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case list([Value])
+    case map([String: Value])
+    /// Another resource's output, known only after that resource is applied.
+    case reference(OutputReference)
+    /// A secret: only where it comes from, never its value.
+    case secret(SecretSource)
+
+    /// Every reference inside this value, depth first.
+    public var references: [OutputReference] {
+        switch self {
+        case .reference(let ref): return [ref]
+        case .list(let items): return items.flatMap(\.references)
+        case .map(let entries): return entries.keys.sorted().flatMap { entries[$0]?.references ?? [] }
+        default: return []
+        }
+    }
+
+    /// The dotted paths (`keyring.peers[0].preSharedKey`) of every secret inside this value.
+    public func sensitivePaths(prefix: String = "") -> [String] {
+        switch self {
+        case .secret: return [prefix]
+        case .list(let items):
+            return items.enumerated().flatMap { $1.sensitivePaths(prefix: "\(prefix)[\($0)]") }
+        case .map(let entries):
+            return entries.keys.sorted().flatMap { key in
+                entries[key]?.sensitivePaths(prefix: prefix.isEmpty ? key : "\(prefix).\(key)") ?? []
+            }
+        default: return []
+        }
+    }
+}
+
+extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension Value {
+    static func strings<S: Sequence>(_ items: S) -> Value where S.Element: CustomStringConvertible {
+        .list(items.map { .string($0.description) })
+    }
+
+    static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+    static func optional(_ number: Int?) -> Value { number.map(Value.int) ?? .null }
+}
+
+/// A reference to one output of a resource (`azure:publicIPAddresses/hub-vpngw-pip1` → `ipAddress`).
+public struct OutputReference: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var address: ResourceAddress
+    public var output: String
+
+    public init(_ address: ResourceAddress, _ output: String) {
+        self.address = address
+        self.output = output
+    }
+
+    public var description: String { "\(address).\(output)" }
+
+    public static func < (lhs: OutputReference, rhs: OutputReference) -> Bool {
+        (lhs.address, lhs.output) < (rhs.address, rhs.output)
+    }
+}
+
+/// A resource's stable identity: provider and path (`azure:virtualNetworks/hub-vnet`,
+/// `cisco:tokyo-rtr1/crypto-ikev2-keyring`). Immutable, with one printed form.
+public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    public let provider: String
+    public let path: String
+
+    public init(provider: String, path: String) {
+        self.provider = provider
+        self.path = path
+    }
+
+    /// Parses `provider:path`.
+    public init?(_ text: String) {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return nil }
+        let path = text[text.index(after: colon)...]
+        guard !path.isEmpty else { return nil }
+        self.provider = String(text[..<colon])
+        self.path = String(path)
+    }
+
+    public static func azure(_ path: String) -> ResourceAddress { ResourceAddress(provider: "azure", path: path) }
+
+    public static func cisco(_ device: String, _ section: String) -> ResourceAddress {
+        ResourceAddress(provider: "cisco", path: "\(device)/\(section)")
+    }
+
+    public var description: String { "\(provider):\(path)" }
+
+    public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
+        (lhs.provider, lhs.path) < (rhs.provider, rhs.path)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let address = ResourceAddress(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)"))
+        }
+        self = address
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,69 @@
+internal import Foundation
+
+/// Prints diagnostics for people (`file:line:col: error[ID]: message`, the source line with
+/// a caret, hint and notes) or as JSON for tools.
+public struct DiagnosticRenderer: Sendable {
+    public var sources: SourceFiles
+    public var color: Bool
+
+    public init(sources: SourceFiles, color: Bool = false) {
+        self.sources = sources
+        self.color = color
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    public func text(_ diagnostics: [Diagnostic]) -> String {
+        var out = ""
+        for d in diagnostics {
+            let label = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
+            out += "\(paint(d.location.description, "1")): \(label)[\(d.rule.rawValue)]: \(d.message)\n"
+            out += snippet(d.location)
+            if let hint = d.hint { out += "  \(paint("hint", "1;36")): \(hint)\n" }
+            for note in d.notes {
+                out += "  \(paint("note", "1")): \(note.location): \(note.message)\n"
+            }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        if !diagnostics.isEmpty {
+            out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        }
+        return out
+    }
+
+    /// The offending line and a caret under the column (columns count Unicode scalars).
+    func snippet(_ location: SourceLocation) -> String {
+        guard location.line > 0, let line = sources.line(location.line, of: location.file) else { return "" }
+        let number = String(location.line)
+        let gutter = String(repeating: " ", count: number.count)
+        let visible = line.replacingOccurrences(of: "\r", with: "")
+        var caretPad = ""
+        for (i, scalar) in visible.unicodeScalars.enumerated() where i < location.column - 1 {
+            caretPad.append(scalar == "\t" ? "\t" : " ")
+        }
+        return " \(number) | \(visible)\n \(gutter) | \(caretPad)\(paint("^", "1;32"))\n"
+    }
+
+    public static func json(_ diagnostics: [Diagnostic]) -> String {
+        struct Report: Encodable {
+            var diagnostics: [Diagnostic]
+            var errors: Int
+            var warnings: Int
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        return JSONOutput.encode(Report(diagnostics: diagnostics, errors: errors, warnings: diagnostics.count - errors))
+    }
+}
+
+/// Deterministic JSON: sorted keys, pretty-printed, slashes unescaped, trailing newline.
+public enum JSONOutput {
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,115 @@
+internal import Foundation
+
+extension Value: Encodable {
+    /// References encode as `{"$ref": address, "output": name}`, secrets as
+    /// `{"$secret": "env:NAME"}`: neither ever carries a value.
+    public func encode(to encoder: any Encoder) throws {
+        var single = encoder.singleValueContainer()
+        switch self {
+        case .null: try single.encodeNil()
+        case .bool(let b): try single.encode(b)
+        case .int(let i): try single.encode(i)
+        case .string(let s): try single.encode(s)
+        case .list(let items): try single.encode(items)
+        case .map(let entries): try single.encode(entries)
+        case .reference(let ref): try single.encode(["$ref": ref.address.description, "output": ref.output])
+        case .secret(let source): try single.encode(["$secret": source.description])
+        }
+    }
+}
+
+/// Prints the desired-state graph as JSON (full detail), Graphviz DOT or Mermaid.
+public enum GraphRenderer {
+    public enum Format: String, CaseIterable, Sendable {
+        case json, dot, mermaid
+    }
+
+    /// `root`: source paths are printed relative to it, so output does not depend on where
+    /// the command was run from.
+    public static func render(_ graph: DesiredGraph, format: Format, root: String) -> String {
+        switch format {
+        case .json: return json(graph, root: root)
+        case .dot: return dot(graph)
+        case .mermaid: return mermaid(graph)
+        }
+    }
+
+    static func relative(_ location: SourceLocation, to root: String) -> String {
+        var file = location.file
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        if file.hasPrefix(prefix) {
+            file.removeFirst(prefix.count)
+        } else if file == root, let slash = file.lastIndex(of: "/") {
+            file = String(file[file.index(after: slash)...])
+        }
+        return "\(file):\(location.line):\(location.column)"
+    }
+
+    static func json(_ graph: DesiredGraph, root: String) -> String {
+        struct Entry: Encodable {
+            var address: String
+            var provider: String
+            var type: String
+            var source: String
+            var dependsOn: [String]
+            var sensitive: [String]
+            var attributes: [String: Value]
+        }
+        struct Document: Encodable {
+            var formatVersion = 1
+            var resources: [Entry]
+        }
+        let entries = graph.resources.map {
+            Entry(
+                address: $0.address.description,
+                provider: $0.provider,
+                type: $0.type,
+                source: relative($0.source, to: root),
+                dependsOn: $0.dependencies.map(\.description),
+                sensitive: $0.sensitivePaths,
+                attributes: $0.attributes
+            )
+        }
+        return JSONOutput.encode(Document(resources: entries))
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func dot(_ graph: DesiredGraph) -> String {
+        var out = "digraph reconcile {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+        let providers = Array(Set(graph.resources.map(\.provider))).sorted()
+        for provider in providers {
+            out += "  subgraph \(quoted("cluster_" + provider)) {\n    label=\(quoted(provider));\n"
+            for r in graph.resources where r.provider == provider {
+                out += "    \(quoted(r.address.description)) [label=\(quoted(r.address.path + "\\n" + r.type))];\n"
+            }
+            out += "  }\n"
+        }
+        for edge in graph.edges {
+            out += "  \(quoted(edge.from.description)) -> \(quoted(edge.to.description));\n"
+        }
+        return out + "}\n"
+    }
+
+    static func mermaid(_ graph: DesiredGraph) -> String {
+        var ids: [ResourceAddress: String] = [:]
+        for (i, r) in graph.resources.enumerated() { ids[r.address] = "r\(i)" }
+        var out = "flowchart LR\n"
+        let providers = Array(Set(graph.resources.map(\.provider))).sorted()
+        for provider in providers {
+            out += "  subgraph \(provider)\n"
+            for r in graph.resources where r.provider == provider {
+                let label = r.address.path.replacingOccurrences(of: "\"", with: "'")
+                out += "    \(ids[r.address] ?? "?")[\"\(label)\"]\n"
+            }
+            out += "  end\n"
+        }
+        for edge in graph.edges {
+            guard let from = ids[edge.from], let to = ids[edge.to] else { continue }
+            out += "  \(from) --> \(to)\n"
+        }
+        return out
+    }
+}

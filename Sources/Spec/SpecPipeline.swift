@@ -1,0 +1,36 @@
+/// A spec read, checked and (when it has no errors) lowered.
+public struct ValidatedSpec: Sendable {
+    public var loaded: LoadedSpec
+    /// Every diagnostic, sorted by file, line and column, duplicates removed.
+    public var diagnostics: [Diagnostic]
+    /// The desired-state graph; nil when any diagnostic is an error.
+    public var graph: DesiredGraph?
+
+    public var topology: Topology { loaded.topology }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// load → validate → lower, the front half of DESIGN.md's data flow. Pure apart from reading
+/// the spec files; never reads a secret's value.
+public enum SpecPipeline {
+    public static func run(_ path: String, options: LoadOptions = LoadOptions()) -> ValidatedSpec {
+        process(SpecLoader.load(path, options: options))
+    }
+
+    /// Validates and lowers an already loaded spec.
+    public static func process(_ loaded: LoadedSpec) -> ValidatedSpec {
+        var diagnostics = loaded.diagnostics
+        diagnostics.append(contentsOf: Validator.validate(loaded.topology))
+        var graph: DesiredGraph?
+        if !diagnostics.hasErrors {
+            let lowered = Lowering.lower(loaded.topology)
+            if case .failure(let cycle) = lowered.topologicalOrder() {
+                let at = cycle.cycles.first?.first.flatMap { lowered[$0]?.source } ?? .whole(loaded.topology.root)
+                diagnostics.error(.refCycle, "resources depend on each other in a cycle: \(cycle)", at: at)
+            } else {
+                graph = lowered
+            }
+        }
+        return ValidatedSpec(loaded: loaded, diagnostics: diagnostics.sorted, graph: graph)
+    }
+}
