@@ -50,8 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec"],
-            resources: [.copy("Golden")],
+            dependencies: ["Spec", "reconcile"],
             swiftSettings: swiftSettings
         ),
     ]
