@@ -1,5 +1,6 @@
 extension Validator {
-    static let apipaRange = IPv4Prefix(network: IPv4Address(0xA9FE_1500), length: 23)  // 169.254.21.0/23
+    /// Azure's custom APIPA range for BGP: 169.254.21.0 - 169.254.22.255 (not a CIDR block).
+    static let apipaRange = IPv4Address(0xA9FE_1500)...IPv4Address(0xA9FE_16FF)
 
     mutating func checkBgp() {
         for gw in topology.gateways {

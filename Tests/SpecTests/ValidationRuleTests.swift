@@ -1,0 +1,406 @@
+import Foundation
+import Testing
+
+@testable import Spec
+
+/// Each validation rule, both ways: a one-line change to a valid spec that breaks it, and one
+/// that just passes it.
+@Suite("Validation rules")
+struct ValidationRuleTests {
+    static let base = """
+        apiVersion: reconcile/v1
+        kind: AzureScope
+        metadata: {name: lab}
+        spec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg, location: japaneast}
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualNetwork
+        metadata: {name: hub-vnet}
+        spec:
+          addressSpace: [10.10.0.0/16]
+          subnets:
+            - {name: app, prefix: 10.10.1.0/24, routeTable: app-rt}
+            - {name: nva, prefix: 10.10.2.0/24}
+            - {name: GatewaySubnet, prefix: 10.10.120.0/26}
+            - {name: RouteServerSubnet, prefix: 10.10.121.0/26}
+        ---
+        apiVersion: reconcile/v1
+        kind: RouteTable
+        metadata: {name: app-rt}
+        spec:
+          routes:
+            - {name: default-to-nva, prefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4}
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualNetworkGateway
+        metadata: {name: hub-vpngw}
+        spec:
+          virtualNetwork: hub-vnet
+          gatewayType: Vpn
+          vpnType: RouteBased
+          sku: VpnGw1AZ
+          activeActive: true
+          bgp: {asn: 65515}
+          pointToSite: {addressPool: [172.16.201.0/24], tunnelTypes: [IkeV2]}
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualNetworkGateway
+        metadata: {name: hub-ergw}
+        spec: {virtualNetwork: hub-vnet, gatewayType: ExpressRoute, sku: ErGw1AZ}
+        ---
+        apiVersion: reconcile/v1
+        kind: RouteServer
+        metadata: {name: hub-rs}
+        spec:
+          virtualNetwork: hub-vnet
+          branchToBranch: true
+          peers:
+            - {name: fw, ip: 10.10.2.4, asn: 65100, advertises: [0.0.0.0/1, 128.0.0.0/1]}
+        ---
+        apiVersion: reconcile/v1
+        kind: Site
+        metadata: {name: tokyo}
+        spec:
+          publicIp: 203.0.113.10
+          addressSpace: [192.168.10.0/24]
+          bgp: {asn: 65010, peeringAddress: 192.168.10.1}
+          device: tokyo-rtr1
+        ---
+        apiVersion: reconcile/v1
+        kind: VpnConnection
+        metadata: {name: hub-to-tokyo}
+        spec: {gateway: hub-vpngw, site: tokyo, sharedKey: {fromEnv: PSK}, routing: Bgp}
+        ---
+        apiVersion: reconcile/v1
+        kind: CiscoRouter
+        metadata: {name: tokyo-rtr1}
+        spec:
+          platform: ios
+          management: {lab: true, username: netops, password: {fromEnv: RTR}}
+          system: {hostname: tokyo-rtr1}
+          wan:
+            interface: GigabitEthernet8
+            pppoe: {dialer: 1, mtu: 1454, chap: {hostname: u@isp, password: {fromEnv: PPP}}}
+          lan: {interface: Vlan1, address: 192.168.10.1/24}
+          nat: {overload: [192.168.10.0/24]}
+          tunnel: {tcpAdjustMss: 1350, interfaceNumber: 1}
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualWan
+        metadata: {name: corp-wan}
+        spec: {type: Standard}
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualHub
+        metadata: {name: japan-hub}
+        spec:
+          virtualWan: corp-wan
+          addressPrefix: 10.100.0.0/23
+          firewall: {name: hub-fw}
+          routingIntent: {internet: hub-fw}
+          vpnGateway: {scaleUnits: 1}
+          expressRouteGateway: {scaleUnits: 1}
+          virtualNetworkConnections: [{virtualNetwork: spoke-vnet, propagateDefaultRoute: true}]
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualNetwork
+        metadata: {name: spoke-vnet}
+        spec: {addressSpace: [10.20.0.0/16], subnets: [{name: app, prefix: 10.20.1.0/24}]}
+        ---
+        apiVersion: reconcile/v1
+        kind: Site
+        metadata: {name: osaka}
+        spec: {publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24]}
+        ---
+        apiVersion: reconcile/v1
+        kind: HubVpnConnection
+        metadata: {name: hub-to-osaka}
+        spec: {hub: japan-hub, site: osaka, sharedKey: {fromEnv: OSAKA}, propagateDefaultRoute: true}
+        ---
+        apiVersion: reconcile/v1
+        kind: Site
+        metadata: {name: dc}
+        spec: {publicIp: 203.0.113.30, addressSpace: [192.168.30.0/24]}
+        ---
+        apiVersion: reconcile/v1
+        kind: ExpressRouteConnection
+        metadata: {name: er-dc}
+        spec: {gateway: japan-hub, site: dc, circuitId: /subscriptions/x/er-dc, propagateDefaultRoute: true}
+        ---
+        apiVersion: reconcile/v1
+        kind: ExpressRouteConnection
+        metadata: {name: er-vnet}
+        spec: {gateway: hub-ergw, site: dc, circuitId: /subscriptions/x/er-vnet}
+        ---
+        apiVersion: reconcile/v1
+        kind: Intent
+        metadata: {name: intents}
+        spec:
+          internetEgress: [{from: tokyo, via: azure}]
+          reachability: [{from: osaka, to: hub-vnet/app, expect: reachable}]
+        # END
+        """
+
+    static let extraGateway = """
+        ---
+        apiVersion: reconcile/v1
+        kind: VirtualNetworkGateway
+        metadata: {name: second-vpngw}
+        spec: {virtualNetwork: hub-vnet, gatewayType: Vpn, sku: VpnGw1AZ, activeActive: true}
+        """
+
+    /// One rule: the change that breaks it and, where the base does not already sit at the
+    /// boundary, a change that just passes it.
+    struct Case: CustomTestStringConvertible, Sendable {
+        var rule: String
+        var severity: Severity
+        var breaks: [(String, String)]
+        var passes: [(String, String)]
+        var testDescription: String { "\(severity.rawValue)[\(rule)]" }
+
+        init(_ rule: String, _ severity: Severity = .error, breaks: [(String, String)], passes: [(String, String)] = []) {
+            self.rule = rule
+            self.severity = severity
+            self.breaks = breaks
+            self.passes = passes
+        }
+    }
+
+    static let cases: [Case] = [
+        Case("address-overlap", breaks: [("addressSpace: [192.168.10.0/24]", "addressSpace: [10.10.5.0/24]")]),
+        Case(
+            "address-overlap",
+            breaks: [("addressPrefix: 10.100.0.0/23", "addressPrefix: 10.20.0.0/23")],
+            passes: [("addressPrefix: 10.100.0.0/23", "addressPrefix: 10.21.0.0/23")]
+        ),
+        Case(
+            "address-reserved",
+            breaks: [("addressSpace: [10.20.0.0/16], subnets: [{name: app, prefix: 10.20.1.0/24}]", "addressSpace: [169.254.0.0/16]")]
+        ),
+        Case(
+            "subnet-outside-vnet",
+            breaks: [("{name: app, prefix: 10.10.1.0/24", "{name: app, prefix: 10.11.1.0/24")],
+            passes: [("{name: app, prefix: 10.10.1.0/24", "{name: app, prefix: 10.10.255.0/24")]
+        ),
+        Case(
+            "subnet-overlap",
+            breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.1.128/25}")],
+            passes: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.0.0/24}")]
+        ),
+        Case(
+            "subnet-size",
+            breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.2.0/30}")],
+            passes: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.2.0/29}")]
+        ),
+        Case("subnet-duplicate", breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: app, prefix: 10.10.2.0/24}")]),
+        Case(
+            "p2s-pool-overlap",
+            breaks: [("addressPool: [172.16.201.0/24]", "addressPool: [10.10.200.0/24]")],
+            passes: [("addressPool: [172.16.201.0/24]", "addressPool: [10.11.0.0/24]")]
+        ),
+        Case("gateway-subnet-missing", breaks: [("{name: GatewaySubnet,", "{name: Gateway,")]),
+        Case("gateway-subnet-name", .warning, breaks: [("{name: GatewaySubnet,", "{name: gatewaySubnet,")]),
+        Case(
+            "gateway-subnet-size",
+            breaks: [("prefix: 10.10.120.0/26}", "prefix: 10.10.120.0/28}")]
+        ),
+        Case("gateway-subnet-size", .warning, breaks: [("prefix: 10.10.120.0/26}", "prefix: 10.10.120.0/27}")]),
+        Case(
+            "gateway-subnet-route-table",
+            breaks: [("{name: GatewaySubnet, prefix: 10.10.120.0/26}", "{name: GatewaySubnet, prefix: 10.10.120.0/26, routeTable: app-rt}")]
+        ),
+        Case("gateway-per-vnet", breaks: [("# END", extraGateway)]),
+        Case(
+            "gateway-sku",
+            breaks: [("sku: VpnGw1AZ\n", "sku: VpnGw1\n")],
+            passes: [("sku: VpnGw1AZ\n", "sku: VpnGw2AZ\n")]
+        ),
+        Case("gateway-sku", breaks: [("sku: ErGw1AZ", "sku: VpnGw1AZ")], passes: [("sku: ErGw1AZ", "sku: ErGwScale")]),
+        Case("gateway-policy-based", breaks: [("vpnType: RouteBased", "vpnType: PolicyBased")]),
+        Case("gateway-basic-sku", breaks: [("sku: VpnGw1AZ\n", "sku: Basic\n")]),
+        Case("gateway-bgp-route-based", breaks: [("vpnType: RouteBased\n  sku: VpnGw1AZ", "vpnType: PolicyBased\n  sku: Basic")]),
+        Case("gateway-type", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-ergw, site: tokyo")]),
+        Case(
+            "forced-tunneling-site",
+            breaks: [("  bgp: {asn: 65515}\n", "  bgp: {asn: 65515}\n  forcedTunneling: {defaultSite: osaka}\n")],
+            passes: [("  bgp: {asn: 65515}\n", "  bgp: {asn: 65515}\n  forcedTunneling: {defaultSite: tokyo}\n")]
+        ),
+        Case("p2s-config", breaks: [("tunnelTypes: [IkeV2]", "tunnelTypes: []")]),
+        Case("connection-bgp", breaks: [("  bgp: {asn: 65010, peeringAddress: 192.168.10.1}\n", "")]),
+        Case(
+            "ipsec-policy",
+            breaks: [
+                (
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp}",
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: GCMAES256, ipsecIntegrity: SHA256, pfsGroup: None, saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+                )
+            ],
+            passes: [
+                (
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp}",
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, pfsGroup: None, saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+                )
+            ]
+        ),
+        Case(
+            "bgp-asn-reserved",
+            breaks: [("bgp: {asn: 65010,", "bgp: {asn: 65517,")],
+            passes: [("bgp: {asn: 65010,", "bgp: {asn: 65514,")]
+        ),
+        Case(
+            "bgp-asn-reserved",
+            breaks: [("asn: 65100,", "asn: 64500,")],
+            passes: [("asn: 65100,", "asn: 64512,")]
+        ),
+        Case("bgp-asn-conflict", breaks: [("bgp: {asn: 65010,", "bgp: {asn: 65515,")]),
+        Case(
+            "bgp-apipa",
+            breaks: [("  bgp: {asn: 65515}\n", "  bgp: {asn: 65515, customPeeringAddresses: [169.254.30.1]}\n")],
+            passes: [("  bgp: {asn: 65515}\n", "  bgp: {asn: 65515, customPeeringAddresses: [169.254.22.255]}\n")]
+        ),
+        Case("bgp-peering-address", breaks: [("peeringAddress: 192.168.10.1}", "peeringAddress: 203.0.113.10}")]),
+        Case("bgp-peering-address", breaks: [("peeringAddress: 192.168.10.1}", "peeringAddress: 10.10.1.1}")]),
+        Case("route-server-subnet-missing", breaks: [("{name: RouteServerSubnet,", "{name: rs,")]),
+        Case("route-server-subnet-size", breaks: [("prefix: 10.10.121.0/26}", "prefix: 10.10.121.0/27}")]),
+        Case(
+            "route-server-per-vnet",
+            breaks: [
+                ("# END", "---\napiVersion: reconcile/v1\nkind: RouteServer\nmetadata: {name: rs2}\nspec: {virtualNetwork: hub-vnet}\n")
+            ]
+        ),
+        Case("route-server-active-active", breaks: [("activeActive: true", "activeActive: false")]),
+        Case(
+            "route-server-peer",
+            breaks: [("ip: 10.10.2.4, asn: 65100", "ip: 10.99.2.4, asn: 65100")],
+            passes: [("ip: 10.10.2.4, asn: 65100", "ip: 10.10.255.254, asn: 65100")]
+        ),
+        Case("branch-to-branch", .warning, breaks: [("branchToBranch: true", "branchToBranch: false")]),
+        Case(
+            "default-route-vpn",
+            .warning,
+            breaks: [("advertises: [0.0.0.0/1, 128.0.0.0/1]", "advertises: [0.0.0.0/0]")],
+            passes: [("advertises: [0.0.0.0/1, 128.0.0.0/1]", "advertises: [0.0.0.0/0, 0.0.0.0/1, 128.0.0.0/1]")]
+        ),
+        Case("route-next-hop", breaks: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: VirtualAppliance")]),
+        Case(
+            "route-next-hop",
+            breaks: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: Internet, nextHopIp: 10.10.2.4")],
+            passes: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: Internet")]
+        ),
+        Case(
+            "vwan-hub-prefix",
+            breaks: [("addressPrefix: 10.100.0.0/23", "addressPrefix: 10.100.0.0/25")],
+            passes: [("addressPrefix: 10.100.0.0/23", "addressPrefix: 10.100.0.0/24")]
+        ),
+        Case("vwan-basic", breaks: [("spec: {type: Standard}", "spec: {type: Basic}")]),
+        Case("vwan-default-route", .warning, breaks: [("  routingIntent: {internet: hub-fw}\n", "")]),
+        Case("vwan-gateway-missing", breaks: [("  vpnGateway: {scaleUnits: 1}\n", "")]),
+        Case("vwan-gateway-missing", breaks: [("  expressRouteGateway: {scaleUnits: 1}\n", "")]),
+        Case("routing-intent-firewall", breaks: [("routingIntent: {internet: hub-fw}", "routingIntent: {internet: other-fw}")]),
+        Case("routing-intent-firewall", breaks: [("  firewall: {name: hub-fw}\n", "")]),
+        Case(
+            "propagate-default-route-scope",
+            breaks: [("circuitId: /subscriptions/x/er-vnet}", "circuitId: /subscriptions/x/er-vnet, propagateDefaultRoute: false}")]
+        ),
+        Case("site-behind-nat", .warning, breaks: [("device: tokyo-rtr1\n", "device: tokyo-rtr1\n  behindNat: true\n")]),
+        Case("site-address", breaks: [("addressSpace: [192.168.20.0/24]", "addressSpace: []")]),
+        Case("site-device", breaks: [("{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24]}", "{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24], device: tokyo-rtr1}")]),
+        Case(
+            "device-pppoe-mtu",
+            .warning,
+            breaks: [("mtu: 1454", "mtu: 1492")],
+            passes: [("mtu: 1454", "mtu: 1400")]
+        ),
+        Case(
+            "device-mss",
+            .warning,
+            breaks: [("tcpAdjustMss: 1350", "tcpAdjustMss: 1360")],
+            passes: [("tcpAdjustMss: 1350", "tcpAdjustMss: 1300")]
+        ),
+        Case(
+            "device-ipsec-unsupported",
+            breaks: [
+                (
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp}",
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: None, ipsecEncryption: AES256, ipsecIntegrity: SHA256, pfsGroup: None, saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+                )
+            ]
+        ),
+        Case(
+            "device-management",
+            breaks: [("management: {lab: true,", "management: {host: 192.0.2.1,")],
+            passes: [("management: {lab: true,", "management: {host: 192.0.2.1, hostKey: \"ssh-rsa AAAAB3Nza\",")]
+        ),
+        Case(
+            "device-interface",
+            breaks: [("lan: {interface: Vlan1,", "lan: {interface: gi1,")],
+            passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
+        ),
+        Case("intent-endpoint", breaks: [("internetEgress: [{from: tokyo,", "internetEgress: [{from: tokio,")]),
+        Case("intent-endpoint", breaks: [("to: hub-vnet/app,", "to: hub-vnet/web,")], passes: [("to: hub-vnet/app,", "to: 10.10.1.4,")]),
+        Case("ref-missing", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: tokio")]),
+        Case("ref-kind", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: hub-vnet")]),
+        Case(
+            "scope-count",
+            breaks: [("metadata: {name: lab}\nspec: {subscriptionId", "metadata: {name: lab}\nspec: {subscriptionId")].map { _ in
+                ("# END", "---\napiVersion: reconcile/v1\nkind: AzureScope\nmetadata: {name: lab2}\nspec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg2, location: japaneast}\n")
+            }
+        ),
+        Case(
+            "drift-policy-count",
+            breaks: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: b}\n")],
+            passes: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n")]
+        ),
+        Case("name-invalid", breaks: [("metadata: {name: dc}", "metadata: {name: -dc}")], passes: [("metadata: {name: intents}", "metadata: {name: intents_1.x}")]),
+        Case("schema-exclusive", breaks: [("spec: {publicIp: 203.0.113.30,", "spec: {publicIp: 203.0.113.30, fqdn: dc.example.jp,")]),
+        Case("secret-plaintext", breaks: [("sharedKey: {fromEnv: OSAKA}", "sharedKey: s3cret")]),
+    ]
+
+    static func apply(_ changes: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
+        var text = base
+        for (old, new) in changes {
+            guard text.contains(old) else {
+                Issue.record("the change does not apply: \(old)", sourceLocation: sourceLocation)
+                return nil
+            }
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return text
+    }
+
+    @Test func theBaseSpecIsClean() {
+        let result = Fixture.run(Self.base)
+        #expect(result.diagnostics.map(\.summary) == [])
+        #expect(result.graph != nil)
+    }
+
+    @Test(arguments: cases)
+    func ruleBreaksAndPasses(_ c: Case) throws {
+        let broken = try #require(Self.apply(c.breaks))
+        let result = Fixture.run(broken)
+        let found = result.diagnostics.filter { $0.rule.rawValue == c.rule && $0.severity == c.severity }
+        #expect(!found.isEmpty, "expected \(c.severity.rawValue)[\(c.rule)], got \(result.codes)")
+        for d in found {
+            #expect(d.location.line > 0, "\(d.summary) has no line")
+            #expect(d.location.file == "spec.yaml")
+        }
+        if c.severity == .error { #expect(result.graph == nil) }
+        if !c.passes.isEmpty {
+            let passing = try #require(Self.apply(c.passes))
+            let clean = Fixture.run(passing)
+            #expect(clean.diagnostics.map(\.summary) == [], "the passing variant of \(c.rule) is not clean")
+        }
+    }
+
+    @Test func everyRuleInTheCatalogueIsExercised() {
+        var covered = Set(Self.cases.map(\.rule))
+        // Covered by the YAML, decoding and graph tests and by examples/invalid.
+        covered.formUnion([
+            "io-read", "io-no-spec", "yaml-syntax", "yaml-encoding", "yaml-duplicate-key", "yaml-alias",
+            "yaml-alias-limit", "yaml-key", "schema-api-version", "schema-kind", "schema-unknown-field",
+            "schema-required", "schema-type", "schema-value", "secret-source", "name-duplicate", "ref-cycle",
+        ])
+        let missing = RuleID.catalogue.map(\.id.rawValue).filter { !covered.contains($0) }
+        #expect(missing.isEmpty, "rules without a test: \(missing)")
+    }
+}
