@@ -20,6 +20,10 @@ public enum SpecPipeline {
     /// Validates and lowers an already loaded spec.
     public static func process(_ loaded: LoadedSpec) -> ValidatedSpec {
         var diagnostics = loaded.diagnostics
+        // Nothing was read: the reading error says it all; rules would only add noise.
+        if loaded.files.isEmpty && diagnostics.hasErrors {
+            return ValidatedSpec(loaded: loaded, diagnostics: diagnostics.sorted, graph: nil)
+        }
         diagnostics.append(contentsOf: Validator.validate(loaded.topology))
         var graph: DesiredGraph?
         if !diagnostics.hasErrors {

@@ -14,6 +14,6 @@ struct Reconcile: ParsableCommand {
               reconcile validate examples/s2s-cisco891-pppoe
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Graph.self, Schema.self]
+        subcommands: [Validate.self, Graph.self, Schema.self, Rules.self]
     )
 }

@@ -62,7 +62,8 @@ struct ObjectDecoder {
                 schema: schema,
                 file: file,
                 context: context,
-                what: "the spec of \(kind.rawValue) '\(meta.name)'"
+                what: "the spec of \(kind.rawValue) '\(meta.name)'",
+                keyMark: root.mapping?.first { $0.key.text == "spec" }?.keyMark
             )
         else { return }
         builder.decode(kind, reader: reader, meta: meta)
@@ -127,7 +128,8 @@ struct ObjectDecoder {
                 schema: SpecSchema.metadata,
                 file: file,
                 context: context,
-                what: "metadata"
+                what: "metadata",
+                keyMark: root.mapping?.first { $0.key.text == "metadata" }?.keyMark
             ),
             let name = reader.string("name")
         else { return nil }

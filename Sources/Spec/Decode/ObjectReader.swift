@@ -11,8 +11,18 @@ struct ObjectReader {
     let schema: ObjectSchema
     let file: String
     let context: DecodeContext
+    /// Where the object is named (its key, or its list item): problems of the object as a
+    /// whole, such as a missing required field, are reported there.
+    let anchor: Mark
 
-    init?(_ node: YAMLNode, schema: ObjectSchema, file: String, context: DecodeContext, what: String) {
+    init?(
+        _ node: YAMLNode,
+        schema: ObjectSchema,
+        file: String,
+        context: DecodeContext,
+        what: String,
+        keyMark: Mark? = nil
+    ) {
         guard let pairs = node.mapping else {
             context.diagnostics.error(
                 .schemaType,
@@ -26,6 +36,7 @@ struct ObjectReader {
         self.schema = schema
         self.file = file
         self.context = context
+        self.anchor = keyMark ?? node.mark
         checkFields(what: what)
     }
 
@@ -44,7 +55,7 @@ struct ObjectReader {
             context.diagnostics.error(
                 .schemaRequired,
                 "\(what) is missing the required field '\(field.name)'",
-                at: node.mark.located(in: file),
+                at: anchor.located(in: file),
                 hint: "add '\(field.name):' (\(field.type.noun))"
             )
         }
@@ -61,7 +72,7 @@ struct ObjectReader {
                 context.diagnostics.error(
                     .schemaExclusive,
                     "\(what) needs one of " + group.map { "'\($0)'" }.joined(separator: " or "),
-                    at: node.mark.located(in: file)
+                    at: anchor.located(in: file)
                 )
             }
         }
@@ -373,7 +384,14 @@ struct ObjectReader {
 
     func object(_ key: String) -> ObjectReader? {
         guard let node = value(key), case .object(let schema) = fieldType(key) else { return nil }
-        return ObjectReader(node, schema: schema, file: file, context: context, what: "'\(key)'")
+        return ObjectReader(
+            node,
+            schema: schema,
+            file: file,
+            context: context,
+            what: "'\(key)'",
+            keyMark: present(key)?.keyMark
+        )
     }
 
     /// Reads a list, handing each element to `element`; a non-list is reported.

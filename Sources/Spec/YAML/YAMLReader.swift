@@ -70,7 +70,8 @@ public enum YAMLReader {
         if let context = parser.context.map({ String(cString: $0) }) {
             let line = parser.context_mark.line + 1
             let column = parser.context_mark.column + 1
-            message = "\(problem) \(context) (started at line \(line), column \(column))"
+            let elsewhere = line != Int(mark.line) || column != Int(mark.column)
+            message = "\(problem) \(context)" + (elsewhere ? " (started at line \(line), column \(column))" : "")
         }
         var hint: String?
         if lineContainsTab(bytes, line: Int(mark.line)) {
