@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", "reconcile"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,1 +1,228 @@
-print("placeholder")
+// Benchmarks for the spec pipeline. Run in release:
+//
+//   swift run -c release bench [--sites 1000] [--iterations 5]
+//
+// Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
+// spread over VNets of 100 sites each), then times in the same run:
+//   baseline  libyaml's raw event parse of the same bytes (no tree, no strings)
+//   pipeline  load (tree + decode) + validate + lower, from the same bytes in memory
+// and reports the median of each, their ratio, and the peak resident memory.
+
+import CYAML
+import Foundation
+import Spec
+
+struct Options {
+    var sites = 1000
+    var iterations = 5
+
+    init(_ arguments: [String]) {
+        var i = 1
+        while i < arguments.count {
+            if arguments[i] == "--sites", i + 1 < arguments.count { sites = Int(arguments[i + 1]) ?? sites; i += 1 }
+            if arguments[i] == "--iterations", i + 1 < arguments.count {
+                iterations = Int(arguments[i + 1]) ?? iterations
+                i += 1
+            }
+            i += 1
+        }
+    }
+}
+
+/// The generated spec, one file per site plus the Azure side, as users lay specs out.
+func generate(sites: Int) -> [(String, [UInt8])] {
+    var files: [(String, [UInt8])] = []
+    let vnets = (sites + 99) / 100
+    var azure = """
+        apiVersion: reconcile/v1
+        kind: AzureScope
+        metadata: {name: bench}
+        spec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-bench, location: japaneast, endpoint: lab}
+
+        """
+    for v in 0..<vnets {
+        azure += """
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualNetwork
+            metadata: {name: vnet-\(v)}
+            spec:
+              addressSpace: [10.\(v).0.0/16]
+              subnets:
+                - {name: app, prefix: 10.\(v).1.0/24}
+                - {name: GatewaySubnet, prefix: 10.\(v).255.0/27}
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualNetworkGateway
+            metadata: {name: vpngw-\(v)}
+            spec: {virtualNetwork: vnet-\(v), gatewayType: Vpn, vpnType: RouteBased, sku: VpnGw5AZ}
+
+            """
+    }
+    files.append(("bench/azure.yaml", Array(azure.utf8)))
+    for s in 0..<sites {
+        let name = "site-\(s)"
+        let lan = "172.\(16 + s / 256).\(s % 256)"
+        let text = """
+            apiVersion: reconcile/v1
+            kind: Site
+            metadata: {name: \(name), labels: {region: r\(s % 7)}}
+            spec:
+              publicIp: 203.\(s / 256).\(s % 256).10
+              addressSpace: [\(lan).0/24]
+              behindNat: false
+              device: rtr-\(s)
+            ---
+            apiVersion: reconcile/v1
+            kind: VpnConnection
+            metadata: {name: conn-\(s)}
+            spec:
+              gateway: vpngw-\(s / 100)
+              site: \(name)
+              protocol: IKEv2
+              sharedKey: {fromEnv: PSK_\(s)}
+              routing: Static
+              ipsecPolicy:
+                ikeEncryption: AES256
+                ikeIntegrity: SHA256
+                dhGroup: DHGroup14
+                ipsecEncryption: AES256
+                ipsecIntegrity: SHA256
+                pfsGroup: None
+                saLifetimeSeconds: 27000
+                saDataSizeKilobytes: 102400000
+            ---
+            apiVersion: reconcile/v1
+            kind: CiscoRouter
+            metadata: {name: rtr-\(s)}
+            spec:
+              platform: ios
+              model: C891FJ-K9
+              software: "15.4(1)T1"
+              management:
+                lab: true
+                username: netops
+                password: {fromEnv: RTR_PASSWORD}
+                enableSecret: {fromEnv: RTR_ENABLE}
+              system:
+                hostname: rtr-\(s)
+                domainName: example.co.jp
+                timezone: {name: JST, offsetHours: 9}
+                ntpServers: [{address: 192.0.2.123, prefer: true}, {address: 192.0.2.124}]
+                loggingBufferSize: 32768
+                sshAllowedFrom: [\(lan).0/24]
+              wan:
+                interface: GigabitEthernet8
+                pppoe:
+                  dialer: 1
+                  mtu: 1454
+                  chap: {hostname: user\(s)@isp.example, password: {fromEnv: PPP_PASSWORD}}
+              lan:
+                interface: Vlan1
+                address: \(lan).1/24
+              nat:
+                overload: [\(lan).0/24]
+              tunnel:
+                tcpAdjustMss: 1350
+                interfaceNumber: 1
+
+            """
+        files.append(("bench/sites/\(name).yaml", Array(text.utf8)))
+    }
+    return files
+}
+
+/// libyaml's event parse alone: what any YAML reader must at least do.
+func rawParse(_ files: [(String, [UInt8])]) -> Int {
+    var events = 0
+    for (_, bytes) in files {
+        var parser = yaml_parser_t()
+        yaml_parser_initialize(&parser)
+        bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                events += 1
+                if done { break }
+            }
+        }
+        yaml_parser_delete(&parser)
+    }
+    return events
+}
+
+func peakResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+}
+
+/// The median time of `body`; each run's result is kept until all runs are done, so freeing
+/// it is not timed (the CLI exits without freeing).
+func measure<T>(_ iterations: Int, _ body: () -> T) -> Duration {
+    let clock = ContinuousClock()
+    var samples: [Duration] = []
+    var keep: [T] = []
+    keep.reserveCapacity(iterations)
+    for _ in 0..<iterations {
+        var result: T?
+        samples.append(clock.measure { result = body() })
+        if let result { keep.append(result) }
+    }
+    keep.removeAll()
+    return samples.sorted()[samples.count / 2]
+}
+
+func ms(_ d: Duration) -> String {
+    let value = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    return String(format: "%.1f ms", value)
+}
+
+let options = Options(CommandLine.arguments)
+let files = generate(sites: options.sites)
+let bytes = files.reduce(0) { $0 + $1.1.count }
+print("spec: \(options.sites) sites, \(files.count) files, \(bytes / 1024) KiB; median of \(options.iterations) runs")
+
+// Memory first, from one run, before timing keeps several results alive.
+let once = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+let peakAfterOneRun = peakResidentMB()
+var events = 0
+let baseline = measure(options.iterations) { () -> Int in
+    events = rawParse(files)
+    return events
+}
+var resources = 0
+var diagnostics = 0
+let pipeline = measure(options.iterations) { () -> ValidatedSpec in
+    let result = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+    resources = result.graph?.resources.count ?? 0
+    diagnostics = result.diagnostics.count
+    return result
+}
+let ratio = Double(pipeline.components.attoseconds + pipeline.components.seconds * 1_000_000_000_000_000_000)
+    / Double(baseline.components.attoseconds + baseline.components.seconds * 1_000_000_000_000_000_000)
+var tree = 0
+let yaml = measure(options.iterations) { () -> [[YAMLDocument]] in
+    let trees = files.map { YAMLReader.read($0.1, file: $0.0).documents }
+    tree = trees.reduce(0) { $0 + $1.count }
+    return trees
+}
+let loaded = SpecLoader.load(files: files, root: "bench")
+let load = measure(options.iterations) { SpecLoader.load(files: files, root: "bench") }
+let validate = measure(options.iterations) { Validator.validate(loaded.topology) }
+let lower = measure(options.iterations) { Lowering.lower(loaded.topology) }
+let lowered = Lowering.lower(loaded.topology)
+let order = measure(options.iterations) { () -> Int in
+    (try? lowered.topologicalOrder().get())?.count ?? 0
+}
+print("phases    yaml tree \(ms(yaml)) (\(tree) documents), load incl. tree \(ms(load)), validate \(ms(validate)), lower \(ms(lower)), order \(ms(order))")
+print("baseline  libyaml raw event parse      \(ms(baseline))  (\(events) events)")
+print("pipeline  load + validate + lower      \(ms(pipeline))  (\(resources) resources, \(diagnostics) diagnostics)")
+print(String(format: "ratio     pipeline / baseline        %.2fx  (target < 3x)", ratio))
+print(String(format: "memory    peak resident, one run     %.0f MB  (target < 300 MB; %d resources)", peakAfterOneRun, once.graph?.resources.count ?? 0))
+if diagnostics > 0 || resources == 0 {
+    print("warning: the generated spec is not clean; figures do not measure the intended work")
+    exit(1)
+}

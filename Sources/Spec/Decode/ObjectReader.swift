@@ -42,7 +42,7 @@ struct ObjectReader {
 
     private func checkFields(what: String) {
         let names = schema.fields.map(\.name)
-        for pair in pairs where schema.field(pair.key.text) == nil {
+        for pair in pairs where !schema.fields.contains(where: { $0.name == pair.key.text }) {
             context.diagnostics.error(
                 .schemaUnknownField,
                 "unknown field '\(pair.key.text)' in \(what)",
@@ -85,18 +85,24 @@ struct ObjectReader {
 
     /// The declared field's value, or nil when absent or null. Refuses undeclared fields.
     func value(_ key: String) -> YAMLNode? {
-        guard schema.field(key) != nil else {
-            assertionFailure("decoder reads '\(key)', which schema \(schema.title) does not declare")
-            return nil
+        if context.accessed != nil {
+            guard schema.fields.contains(where: { $0.name == key }) else {
+                assertionFailure("decoder reads '\(key)', which schema \(schema.title) does not declare")
+                return nil
+            }
+            context.accessed?.insert("\(schema.title).\(key)")
         }
-        context.accessed?.insert("\(schema.title).\(key)")
-        return present(key)?.value
+        for pair in pairs where pair.key.text == key {
+            return pair.value.isNull ? nil : pair.value
+        }
+        return nil
     }
 
     func has(_ key: String) -> Bool { present(key) != nil }
 
     private func fieldType(_ key: String) -> FieldType {
-        schema.field(key)?.type ?? .string(.any)
+        for field in schema.fields where field.name == key { return field.type }
+        return .string(.any)
     }
 
     func location(_ node: YAMLNode) -> SourceLocation { node.mark.located(in: file) }

@@ -51,12 +51,13 @@ public indirect enum FieldType: Sendable {
     }
 }
 
-/// One field of an object.
-public struct FieldSchema: Sendable {
-    public var name: String
-    public var type: FieldType
-    public var required: Bool
-    public var summary: String
+/// One field of an object. A class: schemas are immutable shared data read on every decode,
+/// and one reference is cheaper to pass around than a struct of strings.
+public final class FieldSchema: Sendable {
+    public let name: String
+    public let type: FieldType
+    public let required: Bool
+    public let summary: String
 
     public init(_ name: String, _ type: FieldType, required: Bool = false, _ summary: String) {
         self.name = name
@@ -67,13 +68,13 @@ public struct FieldSchema: Sendable {
 }
 
 /// The fields of one mapping, plus groups of fields of which exactly one must be set.
-public struct ObjectSchema: Sendable {
+public final class ObjectSchema: Sendable {
     /// Name of the definition in the JSON Schema's `$defs` (unique).
-    public var title: String
-    public var summary: String
-    public var fields: [FieldSchema]
+    public let title: String
+    public let summary: String
+    public let fields: [FieldSchema]
     /// Each group: exactly one of these fields must be present.
-    public var exactlyOne: [[String]]
+    public let exactlyOne: [[String]]
 
     public init(_ title: String, _ summary: String, exactlyOne: [[String]] = [], _ fields: [FieldSchema]) {
         self.title = title

@@ -69,31 +69,60 @@ public enum SpecLoader {
         load(files: [(file, Array(text.utf8))], root: file, options: options)
     }
 
+    /// Decodes files already in memory, as (path, bytes) in the order given.
+    public static func load(
+        files: [(String, [UInt8])],
+        root: String,
+        options: LoadOptions = LoadOptions()
+    ) -> LoadedSpec {
+        load(files: files, root: root, options: options, trackAccess: false)
+    }
+
     static func load(
         files: [(String, [UInt8])],
         root: String,
         options: LoadOptions,
-        trackAccess: Bool = false
+        trackAccess: Bool
     ) -> LoadedSpec {
-        let context = DecodeContext(allowPlaintextSecrets: options.allowPlaintextSecrets, trackAccess: trackAccess)
-        var sources = SourceFiles()
-        var builder = TopologyBuilder()
-        let decoder = ObjectDecoder(context: context)
-        for (file, bytes) in files {
-            sources.add(file, bytes)
-            let (documents, yamlDiagnostics) = YAMLReader.read(bytes, file: file, limits: options.yamlLimits)
+        struct FileInput: Sendable {
+            var file: String
+            var bytes: [UInt8]
+        }
+        struct FileResult: Sendable {
+            var builder: TopologyBuilder
+            var diagnostics: [Diagnostic]
+            var accessed: Set<String>
+        }
+        // Files are independent until their objects are merged: read and decode them on all cores.
+        let inputs = files.map { FileInput(file: $0.0, bytes: $0.1) }
+        let results = Parallel.map(inputs, minimumPerChunk: 8) { input -> FileResult in
+            let context = DecodeContext(allowPlaintextSecrets: options.allowPlaintextSecrets, trackAccess: trackAccess)
+            var builder = TopologyBuilder()
+            let (documents, yamlDiagnostics) = YAMLReader.read(input.bytes, file: input.file, limits: options.yamlLimits)
             context.diagnostics.append(contentsOf: yamlDiagnostics)
+            let decoder = ObjectDecoder(context: context)
             for document in documents {
                 decoder.decode(document, into: &builder)
             }
+            return FileResult(builder: builder, diagnostics: context.diagnostics.all, accessed: context.accessed ?? [])
+        }
+        var diagnostics = Diagnostics()
+        var merged = TopologyBuilder()
+        var accessed = Set<String>()
+        var sources = SourceFiles()
+        for (input, result) in zip(inputs, results) {
+            sources.add(input.file, input.bytes)
+            diagnostics.append(contentsOf: result.diagnostics)
+            diagnostics.append(contentsOf: merged.merge(result.builder))
+            accessed.formUnion(result.accessed)
         }
         var loaded = LoadedSpec(
-            topology: builder.build(root: root),
-            diagnostics: context.diagnostics,
+            topology: merged.build(root: root),
+            diagnostics: diagnostics,
             sources: sources,
             files: files.map(\.0)
         )
-        loaded.accessedFields = context.accessed ?? []
+        loaded.accessedFields = accessed
         return loaded
     }
 

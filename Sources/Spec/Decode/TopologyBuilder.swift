@@ -1,5 +1,5 @@
 /// Collects decoded objects in source order; `build()` sorts them into a `Topology`.
-struct TopologyBuilder {
+struct TopologyBuilder: Sendable {
     var declared: [Kind: [String: ObjectMeta]] = [:]
     var scopes: [SpecObject<AzureScope>] = []
     var virtualNetworks: [SpecObject<VirtualNetwork>] = []
@@ -15,6 +15,50 @@ struct TopologyBuilder {
     var routers: [SpecObject<CiscoRouter>] = []
     var intents: [SpecObject<Intent>] = []
     var driftPolicies: [SpecObject<DriftPolicy>] = []
+
+    /// Adds the objects another file decoded; a name already declared by an earlier file is a
+    /// duplicate, reported at the later one and left out.
+    mutating func merge(_ other: TopologyBuilder) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var duplicates = Set<String>()
+        for (kind, objects) in other.declared {
+            for (name, meta) in objects.sorted(by: { $0.key < $1.key }) {
+                if let first = declared[kind]?[name] {
+                    duplicates.insert("\(kind.rawValue)/\(name)")
+                    problems.append(
+                        Diagnostic(
+                            .error,
+                            .nameDuplicate,
+                            "\(kind.rawValue) '\(name)' is defined twice",
+                            at: meta.location,
+                            hint: "names are unique per kind; rename one of them",
+                            notes: [.init("first defined here", at: first.location)]
+                        )
+                    )
+                } else {
+                    declared[kind, default: [:]][name] = meta
+                }
+            }
+        }
+        func keep<V>(_ objects: [SpecObject<V>]) -> [SpecObject<V>] {
+            duplicates.isEmpty ? objects : objects.filter { !duplicates.contains("\($0.meta.kind.rawValue)/\($0.name)") }
+        }
+        scopes += keep(other.scopes)
+        virtualNetworks += keep(other.virtualNetworks)
+        gateways += keep(other.gateways)
+        sites += keep(other.sites)
+        vpnConnections += keep(other.vpnConnections)
+        expressRouteConnections += keep(other.expressRouteConnections)
+        virtualWans += keep(other.virtualWans)
+        virtualHubs += keep(other.virtualHubs)
+        hubVpnConnections += keep(other.hubVpnConnections)
+        routeServers += keep(other.routeServers)
+        routeTables += keep(other.routeTables)
+        routers += keep(other.routers)
+        intents += keep(other.intents)
+        driftPolicies += keep(other.driftPolicies)
+        return problems
+    }
 
     func build(root: String) -> Topology {
         var topology = Topology(root: root)
@@ -33,6 +77,7 @@ struct TopologyBuilder {
         topology.routers = ObjectTable(routers)
         topology.intents = ObjectTable(intents)
         topology.driftPolicies = driftPolicies
+        topology.buildIndexes()
         return topology
     }
 

@@ -47,26 +47,32 @@ public struct DesiredGraph: Sendable {
     /// The resources in an order where each comes after its dependencies (ties by address),
     /// or the cycles that prevent one.
     public func topologicalOrder() -> Result<[ResourceAddress], GraphCycleError> {
-        var remaining: [ResourceAddress: Int] = [:]
-        var dependants: [ResourceAddress: [ResourceAddress]] = [:]
-        for r in resources {
-            let deps = Set(r.dependencies.filter { index[$0] != nil })
-            remaining[r.address] = deps.count
-            for d in deps { dependants[d, default: []].append(r.address) }
+        // Kahn's algorithm over indices; resources are sorted, so the smallest index is the
+        // smallest address and a min-heap of indices gives ties in address order.
+        var remaining = [Int](repeating: 0, count: resources.count)
+        var dependants = [[Int]](repeating: [], count: resources.count)
+        for (i, r) in resources.enumerated() {
+            var seen: [Int] = []
+            for d in r.dependencies {
+                guard let j = index[d], !seen.contains(j) else { continue }
+                seen.append(j)
+                dependants[j].append(i)
+            }
+            remaining[i] = seen.count
         }
-        var heap = Heap(resources.map(\.address).filter { remaining[$0] == 0 })
+        var heap = Heap(resources.indices.filter { remaining[$0] == 0 })
         var order: [ResourceAddress] = []
         order.reserveCapacity(resources.count)
         while let next = heap.popMin() {
-            order.append(next)
-            for d in dependants[next] ?? [] {
-                remaining[d, default: 0] -= 1
+            order.append(resources[next].address)
+            for d in dependants[next] {
+                remaining[d] -= 1
                 if remaining[d] == 0 { heap.insert(d) }
             }
         }
         if order.count == resources.count { return .success(order) }
         let cycles = StronglyConnected.components(
-            nodes: resources.map(\.address).filter { (remaining[$0] ?? 0) > 0 },
+            nodes: resources.indices.filter { remaining[$0] > 0 }.map { resources[$0].address },
             successors: { self[$0]?.dependencies.filter { index[$0] != nil } ?? [] }
         )
         return .failure(GraphCycleError(cycles: cycles))

@@ -17,7 +17,7 @@ extension Lowering {
 
     func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
         var found: [(String, ObjectMeta, ConnectionProtocol, IpsecPolicy?, SecretSource, Value, [IPv4Prefix]?, (Value, ASN)?)] = []
-        for c in topology.vpnConnections where c.spec.site == site.name {
+        for c in topology.vpnConnections(toSite: site.name) {
             guard let gw = topology.gateways[c.spec.gateway] else { continue }
             let pip = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)[0]
             let vnetPrefixes = topology.virtualNetworks[gw.spec.virtualNetwork]?.spec.addressSpace ?? []
@@ -31,7 +31,7 @@ extension Lowering {
                 )
             )
         }
-        for c in topology.hubVpnConnections where c.spec.site == site.name {
+        for c in topology.hubVpnConnections(toSite: site.name) {
             guard let hub = topology.virtualHubs[c.spec.hub] else { continue }
             let gateway = AzureAddress.hubVpnGateway(hub.name)
             let spokes = hub.spec.virtualNetworkConnections.flatMap {
@@ -60,12 +60,23 @@ extension Lowering {
         }
     }
 
+    /// Routers depend only on the spec, so they are lowered in one chunk per core.
     mutating func lowerRouters() {
-        for router in topology.routers {
-            lowerBase(router)
-            guard let site = topology.site(forDevice: router.name) else { continue }
-            lowerTunnels(router, site: site, tunnels: tunnels(of: router, site: site))
+        let topology = self.topology
+        let cores = max(1, min(topology.routers.count / 64, 2))
+        let chunks = (0..<cores).map { c in
+            Array(topology.routers.items[(topology.routers.count * c / cores)..<(topology.routers.count * (c + 1) / cores)])
         }
+        let lowered = Parallel.map(chunks, minimumPerChunk: 1) { routers -> [Resource] in
+            var lowering = Lowering(topology: topology)
+            for router in routers {
+                lowering.lowerBase(router)
+                guard let site = topology.site(forDevice: router.name) else { continue }
+                lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
+            }
+            return lowering.resources
+        }
+        for resources in lowered { self.resources.append(contentsOf: resources) }
     }
 
     private mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {

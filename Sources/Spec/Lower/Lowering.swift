@@ -26,8 +26,13 @@ public struct Lowering {
         _ attributes: [String: Value],
         after ordering: [ResourceAddress] = []
     ) {
-        let refs = Value.map(attributes).references.map(\.address)
-        let dependencies = Array(Set(refs + ordering).subtracting([address])).sorted()
+        var refs: [OutputReference] = []
+        for value in attributes.values { value.collectReferences(into: &refs) }
+        var dependencies = ordering
+        for ref in refs where ref.address != address && !dependencies.contains(ref.address) {
+            dependencies.append(ref.address)
+        }
+        dependencies.sort()
         resources.append(
             Resource(address: address, type: type, attributes: attributes, dependencies: dependencies, source: meta.location)
         )

@@ -1,5 +1,8 @@
 /// A resource attribute value: a typed tree, with two cases a plain JSON value lacks.
-public indirect enum Value: Sendable, Hashable {
+///
+/// Only the two large, rare cases are boxed: a whole-enum `indirect` would put every string
+/// and integer of a 10,000-resource graph on the heap.
+public enum Value: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -7,17 +10,23 @@ public indirect enum Value: Sendable, Hashable {
     case list([Value])
     case map([String: Value])
     /// Another resource's output, known only after that resource is applied.
-    case reference(OutputReference)
+    indirect case reference(OutputReference)
     /// A secret: only where it comes from, never its value.
-    case secret(SecretSource)
+    indirect case secret(SecretSource)
 
-    /// Every reference inside this value, depth first.
+    /// Every reference inside this value, sorted.
     public var references: [OutputReference] {
+        var found: [OutputReference] = []
+        collectReferences(into: &found)
+        return found.sorted()
+    }
+
+    func collectReferences(into found: inout [OutputReference]) {
         switch self {
-        case .reference(let ref): return [ref]
-        case .list(let items): return items.flatMap(\.references)
-        case .map(let entries): return entries.keys.sorted().flatMap { entries[$0]?.references ?? [] }
-        default: return []
+        case .reference(let ref): found.append(ref)
+        case .list(let items): for item in items { item.collectReferences(into: &found) }
+        case .map(let entries): for value in entries.values { value.collectReferences(into: &found) }
+        default: break
         }
     }
 

@@ -17,7 +17,16 @@ public struct ObjectMeta: Sendable {
     public var document: YAMLNode
 
     /// Where `metadata.name` is written: the place to report the object as a whole.
-    public var location: SourceLocation { location(["metadata", "name"]) }
+    public let location: SourceLocation
+
+    public init(kind: Kind, name: String, labels: [String: String], file: String, document: YAMLNode) {
+        self.kind = kind
+        self.name = name
+        self.labels = labels
+        self.file = file
+        self.document = document
+        self.location = (document["metadata"]?["name"] ?? document).mark.located(in: file)
+    }
 
     /// The position of the value at `path` (e.g. `["spec", "subnets", 1, "prefix"]`); when the
     /// path ends early (an optional field is absent), the deepest node that exists.
@@ -97,6 +106,11 @@ public struct Topology: Sendable {
     /// Every object whose envelope was readable, decoded or not, by kind and name; references
     /// resolve against this, so one broken object does not cascade into dangling references.
     public var declared: [Kind: [String: ObjectMeta]] = [:]
+    /// Indexes built once (`buildIndexes`), so relations are O(1) lookups, not scans.
+    private var vpnConnectionsBySite: [String: [Int]] = [:]
+    private var vpnConnectionsByGateway: [String: [Int]] = [:]
+    private var hubConnectionsBySite: [String: [Int]] = [:]
+    private var siteByDevice: [String: Int] = [:]
 
     public init(root: String) {
         self.root = root
@@ -114,16 +128,40 @@ public struct Topology: Sendable {
 
     // MARK: Relations used by validation, lowering and analysis
 
+    mutating func buildIndexes() {
+        for (i, c) in vpnConnections.enumerated() {
+            vpnConnectionsBySite[c.spec.site, default: []].append(i)
+            vpnConnectionsByGateway[c.spec.gateway, default: []].append(i)
+        }
+        for (i, c) in hubVpnConnections.enumerated() {
+            hubConnectionsBySite[c.spec.site, default: []].append(i)
+        }
+        for (i, site) in sites.enumerated() {
+            if let device = site.spec.device, siteByDevice[device] == nil { siteByDevice[device] = i }
+        }
+    }
+
     public func gateways(in vnet: String) -> [SpecObject<VirtualNetworkGateway>] {
         gateways.filter { $0.spec.virtualNetwork == vnet }
     }
 
+    /// The VpnConnections of a gateway, sorted by name.
     public func vpnConnections(ofGateway gateway: String) -> [SpecObject<VpnConnection>] {
-        vpnConnections.filter { $0.spec.gateway == gateway }
+        (vpnConnectionsByGateway[gateway] ?? []).map { vpnConnections[$0] }
     }
 
-    /// The site whose `device` names this router, if any.
+    /// The VpnConnections to a site, sorted by name.
+    public func vpnConnections(toSite site: String) -> [SpecObject<VpnConnection>] {
+        (vpnConnectionsBySite[site] ?? []).map { vpnConnections[$0] }
+    }
+
+    /// The HubVpnConnections to a site, sorted by name.
+    public func hubVpnConnections(toSite site: String) -> [SpecObject<HubVpnConnection>] {
+        (hubConnectionsBySite[site] ?? []).map { hubVpnConnections[$0] }
+    }
+
+    /// The site whose `device` names this router, if any (the first by name).
     public func site(forDevice device: String) -> SpecObject<Site>? {
-        sites.first { $0.spec.device == device }
+        siteByDevice[device].map { sites[$0] }
     }
 }

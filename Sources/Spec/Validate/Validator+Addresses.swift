@@ -19,7 +19,11 @@ extension Validator {
     struct OwnedPrefix {
         var prefix: IPv4Prefix
         var owner: Owner
-        var location: SourceLocation
+        var meta: ObjectMeta
+        var path: [PathComponent]
+
+        /// Resolved only when reported: most prefixes never are.
+        var location: SourceLocation { meta.location(path) }
     }
 
     /// Ranges Azure refuses in a VNet (VNet FAQ).
@@ -32,21 +36,21 @@ extension Validator {
         var all: [OwnedPrefix] = []
         for site in topology.sites {
             for (i, p) in site.spec.addressSpace.enumerated() {
-                all.append(OwnedPrefix(prefix: p, owner: .site(site.name), location: site.at("addressSpace", .index(i))))
+                all.append(OwnedPrefix(prefix: p, owner: .site(site.name), meta: site.meta, path: ["spec", "addressSpace", .index(i)]))
             }
         }
         for vnet in topology.virtualNetworks {
             for (i, p) in vnet.spec.addressSpace.enumerated() {
-                all.append(OwnedPrefix(prefix: p, owner: .vnet(vnet.name), location: vnet.at("addressSpace", .index(i))))
+                all.append(OwnedPrefix(prefix: p, owner: .vnet(vnet.name), meta: vnet.meta, path: ["spec", "addressSpace", .index(i)]))
             }
         }
         for hub in topology.virtualHubs {
-            all.append(OwnedPrefix(prefix: hub.spec.addressPrefix, owner: .hub(hub.name), location: hub.at("addressPrefix")))
+            all.append(OwnedPrefix(prefix: hub.spec.addressPrefix, owner: .hub(hub.name), meta: hub.meta, path: ["spec", "addressPrefix"]))
         }
         for gw in topology.gateways {
             for (i, p) in (gw.spec.pointToSite?.addressPool ?? []).enumerated() {
                 all.append(
-                    OwnedPrefix(prefix: p, owner: .pool(gw.name), location: gw.at("pointToSite", "addressPool", .index(i)))
+                    OwnedPrefix(prefix: p, owner: .pool(gw.name), meta: gw.meta, path: ["spec", "pointToSite", "addressPool", .index(i)])
                 )
             }
         }
@@ -71,7 +75,8 @@ extension Validator {
     }
 
     mutating func checkAddressPlan() {
-        for (a, b) in Self.overlappingPairs(ownedPrefixes, prefix: \.prefix) {
+        let owned = ownedPrefixes
+        for (a, b) in Self.overlappingPairs(owned, prefix: \.prefix) {
             // Report at the later of the two in the files, pointing at the other.
             let (first, second) = a.location <= b.location ? (a, b) : (b, a)
             let note = [Diagnostic.Note("\(first.owner.description) has \(first.prefix) here", at: first.location)]
@@ -106,7 +111,7 @@ extension Validator {
                 )
             }
         }
-        for owned in ownedPrefixes {
+        for owned in owned {
             switch owned.owner {
             case .vnet, .hub: break
             default: continue

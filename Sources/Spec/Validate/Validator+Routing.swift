@@ -73,12 +73,12 @@ extension Validator {
     /// The Azure-side ASNs a site peers with: its VPN gateways' and its hubs' (65515).
     private func azureAsns(facing site: String) -> [(String, ASN, SourceLocation)] {
         var result: [(String, ASN, SourceLocation)] = []
-        for c in topology.vpnConnections where c.spec.site == site && c.spec.routing == .bgp {
+        for c in topology.vpnConnections(toSite: site) where c.spec.routing == .bgp {
             if let gw = topology.gateways[c.spec.gateway], let bgp = gw.spec.bgp {
                 result.append(("gateway '\(gw.name)'", bgp.asn, gw.at("bgp", "asn")))
             }
         }
-        for c in topology.hubVpnConnections where c.spec.site == site && c.spec.bgp {
+        for c in topology.hubVpnConnections(toSite: site) where c.spec.bgp {
             result.append(("hub '\(c.spec.hub)'", .azure, c.at("hub")))
         }
         return result

@@ -13,13 +13,11 @@ public struct YAMLNode: Sendable {
     public var content: Content
     /// Where the node starts (1-based).
     public var mark: Mark
-    /// An explicit tag (`!!str`, `!custom`) if the file gave one.
-    public var tag: String?
 
-    public init(_ content: Content, mark: Mark, tag: String? = nil) {
+    /// Explicit tags (`!!str`) are not kept: the schema, not the file, gives a value its type.
+    public init(_ content: Content, mark: Mark) {
         self.content = content
         self.mark = mark
-        self.tag = tag
     }
 
     public var scalar: YAMLScalar? {
@@ -39,7 +37,7 @@ public struct YAMLNode: Sendable {
 
     /// True for `~`, `null`, `Null`, `NULL` and the empty plain scalar.
     public var isNull: Bool {
-        guard let s = scalar, s.style == .plain, tag == nil else { return tag == "tag:yaml.org,2002:null" }
+        guard let s = scalar, s.style == .plain else { return false }
         return s.text.isEmpty || s.text == "~" || s.text == "null" || s.text == "Null" || s.text == "NULL"
     }
 

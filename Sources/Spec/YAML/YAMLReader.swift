@@ -127,7 +127,6 @@ private struct TreeBuilder {
     struct Frame {
         var isMapping: Bool
         var mark: Mark
-        var tag: String?
         var anchor: String?
         var items: [YAMLNode] = []
         var pairs: [YAMLPair] = []
@@ -181,7 +180,7 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            let node = YAMLNode(.scalar(YAMLScalar(text, style: style)), mark: mark, tag: string(data.tag))
+            let node = YAMLNode(.scalar(YAMLScalar(text, style: style)), mark: mark)
             if let anchor = string(data.anchor) {
                 anchors[anchor] = (node, 1)
             }
@@ -208,17 +207,17 @@ private struct TreeBuilder {
             add(copy, size: target.size)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            push(Frame(isMapping: false, mark: mark, tag: string(data.tag), anchor: string(data.anchor)))
+            push(Frame(isMapping: false, mark: mark, anchor: string(data.anchor)))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            push(Frame(isMapping: true, mark: mark, tag: string(data.tag), anchor: string(data.anchor)))
+            push(Frame(isMapping: true, mark: mark, anchor: string(data.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
             let node: YAMLNode
             if frame.isMapping {
-                node = YAMLNode(.mapping(finishMapping(frame.pairs)), mark: frame.mark, tag: frame.tag)
+                node = YAMLNode(.mapping(finishMapping(frame.pairs)), mark: frame.mark)
             } else {
-                node = YAMLNode(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
+                node = YAMLNode(.sequence(frame.items), mark: frame.mark)
             }
             if let anchor = frame.anchor {
                 anchors[anchor] = (node, frame.size)
@@ -303,6 +302,14 @@ private struct TreeBuilder {
 
     /// Rejects duplicate keys and applies `<<` merge keys (explicit keys win).
     private mutating func finishMapping(_ pairs: [YAMLPair]) -> [YAMLPair] {
+        // Most mappings are small and clean: check them without hashing or copying.
+        var clean = true
+        for i in pairs.indices where clean {
+            if pairs[i].key.text == "<<" && pairs[i].key.style == .plain { clean = false }
+            for j in 0..<i where pairs[j].key.text == pairs[i].key.text { clean = false }
+            if i > 16 { clean = false }
+        }
+        if clean { return pairs }
         var explicit: [YAMLPair] = []
         explicit.reserveCapacity(pairs.count)
         var merges: [YAMLPair] = []
