@@ -10,8 +10,9 @@ public struct ValidatedSpec: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
-/// load → validate → lower, the front half of DESIGN.md's data flow. Pure apart from reading
-/// the spec files; never reads a secret's value.
+/// Load, validate and lower: the front half of DESIGN.md's data flow.
+///
+/// Pure apart from reading the spec files; never reads a secret's value.
 public enum SpecPipeline {
     public static func run(_ path: String, options: LoadOptions = LoadOptions()) -> ValidatedSpec {
         process(SpecLoader.load(path, options: options))

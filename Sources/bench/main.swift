@@ -19,7 +19,10 @@ struct Options {
     init(_ arguments: [String]) {
         var i = 1
         while i < arguments.count {
-            if arguments[i] == "--sites", i + 1 < arguments.count { sites = Int(arguments[i + 1]) ?? sites; i += 1 }
+            if arguments[i] == "--sites", i + 1 < arguments.count {
+                sites = Int(arguments[i + 1]) ?? sites
+                i += 1
+            }
             if arguments[i] == "--iterations", i + 1 < arguments.count {
                 iterations = Int(arguments[i + 1]) ?? iterations
                 i += 1
@@ -201,7 +204,8 @@ let pipeline = measure(options.iterations) { () -> ValidatedSpec in
     diagnostics = result.diagnostics.count
     return result
 }
-let ratio = Double(pipeline.components.attoseconds + pipeline.components.seconds * 1_000_000_000_000_000_000)
+let ratio =
+    Double(pipeline.components.attoseconds + pipeline.components.seconds * 1_000_000_000_000_000_000)
     / Double(baseline.components.attoseconds + baseline.components.seconds * 1_000_000_000_000_000_000)
 var tree = 0
 let yaml = measure(options.iterations) { () -> [[YAMLDocument]] in
@@ -217,11 +221,19 @@ let lowered = Lowering.lower(loaded.topology)
 let order = measure(options.iterations) { () -> Int in
     (try? lowered.topologicalOrder().get())?.count ?? 0
 }
-print("phases    yaml tree \(ms(yaml)) (\(tree) documents), load incl. tree \(ms(load)), validate \(ms(validate)), lower \(ms(lower)), order \(ms(order))")
+print(
+    "phases    yaml tree \(ms(yaml)) (\(tree) documents), load incl. tree \(ms(load)), validate \(ms(validate)), lower \(ms(lower)), order \(ms(order))"
+)
 print("baseline  libyaml raw event parse      \(ms(baseline))  (\(events) events)")
 print("pipeline  load + validate + lower      \(ms(pipeline))  (\(resources) resources, \(diagnostics) diagnostics)")
 print(String(format: "ratio     pipeline / baseline        %.2fx  (target < 3x)", ratio))
-print(String(format: "memory    peak resident, one run     %.0f MB  (target < 300 MB; %d resources)", peakAfterOneRun, once.graph?.resources.count ?? 0))
+print(
+    String(
+        format: "memory    peak resident, one run     %.0f MB  (target < 300 MB; %d resources)",
+        peakAfterOneRun,
+        once.graph?.resources.count ?? 0
+    )
+)
 if diagnostics > 0 || resources == 0 {
     print("warning: the generated spec is not clean; figures do not measure the intended work")
     exit(1)

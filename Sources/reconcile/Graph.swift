@@ -32,6 +32,12 @@ struct Graph: ParsableCommand {
             throw ExitCode(1)
         }
         if !result.diagnostics.isEmpty { Output.report(result, color: color) }
-        Output.out(GraphRenderer.render(graph, format: GraphRenderer.Format(rawValue: format.rawValue) ?? .json, root: spec.path))
+        Output.out(
+            GraphRenderer.render(
+                graph,
+                format: GraphRenderer.Format(rawValue: format.rawValue) ?? .json,
+                root: spec.path
+            )
+        )
     }
 }

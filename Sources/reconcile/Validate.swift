@@ -32,7 +32,9 @@ struct Validate: ParsableCommand {
             Output.report(result, color: color)
             if !result.hasErrors {
                 let count = result.loaded.files.count
-                Output.out("\(spec.path): valid (\(count) file\(count == 1 ? "" : "s"), \(result.graph?.resources.count ?? 0) resources)\n")
+                Output.out(
+                    "\(spec.path): valid (\(count) file\(count == 1 ? "" : "s"), \(result.graph?.resources.count ?? 0) resources)\n"
+                )
             }
         case .json:
             Output.out(DiagnosticRenderer.json(result.diagnostics))

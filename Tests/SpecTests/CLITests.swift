@@ -15,7 +15,11 @@ struct CLITests {
         let run = try Fixture.reconcile(["validate", "examples/invalid/12-gateway-subnet-too-small.yaml"])
         #expect(run.status == 1)
         let lines = run.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("examples/invalid/12-gateway-subnet-too-small.yaml:21:37: error[gateway-subnet-size]: ") == true)
+        #expect(
+            lines.first?.hasPrefix(
+                "examples/invalid/12-gateway-subnet-too-small.yaml:21:37: error[gateway-subnet-size]: "
+            ) == true
+        )
         // The source line and a caret under column 37.
         // " 21 | <source>" then "    | <36 spaces>^": the caret sits under column 37.
         #expect(lines.count > 2 && lines[1].hasPrefix(" 21 | "))

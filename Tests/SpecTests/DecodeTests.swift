@@ -158,7 +158,10 @@ struct DecodeTests {
     }
 
     @Test func duplicateNamesPerKindAreErrors() {
-        let result = Fixture.run(Self.scope + "---\n" + Self.scope.replacingOccurrences(of: "location: japaneast", with: "location: japanwest"))
+        let result = Fixture.run(
+            Self.scope + "---\n"
+                + Self.scope.replacingOccurrences(of: "location: japaneast", with: "location: japanwest")
+        )
         #expect(result.errorRules == ["name-duplicate"])
     }
 

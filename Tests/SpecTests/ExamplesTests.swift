@@ -26,7 +26,10 @@ struct ExamplesTests {
         let first = try #require(SpecPipeline.run(root).graph)
         let second = try #require(SpecPipeline.run(root).graph)
         for format in GraphRenderer.Format.allCases {
-            #expect(GraphRenderer.render(first, format: format, root: root) == GraphRenderer.render(second, format: format, root: root))
+            #expect(
+                GraphRenderer.render(first, format: format, root: root)
+                    == GraphRenderer.render(second, format: format, root: root)
+            )
         }
         let order = try first.topologicalOrder().get()
         #expect(order.count == first.resources.count)
@@ -41,7 +44,10 @@ struct ExamplesTests {
     @Test func theSeedsRouterTakesItsTunnelDestinationFromTheGateway() throws {
         let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
         let tunnel = try #require(graph[.cisco("tokyo-rtr1", "tunnel/azure")])
-        #expect(tunnel.attributes["destination"] == .reference(OutputReference(.azure("publicIPAddresses/hub-vpngw-pip1"), "ipAddress")))
+        #expect(
+            tunnel.attributes["destination"]
+                == .reference(OutputReference(.azure("publicIPAddresses/hub-vpngw-pip1"), "ipAddress"))
+        )
         #expect(tunnel.dependencies.contains(.azure("publicIPAddresses/hub-vpngw-pip1")))
         let keyring = try #require(graph[.cisco("tokyo-rtr1", "crypto-ikev2-keyring")])
         #expect(keyring.sensitivePaths == ["peers[0].preSharedKey"])

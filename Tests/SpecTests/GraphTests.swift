@@ -15,7 +15,9 @@ struct GraphTests {
     }
 
     @Test func topologicalOrderPutsDependenciesFirstAndBreaksTiesByAddress() throws {
-        let graph = DesiredGraph([resource("c", ["a"]), resource("b", []), resource("a", []), resource("d", ["c", "b"])])
+        let graph = DesiredGraph([
+            resource("c", ["a"]), resource("b", []), resource("a", []), resource("d", ["c", "b"]),
+        ])
         let order = try graph.topologicalOrder().get().map(\.path)
         #expect(order == ["a", "b", "c", "d"])
     }

@@ -22,7 +22,9 @@ struct SchemaAndDocsTests {
         var missing: [String] = []
         func walk(_ schema: ObjectSchema) {
             for field in schema.fields {
-                if field.summary.hasPrefix("(addition)") && !doc.contains("\(field.name)`") { missing.append(field.name) }
+                if field.summary.hasPrefix("(addition)") && !doc.contains("\(field.name)`") {
+                    missing.append(field.name)
+                }
                 var type = field.type
                 while case .list(let element) = type { type = element }
                 if case .object(let nested) = type { walk(nested) }

@@ -11,8 +11,10 @@ enum Fixture {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    static let examples = ["forced-tunneling", "point-to-site", "routeserver-nva-default-route", "s2s-cisco891-pppoe",
-        "vwan-internet-via-azure"]
+    static let examples = [
+        "forced-tunneling", "point-to-site", "routeserver-nva-default-route", "s2s-cisco891-pppoe",
+        "vwan-internet-via-azure",
+    ]
 
     /// Loads, validates and lowers YAML text given inline.
     static func run(_ yaml: String, file: String = "spec.yaml", allowPlaintext: Bool = false) -> ValidatedSpec {
@@ -23,10 +25,17 @@ enum Fixture {
 
     /// Compares `actual` with the golden file; with RECONCILE_RECORD=1 rewrites it and still
     /// fails, so a re-record is never mistaken for a pass.
-    static func assertGolden(_ actual: String, _ relative: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    static func assertGolden(
+        _ actual: String,
+        _ relative: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         let url = root.appendingPathComponent("Tests/SpecTests/Golden").appendingPathComponent(relative)
         if ProcessInfo.processInfo.environment["RECONCILE_RECORD"] == "1" {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try? Data(actual.utf8).write(to: url)
             Issue.record("re-recorded \(relative); run again without RECONCILE_RECORD", sourceLocation: sourceLocation)
             return

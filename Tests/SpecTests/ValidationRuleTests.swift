@@ -158,7 +158,8 @@ struct ValidationRuleTests {
         var passes: [(String, String)]
         var testDescription: String { "\(severity.rawValue)[\(rule)]" }
 
-        init(_ rule: String, _ severity: Severity = .error, breaks: [(String, String)], passes: [(String, String)] = []) {
+        init(_ rule: String, _ severity: Severity = .error, breaks: [(String, String)], passes: [(String, String)] = [])
+        {
             self.rule = rule
             self.severity = severity
             self.breaks = breaks
@@ -175,7 +176,12 @@ struct ValidationRuleTests {
         ),
         Case(
             "address-reserved",
-            breaks: [("addressSpace: [10.20.0.0/16], subnets: [{name: app, prefix: 10.20.1.0/24}]", "addressSpace: [169.254.0.0/16]")]
+            breaks: [
+                (
+                    "addressSpace: [10.20.0.0/16], subnets: [{name: app, prefix: 10.20.1.0/24}]",
+                    "addressSpace: [169.254.0.0/16]"
+                )
+            ]
         ),
         Case(
             "subnet-outside-vnet",
@@ -207,7 +213,12 @@ struct ValidationRuleTests {
         Case("gateway-subnet-size", .warning, breaks: [("prefix: 10.10.120.0/26}", "prefix: 10.10.120.0/27}")]),
         Case(
             "gateway-subnet-route-table",
-            breaks: [("{name: GatewaySubnet, prefix: 10.10.120.0/26}", "{name: GatewaySubnet, prefix: 10.10.120.0/26, routeTable: app-rt}")]
+            breaks: [
+                (
+                    "{name: GatewaySubnet, prefix: 10.10.120.0/26}",
+                    "{name: GatewaySubnet, prefix: 10.10.120.0/26, routeTable: app-rt}"
+                )
+            ]
         ),
         Case("gateway-per-vnet", breaks: [("# END", extraGateway)]),
         Case(
@@ -218,8 +229,14 @@ struct ValidationRuleTests {
         Case("gateway-sku", breaks: [("sku: ErGw1AZ", "sku: VpnGw1AZ")], passes: [("sku: ErGw1AZ", "sku: ErGwScale")]),
         Case("gateway-policy-based", breaks: [("vpnType: RouteBased", "vpnType: PolicyBased")]),
         Case("gateway-basic-sku", breaks: [("sku: VpnGw1AZ\n", "sku: Basic\n")]),
-        Case("gateway-bgp-route-based", breaks: [("vpnType: RouteBased\n  sku: VpnGw1AZ", "vpnType: PolicyBased\n  sku: Basic")]),
-        Case("gateway-type", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-ergw, site: tokyo")]),
+        Case(
+            "gateway-bgp-route-based",
+            breaks: [("vpnType: RouteBased\n  sku: VpnGw1AZ", "vpnType: PolicyBased\n  sku: Basic")]
+        ),
+        Case(
+            "gateway-type",
+            breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-ergw, site: tokyo")]
+        ),
         Case(
             "forced-tunneling-site",
             breaks: [("  bgp: {asn: 65515}\n", "  bgp: {asn: 65515}\n  forcedTunneling: {defaultSite: osaka}\n")],
@@ -265,7 +282,10 @@ struct ValidationRuleTests {
         Case(
             "route-server-per-vnet",
             breaks: [
-                ("# END", "---\napiVersion: reconcile/v1\nkind: RouteServer\nmetadata: {name: rs2}\nspec: {virtualNetwork: hub-vnet}\n")
+                (
+                    "# END",
+                    "---\napiVersion: reconcile/v1\nkind: RouteServer\nmetadata: {name: rs2}\nspec: {virtualNetwork: hub-vnet}\n"
+                )
             ]
         ),
         Case("route-server-active-active", breaks: [("activeActive: true", "activeActive: false")]),
@@ -281,10 +301,15 @@ struct ValidationRuleTests {
             breaks: [("advertises: [0.0.0.0/1, 128.0.0.0/1]", "advertises: [0.0.0.0/0]")],
             passes: [("advertises: [0.0.0.0/1, 128.0.0.0/1]", "advertises: [0.0.0.0/0, 0.0.0.0/1, 128.0.0.0/1]")]
         ),
-        Case("route-next-hop", breaks: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: VirtualAppliance")]),
         Case(
             "route-next-hop",
-            breaks: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: Internet, nextHopIp: 10.10.2.4")],
+            breaks: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: VirtualAppliance")]
+        ),
+        Case(
+            "route-next-hop",
+            breaks: [
+                ("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: Internet, nextHopIp: 10.10.2.4")
+            ],
             passes: [("nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4", "nextHopType: Internet")]
         ),
         Case(
@@ -296,15 +321,35 @@ struct ValidationRuleTests {
         Case("vwan-default-route", .warning, breaks: [("  routingIntent: {internet: hub-fw}\n", "")]),
         Case("vwan-gateway-missing", breaks: [("  vpnGateway: {scaleUnits: 1}\n", "")]),
         Case("vwan-gateway-missing", breaks: [("  expressRouteGateway: {scaleUnits: 1}\n", "")]),
-        Case("routing-intent-firewall", breaks: [("routingIntent: {internet: hub-fw}", "routingIntent: {internet: other-fw}")]),
+        Case(
+            "routing-intent-firewall",
+            breaks: [("routingIntent: {internet: hub-fw}", "routingIntent: {internet: other-fw}")]
+        ),
         Case("routing-intent-firewall", breaks: [("  firewall: {name: hub-fw}\n", "")]),
         Case(
             "propagate-default-route-scope",
-            breaks: [("circuitId: /subscriptions/x/er-vnet}", "circuitId: /subscriptions/x/er-vnet, propagateDefaultRoute: false}")]
+            breaks: [
+                (
+                    "circuitId: /subscriptions/x/er-vnet}",
+                    "circuitId: /subscriptions/x/er-vnet, propagateDefaultRoute: false}"
+                )
+            ]
         ),
-        Case("site-behind-nat", .warning, breaks: [("device: tokyo-rtr1\n", "device: tokyo-rtr1\n  behindNat: true\n")]),
+        Case(
+            "site-behind-nat",
+            .warning,
+            breaks: [("device: tokyo-rtr1\n", "device: tokyo-rtr1\n  behindNat: true\n")]
+        ),
         Case("site-address", breaks: [("addressSpace: [192.168.20.0/24]", "addressSpace: []")]),
-        Case("site-device", breaks: [("{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24]}", "{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24], device: tokyo-rtr1}")]),
+        Case(
+            "site-device",
+            breaks: [
+                (
+                    "{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24]}",
+                    "{publicIp: 198.51.100.2, addressSpace: [192.168.20.0/24], device: tokyo-rtr1}"
+                )
+            ]
+        ),
         Case(
             "device-pppoe-mtu",
             .warning,
@@ -337,26 +382,54 @@ struct ValidationRuleTests {
             passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
         ),
         Case("intent-endpoint", breaks: [("internetEgress: [{from: tokyo,", "internetEgress: [{from: tokio,")]),
-        Case("intent-endpoint", breaks: [("to: hub-vnet/app,", "to: hub-vnet/web,")], passes: [("to: hub-vnet/app,", "to: 10.10.1.4,")]),
-        Case("ref-missing", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: tokio")]),
-        Case("ref-kind", breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: hub-vnet")]),
+        Case(
+            "intent-endpoint",
+            breaks: [("to: hub-vnet/app,", "to: hub-vnet/web,")],
+            passes: [("to: hub-vnet/app,", "to: 10.10.1.4,")]
+        ),
+        Case(
+            "ref-missing",
+            breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: tokio")]
+        ),
+        Case(
+            "ref-kind",
+            breaks: [("spec: {gateway: hub-vpngw, site: tokyo", "spec: {gateway: hub-vpngw, site: hub-vnet")]
+        ),
         Case(
             "scope-count",
-            breaks: [("metadata: {name: lab}\nspec: {subscriptionId", "metadata: {name: lab}\nspec: {subscriptionId")].map { _ in
-                ("# END", "---\napiVersion: reconcile/v1\nkind: AzureScope\nmetadata: {name: lab2}\nspec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg2, location: japaneast}\n")
-            }
+            breaks: [("metadata: {name: lab}\nspec: {subscriptionId", "metadata: {name: lab}\nspec: {subscriptionId")]
+                .map { _ in
+                    (
+                        "# END",
+                        "---\napiVersion: reconcile/v1\nkind: AzureScope\nmetadata: {name: lab2}\nspec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg2, location: japaneast}\n"
+                    )
+                }
         ),
         Case(
             "drift-policy-count",
-            breaks: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: b}\n")],
+            breaks: [
+                (
+                    "# END",
+                    "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: b}\n"
+                )
+            ],
             passes: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n")]
         ),
-        Case("name-invalid", breaks: [("metadata: {name: dc}", "metadata: {name: -dc}")], passes: [("metadata: {name: intents}", "metadata: {name: intents_1.x}")]),
-        Case("schema-exclusive", breaks: [("spec: {publicIp: 203.0.113.30,", "spec: {publicIp: 203.0.113.30, fqdn: dc.example.jp,")]),
+        Case(
+            "name-invalid",
+            breaks: [("metadata: {name: dc}", "metadata: {name: -dc}")],
+            passes: [("metadata: {name: intents}", "metadata: {name: intents_1.x}")]
+        ),
+        Case(
+            "schema-exclusive",
+            breaks: [("spec: {publicIp: 203.0.113.30,", "spec: {publicIp: 203.0.113.30, fqdn: dc.example.jp,")]
+        ),
         Case("secret-plaintext", breaks: [("sharedKey: {fromEnv: OSAKA}", "sharedKey: s3cret")]),
     ]
 
-    static func apply(_ changes: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
+    static func apply(_ changes: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        -> String?
+    {
         var text = base
         for (old, new) in changes {
             guard text.contains(old) else {

@@ -83,7 +83,9 @@ struct ObjectReader {
         pairs.first { $0.key.text == key && !$0.value.isNull }
     }
 
-    /// The declared field's value, or nil when absent or null. Refuses undeclared fields.
+    /// The declared field's value, or nil when absent or null.
+    ///
+    /// Refuses (in tests, which track fields) a field the schema does not declare.
     func value(_ key: String) -> YAMLNode? {
         if context.accessed != nil {
             guard schema.fields.contains(where: { $0.name == key }) else {
@@ -289,7 +291,8 @@ struct ObjectReader {
         return convertEnum(node, key: key)
     }
 
-    func convertEnum<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, key: String) -> E? where E.RawValue == String {
+    func convertEnum<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, key: String) -> E?
+    where E.RawValue == String {
         guard let scalar = scalar(node, key: key) else { return nil }
         if let value = E(rawValue: scalar.text) { return value }
         let allowed = E.allCases.map(\.rawValue)
@@ -439,7 +442,7 @@ struct ObjectReader {
 
 /// Syntax rules for names and identifiers.
 public enum NameRules {
-    /// `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`
+    /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,62}`.
     public static func isValid(_ name: String) -> Bool {
         let bytes = name.utf8
         guard let first = bytes.first, bytes.count <= 63, isAlnum(first) else { return false }

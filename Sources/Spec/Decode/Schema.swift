@@ -51,7 +51,9 @@ public indirect enum FieldType: Sendable {
     }
 }
 
-/// One field of an object. A class: schemas are immutable shared data read on every decode,
+/// One field of an object.
+///
+/// A class: schemas are immutable shared data read on every decode,
 /// and one reference is cheaper to pass around than a struct of strings.
 public final class FieldSchema: Sendable {
     public let name: String

@@ -98,7 +98,11 @@ public enum SpecLoader {
         let results = Parallel.map(inputs, minimumPerChunk: 8) { input -> FileResult in
             let context = DecodeContext(allowPlaintextSecrets: options.allowPlaintextSecrets, trackAccess: trackAccess)
             var builder = TopologyBuilder()
-            let (documents, yamlDiagnostics) = YAMLReader.read(input.bytes, file: input.file, limits: options.yamlLimits)
+            let (documents, yamlDiagnostics) = YAMLReader.read(
+                input.bytes,
+                file: input.file,
+                limits: options.yamlLimits
+            )
             context.diagnostics.append(contentsOf: yamlDiagnostics)
             let decoder = ObjectDecoder(context: context)
             for document in documents {

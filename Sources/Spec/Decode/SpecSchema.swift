@@ -30,7 +30,12 @@ public enum SpecSchema {
             FieldSchema("dhGroup", enumeration(DhGroup.self), required: true, "Phase 1 Diffie-Hellman group."),
             FieldSchema("ipsecEncryption", enumeration(IpsecEncryption.self), required: true, "Phase 2 encryption."),
             FieldSchema("ipsecIntegrity", enumeration(IpsecIntegrity.self), required: true, "Phase 2 integrity."),
-            FieldSchema("pfsGroup", enumeration(PfsGroup.self), required: true, "Phase 2 perfect forward secrecy group."),
+            FieldSchema(
+                "pfsGroup",
+                enumeration(PfsGroup.self),
+                required: true,
+                "Phase 2 perfect forward secrecy group."
+            ),
             FieldSchema("saLifetimeSeconds", .integer(300...172_799), required: true, "Phase 2 SA lifetime."),
             FieldSchema(
                 "saDataSizeKilobytes",
@@ -47,9 +52,18 @@ public enum SpecSchema {
             "Where Azure resources live (exactly one per spec).",
             [
                 FieldSchema("subscriptionId", .string(.uuid), required: true, "The subscription (a GUID)."),
-                FieldSchema("resourceGroup", .string(.any), required: true, "The resource group every resource goes in."),
+                FieldSchema(
+                    "resourceGroup",
+                    .string(.any),
+                    required: true,
+                    "The resource group every resource goes in."
+                ),
                 FieldSchema("location", .string(.any), required: true, "The Azure region, e.g. japaneast."),
-                FieldSchema("endpoint", .string(.endpoint), "lab (the local Azure model, default), public, or https://URL."),
+                FieldSchema(
+                    "endpoint",
+                    .string(.endpoint),
+                    "lab (the local Azure model, default), public, or https://URL."
+                ),
                 FieldSchema("tags", .stringMap, "Tags applied to every Azure resource the tool manages."),
             ]
         ),
@@ -82,9 +96,18 @@ public enum SpecSchema {
             "VirtualNetworkGatewaySpec",
             "An Azure VPN or ExpressRoute gateway in a VNet's GatewaySubnet.",
             [
-                FieldSchema("virtualNetwork", .reference([.virtualNetwork]), required: true, "The VNet (needs a GatewaySubnet)."),
+                FieldSchema(
+                    "virtualNetwork",
+                    .reference([.virtualNetwork]),
+                    required: true,
+                    "The VNet (needs a GatewaySubnet)."
+                ),
                 FieldSchema("gatewayType", enumeration(GatewayType.self), required: true, "Vpn or ExpressRoute."),
-                FieldSchema("vpnType", enumeration(VpnType.self), "RouteBased (default, \"dynamic routing\") or PolicyBased."),
+                FieldSchema(
+                    "vpnType",
+                    enumeration(VpnType.self),
+                    "RouteBased (default, \"dynamic routing\") or PolicyBased."
+                ),
                 FieldSchema("sku", .string(.any), required: true, "Gateway SKU, e.g. VpnGw1AZ or ErGw1AZ."),
                 FieldSchema("activeActive", .boolean, "Two instances, two public IPs (default false)."),
                 FieldSchema(
@@ -94,7 +117,12 @@ public enum SpecSchema {
                             "GatewayBgp",
                             "Enables BGP on the gateway.",
                             [
-                                FieldSchema("asn", asn, required: true, "The gateway's ASN (Azure's default is 65515)."),
+                                FieldSchema(
+                                    "asn",
+                                    asn,
+                                    required: true,
+                                    "The gateway's ASN (Azure's default is 65515)."
+                                ),
                                 FieldSchema(
                                     "customPeeringAddresses",
                                     .list(.address),
@@ -111,7 +139,14 @@ public enum SpecSchema {
                         ObjectSchema(
                             "ForcedTunneling",
                             "Azure -> internet via on-prem.",
-                            [FieldSchema("defaultSite", .reference([.site]), required: true, "The site that receives it.")]
+                            [
+                                FieldSchema(
+                                    "defaultSite",
+                                    .reference([.site]),
+                                    required: true,
+                                    "The site that receives it."
+                                )
+                            ]
                         )
                     ),
                     "Forced tunneling to a default site."
@@ -124,7 +159,12 @@ public enum SpecSchema {
                             "Point-to-site VPN for clients.",
                             [
                                 FieldSchema("addressPool", prefixes, required: true, "Client address pool."),
-                                FieldSchema("tunnelTypes", .list(enumeration(P2STunnelType.self)), required: true, "Client tunnel types."),
+                                FieldSchema(
+                                    "tunnelTypes",
+                                    .list(enumeration(P2STunnelType.self)),
+                                    required: true,
+                                    "Client tunnel types."
+                                ),
                                 FieldSchema(
                                     "rootCertificates",
                                     .list(
@@ -133,7 +173,12 @@ public enum SpecSchema {
                                                 "RootCertificate",
                                                 "A trusted client root certificate.",
                                                 [
-                                                    FieldSchema("name", .string(.any), required: true, "Certificate name."),
+                                                    FieldSchema(
+                                                        "name",
+                                                        .string(.any),
+                                                        required: true,
+                                                        "Certificate name."
+                                                    ),
                                                     FieldSchema(
                                                         "publicCertData",
                                                         .secret,
@@ -169,13 +214,22 @@ public enum SpecSchema {
                             "BGP on the on-prem device.",
                             [
                                 FieldSchema("asn", asn, required: true, "The on-prem ASN."),
-                                FieldSchema("peeringAddress", .address, required: true, "The on-prem BGP speaker's address."),
+                                FieldSchema(
+                                    "peeringAddress",
+                                    .address,
+                                    required: true,
+                                    "The on-prem BGP speaker's address."
+                                ),
                             ]
                         )
                     ),
                     "BGP settings."
                 ),
-                FieldSchema("behindNat", .boolean, "true is reported: a NAT in front of the VPN device is unsupported."),
+                FieldSchema(
+                    "behindNat",
+                    .boolean,
+                    "true is reported: a NAT in front of the VPN device is unsupported."
+                ),
                 FieldSchema("device", .reference([.ciscoRouter]), "The CiscoRouter that terminates the tunnel."),
             ]
         ),
@@ -189,8 +243,16 @@ public enum SpecSchema {
                 FieldSchema("sharedKey", .secret, required: true, "The pre-shared key."),
                 FieldSchema("routing", enumeration(RoutingMode.self), "Static (default) or Bgp."),
                 FieldSchema("ipsecPolicy", .object(ipsecPolicy), "Custom IKE/IPsec policy."),
-                FieldSchema("usePolicyBasedTrafficSelectors", .boolean, "Policy-based traffic selectors (default false)."),
-                FieldSchema("dpdTimeoutSeconds", .integer(9...3600), "(addition) Dead peer detection timeout (default 45)."),
+                FieldSchema(
+                    "usePolicyBasedTrafficSelectors",
+                    .boolean,
+                    "Policy-based traffic selectors (default false)."
+                ),
+                FieldSchema(
+                    "dpdTimeoutSeconds",
+                    .integer(9...3600),
+                    "(addition) Dead peer detection timeout (default 45)."
+                ),
             ]
         ),
         .expressRouteConnection: ObjectSchema(
@@ -237,7 +299,11 @@ public enum SpecSchema {
                             "Azure Firewall in the hub.",
                             [
                                 FieldSchema("name", .string(.name), required: true, "Firewall name."),
-                                FieldSchema("sku", enumeration(FirewallSku.self), "Standard (default), Basic or Premium."),
+                                FieldSchema(
+                                    "sku",
+                                    enumeration(FirewallSku.self),
+                                    "Standard (default), Basic or Premium."
+                                ),
                             ]
                         )
                     ),
@@ -289,8 +355,17 @@ public enum SpecSchema {
                                 "HubVirtualNetworkConnection",
                                 "A spoke VNet attached to the hub.",
                                 [
-                                    FieldSchema("virtualNetwork", .reference([.virtualNetwork]), required: true, "The spoke VNet."),
-                                    FieldSchema("propagateDefaultRoute", .boolean, "Send the hub's 0.0.0.0/0 (default false)."),
+                                    FieldSchema(
+                                        "virtualNetwork",
+                                        .reference([.virtualNetwork]),
+                                        required: true,
+                                        "The spoke VNet."
+                                    ),
+                                    FieldSchema(
+                                        "propagateDefaultRoute",
+                                        .boolean,
+                                        "Send the hub's 0.0.0.0/0 (default false)."
+                                    ),
                                 ]
                             )
                         )
@@ -327,7 +402,12 @@ public enum SpecSchema {
             "RouteServerSpec",
             "Azure Route Server with its BGP peers (NVAs).",
             [
-                FieldSchema("virtualNetwork", .reference([.virtualNetwork]), required: true, "The VNet (needs a RouteServerSubnet)."),
+                FieldSchema(
+                    "virtualNetwork",
+                    .reference([.virtualNetwork]),
+                    required: true,
+                    "The VNet (needs a RouteServerSubnet)."
+                ),
                 FieldSchema("branchToBranch", .boolean, "Exchange routes with gateways (default false)."),
                 FieldSchema(
                     "peers",
@@ -353,7 +433,11 @@ public enum SpecSchema {
             "RouteTableSpec",
             "User-defined routes.",
             [
-                FieldSchema("disableBgpRoutePropagation", .boolean, "Keep gateway routes off the subnets (default false)."),
+                FieldSchema(
+                    "disableBgpRoutePropagation",
+                    .boolean,
+                    "Keep gateway routes off the subnets (default false)."
+                ),
                 FieldSchema(
                     "routes",
                     .list(
@@ -364,7 +448,12 @@ public enum SpecSchema {
                                 [
                                     FieldSchema("name", .string(.any), required: true, "Route name."),
                                     FieldSchema("prefix", .prefix, required: true, "Destination."),
-                                    FieldSchema("nextHopType", enumeration(NextHopType.self), required: true, "Next hop type."),
+                                    FieldSchema(
+                                        "nextHopType",
+                                        enumeration(NextHopType.self),
+                                        required: true,
+                                        "Next hop type."
+                                    ),
                                     FieldSchema("nextHopIp", .address, "Only with VirtualAppliance."),
                                 ]
                             )
@@ -405,7 +494,12 @@ public enum SpecSchema {
                                 [
                                     FieldSchema("from", .string(.any), required: true, "A site, VNet or VNet/subnet."),
                                     FieldSchema("to", .string(.any), required: true, "A site, VNet or VNet/subnet."),
-                                    FieldSchema("expect", enumeration(Expectation.self), required: true, "reachable or blocked."),
+                                    FieldSchema(
+                                        "expect",
+                                        enumeration(Expectation.self),
+                                        required: true,
+                                        "reachable or blocked."
+                                    ),
                                 ]
                             )
                         )
@@ -511,8 +605,17 @@ public enum SpecSchema {
                                         "clock timezone.",
                                         [
                                             FieldSchema("name", .string(.any), required: true, "Zone name, e.g. JST."),
-                                            FieldSchema("offsetHours", .integer(-23...23), required: true, "Hours from UTC."),
-                                            FieldSchema("offsetMinutes", .integer(0...59), "(addition) Minutes (default 0)."),
+                                            FieldSchema(
+                                                "offsetHours",
+                                                .integer(-23...23),
+                                                required: true,
+                                                "Hours from UTC."
+                                            ),
+                                            FieldSchema(
+                                                "offsetMinutes",
+                                                .integer(0...59),
+                                                "(addition) Minutes (default 0)."
+                                            ),
                                         ]
                                     )
                                 ),
@@ -550,7 +653,12 @@ public enum SpecSchema {
                         "The internet-facing side.",
                         exactlyOne: [["pppoe", "address"]],
                         [
-                            FieldSchema("interface", .string(.any), required: true, "Physical interface, e.g. GigabitEthernet8."),
+                            FieldSchema(
+                                "interface",
+                                .string(.any),
+                                required: true,
+                                "Physical interface, e.g. GigabitEthernet8."
+                            ),
                             FieldSchema(
                                 "pppoe",
                                 .object(
@@ -559,7 +667,12 @@ public enum SpecSchema {
                                         "PPPoE dialer.",
                                         [
                                             FieldSchema("dialer", .integer(0...255), required: true, "Dialer number."),
-                                            FieldSchema("mtu", .integer(576...1500), required: true, "ip mtu (1454 for PPPoE)."),
+                                            FieldSchema(
+                                                "mtu",
+                                                .integer(576...1500),
+                                                required: true,
+                                                "ip mtu (1454 for PPPoE)."
+                                            ),
                                             FieldSchema(
                                                 "chap",
                                                 .object(
@@ -567,8 +680,18 @@ public enum SpecSchema {
                                                         "Chap",
                                                         "CHAP credentials.",
                                                         [
-                                                            FieldSchema("hostname", .string(.any), required: true, "CHAP user."),
-                                                            FieldSchema("password", .secret, required: true, "CHAP password."),
+                                                            FieldSchema(
+                                                                "hostname",
+                                                                .string(.any),
+                                                                required: true,
+                                                                "CHAP user."
+                                                            ),
+                                                            FieldSchema(
+                                                                "password",
+                                                                .secret,
+                                                                required: true,
+                                                                "CHAP password."
+                                                            ),
                                                         ]
                                                     )
                                                 ),
@@ -622,7 +745,11 @@ public enum SpecSchema {
                         "VTI settings.",
                         [
                             FieldSchema("tcpAdjustMss", .integer(500...1460), "ip tcp adjust-mss (default 1350)."),
-                            FieldSchema("interfaceNumber", .integer(0...2_147_483_647), "First Tunnel number (default 1)."),
+                            FieldSchema(
+                                "interfaceNumber",
+                                .integer(0...2_147_483_647),
+                                "First Tunnel number (default 1)."
+                            ),
                         ]
                     )
                 ),

@@ -46,7 +46,8 @@ extension TopologyBuilder {
             let pool = p.prefixes("addressPool")
             let types: [P2STunnelType] = p.enumerations("tunnelTypes")
             let roots = p.objects("rootCertificates") {
-                c, _ -> VirtualNetworkGateway.PointToSite.RootCertificate? in
+                c,
+                _ -> VirtualNetworkGateway.PointToSite.RootCertificate? in
                 let name = c.string("name")
                 let data = c.secret("publicCertData")
                 guard let name, let data else { return nil }

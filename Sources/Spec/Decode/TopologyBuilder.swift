@@ -41,7 +41,8 @@ struct TopologyBuilder: Sendable {
             }
         }
         func keep<V>(_ objects: [SpecObject<V>]) -> [SpecObject<V>] {
-            duplicates.isEmpty ? objects : objects.filter { !duplicates.contains("\($0.meta.kind.rawValue)/\($0.name)") }
+            duplicates.isEmpty
+                ? objects : objects.filter { !duplicates.contains("\($0.meta.kind.rawValue)/\($0.name)") }
         }
         scopes += keep(other.scopes)
         virtualNetworks += keep(other.virtualNetworks)
@@ -96,7 +97,9 @@ struct TopologyBuilder: Sendable {
         case .vpnConnection:
             if let v = Self.vpnConnection(r) { vpnConnections.append(SpecObject(meta: meta, spec: v)) }
         case .expressRouteConnection:
-            if let v = Self.expressRouteConnection(r) { expressRouteConnections.append(SpecObject(meta: meta, spec: v)) }
+            if let v = Self.expressRouteConnection(r) {
+                expressRouteConnections.append(SpecObject(meta: meta, spec: v))
+            }
         case .virtualWan:
             virtualWans.append(SpecObject(meta: meta, spec: Self.virtualWan(r)))
         case .virtualHub:

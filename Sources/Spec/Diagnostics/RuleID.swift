@@ -122,76 +122,264 @@ extension RuleID {
     public static let catalogue: [RuleInfo] = [
         RuleInfo(id: .ioRead, severity: .error, summary: "A spec file or directory cannot be read."),
         RuleInfo(id: .ioNoSpec, severity: .error, summary: "The path holds no *.yaml or *.yml file."),
-        RuleInfo(id: .yamlSyntax, severity: .error, summary: "libyaml rejected the text (tabs, bad indentation, unclosed quotes...)."),
+        RuleInfo(
+            id: .yamlSyntax,
+            severity: .error,
+            summary: "libyaml rejected the text (tabs, bad indentation, unclosed quotes...)."
+        ),
         RuleInfo(id: .yamlEncoding, severity: .error, summary: "The file is not valid UTF-8."),
         RuleInfo(id: .yamlDuplicateKey, severity: .error, summary: "A mapping repeats a key."),
         RuleInfo(id: .yamlAlias, severity: .error, summary: "An alias names an anchor that is not defined before it."),
-        RuleInfo(id: .yamlAliasLimit, severity: .error, summary: "Alias expansion grows past the limit (\"billion laughs\")."),
+        RuleInfo(
+            id: .yamlAliasLimit,
+            severity: .error,
+            summary: "Alias expansion grows past the limit (\"billion laughs\")."
+        ),
         RuleInfo(id: .yamlKey, severity: .error, summary: "A mapping key is not a plain string."),
         RuleInfo(id: .schemaApiVersion, severity: .error, summary: "apiVersion is missing or not reconcile/v1."),
         RuleInfo(id: .schemaKind, severity: .error, summary: "kind is missing or not one of the kinds of SPEC.md."),
-        RuleInfo(id: .schemaUnknownField, severity: .error, summary: "A field the schema does not know (typos get a suggestion)."),
+        RuleInfo(
+            id: .schemaUnknownField,
+            severity: .error,
+            summary: "A field the schema does not know (typos get a suggestion)."
+        ),
         RuleInfo(id: .schemaRequired, severity: .error, summary: "A required field is missing."),
-        RuleInfo(id: .schemaType, severity: .error, summary: "A value has the wrong type for its field (no YAML 1.1 guessing)."),
+        RuleInfo(
+            id: .schemaType,
+            severity: .error,
+            summary: "A value has the wrong type for its field (no YAML 1.1 guessing)."
+        ),
         RuleInfo(id: .schemaValue, severity: .error, summary: "A value is malformed or out of range for its field."),
-        RuleInfo(id: .schemaExclusive, severity: .error, summary: "Fields that exclude each other are both set, or neither of a required pair."),
-        RuleInfo(id: .nameInvalid, severity: .error, summary: "metadata.name does not match [A-Za-z0-9][A-Za-z0-9._-]{0,62}."),
+        RuleInfo(
+            id: .schemaExclusive,
+            severity: .error,
+            summary: "Fields that exclude each other are both set, or neither of a required pair."
+        ),
+        RuleInfo(
+            id: .nameInvalid,
+            severity: .error,
+            summary: "metadata.name does not match [A-Za-z0-9][A-Za-z0-9._-]{0,62}."
+        ),
         RuleInfo(id: .nameDuplicate, severity: .error, summary: "Two objects of one kind share a name."),
         RuleInfo(id: .scopeCount, severity: .error, summary: "A spec needs exactly one AzureScope."),
         RuleInfo(id: .driftPolicyCount, severity: .error, summary: "A spec has at most one DriftPolicy."),
         RuleInfo(id: .refMissing, severity: .error, summary: "A reference names no object."),
         RuleInfo(id: .refKind, severity: .error, summary: "A reference names an object of the wrong kind."),
         RuleInfo(id: .refCycle, severity: .error, summary: "References form a cycle."),
-        RuleInfo(id: .secretPlaintext, severity: .error, summary: "A secret field holds a literal (allowed only with --allow-plaintext-secrets)."),
+        RuleInfo(
+            id: .secretPlaintext,
+            severity: .error,
+            summary: "A secret field holds a literal (allowed only with --allow-plaintext-secrets)."
+        ),
         RuleInfo(id: .secretSource, severity: .error, summary: "A secret's fromEnv/fromFile is malformed."),
         RuleInfo(id: .addressOverlap, severity: .error, summary: "On-prem, VNet, hub and P2S address spaces overlap."),
-        RuleInfo(id: .addressReserved, severity: .error, summary: "An address space uses a range Azure forbids (127/8, 169.254/16, 224/4...)."),
-        RuleInfo(id: .subnetOutsideVnet, severity: .error, summary: "A subnet lies outside its VNet's address space (Azure: NetcfgSubnetRangeOutsideVnet)."),
-        RuleInfo(id: .subnetOverlap, severity: .error, summary: "Subnets of one VNet overlap (Azure: NetcfgSubnetRangesOverlap)."),
-        RuleInfo(id: .subnetSize, severity: .error, summary: "A subnet is smaller than /29 or larger than /2 (Azure: NetcfgInvalidSubnet)."),
+        RuleInfo(
+            id: .addressReserved,
+            severity: .error,
+            summary: "An address space uses a range Azure forbids (127/8, 169.254/16, 224/4...)."
+        ),
+        RuleInfo(
+            id: .subnetOutsideVnet,
+            severity: .error,
+            summary: "A subnet lies outside its VNet's address space (Azure: NetcfgSubnetRangeOutsideVnet)."
+        ),
+        RuleInfo(
+            id: .subnetOverlap,
+            severity: .error,
+            summary: "Subnets of one VNet overlap (Azure: NetcfgSubnetRangesOverlap)."
+        ),
+        RuleInfo(
+            id: .subnetSize,
+            severity: .error,
+            summary: "A subnet is smaller than /29 or larger than /2 (Azure: NetcfgInvalidSubnet)."
+        ),
         RuleInfo(id: .subnetDuplicate, severity: .error, summary: "Two subnets of one VNet share a name."),
-        RuleInfo(id: .p2sPoolOverlap, severity: .error, summary: "A point-to-site pool overlaps a VNet, a site or another pool."),
-        RuleInfo(id: .gatewaySubnetMissing, severity: .error, summary: "A VNet with a gateway has no subnet named GatewaySubnet."),
-        RuleInfo(id: .gatewaySubnetName, severity: .warning, summary: "A subnet is named like GatewaySubnet/RouteServerSubnet with the wrong case."),
-        RuleInfo(id: .gatewaySubnetSize, severity: .error, summary: "GatewaySubnet is /29-/28 for a non-Basic SKU (needs /27 or larger; /26 recommended with ExpressRoute)."),
-        RuleInfo(id: .gatewaySubnetRouteTable, severity: .error, summary: "GatewaySubnet's route table has a 0.0.0.0/0 route or disables BGP propagation."),
+        RuleInfo(
+            id: .p2sPoolOverlap,
+            severity: .error,
+            summary: "A point-to-site pool overlaps a VNet, a site or another pool."
+        ),
+        RuleInfo(
+            id: .gatewaySubnetMissing,
+            severity: .error,
+            summary: "A VNet with a gateway has no subnet named GatewaySubnet."
+        ),
+        RuleInfo(
+            id: .gatewaySubnetName,
+            severity: .warning,
+            summary: "A subnet is named like GatewaySubnet/RouteServerSubnet with the wrong case."
+        ),
+        RuleInfo(
+            id: .gatewaySubnetSize,
+            severity: .error,
+            summary:
+                "GatewaySubnet is /29-/28 for a non-Basic SKU (needs /27 or larger; /26 recommended with ExpressRoute)."
+        ),
+        RuleInfo(
+            id: .gatewaySubnetRouteTable,
+            severity: .error,
+            summary: "GatewaySubnet's route table has a 0.0.0.0/0 route or disables BGP propagation."
+        ),
         RuleInfo(id: .gatewayPerVnet, severity: .error, summary: "More than one gateway of one type in a VNet."),
         RuleInfo(id: .gatewaySku, severity: .error, summary: "The SKU is not valid (or retired) for the gateway type."),
-        RuleInfo(id: .gatewayPolicyBased, severity: .error, summary: "PolicyBased needs Basic SKU, IKEv1, one site-to-site tunnel, no BGP/P2S/active-active."),
-        RuleInfo(id: .gatewayBasicSku, severity: .error, summary: "A feature the Basic SKU does not have (BGP, active-active, custom IPsec policy, IKEv2 P2S)."),
+        RuleInfo(
+            id: .gatewayPolicyBased,
+            severity: .error,
+            summary: "PolicyBased needs Basic SKU, IKEv1, one site-to-site tunnel, no BGP/P2S/active-active."
+        ),
+        RuleInfo(
+            id: .gatewayBasicSku,
+            severity: .error,
+            summary: "A feature the Basic SKU does not have (BGP, active-active, custom IPsec policy, IKEv2 P2S)."
+        ),
         RuleInfo(id: .gatewayBgpRouteBased, severity: .error, summary: "BGP needs a RouteBased gateway."),
-        RuleInfo(id: .gatewayType, severity: .error, summary: "A connection uses a gateway of the wrong type (VPN vs ExpressRoute)."),
-        RuleInfo(id: .forcedTunnelingSite, severity: .error, summary: "forcedTunneling.defaultSite is not a site connected to this gateway, or the gateway is not RouteBased."),
-        RuleInfo(id: .p2sConfig, severity: .error, summary: "Point-to-site settings Azure refuses (PolicyBased, >20 root certificates, empty pool)."),
-        RuleInfo(id: .connectionBgp, severity: .error, summary: "routing: Bgp needs BGP on the gateway and on the site."),
-        RuleInfo(id: .ipsecPolicy, severity: .error, summary: "An IPsec policy Azure refuses (GCM mismatch, lifetimes out of range)."),
-        RuleInfo(id: .bgpAsnReserved, severity: .error, summary: "An ASN Azure or IANA reserves (8074, 8075, 12076, 65515-65520, 23456, 64496-64511, 65535-65551...)."),
+        RuleInfo(
+            id: .gatewayType,
+            severity: .error,
+            summary: "A connection uses a gateway of the wrong type (VPN vs ExpressRoute)."
+        ),
+        RuleInfo(
+            id: .forcedTunnelingSite,
+            severity: .error,
+            summary:
+                "forcedTunneling.defaultSite is not a site connected to this gateway, or the gateway is not RouteBased."
+        ),
+        RuleInfo(
+            id: .p2sConfig,
+            severity: .error,
+            summary: "Point-to-site settings Azure refuses (PolicyBased, >20 root certificates, empty pool)."
+        ),
+        RuleInfo(
+            id: .connectionBgp,
+            severity: .error,
+            summary: "routing: Bgp needs BGP on the gateway and on the site."
+        ),
+        RuleInfo(
+            id: .ipsecPolicy,
+            severity: .error,
+            summary: "An IPsec policy Azure refuses (GCM mismatch, lifetimes out of range)."
+        ),
+        RuleInfo(
+            id: .bgpAsnReserved,
+            severity: .error,
+            summary:
+                "An ASN Azure or IANA reserves (8074, 8075, 12076, 65515-65520, 23456, 64496-64511, 65535-65551...)."
+        ),
         RuleInfo(id: .bgpAsnConflict, severity: .error, summary: "The on-prem ASN equals the Azure side's ASN."),
-        RuleInfo(id: .bgpApipa, severity: .error, summary: "A custom Azure BGP address outside 169.254.21.0-169.254.22.255."),
-        RuleInfo(id: .bgpPeeringAddress, severity: .error, summary: "The on-prem BGP address is the device's public IP or inside a VNet."),
-        RuleInfo(id: .routeServerSubnetMissing, severity: .error, summary: "A Route Server's VNet has no RouteServerSubnet."),
+        RuleInfo(
+            id: .bgpApipa,
+            severity: .error,
+            summary: "A custom Azure BGP address outside 169.254.21.0-169.254.22.255."
+        ),
+        RuleInfo(
+            id: .bgpPeeringAddress,
+            severity: .error,
+            summary: "The on-prem BGP address is the device's public IP or inside a VNet."
+        ),
+        RuleInfo(
+            id: .routeServerSubnetMissing,
+            severity: .error,
+            summary: "A Route Server's VNet has no RouteServerSubnet."
+        ),
         RuleInfo(id: .routeServerSubnetSize, severity: .error, summary: "RouteServerSubnet is smaller than /26."),
         RuleInfo(id: .routeServerPerVnet, severity: .error, summary: "More than one Route Server in a VNet."),
-        RuleInfo(id: .routeServerActiveActive, severity: .error, summary: "A VPN gateway beside a Route Server is not active-active."),
-        RuleInfo(id: .routeServerPeer, severity: .error, summary: "A Route Server peer is outside the VNet, duplicated, or uses ASN 65515."),
-        RuleInfo(id: .branchToBranch, severity: .warning, summary: "NVA routes will not reach the gateways without branchToBranch: true."),
-        RuleInfo(id: .defaultRouteVpn, severity: .warning, summary: "A 0.0.0.0/0 that a VPN gateway will never advertise to on-prem (use 0.0.0.0/1 + 128.0.0.0/1)."),
-        RuleInfo(id: .routeNextHop, severity: .error, summary: "A user-defined route's next hop is inconsistent (nextHopIp iff VirtualAppliance, VirtualNetworkGateway only toward a RouteBased VPN gateway)."),
+        RuleInfo(
+            id: .routeServerActiveActive,
+            severity: .error,
+            summary: "A VPN gateway beside a Route Server is not active-active."
+        ),
+        RuleInfo(
+            id: .routeServerPeer,
+            severity: .error,
+            summary: "A Route Server peer is outside the VNet, duplicated, or uses ASN 65515."
+        ),
+        RuleInfo(
+            id: .branchToBranch,
+            severity: .warning,
+            summary: "NVA routes will not reach the gateways without branchToBranch: true."
+        ),
+        RuleInfo(
+            id: .defaultRouteVpn,
+            severity: .warning,
+            summary: "A 0.0.0.0/0 that a VPN gateway will never advertise to on-prem (use 0.0.0.0/1 + 128.0.0.0/1)."
+        ),
+        RuleInfo(
+            id: .routeNextHop,
+            severity: .error,
+            summary:
+                "A user-defined route's next hop is inconsistent (nextHopIp iff VirtualAppliance, VirtualNetworkGateway only toward a RouteBased VPN gateway)."
+        ),
         RuleInfo(id: .vwanHubPrefix, severity: .error, summary: "A hub prefix smaller than /24."),
-        RuleInfo(id: .vwanBasic, severity: .error, summary: "A Basic Virtual WAN with ExpressRoute, P2S, firewall or several hubs."),
-        RuleInfo(id: .vwanDefaultRoute, severity: .warning, summary: "propagateDefaultRoute on a hub that has no default route to propagate."),
-        RuleInfo(id: .vwanGatewayMissing, severity: .error, summary: "A hub connection needs a hub VPN or ExpressRoute gateway that the hub lacks."),
-        RuleInfo(id: .routingIntentFirewall, severity: .error, summary: "Routing intent names a next hop that is not the hub's firewall."),
-        RuleInfo(id: .propagateDefaultRouteScope, severity: .error, summary: "propagateDefaultRoute is set on a connection to a VNet gateway (only Virtual WAN hubs have it)."),
-        RuleInfo(id: .siteBehindNat, severity: .warning, summary: "The site's VPN device is behind NAT, which Azure does not support."),
-        RuleInfo(id: .siteAddress, severity: .error, summary: "A site needs exactly one of publicIp/fqdn, and address space unless BGP is used."),
-        RuleInfo(id: .siteDevice, severity: .error, summary: "A device is claimed by several sites, or its WAN address differs from the site's public IP."),
-        RuleInfo(id: .devicePppoeMtu, severity: .warning, summary: "A PPPoE ip mtu above 1454 will fragment tunnelled traffic."),
-        RuleInfo(id: .deviceMss, severity: .warning, summary: "A tunnel TCP MSS above what the WAN MTU carries (1350 for PPPoE)."),
-        RuleInfo(id: .deviceIpsecUnsupported, severity: .error, summary: "An IKE/IPsec choice the device's platform cannot do."),
-        RuleInfo(id: .deviceManagement, severity: .error, summary: "management needs exactly one of host/lab, and a pinned host key for a real host."),
-        RuleInfo(id: .deviceInterface, severity: .error, summary: "Interface names or addresses that IOS would refuse or that collide."),
-        RuleInfo(id: .intentEndpoint, severity: .error, summary: "An intent names a place that is not a site, VNet or VNet/subnet."),
+        RuleInfo(
+            id: .vwanBasic,
+            severity: .error,
+            summary: "A Basic Virtual WAN with ExpressRoute, P2S, firewall or several hubs."
+        ),
+        RuleInfo(
+            id: .vwanDefaultRoute,
+            severity: .warning,
+            summary: "propagateDefaultRoute on a hub that has no default route to propagate."
+        ),
+        RuleInfo(
+            id: .vwanGatewayMissing,
+            severity: .error,
+            summary: "A hub connection needs a hub VPN or ExpressRoute gateway that the hub lacks."
+        ),
+        RuleInfo(
+            id: .routingIntentFirewall,
+            severity: .error,
+            summary: "Routing intent names a next hop that is not the hub's firewall."
+        ),
+        RuleInfo(
+            id: .propagateDefaultRouteScope,
+            severity: .error,
+            summary: "propagateDefaultRoute is set on a connection to a VNet gateway (only Virtual WAN hubs have it)."
+        ),
+        RuleInfo(
+            id: .siteBehindNat,
+            severity: .warning,
+            summary: "The site's VPN device is behind NAT, which Azure does not support."
+        ),
+        RuleInfo(
+            id: .siteAddress,
+            severity: .error,
+            summary: "A site needs exactly one of publicIp/fqdn, and address space unless BGP is used."
+        ),
+        RuleInfo(
+            id: .siteDevice,
+            severity: .error,
+            summary: "A device is claimed by several sites, or its WAN address differs from the site's public IP."
+        ),
+        RuleInfo(
+            id: .devicePppoeMtu,
+            severity: .warning,
+            summary: "A PPPoE ip mtu above 1454 will fragment tunnelled traffic."
+        ),
+        RuleInfo(
+            id: .deviceMss,
+            severity: .warning,
+            summary: "A tunnel TCP MSS above what the WAN MTU carries (1350 for PPPoE)."
+        ),
+        RuleInfo(
+            id: .deviceIpsecUnsupported,
+            severity: .error,
+            summary: "An IKE/IPsec choice the device's platform cannot do."
+        ),
+        RuleInfo(
+            id: .deviceManagement,
+            severity: .error,
+            summary: "management needs exactly one of host/lab, and a pinned host key for a real host."
+        ),
+        RuleInfo(
+            id: .deviceInterface,
+            severity: .error,
+            summary: "Interface names or addresses that IOS would refuse or that collide."
+        ),
+        RuleInfo(
+            id: .intentEndpoint,
+            severity: .error,
+            summary: "An intent names a place that is not a site, VNet or VNet/subnet."
+        ),
     ]
 }
 
@@ -211,7 +399,8 @@ extension RuleID {
 
             """
         for rule in catalogue {
-            out += "| `\(rule.id.rawValue)` | \(rule.severity.rawValue) | \(rule.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            out +=
+                "| `\(rule.id.rawValue)` | \(rule.severity.rawValue) | \(rule.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         return out
     }

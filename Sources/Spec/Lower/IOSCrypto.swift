@@ -65,7 +65,9 @@ public struct IOSCrypto: Sendable, Hashable {
         .aes128: "aes-cbc-128", .aes192: "aes-cbc-192", .aes256: "aes-cbc-256", .des: "des", .des3: "3des",
         .gcmAES128: "aes-gcm-128", .gcmAES256: "aes-gcm-256",
     ]
-    static let ikeIntegrity: [IkeIntegrity: String] = [.md5: "md5", .sha1: "sha1", .sha256: "sha256", .sha384: "sha384"]
+    static let ikeIntegrity: [IkeIntegrity: String] = [
+        .md5: "md5", .sha1: "sha1", .sha256: "sha256", .sha384: "sha384",
+    ]
     static let dhGroup: [DhGroup: String] = [
         .group1: "1", .group2: "2", .group14: "14", .group2048: "14", .ecp256: "19", .ecp384: "20", .group24: "24",
     ]

@@ -95,7 +95,9 @@ extension Lowering {
             }
             if pips.isEmpty {
                 ipConfigurations.append(
-                    .map(["name": "ipconfig1", "subnet": subnetRef(spec.virtualNetwork, VirtualNetwork.gatewaySubnetName)])
+                    .map([
+                        "name": "ipconfig1", "subnet": subnetRef(spec.virtualNetwork, VirtualNetwork.gatewaySubnetName),
+                    ])
                 )
             }
             var attributes = body([
@@ -247,7 +249,10 @@ extension Lowering {
                 var policies: [Value] = []
                 if let next = intent.internet {
                     policies.append(
-                        .map(["name": "InternetTraffic", "destinations": .list(["Internet"]), "nextHop": .id(AzureAddress.firewall(next))])
+                        .map([
+                            "name": "InternetTraffic", "destinations": .list(["Internet"]),
+                            "nextHop": .id(AzureAddress.firewall(next)),
+                        ])
                     )
                 }
                 if let next = intent.privateTraffic {
@@ -389,7 +394,10 @@ extension Lowering {
                     .azure("virtualHubs/\(rs.name)/bgpConnections/\(peer.name)"),
                     type: "Microsoft.Network/virtualHubs/bgpConnections",
                     from: rs.meta,
-                    ["virtualHub": .id(hub), "peerIp": .string(peer.ip.description), "peerAsn": .int(Int(peer.asn.value))],
+                    [
+                        "virtualHub": .id(hub), "peerIp": .string(peer.ip.description),
+                        "peerAsn": .int(Int(peer.asn.value)),
+                    ],
                     after: [ipConfig]
                 )
             }

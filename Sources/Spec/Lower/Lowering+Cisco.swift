@@ -16,7 +16,9 @@ extension Lowering {
     }
 
     func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
-        var found: [(String, ObjectMeta, ConnectionProtocol, IpsecPolicy?, SecretSource, Value, [IPv4Prefix]?, (Value, ASN)?)] = []
+        var found:
+            [(String, ObjectMeta, ConnectionProtocol, IpsecPolicy?, SecretSource, Value, [IPv4Prefix]?, (Value, ASN)?)] =
+                []
         for c in topology.vpnConnections(toSite: site.name) {
             guard let gw = topology.gateways[c.spec.gateway] else { continue }
             let pip = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)[0]
@@ -65,7 +67,11 @@ extension Lowering {
         let topology = self.topology
         let cores = max(1, min(topology.routers.count / 64, 2))
         let chunks = (0..<cores).map { c in
-            Array(topology.routers.items[(topology.routers.count * c / cores)..<(topology.routers.count * (c + 1) / cores)])
+            Array(
+                topology.routers.items[
+                    (topology.routers.count * c / cores)..<(topology.routers.count * (c + 1) / cores)
+                ]
+            )
         }
         let lowered = Parallel.map(chunks, minimumPerChunk: 1) { routers -> [Resource] in
             var lowering = Lowering(topology: topology)
@@ -97,7 +103,9 @@ extension Lowering {
                     .map(["name": .string($0.name), "hours": .int($0.offsetHours), "minutes": .int($0.offsetMinutes)])
                 } ?? .null,
                 "ntpServers": .list(
-                    system.ntpServers.map { .map(["address": .string($0.address.description), "prefer": .bool($0.prefer)]) }
+                    system.ntpServers.map {
+                        .map(["address": .string($0.address.description), "prefer": .bool($0.prefer)])
+                    }
                 ),
                 "loggingBufferSize": .optional(system.loggingBufferSize),
                 "sshAllowedFrom": .strings(system.sshAllowedFrom),
@@ -153,7 +161,11 @@ extension Lowering {
         }
     }
 
-    private mutating func lowerTunnels(_ router: SpecObject<CiscoRouter>, site: SpecObject<Site>, tunnels: [RouterTunnel]) {
+    private mutating func lowerTunnels(
+        _ router: SpecObject<CiscoRouter>,
+        site: SpecObject<Site>,
+        tunnels: [RouterTunnel]
+    ) {
         guard !tunnels.isEmpty else { return }
         let device = router.name
         let outside = router.spec.wan.outsideInterface
@@ -220,7 +232,10 @@ extension Lowering {
                 transformSet,
                 type: "ios.crypto-ipsec-transform-set",
                 from: t.meta,
-                ["name": .string("\(t.name)-ipsec-proposal-set"), "transforms": .strings(t.crypto.transforms), "mode": "tunnel"]
+                [
+                    "name": .string("\(t.name)-ipsec-proposal-set"), "transforms": .strings(t.crypto.transforms),
+                    "mode": "tunnel",
+                ]
             )
             add(
                 ipsecProfile,
@@ -255,7 +270,11 @@ extension Lowering {
         lowerRouting(router, site: site, tunnels: tunnels)
     }
 
-    private mutating func lowerRouting(_ router: SpecObject<CiscoRouter>, site: SpecObject<Site>, tunnels: [RouterTunnel]) {
+    private mutating func lowerRouting(
+        _ router: SpecObject<CiscoRouter>,
+        site: SpecObject<Site>,
+        tunnels: [RouterTunnel]
+    ) {
         let device = router.name
         var routes: [Value] = []
         for t in tunnels {

@@ -34,7 +34,13 @@ public struct Lowering {
         }
         dependencies.sort()
         resources.append(
-            Resource(address: address, type: type, attributes: attributes, dependencies: dependencies, source: meta.location)
+            Resource(
+                address: address,
+                type: type,
+                attributes: attributes,
+                dependencies: dependencies,
+                source: meta.location
+            )
         )
     }
 

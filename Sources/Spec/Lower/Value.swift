@@ -77,8 +77,10 @@ public struct OutputReference: Sendable, Hashable, Comparable, CustomStringConve
     }
 }
 
-/// A resource's stable identity: provider and path (`azure:virtualNetworks/hub-vnet`,
-/// `cisco:tokyo-rtr1/crypto-ikev2-keyring`). Immutable, with one printed form.
+/// A resource's stable identity: its provider and path.
+///
+/// `azure:virtualNetworks/hub-vnet`, `cisco:tokyo-rtr1/crypto-ikev2-keyring`: immutable, with
+/// one printed form.
 public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let provider: String
     public let path: String
@@ -112,7 +114,9 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let address = ResourceAddress(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)")
+            )
         }
         self = address
     }

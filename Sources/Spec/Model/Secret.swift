@@ -1,4 +1,6 @@
-/// Where a secret's value comes from. The value itself is read only when a provider needs it
+/// Where a secret's value comes from.
+///
+/// The value itself is read only when a provider needs it
 /// (`SecretResolver`), never during validation or planning, and is never printed.
 public enum SecretSource: Sendable, Hashable, CustomStringConvertible {
     case environment(String)

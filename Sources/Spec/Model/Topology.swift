@@ -28,8 +28,9 @@ public struct ObjectMeta: Sendable {
         self.location = (document["metadata"]?["name"] ?? document).mark.located(in: file)
     }
 
-    /// The position of the value at `path` (e.g. `["spec", "subnets", 1, "prefix"]`); when the
-    /// path ends early (an optional field is absent), the deepest node that exists.
+    /// The position of the value at a key path such as `["spec", "subnets", 1, "prefix"]`.
+    ///
+    /// When the path ends early (an optional field is absent), the deepest node that exists.
     public func location(_ path: [PathComponent]) -> SourceLocation {
         var node = document
         for component in path {

@@ -24,7 +24,9 @@ public enum JSONSchemaExporter {
         let conditionals: [Value] = Kind.allCases.compactMap { kind in
             guard let schema = SpecSchema.specs[kind] else { return nil }
             return .map([
-                "if": .map(["properties": .map(["kind": .map(["const": .string(kind.rawValue)])]), "required": .list(["kind"])]),
+                "if": .map([
+                    "properties": .map(["kind": .map(["const": .string(kind.rawValue)])]), "required": .list(["kind"]),
+                ]),
                 "then": .map(["properties": .map(["spec": .map(["$ref": .string("#/$defs/\(schema.title)")])])]),
             ])
         }
@@ -109,7 +111,9 @@ public enum JSONSchemaExporter {
         case .string(.url): return .map(["type": "string", "pattern": "^https?://"])
         case .string(.envName): return .map(["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"])
         case .integer(let range):
-            return .map(["type": "integer", "minimum": .int(Int(range.lowerBound)), "maximum": .int(Int(range.upperBound))])
+            return .map([
+                "type": "integer", "minimum": .int(Int(range.lowerBound)), "maximum": .int(Int(range.upperBound)),
+            ])
         case .boolean: return .map(["type": "boolean"])
         case .prefix: return .map(["type": "string", "pattern": .string(prefixPattern)])
         case .address: return .map(["type": "string", "pattern": .string(addressPattern)])

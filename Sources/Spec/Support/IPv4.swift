@@ -44,11 +44,20 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
             var count = 0
             for shift in [24, 16, 8, 0] as [UInt32] {
                 let octet = Int((value >> shift) & 0xFF)
-                if octet >= 100 { buffer[count] = UInt8(48 + octet / 100); count += 1 }
-                if octet >= 10 { buffer[count] = UInt8(48 + octet / 10 % 10); count += 1 }
+                if octet >= 100 {
+                    buffer[count] = UInt8(48 + octet / 100)
+                    count += 1
+                }
+                if octet >= 10 {
+                    buffer[count] = UInt8(48 + octet / 10 % 10)
+                    count += 1
+                }
                 buffer[count] = UInt8(48 + octet % 10)
                 count += 1
-                if shift != 0 { buffer[count] = 0x2E; count += 1 }
+                if shift != 0 {
+                    buffer[count] = 0x2E
+                    count += 1
+                }
             }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
         }
@@ -59,7 +68,9 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let address = IPv4Address(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad IPv4 \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad IPv4 \(text)")
+            )
         }
         self = address
     }
@@ -142,7 +153,9 @@ public struct IPv4Prefix: Hashable, Sendable, Comparable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let prefix = IPv4Prefix(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad prefix \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad prefix \(text)")
+            )
         }
         self = prefix
     }
@@ -176,7 +189,7 @@ public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(address)/\(length)" }
 }
 
-/// A BGP autonomous system number (1 ... 4294967295).
+/// A BGP autonomous system number, 1 to 4294967295.
 public struct ASN: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var value: UInt32
 

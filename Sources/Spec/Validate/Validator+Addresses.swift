@@ -36,21 +36,47 @@ extension Validator {
         var all: [OwnedPrefix] = []
         for site in topology.sites {
             for (i, p) in site.spec.addressSpace.enumerated() {
-                all.append(OwnedPrefix(prefix: p, owner: .site(site.name), meta: site.meta, path: ["spec", "addressSpace", .index(i)]))
+                all.append(
+                    OwnedPrefix(
+                        prefix: p,
+                        owner: .site(site.name),
+                        meta: site.meta,
+                        path: ["spec", "addressSpace", .index(i)]
+                    )
+                )
             }
         }
         for vnet in topology.virtualNetworks {
             for (i, p) in vnet.spec.addressSpace.enumerated() {
-                all.append(OwnedPrefix(prefix: p, owner: .vnet(vnet.name), meta: vnet.meta, path: ["spec", "addressSpace", .index(i)]))
+                all.append(
+                    OwnedPrefix(
+                        prefix: p,
+                        owner: .vnet(vnet.name),
+                        meta: vnet.meta,
+                        path: ["spec", "addressSpace", .index(i)]
+                    )
+                )
             }
         }
         for hub in topology.virtualHubs {
-            all.append(OwnedPrefix(prefix: hub.spec.addressPrefix, owner: .hub(hub.name), meta: hub.meta, path: ["spec", "addressPrefix"]))
+            all.append(
+                OwnedPrefix(
+                    prefix: hub.spec.addressPrefix,
+                    owner: .hub(hub.name),
+                    meta: hub.meta,
+                    path: ["spec", "addressPrefix"]
+                )
+            )
         }
         for gw in topology.gateways {
             for (i, p) in (gw.spec.pointToSite?.addressPool ?? []).enumerated() {
                 all.append(
-                    OwnedPrefix(prefix: p, owner: .pool(gw.name), meta: gw.meta, path: ["spec", "pointToSite", "addressPool", .index(i)])
+                    OwnedPrefix(
+                        prefix: p,
+                        owner: .pool(gw.name),
+                        meta: gw.meta,
+                        path: ["spec", "pointToSite", "addressPool", .index(i)]
+                    )
                 )
             }
         }
@@ -106,7 +132,8 @@ extension Validator {
                     .addressOverlap,
                     message,
                     at: second.location,
-                    hint: "on-prem, VNet and hub address spaces must be disjoint; leave out of a site what Azure must not reach",
+                    hint:
+                        "on-prem, VNet and hub address spaces must be disjoint; leave out of a site what Azure must not reach",
                     notes: note
                 )
             }
@@ -160,7 +187,8 @@ extension Validator {
                         "subnet '\(subnet.name)' (\(subnet.prefix)) lies outside VNet '\(vnet.name)' ("
                             + vnet.spec.addressSpace.map(\.description).joined(separator: ", ") + ")",
                         at: at,
-                        hint: "Azure refuses it with NetcfgSubnetRangeOutsideVnet; move the subnet or extend addressSpace"
+                        hint:
+                            "Azure refuses it with NetcfgSubnetRangeOutsideVnet; move the subnet or extend addressSpace"
                     )
                 }
                 if subnet.prefix.length > 29 || subnet.prefix.length < 2 {
@@ -180,7 +208,9 @@ extension Validator {
                     "subnet '\(second.element.name)' (\(second.element.prefix)) overlaps subnet '\(first.element.name)' (\(first.element.prefix))",
                     at: vnet.at("subnets", .index(second.offset), "prefix"),
                     hint: "Azure refuses it with NetcfgSubnetRangesOverlap",
-                    notes: [.init("'\(first.element.name)' is here", at: vnet.at("subnets", .index(first.offset), "prefix"))]
+                    notes: [
+                        .init("'\(first.element.name)' is here", at: vnet.at("subnets", .index(first.offset), "prefix"))
+                    ]
                 )
             }
         }

@@ -88,7 +88,8 @@ extension Validator {
                         .propagateDefaultRouteScope,
                         "propagateDefaultRoute applies to Virtual WAN hubs only; '\(gw.name)' is a VNet gateway",
                         at: c.at("propagateDefaultRoute"),
-                        hint: "an ExpressRoute gateway in a VNet passes 0.0.0.0/0 learned from a Route Server as is; remove the field"
+                        hint:
+                            "an ExpressRoute gateway in a VNet passes 0.0.0.0/0 learned from a Route Server as is; remove the field"
                     )
                 }
             }

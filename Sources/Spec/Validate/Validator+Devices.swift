@@ -22,7 +22,8 @@ extension Validator {
             } else {
                 claimed[device] = site
             }
-            if let router = topology.routers[device], let wan = router.spec.wan.address, let publicIp = site.spec.publicIp,
+            if let router = topology.routers[device], let wan = router.spec.wan.address,
+                let publicIp = site.spec.publicIp,
                 wan.address != publicIp
             {
                 error(
@@ -58,9 +59,11 @@ extension Validator {
         let number = name[digit...]
         let numberOK = number.allSatisfy { $0.isNumber || $0 == "/" || $0 == "." || $0 == ":" }
         if interfaceTypes.contains(type) && numberOK { return nil }
-        if let full = interfaceAbbreviations[type.lowercased().trimmingSuffix(" ")] ?? interfaceTypes.first(where: {
-            $0.lowercased().hasPrefix(type.lowercased().trimmingSuffix(" ")) && !type.isEmpty
-        }) {
+        if let full = interfaceAbbreviations[type.lowercased().trimmingSuffix(" ")]
+            ?? interfaceTypes.first(where: {
+                $0.lowercased().hasPrefix(type.lowercased().trimmingSuffix(" ")) && !type.isEmpty
+            })
+        {
             return "write it as IOS prints it: \(full)\(number.filter { $0 != " " })"
         }
         return "use an IOS interface type: " + interfaceTypes.prefix(8).joined(separator: ", ") + ", ..."
@@ -85,7 +88,9 @@ extension Validator {
                     at: router.at("management", "lab")
                 )
             }
-            for (path, name) in [(["wan", "interface"], spec.wan.interface), (["lan", "interface"], spec.lan.interface)] {
+            for (path, name) in [
+                (["wan", "interface"], spec.wan.interface), (["lan", "interface"], spec.lan.interface),
+            ] {
                 if let hint = Self.interfaceProblem(name) {
                     error(
                         .deviceInterface,
@@ -173,7 +178,8 @@ extension Validator {
     }
 
     private mutating func reportPlace(_ text: String, at location: SourceLocation) {
-        let names = (topology.declared[.site] ?? [:]).keys.sorted() + (topology.declared[.virtualNetwork] ?? [:]).keys.sorted()
+        let names =
+            (topology.declared[.site] ?? [:]).keys.sorted() + (topology.declared[.virtualNetwork] ?? [:]).keys.sorted()
         error(
             .intentEndpoint,
             "'\(text)' is not a site, a VNet or VNet/subnet of this spec",

@@ -58,7 +58,8 @@ extension Validator {
                 .gatewaySku,
                 "'\(sku)' is not a VPN gateway SKU",
                 at: gw.at("sku"),
-                hint: Suggest.didYouMean(sku, in: GatewaySkus.vpn) ?? "use one of " + GatewaySkus.vpn.joined(separator: ", ")
+                hint: Suggest.didYouMean(sku, in: GatewaySkus.vpn) ?? "use one of "
+                    + GatewaySkus.vpn.joined(separator: ", ")
             )
         case .expressRoute:
             if GatewaySkus.expressRoute.contains(sku) { return }
@@ -170,7 +171,12 @@ extension Validator {
         guard spec.sku == "Basic" else { return }
         if spec.vpnType == .routeBased {
             if spec.bgp != nil {
-                error(.gatewayBasicSku, "the Basic SKU does not support BGP", at: gw.at("bgp"), hint: "use VpnGw1AZ or larger")
+                error(
+                    .gatewayBasicSku,
+                    "the Basic SKU does not support BGP",
+                    at: gw.at("bgp"),
+                    hint: "use VpnGw1AZ or larger"
+                )
             }
             if spec.activeActive {
                 error(.gatewayBasicSku, "the Basic SKU cannot be active-active", at: gw.at("activeActive"))
@@ -211,7 +217,11 @@ extension Validator {
     private mutating func checkPointToSite(_ gw: SpecObject<VirtualNetworkGateway>) {
         guard let p2s = gw.spec.pointToSite else { return }
         if p2s.addressPool.isEmpty {
-            error(.p2sConfig, "point-to-site needs at least one addressPool prefix", at: gw.at("pointToSite", "addressPool"))
+            error(
+                .p2sConfig,
+                "point-to-site needs at least one addressPool prefix",
+                at: gw.at("pointToSite", "addressPool")
+            )
         }
         if p2s.tunnelTypes.isEmpty {
             error(.p2sConfig, "point-to-site needs at least one tunnel type", at: gw.at("pointToSite", "tunnelTypes"))

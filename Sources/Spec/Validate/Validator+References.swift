@@ -36,7 +36,12 @@ extension Validator {
         for hub in topology.virtualHubs {
             add(hub.meta, ["virtualWan"], hub.spec.virtualWan, .virtualWan)
             for (i, c) in hub.spec.virtualNetworkConnections.enumerated() {
-                add(hub.meta, ["virtualNetworkConnections", .index(i), "virtualNetwork"], c.virtualNetwork, .virtualNetwork)
+                add(
+                    hub.meta,
+                    ["virtualNetworkConnections", .index(i), "virtualNetwork"],
+                    c.virtualNetwork,
+                    .virtualNetwork
+                )
             }
         }
         for c in topology.hubVpnConnections {
@@ -77,7 +82,8 @@ extension Validator {
             "no \(wanted) named '\(ref.name)'",
             at: at,
             hint: Suggest.didYouMean(ref.name, in: candidates)
-                ?? (candidates.isEmpty ? "the spec defines no \(wanted)" : "defined: " + candidates.prefix(8).joined(separator: ", "))
+                ?? (candidates.isEmpty
+                    ? "the spec defines no \(wanted)" : "defined: " + candidates.prefix(8).joined(separator: ", "))
         )
     }
 
@@ -102,7 +108,10 @@ extension Validator {
             let members = Set(component)
             let closing = component.lazy.compactMap { node in edges[node]?.first { members.contains($0.0) }?.1 }.first
             guard let closing else { continue }
-            let path = component.map { "\($0.kind.rawValue) '\($0.name)'" } + ["\(component[0].kind.rawValue) '\(component[0].name)'"]
+            let path =
+                component.map { "\($0.kind.rawValue) '\($0.name)'" } + [
+                    "\(component[0].kind.rawValue) '\(component[0].name)'"
+                ]
             error(
                 .refCycle,
                 "references form a cycle: " + path.joined(separator: " -> "),

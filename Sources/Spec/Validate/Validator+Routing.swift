@@ -230,7 +230,8 @@ extension Validator {
                             .routeNextHop,
                             "route '\(route.name)' goes to VirtualNetworkGateway, but VNet '\(vnet.name)' has no VPN gateway",
                             at: table.at("routes", .index(i), "nextHopType"),
-                            hint: "next hop VirtualNetworkGateway means a VPN gateway; ExpressRoute gateways are not a UDR next hop"
+                            hint:
+                                "next hop VirtualNetworkGateway means a VPN gateway; ExpressRoute gateways are not a UDR next hop"
                         )
                     } else if let vpn, route.prefix == .defaultRoute, vpn.spec.vpnType != .routeBased {
                         error(

@@ -30,7 +30,10 @@ extension Validator {
             checkRoutingIntent(hub)
             let hasDefault = spec.routingIntent?.internet != nil
             for (i, c) in spec.virtualNetworkConnections.enumerated() where c.propagateDefaultRoute && !hasDefault {
-                warnNoDefault(hub: hub.name, at: hub.at("virtualNetworkConnections", .index(i), "propagateDefaultRoute"))
+                warnNoDefault(
+                    hub: hub.name,
+                    at: hub.at("virtualNetworkConnections", .index(i), "propagateDefaultRoute")
+                )
             }
         }
         for c in topology.hubVpnConnections {

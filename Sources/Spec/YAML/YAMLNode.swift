@@ -77,7 +77,9 @@ public struct YAMLScalar: Sendable, Hashable {
     public var isQuoted: Bool { style != .plain }
 }
 
-/// A mapping entry. Keys are always scalars (others are rejected when read).
+/// A mapping entry.
+///
+/// Keys are always scalars (others are rejected when read).
 public struct YAMLPair: Sendable {
     public var key: YAMLScalar
     public var keyMark: Mark
