@@ -32,6 +32,7 @@ let package = Package(
                 "CYAML",
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

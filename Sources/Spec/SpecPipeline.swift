@@ -25,18 +25,11 @@ public enum SpecPipeline {
         if loaded.files.isEmpty && diagnostics.hasErrors {
             return ValidatedSpec(loaded: loaded, diagnostics: diagnostics.sorted, graph: nil)
         }
-        // Validation and lowering both only read the topology: run them side by side, and drop
-        // the graph if the spec turns out to have errors.
-        let topology = loaded.topology
-        let readable = !diagnostics.hasErrors
-        let (found, candidate) = Parallel.both(
-            { Validator.validate(topology) },
-            { readable ? Lowering.lower(topology) : nil }
-        )
-        diagnostics.append(contentsOf: found)
+        diagnostics.append(contentsOf: Validator.validate(loaded.topology))
         var graph: DesiredGraph?
-        if !diagnostics.hasErrors, let lowered = candidate {
-            if case .failure(let cycle) = lowered.topologicalOrder() {
+        if !diagnostics.hasErrors {
+            let lowered = Lowering.lower(loaded.topology)
+            if lowered.hasCycle, case .failure(let cycle) = lowered.topologicalOrder() {
                 let at = cycle.cycles.first?.first.flatMap { lowered[$0]?.source } ?? .whole(loaded.topology.root)
                 diagnostics.error(.refCycle, "resources depend on each other in a cycle: \(cycle)", at: at)
             } else {

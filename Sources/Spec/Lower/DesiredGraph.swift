@@ -25,7 +25,7 @@ public struct DesiredGraph: Sendable {
 
     public init(_ resources: [Resource]) {
         self.resources = resources.sorted { $0.address < $1.address }
-        var index: [ResourceAddress: Int] = [:]
+        var index = [ResourceAddress: Int](minimumCapacity: resources.count)
         for (i, r) in self.resources.enumerated() { index[r.address] = i }
         self.index = index
     }
@@ -47,35 +47,54 @@ public struct DesiredGraph: Sendable {
     /// The resources in an order where each comes after its dependencies (ties by address),
     /// or the cycles that prevent one.
     public func topologicalOrder() -> Result<[ResourceAddress], GraphCycleError> {
-        // Kahn's algorithm over indices; resources are sorted, so the smallest index is the
-        // smallest address and a min-heap of indices gives ties in address order.
-        var remaining = [Int](repeating: 0, count: resources.count)
-        var dependants = [[Int]](repeating: [], count: resources.count)
-        for (i, r) in resources.enumerated() {
-            var seen: [Int] = []
-            for d in r.dependencies {
-                guard let j = index[d], !seen.contains(j) else { continue }
-                seen.append(j)
-                dependants[j].append(i)
-            }
-            remaining[i] = seen.count
-        }
-        var heap = Heap(resources.indices.filter { remaining[$0] == 0 })
-        var order: [ResourceAddress] = []
-        order.reserveCapacity(resources.count)
-        while let next = heap.popMin() {
-            order.append(resources[next].address)
-            for d in dependants[next] {
-                remaining[d] -= 1
-                if remaining[d] == 0 { heap.insert(d) }
-            }
-        }
-        if order.count == resources.count { return .success(order) }
+        let (order, remaining) = kahn()
+        if order.count == resources.count { return .success(order.map { resources[$0].address }) }
         let cycles = StronglyConnected.components(
             nodes: resources.indices.filter { remaining[$0] > 0 }.map { resources[$0].address },
             successors: { self[$0]?.dependencies.filter { index[$0] != nil } ?? [] }
         )
         return .failure(GraphCycleError(cycles: cycles))
+    }
+
+    /// True when some resources depend on each other in a loop.
+    public var hasCycle: Bool { kahn().order.count != resources.count }
+
+    /// Kahn's algorithm over indices and a flat adjacency list. Resources are sorted, so the
+    /// smallest index is the smallest address, and a min-heap gives ties in address order.
+    /// Returns the order reached and, per resource, how many dependencies were left unmet.
+    private func kahn() -> (order: [Int], remaining: [Int]) {
+        let n = resources.count
+        var remaining = [Int](repeating: 0, count: n)
+        var offsets = [Int](repeating: 0, count: n + 1)
+        var edges: [(from: Int32, to: Int32)] = []
+        edges.reserveCapacity(n * 2)
+        for (i, r) in resources.enumerated() {
+            for d in r.dependencies {
+                guard let j = index[d] else { continue }
+                edges.append((Int32(j), Int32(i)))
+                offsets[j + 1] += 1
+                remaining[i] += 1
+            }
+        }
+        for i in 0..<n { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var dependants = [Int32](repeating: 0, count: edges.count)
+        for edge in edges {
+            dependants[fill[Int(edge.from)]] = edge.to
+            fill[Int(edge.from)] += 1
+        }
+        var heap = Heap(resources.indices.filter { remaining[$0] == 0 })
+        var order: [Int] = []
+        order.reserveCapacity(n)
+        while let next = heap.popMin() {
+            order.append(next)
+            for k in offsets[next]..<offsets[next + 1] {
+                let d = Int(dependants[k])
+                remaining[d] -= 1
+                if remaining[d] == 0 { heap.insert(d) }
+            }
+        }
+        return (order, remaining)
     }
 }
 

@@ -74,15 +74,22 @@ extension Lowering {
             )
         }
         let lowered = Parallel.map(chunks, minimumPerChunk: 1) { routers -> [Resource] in
-            var lowering = Lowering(topology: topology)
+            var all: [Resource] = []
+            all.reserveCapacity(routers.count * 16)
             for router in routers {
+                var lowering = Lowering(topology: topology)
                 lowering.lowerBase(router)
-                guard let site = topology.site(forDevice: router.name) else { continue }
-                lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
+                if let site = topology.site(forDevice: router.name) {
+                    lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
+                }
+                // Routers come in name order; sorting each one's sections hands the graph
+                // sorted runs, which its sort then merges in linear time.
+                all.append(contentsOf: lowering.resources.sorted { $0.address < $1.address })
             }
-            return lowering.resources
+            return all
         }
-        for resources in lowered { self.resources.append(contentsOf: resources) }
+        resources.reserveCapacity(resources.count + lowered.reduce(0) { $0 + $1.count })
+        for chunk in lowered { resources.append(contentsOf: chunk) }
     }
 
     private mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {

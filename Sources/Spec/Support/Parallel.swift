@@ -24,12 +24,4 @@ enum Parallel {
         }
     }
 
-    /// Runs two independent pieces of work at once and returns both results.
-    static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
-        let results = map([0, 1], minimumPerChunk: 1) { i -> (A?, B?) in
-            i == 0 ? (first(), nil) : (nil, second())
-        }
-        guard let a = results[0].0, let b = results[1].1 else { preconditionFailure("Parallel.both lost a result") }
-        return (a, b)
-    }
 }

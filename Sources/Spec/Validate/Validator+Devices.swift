@@ -52,18 +52,21 @@ extension Validator {
 
     /// Checks that an interface name is written as IOS prints it; returns the problem's hint.
     static func interfaceProblem(_ name: String) -> String? {
-        guard let digit = name.firstIndex(where: \.isNumber) else {
+        let bytes = Array(name.utf8)
+        guard let digit = bytes.firstIndex(where: { $0 >= 0x30 && $0 <= 0x39 }) else {
             return "an interface name ends in its number, e.g. GigabitEthernet8"
         }
-        let type = String(name[..<digit])
-        let number = name[digit...]
-        let numberOK = number.allSatisfy { $0.isNumber || $0 == "/" || $0 == "." || $0 == ":" }
-        if interfaceTypes.contains(type) && numberOK { return nil }
-        if let full = interfaceAbbreviations[type.lowercased().trimmingSuffix(" ")]
-            ?? interfaceTypes.first(where: {
-                $0.lowercased().hasPrefix(type.lowercased().trimmingSuffix(" ")) && !type.isEmpty
-            })
-        {
+        let type = String(decoding: bytes[..<digit], as: UTF8.self)
+        let number = String(decoding: bytes[digit...], as: UTF8.self)
+        let numberOK = bytes[digit...].allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2F || $0 == 0x2E || $0 == 0x3A
+        }
+        if numberOK && interfaceTypes.contains(type) { return nil }
+        let typed = type.lowercased().trimmingSuffix(" ")
+        let full =
+            interfaceAbbreviations[typed]
+            ?? interfaceTypes.first { !typed.isEmpty && $0.lowercased().hasPrefix(typed) }
+        if let full {
             return "write it as IOS prints it: \(full)\(number.filter { $0 != " " })"
         }
         return "use an IOS interface type: " + interfaceTypes.prefix(8).joined(separator: ", ") + ", ..."

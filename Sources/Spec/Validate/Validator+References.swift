@@ -94,6 +94,17 @@ extension Validator {
             var kind: Kind
             var name: String
         }
+        // Objects can only form a cycle if their kinds do: check the small kind graph first
+        // (v1's kinds never form one, so a large spec skips the object-level search).
+        var kindEdges: [Kind: Set<Kind>] = [:]
+        for ref in refs {
+            for kind in ref.kinds { kindEdges[ref.from.kind, default: []].insert(kind) }
+        }
+        let kindCycles = StronglyConnected.components(
+            nodes: Kind.allCases,
+            successors: { Array(kindEdges[$0] ?? []).sorted() }
+        )
+        guard !kindCycles.isEmpty else { return }
         var edges: [Node: [(Node, Reference)]] = [:]
         for ref in refs {
             guard let kind = ref.kinds.first(where: { topology.declared[$0]?[ref.name] != nil }) else { continue }
