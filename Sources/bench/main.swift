@@ -1,6 +1,7 @@
 // Benchmarks for the spec pipeline. Run in release:
 //
 //   swift run -c release bench [--sites 1000] [--iterations 5]
+//   swift run -c release bench --profile-load | --profile-lower   (loops for `perf record`)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
 // spread over VNets of 100 sites each), then times in the same run:
@@ -189,6 +190,12 @@ func ms(_ d: Duration) -> String {
 
 let options = Options(CommandLine.arguments)
 let files = generate(sites: options.sites)
+if CommandLine.arguments.contains("--profile-load") {
+    var count = 0
+    for _ in 0..<20 { count += SpecLoader.load(files: files, root: "bench").files.count }
+    print(count)
+    exit(0)
+}
 if CommandLine.arguments.contains("--profile-lower") {
     // A loop for `perf record`: lowering alone, many times.
     let topology = SpecLoader.load(files: files, root: "bench").topology

@@ -5,7 +5,7 @@ public struct Resource: Sendable {
     public var address: ResourceAddress
     /// The provider's type name (`Microsoft.Network/virtualNetworks`, `ios.tunnel`).
     public var type: String
-    public var attributes: [String: Value]
+    public var attributes: Attributes
     /// Resources this one needs first: those whose outputs it references, plus ordering
     /// dependencies that carry no value (an IKEv2 profile needs its keyring).
     public var dependencies: [ResourceAddress]

@@ -1,12 +1,12 @@
 extension Lowering {
     mutating func lowerAzure() {
         guard let scope = topology.scope else { return }
-        let common: [String: Value] = [
+        let common: Attributes = [
             "location": .string(scope.spec.location),
-            "tags": .map(scope.spec.tags.mapValues(Value.string)),
+            "tags": .map(Attributes(scope.spec.tags.mapValues(Value.string))),
         ]
-        func body(_ extra: [String: Value]) -> [String: Value] {
-            common.merging(extra) { _, new in new }
+        func body(_ extra: Attributes) -> Attributes {
+            common.merging(extra)
         }
         add(
             AzureAddress.resourceGroup,
@@ -70,11 +70,11 @@ extension Lowering {
         .map(["virtualNetwork": .id(AzureAddress.virtualNetwork(vnet)), "name": .string(subnet)])
     }
 
-    private func standardPublicIP(_ body: ([String: Value]) -> [String: Value]) -> [String: Value] {
+    private func standardPublicIP(_ body: (Attributes) -> Attributes) -> Attributes {
         body(["sku": "Standard", "allocationMethod": "Static", "version": "IPv4"])
     }
 
-    private mutating func lowerGateways(body: ([String: Value]) -> [String: Value]) {
+    private mutating func lowerGateways(body: (Attributes) -> Attributes) {
         let rg = [AzureAddress.resourceGroup]
         for gw in topology.gateways {
             let spec = gw.spec
@@ -205,7 +205,7 @@ extension Lowering {
         ])
     }
 
-    private mutating func lowerVirtualWan(body: ([String: Value]) -> [String: Value]) {
+    private mutating func lowerVirtualWan(body: (Attributes) -> Attributes) {
         let rg = [AzureAddress.resourceGroup]
         for wan in topology.virtualWans {
             add(
@@ -308,7 +308,7 @@ extension Lowering {
             guard let hub = topology.hubVpnConnections.first(where: { $0.spec.site == site.name }),
                 let wan = topology.virtualHubs[hub.spec.hub]?.spec.virtualWan
             else { continue }
-            var link: [String: Value] = ["name": .string("\(site.name)-link")]
+            var link: Attributes = ["name": .string("\(site.name)-link")]
             if let ip = site.spec.publicIp { link["ipAddress"] = .string(ip.description) }
             if let fqdn = site.spec.fqdn { link["fqdn"] = .string(fqdn) }
             if let bgp = site.spec.bgp {
@@ -365,7 +365,7 @@ extension Lowering {
         }
     }
 
-    private mutating func lowerRouteServers(body: ([String: Value]) -> [String: Value]) {
+    private mutating func lowerRouteServers(body: (Attributes) -> Attributes) {
         let rg = [AzureAddress.resourceGroup]
         for rs in topology.routeServers {
             let hub = AzureAddress.virtualHub(rs.name)

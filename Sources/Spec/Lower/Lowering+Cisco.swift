@@ -122,7 +122,7 @@ extension Lowering {
             ]
         )
         let wan = spec.wan
-        var wanAttributes: [String: Value] = ["interface": .string(wan.interface)]
+        var wanAttributes: Attributes = ["interface": .string(wan.interface)]
         if let pppoe = wan.pppoe {
             wanAttributes["pppoe"] = .map([
                 "dialer": .int(pppoe.dialer),

@@ -23,11 +23,11 @@ public struct Lowering {
         _ address: ResourceAddress,
         type: String,
         from meta: ObjectMeta,
-        _ attributes: [String: Value],
+        _ attributes: Attributes,
         after ordering: [ResourceAddress] = []
     ) {
         var refs: [OutputReference] = []
-        for value in attributes.values { value.collectReferences(into: &refs) }
+        for entry in attributes { entry.value.collectReferences(into: &refs) }
         var dependencies = ordering
         for ref in refs where ref.address != address && !dependencies.contains(ref.address) {
             dependencies.append(ref.address)

@@ -8,7 +8,7 @@ public enum Value: Sendable, Hashable {
     case int(Int)
     case string(String)
     case list([Value])
-    case map([String: Value])
+    case map(Attributes)
     /// Another resource's output, known only after that resource is applied.
     indirect case reference(OutputReference)
     /// A secret: only where it comes from, never its value.
@@ -25,7 +25,7 @@ public enum Value: Sendable, Hashable {
         switch self {
         case .reference(let ref): found.append(ref)
         case .list(let items): for item in items { item.collectReferences(into: &found) }
-        case .map(let entries): for value in entries.values { value.collectReferences(into: &found) }
+        case .map(let entries): for entry in entries { entry.value.collectReferences(into: &found) }
         default: break
         }
     }
@@ -37,8 +37,8 @@ public enum Value: Sendable, Hashable {
         case .list(let items):
             return items.enumerated().flatMap { $1.sensitivePaths(prefix: "\(prefix)[\($0)]") }
         case .map(let entries):
-            return entries.keys.sorted().flatMap { key in
-                entries[key]?.sensitivePaths(prefix: prefix.isEmpty ? key : "\(prefix).\(key)") ?? []
+            return entries.flatMap { entry in
+                entry.value.sensitivePaths(prefix: prefix.isEmpty ? entry.key : "\(prefix).\(entry.key)")
             }
         default: return []
         }

@@ -53,7 +53,7 @@ public enum GraphRenderer {
             var source: String
             var dependsOn: [String]
             var sensitive: [String]
-            var attributes: [String: Value]
+            var attributes: Attributes
         }
         struct Document: Encodable {
             var formatVersion = 1

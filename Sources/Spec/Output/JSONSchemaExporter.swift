@@ -9,7 +9,7 @@ public enum JSONSchemaExporter {
     static var prefixPattern: String { "^\(octet)(\\.\(octet)){3}/(3[0-2]|[12]?[0-9])$" }
 
     public static func generate() -> String {
-        var defs: [String: Value] = [:]
+        var defs: Attributes = [:]
         defs["Secret"] = .map([
             "description": "A secret: never literal. Resolved only when a provider needs it.",
             "oneOf": .list([
@@ -30,7 +30,7 @@ public enum JSONSchemaExporter {
                 "then": .map(["properties": .map(["spec": .map(["$ref": .string("#/$defs/\(schema.title)")])])]),
             ])
         }
-        let root: [String: Value] = [
+        let root: Attributes = [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "urn:reconcile:spec:v1",
             "title": .string("reconcile spec (\(Kind.apiVersion))"),
@@ -53,7 +53,7 @@ public enum JSONSchemaExporter {
     }
 
     private static func secretSource(_ key: String, pattern: String?, summary: String) -> Value {
-        var property: [String: Value] = ["type": "string", "minLength": 1]
+        var property: Attributes = ["type": "string", "minLength": 1]
         if let pattern { property["pattern"] = .string(pattern) }
         return .map([
             "type": "object",
@@ -64,8 +64,8 @@ public enum JSONSchemaExporter {
         ])
     }
 
-    private static func register(_ schema: ObjectSchema, into defs: inout [String: Value]) {
-        var properties: [String: Value] = [:]
+    private static func register(_ schema: ObjectSchema, into defs: inout Attributes) {
+        var properties: Attributes = [:]
         for field in schema.fields {
             var type = describe(field.type, into: &defs)
             if case .map(var entries) = type {
@@ -74,7 +74,7 @@ public enum JSONSchemaExporter {
             }
             properties[field.name] = type
         }
-        var object: [String: Value] = [
+        var object: Attributes = [
             "type": "object",
             "description": .string(schema.summary),
             "properties": .map(properties),
@@ -92,7 +92,7 @@ public enum JSONSchemaExporter {
         defs[schema.title] = .map(object)
     }
 
-    private static func describe(_ type: FieldType, into defs: inout [String: Value]) -> Value {
+    private static func describe(_ type: FieldType, into defs: inout Attributes) -> Value {
         switch type {
         case .string(.any): return .map(["type": "string", "minLength": 1])
         case .string(.name): return .map(["type": "string", "pattern": .string(namePattern)])
