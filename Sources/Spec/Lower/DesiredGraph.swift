@@ -59,7 +59,9 @@ public struct DesiredGraph: Sendable {
     /// True when some resources depend on each other in a loop.
     public var hasCycle: Bool { kahn().order.count != resources.count }
 
-    /// Kahn's algorithm over indices and a flat adjacency list. Resources are sorted, so the
+    /// Kahn's algorithm over indices and a flat adjacency list.
+    ///
+    /// Resources are sorted, so the
     /// smallest index is the smallest address, and a min-heap gives ties in address order.
     /// Returns the order reached and, per resource, how many dependencies were left unmet.
     private func kahn() -> (order: [Int], remaining: [Int]) {
