@@ -25,10 +25,27 @@ public enum SpecPipeline {
         if loaded.files.isEmpty && diagnostics.hasErrors {
             return ValidatedSpec(loaded: loaded, diagnostics: diagnostics.sorted, graph: nil)
         }
-        diagnostics.append(contentsOf: Validator.validate(loaded.topology))
+        // Validation and the pieces of lowering only read the topology: run them all at once
+        // on all cores, and drop the graph if the spec turns out to have errors.
+        enum Output: Sendable {
+            case diagnostics([Diagnostic])
+            case resources([Resource])
+        }
+        let topology = loaded.topology
+        var tasks: [@Sendable () -> Output] = [{ .diagnostics(Validator.validate(topology)) }]
+        if !diagnostics.hasErrors {
+            tasks += Lowering.tasks(topology).map { task in { .resources(task()) } }
+        }
+        var resources: [Resource] = []
+        for output in Parallel.map(tasks, minimumPerChunk: 1, { $0() }) {
+            switch output {
+            case .diagnostics(let found): diagnostics.append(contentsOf: found)
+            case .resources(let lowered): resources.append(contentsOf: lowered)
+            }
+        }
         var graph: DesiredGraph?
         if !diagnostics.hasErrors {
-            let lowered = Lowering.lower(loaded.topology)
+            let lowered = DesiredGraph(resources)
             if lowered.hasCycle, case .failure(let cycle) = lowered.topologicalOrder() {
                 let at = cycle.cycles.first?.first.flatMap { lowered[$0]?.source } ?? .whole(loaded.topology.root)
                 diagnostics.error(.refCycle, "resources depend on each other in a cycle: \(cycle)", at: at)

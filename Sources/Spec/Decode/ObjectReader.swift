@@ -42,7 +42,8 @@ struct ObjectReader {
 
     private func checkFields(what: String) {
         let names = schema.fields.map(\.name)
-        for pair in pairs where !schema.fields.contains(where: { $0.name == pair.key.text }) {
+        for i in pairs.indices where !schema.fields.contains(where: { $0.name == pairs[i].key.text }) {
+            let pair = pairs[i]
             context.diagnostics.error(
                 .schemaUnknownField,
                 "unknown field '\(pair.key.text)' in \(what)",
@@ -51,7 +52,7 @@ struct ObjectReader {
                     ?? "known fields: " + names.joined(separator: ", ")
             )
         }
-        for field in schema.fields where field.required && present(field.name) == nil {
+        for field in schema.fields where field.required && !has(field.name) {
             context.diagnostics.error(
                 .schemaRequired,
                 "\(what) is missing the required field '\(field.name)'",
@@ -60,7 +61,7 @@ struct ObjectReader {
             )
         }
         for group in schema.exactlyOne {
-            let given = group.filter { present($0) != nil }
+            let given = group.filter { has($0) }
             if given.count > 1 {
                 let second = pairs.first { $0.key.text == given[1] }
                 context.diagnostics.error(
@@ -80,7 +81,15 @@ struct ObjectReader {
 
     /// The value of a field that is present and not null.
     private func present(_ key: String) -> YAMLPair? {
-        pairs.first { $0.key.text == key && !$0.value.isNull }
+        index(of: key).map { pairs[$0] }
+    }
+
+    /// The index of a present, non-null field, reading the pairs in place (no copies).
+    private func index(of key: String) -> Int? {
+        for i in pairs.indices where pairs[i].key.text == key {
+            return pairs[i].value.isNull ? nil : i
+        }
+        return nil
     }
 
     /// The declared field's value, or nil when absent or null.
@@ -94,13 +103,10 @@ struct ObjectReader {
             }
             context.accessed?.insert("\(schema.title).\(key)")
         }
-        for pair in pairs where pair.key.text == key {
-            return pair.value.isNull ? nil : pair.value
-        }
-        return nil
+        return index(of: key).map { pairs[$0].value }
     }
 
-    func has(_ key: String) -> Bool { present(key) != nil }
+    func has(_ key: String) -> Bool { index(of: key) != nil }
 
     private func fieldType(_ key: String) -> FieldType {
         for field in schema.fields where field.name == key { return field.type }

@@ -24,18 +24,23 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Ra
         normalize()
     }
 
-    /// Sorts by key; for a repeated key the last value wins, as in a dictionary.
+    /// Sorts by key in place (stable insertion sort: maps are small, and moving entries
+    /// retains nothing); for a repeated key the last value wins, as in a dictionary.
     private mutating func normalize() {
-        var sorted = true
-        for i in entries.indices.dropFirst() where entries[i - 1].key >= entries[i].key {
-            sorted = false
-            break
+        guard entries.count > 1 else { return }
+        var duplicates = false
+        for i in 1..<entries.count {
+            var j = i
+            while j > 0 && entries[j - 1].key > entries[j].key {
+                entries.swapAt(j - 1, j)
+                j -= 1
+            }
+            if j > 0 && entries[j - 1].key == entries[j].key { duplicates = true }
         }
-        if sorted { return }
-        let indexed = entries.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
+        guard duplicates else { return }
         var result: [Entry] = []
-        result.reserveCapacity(indexed.count)
-        for (_, entry) in indexed {
+        result.reserveCapacity(entries.count)
+        for entry in entries {
             if result.last?.key == entry.key {
                 result[result.count - 1] = entry
             } else {

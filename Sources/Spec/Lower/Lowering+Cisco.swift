@@ -62,37 +62,25 @@ extension Lowering {
         }
     }
 
-    /// Routers depend only on the spec, so they are lowered in one chunk per core.
-    mutating func lowerRouters() {
-        let topology = self.topology
-        let cores = max(1, min(topology.routers.count / 64, 2))
-        let chunks = (0..<cores).map { c in
-            Array(
-                topology.routers.items[
-                    (topology.routers.count * c / cores)..<(topology.routers.count * (c + 1) / cores)
-                ]
-            )
-        }
-        let lowered = Parallel.map(chunks, minimumPerChunk: 1) { routers -> [Resource] in
-            var all: [Resource] = []
-            all.reserveCapacity(routers.count * 16)
-            for router in routers {
-                var lowering = Lowering(topology: topology)
-                lowering.lowerBase(router)
-                if let site = topology.site(forDevice: router.name) {
-                    lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
-                }
-                // Routers come in name order; sorting each one's sections hands the graph
-                // sorted runs, which its sort then merges in linear time.
-                all.append(contentsOf: lowering.resources.sorted { $0.address < $1.address })
+    /// The sections of a run of routers; routers depend only on the spec, so runs can be
+    /// lowered at the same time.
+    static func routerSections(_ routers: ArraySlice<SpecObject<CiscoRouter>>, topology: Topology) -> [Resource] {
+        var all: [Resource] = []
+        all.reserveCapacity(routers.count * 16)
+        for router in routers {
+            var lowering = Lowering(topology: topology)
+            lowering.lowerBase(router)
+            if let site = topology.site(forDevice: router.name) {
+                lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
             }
-            return all
+            // Routers come in name order; sorting each one's sections hands the graph sorted
+            // runs, which its sort then merges in linear time.
+            all.append(contentsOf: lowering.resources.sorted { $0.address < $1.address })
         }
-        resources.reserveCapacity(resources.count + lowered.reduce(0) { $0 + $1.count })
-        for chunk in lowered { resources.append(contentsOf: chunk) }
+        return all
     }
 
-    private mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {
+    mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {
         let spec = router.spec
         let device = router.name
         let system = spec.system
@@ -168,7 +156,7 @@ extension Lowering {
         }
     }
 
-    private mutating func lowerTunnels(
+    mutating func lowerTunnels(
         _ router: SpecObject<CiscoRouter>,
         site: SpecObject<Site>,
         tunnels: [RouterTunnel]

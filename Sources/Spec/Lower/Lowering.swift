@@ -9,10 +9,26 @@ public struct Lowering {
     var resources: [Resource] = []
 
     public static func lower(_ topology: Topology) -> DesiredGraph {
-        var lowering = Lowering(topology: topology)
-        lowering.lowerAzure()
-        lowering.lowerRouters()
-        return DesiredGraph(lowering.resources)
+        DesiredGraph(Parallel.map(tasks(topology), minimumPerChunk: 1) { $0() }.flatMap { $0 })
+    }
+
+    /// Independent pieces of the lowering (the Azure side, and runs of routers), so a caller
+    /// can run them on all cores, beside other work on the same topology.
+    public static func tasks(_ topology: Topology) -> [@Sendable () -> [Resource]] {
+        let routers = topology.routers.items
+        let runs = max(1, min(4, routers.count / 64))
+        var tasks: [@Sendable () -> [Resource]] = [
+            {
+                var lowering = Lowering(topology: topology)
+                lowering.lowerAzure()
+                return lowering.resources
+            }
+        ]
+        for run in 0..<runs {
+            let slice = routers[(routers.count * run / runs)..<(routers.count * (run + 1) / runs)]
+            tasks.append { routerSections(slice, topology: topology) }
+        }
+        return tasks
     }
 
     init(topology: Topology) {

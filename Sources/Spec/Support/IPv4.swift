@@ -98,15 +98,22 @@ public struct IPv4Prefix: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     public static func parse(_ text: String) -> Result<IPv4Prefix, ParseError> {
-        guard let slash = text.firstIndex(of: "/"),
-            let address = IPv4Address(text[..<slash]),
-            let length = Int(text[text.index(after: slash)...]),
-            (0...32).contains(length),
-            text[text.index(after: slash)...].first != "+"
-        else { return .failure(.malformed) }
+        guard let (address, length) = splitCIDR(text), length <= 32 else { return .failure(.malformed) }
         let masked = IPv4Address(address.value & IPv4Prefix.mask(length))
         let prefix = IPv4Prefix(network: masked, length: length)
         return masked == address ? .success(prefix) : .failure(.hostBitsSet(suggestion: prefix))
+    }
+
+    /// Splits `a.b.c.d/n` into its address and length (1-2 plain digits), scanning UTF-8.
+    static func splitCIDR(_ text: String) -> (IPv4Address, Int)? {
+        let utf8 = text.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let digits = utf8[utf8.index(after: slash)...]
+        guard (1...2).contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            digits.count == 1 || digits.first != 48,
+            let address = IPv4Address(Substring(utf8[..<slash]))
+        else { return nil }
+        return (address, digits.reduce(0) { $0 * 10 + Int($1 - 48) })
     }
 
     public init?(_ text: String) {
@@ -172,12 +179,7 @@ public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
     public var length: Int
 
     public init?(_ text: String) {
-        guard let slash = text.firstIndex(of: "/"),
-            let address = IPv4Address(text[..<slash]),
-            let length = Int(text[text.index(after: slash)...]),
-            (1...32).contains(length),
-            text[text.index(after: slash)...].first != "+"
-        else { return nil }
+        guard let (address, length) = IPv4Prefix.splitCIDR(text), (1...32).contains(length) else { return nil }
         self.address = address
         self.length = length
     }

@@ -44,8 +44,8 @@ public struct YAMLNode: Sendable {
     /// The value of a mapping's key, if this is a mapping that has it.
     public subscript(key: String) -> YAMLNode? {
         guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.text == key {
-            return pair.value
+        for i in pairs.indices where pairs[i].key.text == key {
+            return pairs[i].value
         }
         return nil
     }
