@@ -167,7 +167,9 @@ func peakResidentMB() -> Double {
     return kilobytes / 1024
 }
 
-/// The median time of `body`. Each run's result is freed after its clock stops, so freeing
+/// The median time of `body`.
+///
+/// Each run's result is freed after its clock stops, so freeing
 /// is not timed (the CLI exits without freeing) and every run, like the baseline's, reuses a
 /// warm heap.
 func measure<T>(_ iterations: Int, _ body: () -> T) -> Duration {
