@@ -2,6 +2,7 @@
 //
 //   swift run -c release bench [--sites 1000] [--iterations 5]
 //   swift run -c release bench --profile-load | --profile-lower   (loops for `perf record`)
+//   swift run -c release bench --write DIR     (writes the generated spec, for the CLI)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
 // spread over VNets of 100 sites each), then times in the same run:
@@ -191,6 +192,23 @@ func ms(_ d: Duration) -> String {
 
 let options = Options(CommandLine.arguments)
 let files = generate(sites: options.sites)
+if let flag = CommandLine.arguments.firstIndex(of: "--write"), flag + 1 < CommandLine.arguments.count {
+    // Writes the generated spec to a directory, e.g. to time `reconcile validate` on it.
+    let directory = CommandLine.arguments[flag + 1]
+    for (path, bytes) in files {
+        let target = directory + "/" + path.dropFirst("bench/".count)
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        guard FileManager.default.createFile(atPath: target, contents: Data(bytes)) else {
+            print("cannot write \(target)")
+            exit(1)
+        }
+    }
+    print("wrote \(files.count) files to \(directory)")
+    exit(0)
+}
 if CommandLine.arguments.contains("--profile-load") {
     var count = 0
     for _ in 0..<20 { count += SpecLoader.load(files: files, root: "bench").files.count }
