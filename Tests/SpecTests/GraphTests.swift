@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Spec
@@ -52,5 +53,27 @@ struct GraphTests {
         #expect(address?.description == "cisco:tokyo-rtr1/tunnel/azure")
         #expect(ResourceAddress("nocolon") == nil)
         #expect(ResourceAddress(":x") == nil)
+    }
+}
+
+@Suite("Text-coded values")
+struct TextCodableTests {
+    @Test func addressesAndPrefixesRoundTripThroughJSON() throws {
+        struct Box: Codable, Equatable {
+            var a: IPv4Address
+            var p: IPv4Prefix
+            var r: ResourceAddress
+        }
+        let box = Box(
+            a: try #require(IPv4Address("203.0.113.10")),
+            p: try #require(IPv4Prefix("10.10.0.0/16")),
+            r: .azure("virtualNetworks/v")
+        )
+        let data = try JSONEncoder().encode(box)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"10.10.0.0\\/16\""))
+        #expect(try JSONDecoder().decode(Box.self, from: data) == box)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Box.self, from: Data(#"{"a":"1.2.3","p":"10.0.0.0/8","r":"azure:x"}"#.utf8))
+        }
     }
 }

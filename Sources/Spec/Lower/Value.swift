@@ -81,7 +81,7 @@ public struct OutputReference: Sendable, Hashable, Comparable, CustomStringConve
 ///
 /// `azure:virtualNetworks/hub-vnet`, `cisco:tokyo-rtr1/crypto-ikev2-keyring`: immutable, with
 /// one printed form.
-public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct ResourceAddress: Sendable, Hashable, Comparable, TextCodable {
     public let provider: String
     public let path: String
 
@@ -111,18 +111,4 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
         (lhs.provider, lhs.path) < (rhs.provider, rhs.path)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = ResourceAddress(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)")
-            )
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -1,5 +1,5 @@
 /// An IPv4 address, parsed strictly from dotted-quad text (no leading zeros, no shorthand).
-public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct IPv4Address: Hashable, Sendable, Comparable, TextCodable {
     public var value: UInt32
 
     public init(_ value: UInt32) {
@@ -65,24 +65,10 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPv4Address(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "bad IPv4 \(text)")
-            )
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// An IPv4 prefix in CIDR form whose host bits are zero (`10.10.0.0/16`).
-public struct IPv4Prefix: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct IPv4Prefix: Hashable, Sendable, Comparable, TextCodable {
     public var network: IPv4Address
     public var length: Int
 
@@ -157,20 +143,6 @@ public struct IPv4Prefix: Hashable, Sendable, Comparable, CustomStringConvertibl
         (lhs.network.value, lhs.length) < (rhs.network.value, rhs.length)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let prefix = IPv4Prefix(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "bad prefix \(text)")
-            )
-        }
-        self = prefix
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// An interface address with its prefix length (`192.168.10.1/24`); host bits are expected.
