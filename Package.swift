@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -35,18 +36,56 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "reconcile",
+        // The engine: provider protocol, plan, apply, state, locking, saved plans.
+        .target(
+            name: "Reconciler",
             dependencies: [
                 "Spec",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The commands, with the provider registry injected (the CLI and the test harness).
+        .target(
+            name: "ReconcileCLI",
+            dependencies: [
+                "Spec",
+                "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile",
+            dependencies: ["ReconcileCLI", "Reconciler"],
             swiftSettings: swiftSettings
         ),
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",
             dependencies: ["Spec", "CYAML"],
+            swiftSettings: swiftSettings
+        ),
+        // A provider for engine tests: a JSON "world" on disk with injected delays, failures
+        // and crashes; and the real commands wired to it, for tests that run processes.
+        .target(
+            name: "TestProvider",
+            dependencies: ["Spec", "Reconciler"],
+            path: "Tests/TestProvider",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile-harness",
+            dependencies: ["ReconcileCLI", "TestProvider"],
+            path: "Tests/Harness",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["Spec", "Reconciler", "TestProvider", "reconcile-harness"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

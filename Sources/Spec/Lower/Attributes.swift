@@ -90,7 +90,11 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Ra
     public subscript(position: Int) -> Entry { entries[position] }
 }
 
-extension Attributes: Encodable {
+extension Attributes: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode([String: Value].self))
+    }
+
     private struct CodingName: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

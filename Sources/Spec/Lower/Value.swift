@@ -13,6 +13,8 @@ public enum Value: Sendable, Hashable {
     indirect case reference(OutputReference)
     /// A secret: only where it comes from, never its value.
     indirect case secret(SecretSource)
+    /// A secret's keyed fingerprint (HMAC), the only form state and plans keep of one.
+    case fingerprint(String)
 
     /// Every reference inside this value, sorted.
     public var references: [OutputReference] {
@@ -33,7 +35,7 @@ public enum Value: Sendable, Hashable {
     /// The dotted paths (`keyring.peers[0].preSharedKey`) of every secret inside this value.
     public func sensitivePaths(prefix: String = "") -> [String] {
         switch self {
-        case .secret: return [prefix]
+        case .secret, .fingerprint: return [prefix]
         case .list(let items):
             return items.enumerated().flatMap { $1.sensitivePaths(prefix: "\(prefix)[\($0)]") }
         case .map(let entries):

@@ -9,6 +9,18 @@ public enum SecretSource: Sendable, Hashable, CustomStringConvertible {
     /// A literal in the spec, accepted only with `--allow-plaintext-secrets`.
     case literal(String)
 
+    /// Parses the printed form of an environment or file source (`env:NAME`, `file:path`);
+    /// a literal cannot be restored from its printed form.
+    public init?(printed text: String) {
+        if text.hasPrefix("env:") {
+            self = .environment(String(text.dropFirst(4)))
+        } else if text.hasPrefix("file:") {
+            self = .file(String(text.dropFirst(5)))
+        } else {
+            return nil
+        }
+    }
+
     /// A printable form that never contains the value.
     public var description: String {
         switch self {

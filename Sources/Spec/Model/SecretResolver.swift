@@ -12,12 +12,20 @@ public struct SecretResolver: Sendable {
 
         public var description: String {
             switch self {
-            case .environmentUnset(let name, let at):
-                return "\(at): the secret comes from environment variable \(name), which is not set"
-            case .fileUnreadable(let path, let at):
-                return "\(at): the secret comes from file \(path), which cannot be read"
-            case .empty(let source, let at):
-                return "\(at): the secret from \(source) is empty"
+            case .environmentUnset(_, let at), .fileUnreadable(_, let at), .empty(_, let at):
+                return "\(at): \(reason)"
+            }
+        }
+
+        /// The problem without its location.
+        public var reason: String {
+            switch self {
+            case .environmentUnset(let name, _):
+                return "the secret comes from environment variable \(name), which is not set"
+            case .fileUnreadable(let path, _):
+                return "the secret comes from file \(path), which cannot be read"
+            case .empty(let source, _):
+                return "the secret from \(source) is empty"
             }
         }
     }

@@ -1,8 +1,9 @@
 internal import Foundation
 
-extension Value: Encodable {
+extension Value: Codable {
     /// References encode as `{"$ref": address, "output": name}`, secrets as
-    /// `{"$secret": "env:NAME"}`: neither ever carries a value.
+    /// `{"$secret": "env:NAME"}`, fingerprints as `{"$fingerprint": "hmac-sha256:..."}`: none
+    /// ever carries a secret's value.
     public func encode(to encoder: any Encoder) throws {
         var single = encoder.singleValueContainer()
         switch self {
@@ -14,6 +15,40 @@ extension Value: Encodable {
         case .map(let entries): try single.encode(entries)
         case .reference(let ref): try single.encode(["$ref": ref.address.description, "output": ref.output])
         case .secret(let source): try single.encode(["$secret": source.description])
+        case .fingerprint(let print): try single.encode(["$fingerprint": print])
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+        } else if let b = try? single.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? single.decode(Int.self) {
+            self = .int(i)
+        } else if let s = try? single.decode(String.self) {
+            self = .string(s)
+        } else if let items = try? single.decode([Value].self) {
+            self = .list(items)
+        } else {
+            let map = try single.decode([String: Value].self)
+            if case .string(let target)? = map["$ref"], case .string(let output)? = map["output"], map.count == 2,
+                let address = ResourceAddress(target)
+            {
+                self = .reference(OutputReference(address, output))
+            } else if case .string(let printed)? = map["$secret"], map.count == 1 {
+                guard let source = SecretSource(printed: printed) else {
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: decoder.codingPath, debugDescription: "secret source \(printed)")
+                    )
+                }
+                self = .secret(source)
+            } else if case .string(let print)? = map["$fingerprint"], map.count == 1 {
+                self = .fingerprint(print)
+            } else {
+                self = .map(Attributes(map))
+            }
         }
     }
 }

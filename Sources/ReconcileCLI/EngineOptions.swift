@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Reconciler
+import Spec
+
+/// Where state lives, and how an apply runs.
+struct StateOptions: ParsableArguments {
+    @Option(help: "The state directory (default: .reconcile/ inside the spec directory).")
+    var stateDir: String?
+
+    func directory(for specPath: String) -> String {
+        Self.directory(stateDir, for: specPath)
+    }
+
+    static func directory(_ stateDir: String?, for specPath: String) -> String {
+        if let stateDir { return stateDir }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: specPath, isDirectory: &isDirectory), !isDirectory.boolValue {
+            let parent = (specPath as NSString).deletingLastPathComponent
+            return (parent.isEmpty ? "." : parent) + "/.reconcile"
+        }
+        return specPath + "/.reconcile"
+    }
+}
+
+struct PlanFormatOption: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @Option(help: "Output format: text, json (schemas/plan.schema.json) or markdown (for pull requests).")
+    var format: Format = .text
+
+    var renderer: PlanRenderer.Format { PlanRenderer.Format(rawValue: format.rawValue) ?? .text }
+}
+
+enum EngineRunner {
+    static func engine(stateDirectory: String, parallelism: Int = 10, progress: Bool = false) -> Engine {
+        let printer: @Sendable (ProgressEvent) -> Void
+        if progress {
+            printer = { event in Output.out(ProgressRenderer.line(event) + "\n") }
+        } else {
+            printer = { _ in }
+        }
+        return Engine(
+            registry: Reconcile.registry,
+            backend: LocalStateBackend(directory: stateDirectory),
+            options: ApplyOptions(parallelism: parallelism),
+            progress: printer
+        )
+    }
+
+    /// Loads and checks the spec; prints its diagnostics; throws exit 1 on errors.
+    static func validated(_ spec: SpecOptions, color: ColorOptions) throws -> ValidatedSpec {
+        let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+        if !result.diagnostics.isEmpty { Output.report(result, color: color) }
+        if result.hasErrors { throw ExitCode(1) }
+        return result
+    }
+
+    static func targets(_ ids: [String]) throws -> Set<ResourceAddress> {
+        var result = Set<ResourceAddress>()
+        for id in ids {
+            guard let address = ResourceAddress(id) else {
+                Output.err(
+                    "error: --target '\(id)' is not a resource id (provider:path, e.g. azure:virtualNetworks/hub-vnet)\n"
+                )
+                throw ExitCode(1)
+            }
+            result.insert(address)
+        }
+        return result
+    }
+
+    /// Runs an engine call; prints its failure and exits 1.
+    static func run<T>(_ body: () async throws(Engine.Failure) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Output.err("error: \(error.description)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The spec's git commit, when it lives in a repository.
+    static func gitCommit(of path: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+        process.arguments = ["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Asks for confirmation on a terminal; refuses without one unless auto-approved.
+    static func confirm(_ question: String, autoApprove: Bool) throws {
+        if autoApprove { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            Output.err("error: no terminal to confirm on; pass --auto-approve to apply without asking\n")
+            throw ExitCode(1)
+        }
+        Output.out("\n\(question) Only 'yes' is accepted: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            Output.out("Cancelled; nothing was changed.\n")
+            throw ExitCode(1)
+        }
+    }
+}

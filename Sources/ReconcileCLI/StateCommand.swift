@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Reconciler
+import Spec
+
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Inspect and repair the state.",
+        discussion: """
+            Examples:
+              reconcile state list examples/s2s-cisco891-pppoe
+              reconcile state show azure:virtualNetworks/hub-vnet --state-dir examples/s2s-cisco891-pppoe/.reconcile
+              reconcile state unlock examples/s2s-cisco891-pppoe
+            """,
+        subcommands: [List.self, Show.self, Remove.self, Unlock.self]
+    )
+
+    /// The state directory from a spec path or --state-dir.
+    struct Location: ParsableArguments {
+        @Option(help: "The state directory (default: .reconcile/ inside the spec directory).")
+        var stateDir: String?
+
+        @Option(help: "The spec directory whose state to use.")
+        var spec: String = "."
+
+        var backend: LocalStateBackend {
+            LocalStateBackend(directory: StateOptions.directory(stateDir, for: spec))
+        }
+
+        func load() throws -> State {
+            do {
+                guard let state = try backend.load() else {
+                    Output.err("error: there is no state in \(backend.directory)\n")
+                    throw ExitCode(1)
+                }
+                return state
+            } catch let error as StateError {
+                Output.err("error: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the resources in state.")
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let state = try location.load()
+            Output.out("# lineage \(state.lineage), serial \(state.serial)\n")
+            for resource in state.sorted { Output.out("\(resource.address)\n") }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one resource's state (secrets as fingerprints)."
+        )
+        @Argument(help: "The resource id.") var id: String
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let state = try location.load()
+            guard let address = ResourceAddress(id), let resource = state[address] else {
+                Output.err("error: \(id) is not in the state\n")
+                throw ExitCode(1)
+            }
+            Output.out(JSONOutput.encode(resource))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm",
+            abstract: "Forget a resource without deleting it (it becomes unmanaged)."
+        )
+        @Argument(help: "The resource id.") var id: String
+        @OptionGroup var location: Location
+
+        func run() throws {
+            var state = try location.load()
+            guard let address = ResourceAddress(id), state[address] != nil else {
+                Output.err("error: \(id) is not in the state\n")
+                throw ExitCode(1)
+            }
+            let backend = location.backend
+            do {
+                try backend.lock(
+                    LockInfo(
+                        holder: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+                        host: ProcessInfo.processInfo.hostName,
+                        pid: ProcessInfo.processInfo.processIdentifier,
+                        time: ISO8601DateFormatter().string(from: Date()),
+                        command: "reconcile state rm \(id)"
+                    )
+                )
+                defer { try? backend.unlock() }
+                state[address] = nil
+                state.serial += 1
+                try backend.commit(state)
+            } catch let error as StateError {
+                Output.err("error: \(error)\n")
+                throw ExitCode(1)
+            }
+            Output.out("Removed \(id) from the state; it still exists and is no longer managed.\n")
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Break a lock left by a run that no longer exists.",
+            discussion: "Refuses while the holder is still running, unless --force."
+        )
+        @OptionGroup var location: Location
+        @Flag(help: "Break the lock even though its holder may still be running.") var force = false
+
+        func run() throws {
+            let backend = location.backend
+            guard let holder = try? backend.lockHolder() else {
+                Output.out("The state is not locked.\n")
+                return
+            }
+            let stale = LocalStateBackend.isStale(holder)
+            guard stale || force else {
+                Output.err(
+                    "error: the lock is held by \(holder.holder)@\(holder.host), pid \(holder.pid) ('\(holder.command)'), "
+                        + "which may still be running; wait for it, or pass --force\n"
+                )
+                throw ExitCode(1)
+            }
+            try? backend.unlock()
+            Output.out(
+                "Broke the \(stale ? "stale " : "")lock of pid \(holder.pid) on \(holder.host) ('\(holder.command)', since \(holder.time)).\n"
+            )
+        }
+    }
+}

@@ -1,0 +1,215 @@
+internal import Foundation
+public import Spec
+
+/// The engine's front door: refresh, plan and apply a validated spec against providers and
+/// a state backend. Commands are thin wrappers around these calls.
+public struct Engine: Sendable {
+    public var registry: ProviderRegistry
+    public var backend: any StateBackend
+    public var options: ApplyOptions
+    public var progress: @Sendable (ProgressEvent) -> Void
+
+    public init(
+        registry: ProviderRegistry,
+        backend: any StateBackend,
+        options: ApplyOptions = ApplyOptions(),
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) {
+        self.registry = registry
+        self.backend = backend
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Why the engine could not go on. Messages name the resource or the file.
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        case spec([Diagnostic])
+        case noProvider(String, ResourceAddress)
+        case unknownType(ResourceAddress, String)
+        case read(String, String)
+        case state(StateError)
+        case stalePlan(String)
+
+        public var description: String {
+            switch self {
+            case .spec(let diagnostics):
+                return diagnostics.filter { $0.severity == .error }.map(\.summary).joined(separator: "\n")
+            case .noProvider(let name, let address):
+                return "\(address): no provider '\(name)' is registered in this build"
+            case .unknownType(let address, let type):
+                return "\(address): provider '\(address.provider)' does not manage resource type \(type)"
+            case .read(let provider, let why):
+                return "reading \(provider) failed: \(why)"
+            case .state(let error):
+                return error.description
+            case .stalePlan(let why):
+                return "the saved plan no longer applies: \(why)"
+            }
+        }
+    }
+
+    public func fingerprinter() throws(Failure) -> Fingerprinter {
+        do {
+            return Fingerprinter(key: try backend.fingerprintKey())
+        } catch let error as StateError {
+            throw .state(error)
+        } catch {
+            throw .state(.io("\(error)"))
+        }
+    }
+
+    public func loadState() throws(Failure) -> State {
+        do {
+            return try backend.load() ?? State(lineage: UUID().uuidString.lowercased())
+        } catch let error as StateError {
+            throw .state(error)
+        } catch {
+            throw .state(.io("\(error)"))
+        }
+    }
+
+    /// Reads every provider's resources once (one batched call per provider).
+    public func refresh(desired: DesiredGraph, state: State) async throws(Failure) -> [ResourceAddress:
+        ObservedResource]
+    {
+        let printer = try fingerprinter()
+        var byProvider: [String: Set<ResourceAddress>] = [:]
+        for resource in desired.resources {
+            guard let provider = registry[resource.provider] else {
+                throw .noProvider(resource.provider, resource.address)
+            }
+            guard provider.schema(for: resource.type) != nil else {
+                throw .unknownType(resource.address, resource.type)
+            }
+            byProvider[resource.provider, default: []].insert(resource.address)
+        }
+        for resource in state.resources.values {
+            guard registry[resource.address.provider] != nil else {
+                throw .noProvider(resource.address.provider, resource.address)
+            }
+            byProvider[resource.address.provider, default: []].insert(resource.address)
+        }
+        var observed: [ResourceAddress: ObservedResource] = [:]
+        let context = ReadContext(fingerprint: { printer.fingerprint($0) })
+        for name in byProvider.keys.sorted() {
+            guard let provider = registry[name] else { continue }
+            do {
+                let found = try await provider.read(byProvider[name].map { Array($0).sorted() } ?? [], context: context)
+                observed.merge(found) { a, _ in a }
+            } catch {
+                throw .read(name, String(describing: error))
+            }
+        }
+        return observed
+    }
+
+    /// Refreshes and plans a validated spec.
+    public func plan(
+        _ spec: ValidatedSpec,
+        targets: Set<ResourceAddress> = [],
+        destroy: Bool = false
+    ) async throws(Failure) -> Plan {
+        guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
+        let state = try loadState()
+        let observed = try await refresh(desired: desired, state: state)
+        let printer = try fingerprinter()
+        let secrets = SecretResolver(specRoot: spec.topology.root)
+        let changes = Planner.plan(
+            Planner.Input(
+                desired: desired,
+                observed: observed,
+                state: state,
+                registry: registry,
+                ignore: (spec.topology.driftPolicy?.spec.ignore ?? []).map(IgnoreRule.init),
+                fingerprint: { source in
+                    (try? secrets.resolve(SecretRef(source: source, location: .whole(spec.topology.root))))
+                        .map(printer.fingerprint)
+                },
+                targets: targets,
+                destroy: destroy
+            )
+        )
+        return Plan(
+            lineage: state.lineage,
+            serial: state.serial,
+            specDigest: SpecDigest.compute(spec.loaded),
+            spec: spec.topology.root,
+            changes: changes
+        )
+    }
+
+    /// Checks a saved plan against the state and the spec as they are now: it applies only
+    /// if neither moved and a fresh plan has exactly the same changes.
+    public func verify(saved: Plan, fresh: Plan) throws(Failure) {
+        let state = try loadState()
+        if saved.lineage != state.lineage {
+            throw .stalePlan("it was made for state lineage \(saved.lineage), this state is \(state.lineage)")
+        }
+        if saved.serial != state.serial {
+            throw .stalePlan("the state has moved from serial \(saved.serial) to \(state.serial) since it was made")
+        }
+        if saved.specDigest != fresh.specDigest {
+            throw .stalePlan("the spec at \(saved.spec) has changed since it was made")
+        }
+        if saved.changes != fresh.changes {
+            let differing = zip(saved.changes, fresh.changes).first { $0 != $1 }.map { $0.0.address.description }
+            throw .stalePlan(
+                "the world has moved since it was made"
+                    + (differing.map { " (first difference: \($0))" } ?? " (different set of changes)")
+            )
+        }
+    }
+
+    /// Applies a plan under the lock and commits the new state (serial + 1), even when some
+    /// resources failed, so nothing that was done is forgotten.
+    public func apply(
+        _ plan: Plan,
+        specRoot: String,
+        specCommit: String?,
+        command: String
+    ) async throws(Failure) -> ApplyReport {
+        let info = LockInfo(
+            holder: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+            host: ProcessInfo.processInfo.hostName,
+            pid: ProcessInfo.processInfo.processIdentifier,
+            time: ISO8601DateFormatter().string(from: Date()),
+            command: command
+        )
+        do {
+            try backend.lock(info)
+        } catch let error as StateError {
+            throw .state(error)
+        } catch {
+            throw .state(.io("\(error)"))
+        }
+        defer { try? backend.unlock() }
+        var state = try loadState()
+        if state.serial == 0 && state.resources.isEmpty {
+            // The first apply: write the empty state so the journal has a snapshot to follow.
+            do { try backend.commit(state) } catch let error as StateError { throw .state(error) } catch {}
+        }
+        let executor = Executor(
+            registry: registry,
+            backend: backend,
+            fingerprinter: try fingerprinter(),
+            secrets: SecretResolver(specRoot: specRoot),
+            options: options,
+            progress: progress
+        )
+        var report = await executor.apply(plan.changes, state: state)
+        state = report.state
+        if !report.succeeded.isEmpty {
+            state.serial += 1
+            state.specCommit = specCommit ?? state.specCommit
+        }
+        report.state = state
+        do {
+            try backend.commit(state)
+        } catch let error as StateError {
+            throw .state(error)
+        } catch {
+            throw .state(.io("\(error)"))
+        }
+        return report
+    }
+}

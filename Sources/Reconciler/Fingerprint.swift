@@ -1,0 +1,37 @@
+internal import Crypto
+internal import Foundation
+public import Spec
+
+/// Keyed fingerprints of secrets: `hmac-sha256:<hex>`, with a key that lives beside the
+/// state (0600). Without the key a fingerprint reveals nothing, not even equal secrets
+/// across two states.
+public struct Fingerprinter: Sendable {
+    private let key: [UInt8]
+
+    public init(key: [UInt8]) {
+        self.key = key
+    }
+
+    public func fingerprint(_ value: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: key))
+        return "hmac-sha256:" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A digest of a spec's files, so a saved plan knows whether its spec has changed.
+public enum SpecDigest {
+    /// SHA-256 over each file's path (relative to the spec root) and bytes, in sorted order.
+    public static func compute(_ loaded: LoadedSpec) -> String {
+        var hasher = SHA256()
+        let root = loaded.topology.root
+        for file in loaded.files.sorted() {
+            var name = file
+            if name.hasPrefix(root + "/") { name.removeFirst(root.count + 1) }
+            hasher.update(data: Data(name.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(loaded.sources.files[file] ?? []))
+            hasher.update(data: Data([0]))
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

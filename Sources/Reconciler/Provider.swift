@@ -1,0 +1,196 @@
+public import Spec
+
+/// How a provider describes one attribute of a resource type.
+public struct AttributeSchema: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// The spec must give it.
+        case required
+        /// The spec may give it; when absent, the provider's default applies.
+        case optional
+        /// Only the provider sets it (read-only on the server): never diffed.
+        case computed
+    }
+
+    public var name: String
+    public var role: Role
+    /// A change to it cannot be made in place: the resource is replaced.
+    public var forcesReplacement: Bool
+    /// Its value is secret: compared by fingerprint, never shown.
+    public var sensitive: Bool
+
+    public init(_ name: String, _ role: Role = .optional, forcesReplacement: Bool = false, sensitive: Bool = false) {
+        self.name = name
+        self.role = role
+        self.forcesReplacement = forcesReplacement
+        self.sensitive = sensitive
+    }
+}
+
+/// What a provider declares about a resource type it manages.
+public struct ResourceTypeSchema: Sendable {
+    public var type: String
+    public var attributes: [AttributeSchema]
+    /// Outputs other resources may reference (`ipAddress`, `id`, ...).
+    public var outputs: [String]
+    /// Values the provider fills in when the spec leaves an optional attribute out; observed
+    /// values equal to these are treated as absent, so a default never shows as a diff.
+    public var defaults: Attributes
+
+    public init(type: String, attributes: [AttributeSchema], outputs: [String] = ["id"], defaults: Attributes = [:]) {
+        self.type = type
+        self.attributes = attributes
+        self.outputs = outputs
+        self.defaults = defaults
+    }
+
+    public func attribute(_ name: String) -> AttributeSchema? {
+        attributes.first { $0.name == name }
+    }
+}
+
+/// A resource as the provider found it.
+public struct ObservedResource: Sendable, Hashable, Codable {
+    public var address: ResourceAddress
+    public var type: String
+    /// Attributes in the graph's terms; secrets as `.fingerprint` (see `ReadContext`).
+    public var attributes: Attributes
+    public var outputs: Attributes
+
+    public init(address: ResourceAddress, type: String, attributes: Attributes, outputs: Attributes = [:]) {
+        self.address = address
+        self.type = type
+        self.attributes = attributes
+        self.outputs = outputs
+    }
+}
+
+/// An object in the provider's scope that no spec owns (for drift reports).
+public struct UnmanagedObject: Sendable, Hashable, Codable {
+    public var provider: String
+    public var kind: String
+    public var name: String
+
+    public init(provider: String, kind: String, name: String) {
+        self.provider = provider
+        self.kind = kind
+        self.name = name
+    }
+}
+
+/// What a provider gets when it reads: a way to fingerprint the secrets it reads back.
+public struct ReadContext: Sendable {
+    public var fingerprint: @Sendable (String) -> String
+
+    public init(fingerprint: @Sendable @escaping (String) -> String) {
+        self.fingerprint = fingerprint
+    }
+}
+
+/// One change handed to a provider, with every reference resolved and every secret's value.
+public struct ResolvedChange: Sendable {
+    public var address: ResourceAddress
+    public var type: String
+    public var action: Action
+    /// The desired attributes with references replaced by values and secrets by `.string`
+    /// values. Never logged, never stored: state keeps `recordedAttributes`.
+    public var attributes: Attributes
+    /// The prior state, when the resource existed.
+    public var prior: StateResource?
+    /// The same attributes as state records them: secrets as fingerprints.
+    public internal(set) var recorded: Attributes = [:]
+    /// What it depends on, as planned.
+    public internal(set) var dependencies: [ResourceAddress] = []
+
+    public init(address: ResourceAddress, type: String, action: Action, attributes: Attributes, prior: StateResource?) {
+        self.address = address
+        self.type = type
+        self.action = action
+        self.attributes = attributes
+        self.prior = prior
+    }
+}
+
+/// Why a provider's call failed, and whether trying again may help.
+public struct ProviderError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var retryable: Bool
+    /// The server's hint (Retry-After), when it gave one.
+    public var retryAfter: Duration?
+
+    public init(_ message: String, retryable: Bool = false, retryAfter: Duration? = nil) {
+        self.message = message
+        self.retryable = retryable
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String { message }
+}
+
+/// The contract between the engine and a provider (documented in docs/providers.md).
+///
+/// A provider manages the resources whose address starts with its `name`. The engine calls
+/// `read` once per refresh with every resource of the provider (batch it: list APIs, one
+/// session per router), `apply` with units of work in dependency order, and never calls a
+/// provider for another provider's resources.
+public protocol Provider: Sendable {
+    /// The address prefix it owns (`azure`, `cisco`).
+    var name: String { get }
+    /// Its resource types.
+    var schemas: [ResourceTypeSchema] { get }
+    /// The schema of one type (default: looked up in `schemas`).
+    func schema(for type: String) -> ResourceTypeSchema?
+    /// At most this many units of this provider run at once.
+    var maxConcurrency: Int { get }
+
+    /// Reads the observed state of many resources; absent from the result means "does not exist".
+    func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource]
+
+    /// Applies one unit of work. Returns the outputs of each resource created, updated or
+    /// replaced. Throws `ProviderError` for a failure of the unit as a whole.
+    func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes]
+
+    /// Objects in the provider's scope that none of `managed` names.
+    func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject]
+
+    /// Splits a set of changes into units of work (a router's changes go out in one session).
+    /// Default: one unit per change.
+    func units(_ changes: [PlannedChange]) -> [[PlannedChange]]
+
+    /// Changes with the same key never run at once (Azure: one operation per gateway or VNet).
+    func serializationKey(_ change: PlannedChange) -> String?
+
+    /// Lines to show under a change in a plan (a router's CLI lines, in order).
+    func preview(_ change: PlannedChange) -> [String]
+}
+
+extension Provider {
+    public var maxConcurrency: Int { 10 }
+    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] { [] }
+    public func units(_ changes: [PlannedChange]) -> [[PlannedChange]] { changes.map { [$0] } }
+    public func serializationKey(_ change: PlannedChange) -> String? { nil }
+    public func preview(_ change: PlannedChange) -> [String] { [] }
+
+    public func schema(for type: String) -> ResourceTypeSchema? {
+        schemas.first { $0.type == type }
+    }
+}
+
+/// The providers a run may use, by name.
+public struct ProviderRegistry: Sendable {
+    public private(set) var providers: [String: any Provider] = [:]
+
+    public init(_ providers: [any Provider] = []) {
+        for provider in providers { self.providers[provider.name] = provider }
+    }
+
+    public subscript(name: String) -> (any Provider)? { providers[name] }
+
+    public mutating func register(_ provider: any Provider) {
+        providers[provider.name] = provider
+    }
+
+    /// The schema of a resource type, from the provider of `address`.
+    public func schema(for address: ResourceAddress, type: String) -> ResourceTypeSchema? {
+        providers[address.provider]?.schema(for: type)
+    }
+}

@@ -1,0 +1,114 @@
+public import Spec
+
+/// What the last apply left: one record per resource the tool manages.
+public struct StateResource: Sendable, Hashable, Codable {
+    public var address: ResourceAddress
+    public var type: String
+    /// The attributes applied, with every secret as `.fingerprint`.
+    public var attributes: Attributes
+    public var outputs: Attributes
+    public var dependencies: [ResourceAddress]
+
+    public init(
+        address: ResourceAddress,
+        type: String,
+        attributes: Attributes,
+        outputs: Attributes,
+        dependencies: [ResourceAddress]
+    ) {
+        self.address = address
+        self.type = type
+        self.attributes = attributes
+        self.outputs = outputs
+        self.dependencies = dependencies
+    }
+}
+
+/// The state document. Never holds a secret: keyed fingerprints only.
+public struct State: Sendable, Codable {
+    public static let formatVersion = 1
+
+    public var formatVersion = State.formatVersion
+    /// Identifies this state across its versions; a plan from another lineage is refused.
+    public var lineage: String
+    /// Increases with every apply that changed something.
+    public var serial: Int
+    /// The spec's git commit at the last apply, when the spec is in a repository.
+    public var specCommit: String?
+    public var resources: [String: StateResource]
+
+    public init(lineage: String, serial: Int = 0, specCommit: String? = nil, resources: [String: StateResource] = [:]) {
+        self.lineage = lineage
+        self.serial = serial
+        self.specCommit = specCommit
+        self.resources = resources
+    }
+
+    public subscript(address: ResourceAddress) -> StateResource? {
+        get { resources[address.description] }
+        set { resources[address.description] = newValue }
+    }
+
+    /// Resources sorted by address.
+    public var sorted: [StateResource] {
+        resources.values.sorted { $0.address < $1.address }
+    }
+}
+
+/// Who holds the lock, for the message another run prints.
+public struct LockInfo: Sendable, Codable, Equatable {
+    public var holder: String
+    public var host: String
+    public var pid: Int32
+    /// ISO 8601.
+    public var time: String
+    public var command: String
+
+    public init(holder: String, host: String, pid: Int32, time: String, command: String) {
+        self.holder = holder
+        self.host = host
+        self.pid = pid
+        self.time = time
+        self.command = command
+    }
+}
+
+/// Where state lives. The local backend keeps it under `.reconcile/`; a shared backend
+/// (blob storage with leases, say) implements the same protocol.
+public protocol StateBackend: Sendable {
+    /// Reads the state, replaying what a run that crashed had recorded. Nil when none exists.
+    func load() throws -> State?
+    /// Takes the lock, or throws `StateError.locked` with the holder.
+    func lock(_ info: LockInfo) throws
+    func unlock() throws
+    /// Who holds the lock, if anyone.
+    func lockHolder() throws -> LockInfo?
+    /// Records one resource's new state (nil: it was deleted) durably before returning, so a
+    /// crash loses at most the resource in flight.
+    func record(_ address: ResourceAddress, _ resource: StateResource?) throws
+    /// Writes a whole new state atomically, keeping the previous one as a backup.
+    func commit(_ state: State) throws
+    /// The per-state key that keys secret fingerprints.
+    func fingerprintKey() throws -> [UInt8]
+}
+
+/// Why state could not be used. Messages say what to do.
+public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
+    case locked(LockInfo, stale: Bool)
+    case notLocked
+    case corrupt(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .locked(let info, let stale):
+            let who = "\(info.holder)@\(info.host), pid \(info.pid), running '\(info.command)' since \(info.time)"
+            return stale
+                ? "the state is locked by \(who), which is no longer running; run `reconcile state unlock` to break the stale lock"
+                : "the state is locked by \(who); wait for it to finish"
+        case .notLocked: return "the state is not locked"
+        case .corrupt(let why): return "the state cannot be read: \(why)"
+        case .io(let why): return why
+        }
+    }
+}
