@@ -1,9 +1,10 @@
 public import ArgumentParser
 public import Reconciler
 
-/// The `reconcile` command line: argument parsing and wiring only. The providers are
-/// injected, so the same commands run with the real providers (the `reconcile` executable)
-/// or with the test provider (the test harness).
+/// The `reconcile` command line: argument parsing and wiring only.
+///
+/// The providers are injected, so the same commands run with the real providers (the `reconcile` executable) or
+/// with the test provider (the test harness).
 public struct Reconcile: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "reconcile",

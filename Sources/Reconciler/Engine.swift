@@ -1,8 +1,9 @@
 internal import Foundation
 public import Spec
 
-/// The engine's front door: refresh, plan and apply a validated spec against providers and
-/// a state backend. Commands are thin wrappers around these calls.
+/// The engine's front door: refresh, plan and apply a validated spec against providers and a state backend.
+///
+/// Commands are thin wrappers around these calls.
 public struct Engine: Sendable {
     public var registry: ProviderRegistry
     public var backend: any StateBackend
@@ -21,7 +22,9 @@ public struct Engine: Sendable {
         self.progress = progress
     }
 
-    /// Why the engine could not go on. Messages name the resource or the file.
+    /// Why the engine could not go on.
+    ///
+    /// Messages name the resource or the file.
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case spec([Diagnostic])
         case noProvider(String, ResourceAddress)

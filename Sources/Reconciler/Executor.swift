@@ -11,7 +11,9 @@ public enum ProgressEvent: Sendable, Equatable {
     case skipped(ResourceAddress, because: ResourceAddress)
 }
 
-/// How an apply runs. The clock is injected (`sleep`) so tests need not wait.
+/// How an apply runs.
+///
+/// The clock is injected (`sleep`) so tests need not wait.
 public struct ApplyOptions: Sendable {
     /// At most this many units of work at once.
     public var parallelism: Int
@@ -44,7 +46,9 @@ public struct ApplyOptions: Sendable {
     }
 }
 
-/// What an apply did. The state is returned even when the apply failed part-way.
+/// What an apply did.
+///
+/// The state is returned even when the apply failed part-way.
 public struct ApplyReport: Sendable {
     public struct Failure: Sendable, Equatable {
         public var address: ResourceAddress
@@ -208,9 +212,10 @@ public struct Executor: Sendable {
         return units
     }
 
-    /// Which units wait on which. Creates and updates wait on the units of their
-    /// dependencies; deletes wait on every create/update (make before break) and on the
-    /// deletes of whatever depended on them (reverse order).
+    /// Which units wait on which.
+    ///
+    /// Creates and updates wait on the units of their dependencies; deletes wait on every create/update (make
+    /// before break) and on the deletes of whatever depended on them (reverse order).
     func unitGraph(_ units: [Unit], state: State) -> (waitingOn: [Int: Set<Int>], dependants: [Int: [Int]]) {
         var unitOf: [ResourceAddress: Int] = [:]
         for unit in units { for change in unit.changes { unitOf[change.address] = unit.id } }
@@ -258,6 +263,7 @@ public struct Executor: Sendable {
     }
 
     /// The unit's changes with references replaced by outputs and secrets by their values.
+    ///
     /// A value that cannot be had fails the unit when it runs (see `run`).
     func resolve(
         _ unit: Unit,
@@ -392,6 +398,7 @@ public struct Executor: Sendable {
     }
 
     /// Records a finished change in state (secrets as fingerprints) and in the backend.
+    ///
     /// Returns an error message when the backend could not record it.
     func record(_ change: ResolvedChange, outputs: Attributes?, into state: inout State) -> String? {
         let entry =

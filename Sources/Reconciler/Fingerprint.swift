@@ -2,9 +2,9 @@ internal import Crypto
 internal import Foundation
 public import Spec
 
-/// Keyed fingerprints of secrets: `hmac-sha256:<hex>`, with a key that lives beside the
-/// state (0600). Without the key a fingerprint reveals nothing, not even equal secrets
-/// across two states.
+/// Keyed fingerprints of secrets: `hmac-sha256:<hex>`, with a key that lives beside the state (0600).
+///
+/// Without the key a fingerprint reveals nothing, not even equal secrets across two states.
 public struct Fingerprinter: Sendable {
     private let key: [UInt8]
 

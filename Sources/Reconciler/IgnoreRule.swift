@@ -1,6 +1,7 @@
 public import Spec
 
 /// A finding to leave alone: a resource id glob and, optionally, an attribute path glob.
+///
 /// The same rules apply to plan, apply and drift.
 public struct IgnoreRule: Sendable, Hashable {
     public var resource: String

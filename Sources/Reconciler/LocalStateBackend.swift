@@ -7,7 +7,8 @@ public import Spec
     internal import Darwin
 #endif
 
-/// State in a local directory (by default `.reconcile/` beside the spec):
+/// State in a local directory, by default `.reconcile/` beside the spec.
+///
 ///
 /// - `state.json`: the last committed state; `state.json.backup`: the one before it;
 /// - `state.journal`: one JSON line per resource applied since, each fsynced before the

@@ -1,6 +1,8 @@
 public import Spec
 
-/// What the engine will do to a resource. A closed set.
+/// What the engine will do to a resource.
+///
+/// A closed set.
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     case create
     case update
@@ -14,8 +16,9 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     public var isDestructive: Bool { self == .delete || self == .replace }
 }
 
-/// One attribute's before and after. Sensitive values never appear: both sides are
-/// `(sensitive)` and the change is known from their fingerprints.
+/// One attribute's before and after.
+///
+/// Sensitive values never appear: both sides are `(sensitive)` and the change is known from their fingerprints.
 public struct AttributeChange: Sendable, Hashable, Codable {
     /// Dotted path (`tags.costCenter`, `subnets`).
     public var path: String

@@ -1,8 +1,9 @@
 internal import Foundation
 public import Spec
 
-/// Prints a plan for people (text, optionally coloured), for tools (JSON, documented in
-/// `schemas/plan.schema.json`) or for pull requests (Markdown). Pure; same plan, same bytes.
+/// Prints a plan for people (text, optionally coloured), for tools (JSON, documented in `schemas/plan.schema.json`) or for pull requests (Markdown).
+///
+/// Pure; same plan, same bytes.
 public enum PlanRenderer {
     public enum Format: String, CaseIterable, Sendable {
         case text, json, markdown

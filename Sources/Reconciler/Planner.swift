@@ -205,8 +205,10 @@ public struct Planner {
         )
     }
 
-    /// Equality with secrets compared by fingerprint. A secret the provider cannot read back
-    /// (no observed fingerprint) is compared with the last applied fingerprint.
+    /// Equality with secrets compared by fingerprint.
+    ///
+    /// A secret the provider cannot read back (no observed fingerprint) is compared with the last applied
+    /// fingerprint.
     private func equal(_ wanted: Value, _ have: Value?, prior: Value?) -> Bool {
         guard let have else { return false }
         switch (wanted, have) {

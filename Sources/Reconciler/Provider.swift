@@ -91,8 +91,9 @@ public struct ResolvedChange: Sendable {
     public var address: ResourceAddress
     public var type: String
     public var action: Action
-    /// The desired attributes with references replaced by values and secrets by `.string`
-    /// values. Never logged, never stored: state keeps `recordedAttributes`.
+    /// The desired attributes with references replaced by values and secrets by `.string` values.
+    ///
+    /// Never logged, never stored: state keeps `recordedAttributes`.
     public var attributes: Attributes
     /// The prior state, when the resource existed.
     public var prior: StateResource?

@@ -24,7 +24,9 @@ public struct StateResource: Sendable, Hashable, Codable {
     }
 }
 
-/// The state document. Never holds a secret: keyed fingerprints only.
+/// The state document.
+///
+/// Never holds a secret: keyed fingerprints only.
 public struct State: Sendable, Codable {
     public static let formatVersion = 1
 
@@ -73,8 +75,10 @@ public struct LockInfo: Sendable, Codable, Equatable {
     }
 }
 
-/// Where state lives. The local backend keeps it under `.reconcile/`; a shared backend
-/// (blob storage with leases, say) implements the same protocol.
+/// Where state lives.
+///
+/// The local backend keeps it under `.reconcile/`; a shared backend (blob storage with leases, say) implements
+/// the same protocol.
 public protocol StateBackend: Sendable {
     /// Reads the state, replaying what a run that crashed had recorded. Nil when none exists.
     func load() throws -> State?
@@ -92,7 +96,9 @@ public protocol StateBackend: Sendable {
     func fingerprintKey() throws -> [UInt8]
 }
 
-/// Why state could not be used. Messages say what to do.
+/// Why state could not be used.
+///
+/// Messages say what to do.
 public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
     case locked(LockInfo, stale: Bool)
     case notLocked
