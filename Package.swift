@@ -82,15 +82,20 @@ let package = Package(
             path: "Tests/Harness",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Spec", "Reconciler", "TestProvider", "reconcile-harness"],
+            dependencies: ["Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec", "reconcile"],
+            dependencies: ["Spec", "TestSupport", "reconcile"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

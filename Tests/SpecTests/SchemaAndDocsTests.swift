@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Spec
@@ -8,11 +9,11 @@ struct SchemaAndDocsTests {
     /// schemas/reconcile.schema.json is generated from the declarations the decoder uses;
     /// this fails when someone changes one without regenerating the other.
     @Test func committedSchemaMatchesTheDecoder() {
-        Fixture.assertGolden(JSONSchemaExporter.generate(), "../../../schemas/reconcile.schema.json")
+        Fixture.assertGolden(JSONSchemaExporter.generate(), "schemas/reconcile.schema.json")
     }
 
     @Test func rulesPageMatchesTheCatalogue() {
-        Fixture.assertGolden(RuleID.markdownCatalogue(), "../../../docs/rules.md")
+        Fixture.assertGolden(RuleID.markdownCatalogue(), "docs/rules.md")
         let ids = RuleID.catalogue.map(\.id)
         #expect(Set(ids).count == ids.count, "duplicate rule IDs")
     }

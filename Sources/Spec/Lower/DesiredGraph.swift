@@ -14,6 +14,20 @@ public struct Resource: Sendable {
 
     public var provider: String { address.provider }
 
+    public init(
+        address: ResourceAddress,
+        type: String,
+        attributes: Attributes,
+        dependencies: [ResourceAddress],
+        source: SourceLocation
+    ) {
+        self.address = address
+        self.type = type
+        self.attributes = attributes
+        self.dependencies = dependencies
+        self.source = source
+    }
+
     /// Dotted paths of every secret among the attributes.
     public var sensitivePaths: [String] { Value.map(attributes).sensitivePaths() }
 }

@@ -1,0 +1,198 @@
+import Foundation
+import Reconciler
+import Spec
+import TestProvider
+import TestSupport
+import Testing
+
+@Suite("Planner")
+struct PlannerTests {
+    let registry = ProviderRegistry([TestWorldProvider(name: "azure"), TestWorldProvider(name: "cisco")])
+
+    func plan(
+        _ resources: [Resource],
+        observed: [ObservedResource] = [],
+        state: State = State(lineage: "l"),
+        ignore: [IgnoreRule] = [],
+        targets: Set<ResourceAddress> = [],
+        secrets: [String: String] = [:],
+        destroy: Bool = false
+    ) -> [String: PlannedChange] {
+        let printer = Fingerprinter(key: Array(repeating: 7, count: 32))
+        let changes = Planner.plan(
+            Planner.Input(
+                desired: DesiredGraph(resources),
+                observed: Dictionary(uniqueKeysWithValues: observed.map { ($0.address, $0) }),
+                state: state,
+                registry: registry,
+                ignore: ignore,
+                fingerprint: { source in
+                    guard case .environment(let name) = source else { return nil }
+                    return secrets[name].map(printer.fingerprint)
+                },
+                targets: targets,
+                destroy: destroy
+            )
+        )
+        return Dictionary(uniqueKeysWithValues: changes.map { ($0.address.description, $0) })
+    }
+
+    func observed(_ address: String, type: String = "t", _ attributes: Attributes, outputs: Attributes = [:]) -> ObservedResource {
+        ObservedResource(address: ResourceAddress(address) ?? .azure("?"), type: type, attributes: attributes, outputs: outputs)
+    }
+
+    @Test func absentResourcesAreCreatedAndUnknownsSaySo() throws {
+        let changes = plan([
+            Graphs.resource("azure:pip", ["sku": "Standard"]),
+            Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:pip", "ipAddress")]),
+        ])
+        #expect(changes["azure:pip"]?.action == .create)
+        let tunnel = try #require(changes["cisco:r/tunnel"])
+        #expect(tunnel.action == .create)
+        #expect(PlanRenderer.show(tunnel.changes.first?.after) == "(known after apply)")
+        #expect(tunnel.dependencies == [.azure("pip")])
+    }
+
+    @Test func matchingResourcesAreNoOpsAndKnownOutputsResolve() {
+        let changes = plan(
+            [
+                Graphs.resource("azure:pip", ["sku": "Standard"]),
+                Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:pip", "ipAddress")]),
+            ],
+            observed: [
+                observed("azure:pip", ["sku": "Standard"], outputs: ["ipAddress": "198.51.100.20"]),
+                observed("cisco:r/tunnel", ["destination": "198.51.100.20"]),
+            ]
+        )
+        #expect(changes.values.allSatisfy { $0.action == .noop })
+    }
+
+    @Test func aReplacedDependencyMakesDependantsWaitForItsOutputs() {
+        let changes = plan(
+            [
+                Graphs.resource("azure:pip", ["sku": "Standard", "location": "japanwest"]),
+                Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:pip", "ipAddress")]),
+            ],
+            observed: [
+                observed("azure:pip", ["sku": "Standard", "location": "japaneast"], outputs: ["ipAddress": "198.51.100.20"]),
+                observed("cisco:r/tunnel", ["destination": "198.51.100.20"]),
+            ]
+        )
+        #expect(changes["azure:pip"]?.action == .replace)
+        #expect(changes["azure:pip"]?.replaceReasons == ["location"])
+        #expect(changes["cisco:r/tunnel"]?.action == .update)
+    }
+
+    @Test func mapsAreDiffedKeyByKeyAndIgnoreRulesApply() throws {
+        let resources = [Graphs.resource("azure:vnet", ["tags": .map(["owner": "netops", "costCenter": "a"])])]
+        let drifted = [observed("azure:vnet", ["tags": .map(["owner": "netops", "costCenter": "b"])])]
+        let change = try #require(plan(resources, observed: drifted)["azure:vnet"])
+        #expect(change.action == .update)
+        #expect(change.changes.map(\.path) == ["tags.costCenter"])
+        let ignored = plan(resources, observed: drifted, ignore: [IgnoreRule(resource: "azure:*", path: "tags.costCenter")])
+        #expect(ignored["azure:vnet"]?.action == .noop)
+        let other = plan(resources, observed: drifted, ignore: [IgnoreRule(resource: "cisco:*", path: "tags.*")])
+        #expect(other["azure:vnet"]?.action == .update)
+    }
+
+    @Test func providerDefaultsAndComputedAttributesNeverShowAsDiffs() {
+        let provider = DefaultsProvider()
+        let registry = ProviderRegistry([provider])
+        let changes = Planner.plan(
+            Planner.Input(
+                desired: DesiredGraph([Graphs.resource("azure:gw", type: "gw", ["sku": "VpnGw1AZ"])]),
+                observed: [
+                    .azure("gw"): ObservedResource(
+                        address: .azure("gw"),
+                        type: "gw",
+                        attributes: ["sku": "VpnGw1AZ", "activeActive": false, "provisioningState": "Succeeded"]
+                    )
+                ],
+                state: State(lineage: "l"),
+                registry: registry
+            )
+        )
+        #expect(changes.map(\.action) == [.noop])
+    }
+
+    @Test func secretsAreComparedByFingerprintAndNeverShown() throws {
+        let printer = Fingerprinter(key: Array(repeating: 7, count: 32))
+        let resources = [Graphs.resource("azure:conn", ["sharedKey": .secret(.environment("PSK"))])]
+        let same = [observed("azure:conn", ["sharedKey": .fingerprint(printer.fingerprint("one"))])]
+        #expect(plan(resources, observed: same, secrets: ["PSK": "one"])["azure:conn"]?.action == .noop)
+        let change = try #require(plan(resources, observed: same, secrets: ["PSK": "two"])["azure:conn"])
+        #expect(change.action == .update)
+        #expect(change.changes.first?.sensitive == true)
+        #expect(PlanRenderer.show(change.changes.first?.after) == "(sensitive)")
+        let rendered = PlanRenderer.render(Plan(lineage: "l", serial: 0, specDigest: "d", spec: "s", changes: [change]), format: .json)
+        #expect(!rendered.contains("one") && !rendered.contains("two"))
+    }
+
+    @Test func aSecretTheProviderCannotReadIsComparedWithTheLastApplied() {
+        let printer = Fingerprinter(key: Array(repeating: 7, count: 32))
+        let resources = [Graphs.resource("cisco:r/keyring", ["psk": .secret(.environment("PSK"))])]
+        var state = State(lineage: "l")
+        state[.cisco("r", "keyring")] = StateResource(
+            address: .cisco("r", "keyring"),
+            type: "t",
+            attributes: ["psk": .fingerprint(printer.fingerprint("one"))],
+            outputs: [:],
+            dependencies: []
+        )
+        let unreadable = [observed("cisco:r/keyring", ["psk": .null])]
+        #expect(plan(resources, observed: unreadable, state: state, secrets: ["PSK": "one"])["cisco:r/keyring"]?.action == .noop)
+        #expect(plan(resources, observed: unreadable, state: state, secrets: ["PSK": "two"])["cisco:r/keyring"]?.action == .update)
+    }
+
+    @Test func resourcesLeftInStateAreDeletedAndDestroyDeletesAll() {
+        var state = State(lineage: "l")
+        for name in ["old", "kept"] {
+            state[.azure(name)] = StateResource(address: .azure(name), type: "t", attributes: ["a": 1], outputs: [:], dependencies: [])
+        }
+        let changes = plan([Graphs.resource("azure:kept", ["a": 1])], observed: [observed("azure:kept", ["a": 1])], state: state)
+        #expect(changes["azure:old"]?.action == .delete)
+        #expect(changes["azure:kept"]?.action == .noop)
+        let destroy = plan([Graphs.resource("azure:kept", ["a": 1])], state: state, destroy: true)
+        #expect(destroy.values.map(\.action) == [.delete, .delete])
+    }
+
+    @Test func targetsKeepTheirDependenciesOnly() {
+        let changes = plan(
+            [
+                Graphs.resource("azure:a"), Graphs.resource("azure:b", after: ["azure:a"]),
+                Graphs.resource("azure:c"),
+            ],
+            targets: [.azure("b")]
+        )
+        #expect(changes.keys.sorted() == ["azure:a", "azure:b"])
+    }
+
+    @Test func theSamePlanComesOutByteForByte() {
+        let resources = (0..<50).map { Graphs.resource("azure:r\($0)", ["n": .int($0), "tags": .map(["x": "y"])]) }
+        let a = Planner.plan(Planner.Input(desired: DesiredGraph(resources), observed: [:], state: State(lineage: "l"), registry: registry))
+        let b = Planner.plan(
+            Planner.Input(desired: DesiredGraph(resources.reversed()), observed: [:], state: State(lineage: "l"), registry: registry)
+        )
+        let render = { (c: [PlannedChange]) in
+            PlanRenderer.render(Plan(lineage: "l", serial: 0, specDigest: "d", spec: "s", changes: c), format: .json)
+        }
+        #expect(render(a) == render(b))
+    }
+}
+
+/// A provider that declares defaults and computed attributes (as the Azure provider will).
+struct DefaultsProvider: Provider {
+    var name: String { "azure" }
+    var schemas: [ResourceTypeSchema] {
+        [
+            ResourceTypeSchema(
+                type: "gw",
+                attributes: [AttributeSchema("sku", .required), AttributeSchema("provisioningState", .computed)],
+                defaults: ["activeActive": false]
+            )
+        ]
+    }
+    func schema(for type: String) -> ResourceTypeSchema? { schemas.first { $0.type == type } }
+    func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource] { [:] }
+    func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] { [:] }
+}

@@ -1,0 +1,104 @@
+public import Foundation
+public import Testing
+
+/// Paths, golden files and child processes, shared by the test targets.
+public enum Fixture {
+    /// The package root, found from this file's path.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// Compares `actual` with a golden file (a path relative to the package root); with
+    /// RECONCILE_RECORD=1 rewrites it and still fails, so a re-record is never taken for a pass.
+    public static func assertGolden(
+        _ actual: String,
+        _ relative: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        let url = root.appendingPathComponent(relative)
+        if ProcessInfo.processInfo.environment["RECONCILE_RECORD"] == "1" {
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data(actual.utf8).write(to: url)
+            Issue.record("re-recorded \(relative); run again without RECONCILE_RECORD", sourceLocation: sourceLocation)
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            Issue.record("missing golden \(relative); run with RECONCILE_RECORD=1", sourceLocation: sourceLocation)
+            return
+        }
+        let expected = String(decoding: data, as: UTF8.self)
+        if expected != actual {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = (0..<min(e.count, a.count)).first { e[$0] != a[$0] } ?? min(e.count, a.count)
+            let want = line < e.count ? String(e[line]) : "<end>"
+            let got = line < a.count ? String(a[line]) : "<end>"
+            Issue.record(
+                "\(relative) differs at line \(line + 1):\n  golden: \(want)\n  actual: \(got)",
+                sourceLocation: sourceLocation
+            )
+        }
+    }
+
+    /// An executable built next to the test runner (`reconcile`, `reconcile-harness`).
+    public static func binary(_ name: String) -> URL {
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return runner.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    public struct Run: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Starts a process; the caller waits for it or kills it.
+    public static func start(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        directory: URL? = nil
+    ) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = binary(executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? root
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs a built executable to completion.
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        directory: URL? = nil
+    ) throws -> Run {
+        let (process, out, err) = try start(executable, arguments, environment: environment, directory: directory)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    public static func temporaryDirectory(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
