@@ -53,12 +53,22 @@ public struct ApplyReport: Sendable {
     public struct Failure: Sendable, Equatable {
         public var address: ResourceAddress
         public var message: String
+
+        public init(address: ResourceAddress, message: String) {
+            self.address = address
+            self.message = message
+        }
     }
 
     public struct Skip: Sendable, Equatable {
         public var address: ResourceAddress
         /// The failed resource that caused it (the root cause, not an intermediate skip).
         public var cause: ResourceAddress
+
+        public init(address: ResourceAddress, cause: ResourceAddress) {
+            self.address = address
+            self.cause = cause
+        }
     }
 
     public var succeeded: [ResourceAddress] = []
@@ -390,7 +400,7 @@ public struct Executor: Sendable {
     }
 
     /// Exponential backoff with jitter, never shorter than the server's Retry-After.
-    func backoff(attempt: Int, hint: Duration?) -> Duration {
+    public func backoff(attempt: Int, hint: Duration?) -> Duration {
         let exponential = options.baseBackoff * (1 << min(attempt - 1, 20))
         let capped = min(exponential, options.maxBackoff)
         let jittered = capped * options.jitter()

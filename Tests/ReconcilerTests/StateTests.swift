@@ -1,0 +1,89 @@
+import Foundation
+import Reconciler
+import Spec
+import TestSupport
+import Testing
+
+@Suite("Local state backend")
+struct StateTests {
+    func backend(_ label: String) throws -> (LocalStateBackend, URL) {
+        let dir = try Fixture.temporaryDirectory(label)
+        return (LocalStateBackend(directory: dir.appendingPathComponent("s").path), dir)
+    }
+
+    func resource(_ name: String) -> StateResource {
+        StateResource(address: .azure(name), type: "t", attributes: ["n": .string(name)], outputs: [:], dependencies: [])
+    }
+
+    @Test func commitsAreAtomicWithABackupAndTheJournalReplays() throws {
+        let (backend, dir) = try backend("commit")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try backend.load() == nil)
+        var state = State(lineage: "l")
+        state[.azure("a")] = resource("a")
+        try backend.commit(state)
+        try backend.record(.azure("b"), resource("b"))
+        try backend.record(.azure("a"), nil)
+        let loaded = try #require(try backend.load())
+        #expect(loaded.sorted.map(\.address) == [.azure("b")])
+        state.serial = 1
+        try backend.commit(loaded)
+        #expect(FileManager.default.fileExists(atPath: backend.directory + "/state.json.backup"))
+        #expect(!FileManager.default.fileExists(atPath: backend.directory + "/state.journal"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: backend.directory)
+        #expect(!files.contains { $0.contains(".tmp") })
+    }
+
+    @Test func aTornJournalLineIsIgnored() throws {
+        let (backend, dir) = try backend("torn")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try backend.commit(State(lineage: "l"))
+        try backend.record(.azure("a"), resource("a"))
+        let handle = try #require(FileHandle(forWritingAtPath: backend.directory + "/state.journal"))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"address":"azure:b","resource":{"addre"#.utf8))
+        handle.closeFile()
+        #expect(try backend.load()?.sorted.map(\.address) == [.azure("a")])
+    }
+
+    @Test func theLockIsExclusiveAndNamesItsHolder() throws {
+        let (backend, dir) = try backend("lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let me = LockInfo(
+            holder: "netops",
+            host: ProcessInfo.processInfo.hostName,
+            pid: ProcessInfo.processInfo.processIdentifier,
+            time: "2026-11-21T00:00:00Z",
+            command: "reconcile apply"
+        )
+        try backend.lock(me)
+        #expect(throws: StateError.locked(me, stale: false)) { try backend.lock(me) }
+        #expect(try backend.lockHolder() == me)
+        try backend.unlock()
+        try backend.lock(me)
+    }
+
+    @Test func aLockWhoseProcessIsGoneIsStale() throws {
+        let (backend, dir) = try backend("stale")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let dead = LockInfo(holder: "x", host: ProcessInfo.processInfo.hostName, pid: 999_999, time: "t", command: "c")
+        try backend.lock(dead)
+        do {
+            try backend.lock(dead)
+            Issue.record("a second lock succeeded")
+        } catch let error as StateError {
+            #expect(error == .locked(dead, stale: true))
+            #expect(error.description.contains("reconcile state unlock"))
+        }
+        #expect(LocalStateBackend.isStale(dead))
+    }
+
+    @Test func theFingerprintKeyIsStable() throws {
+        let (backend, dir) = try backend("key")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = try backend.fingerprintKey()
+        #expect(key.count == 32)
+        #expect(try backend.fingerprintKey() == key)
+        #expect(Fingerprinter(key: key).fingerprint("a") != Fingerprinter(key: Array(repeating: 0, count: 32)).fingerprint("a"))
+    }
+}
