@@ -47,22 +47,21 @@ struct Apply: AsyncParsableCommand {
         let directory = state.directory(for: specPath)
         let engine = EngineRunner.engine(stateDirectory: directory, parallelism: parallelism, progress: true)
         let targetSet = try EngineRunner.targets(targets)
-        let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
-            let fresh = try await engine.plan(validated, targets: targetSet)
-            if let saved { try engine.verify(saved: saved, fresh: fresh) }
-            return fresh
+        let command = "reconcile apply " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
+        let report = try await EngineRunner.locked(engine, command: command) { () async throws -> ApplyReport? in
+            let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
+                let fresh = try await engine.plan(validated, targets: targetSet)
+                if let saved { try engine.verify(saved: saved, fresh: fresh) }
+                return fresh
+            }
+            Output.out(PlanRenderer.render(plan, format: .text, color: color.enabled(for: STDOUT_FILENO)))
+            guard plan.hasChanges else { return nil }
+            try EngineRunner.confirm("Apply these changes?", autoApprove: autoApprove || saved != nil)
+            return try await EngineRunner.run { () async throws(Engine.Failure) -> ApplyReport in
+                try await engine.apply(plan, specRoot: specPath, specCommit: EngineRunner.gitCommit(of: specPath))
+            }
         }
-        Output.out(PlanRenderer.render(plan, format: .text, color: color.enabled(for: STDOUT_FILENO)))
-        guard plan.hasChanges else { return }
-        try EngineRunner.confirm("Apply these changes?", autoApprove: autoApprove || saved != nil)
-        let report = try await EngineRunner.run { () async throws(Engine.Failure) -> ApplyReport in
-            try await engine.apply(
-                plan,
-                specRoot: specPath,
-                specCommit: EngineRunner.gitCommit(of: specPath),
-                command: "reconcile apply " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
-            )
-        }
+        guard let report else { return }
         Output.out("\n" + ProgressRenderer.summary(report))
         if !report.ok { throw ExitCode(1) }
     }
@@ -98,20 +97,19 @@ struct Destroy: AsyncParsableCommand {
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
         let engine = EngineRunner.engine(stateDirectory: state.directory(for: spec.path), progress: true)
-        let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
-            try await engine.plan(validated, destroy: true)
+        let report = try await EngineRunner.locked(engine, command: "reconcile destroy \(spec.path)") {
+            () async throws -> ApplyReport? in
+            let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
+                try await engine.plan(validated, destroy: true)
+            }
+            Output.out(PlanRenderer.render(plan, format: .text, color: color.enabled(for: STDOUT_FILENO)))
+            guard plan.hasChanges else { return nil }
+            try EngineRunner.confirm("Delete all \(plan.pending.count) resources?", autoApprove: autoApprove)
+            return try await EngineRunner.run { () async throws(Engine.Failure) -> ApplyReport in
+                try await engine.apply(plan, specRoot: spec.path, specCommit: nil)
+            }
         }
-        Output.out(PlanRenderer.render(plan, format: .text, color: color.enabled(for: STDOUT_FILENO)))
-        guard plan.hasChanges else { return }
-        try EngineRunner.confirm("Delete all \(plan.pending.count) resources?", autoApprove: autoApprove)
-        let report = try await EngineRunner.run { () async throws(Engine.Failure) -> ApplyReport in
-            try await engine.apply(
-                plan,
-                specRoot: spec.path,
-                specCommit: nil,
-                command: "reconcile destroy \(spec.path)"
-            )
-        }
+        guard let report else { return }
         Output.out("\n" + ProgressRenderer.summary(report))
         if !report.ok { throw ExitCode(1) }
     }

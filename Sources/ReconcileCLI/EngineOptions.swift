@@ -82,6 +82,16 @@ enum EngineRunner {
         }
     }
 
+    /// Runs `body` under the state lock; a held or stale lock is reported and exits 1.
+    static func locked<T>(_ engine: Engine, command: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await engine.locked(command: command, body)
+        } catch let failure as Engine.Failure {
+            Output.err("error: \(failure.description)\n")
+            throw ExitCode(1)
+        }
+    }
+
     /// The spec's git commit, when it lives in a repository.
     static func gitCommit(of path: String) -> String? {
         let process = Process()

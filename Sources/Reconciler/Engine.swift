@@ -61,9 +61,11 @@ public struct Engine: Sendable {
         }
     }
 
+    /// The state, or an empty one with no lineage yet (the first apply gives it one), so a
+    /// plan saved before the first apply still matches.
     public func loadState() throws(Failure) -> State {
         do {
-            return try backend.load() ?? State(lineage: UUID().uuidString.lowercased())
+            return try backend.load() ?? State(lineage: "")
         } catch let error as StateError {
             throw .state(error)
         } catch {
@@ -145,7 +147,7 @@ public struct Engine: Sendable {
     /// if neither moved and a fresh plan has exactly the same changes.
     public func verify(saved: Plan, fresh: Plan) throws(Failure) {
         let state = try loadState()
-        if saved.lineage != state.lineage {
+        if saved.lineage != state.lineage && !(saved.lineage.isEmpty && state.lineage.isEmpty) {
             throw .stalePlan("it was made for state lineage \(saved.lineage), this state is \(state.lineage)")
         }
         if saved.serial != state.serial {
@@ -154,8 +156,12 @@ public struct Engine: Sendable {
         if saved.specDigest != fresh.specDigest {
             throw .stalePlan("the spec at \(saved.spec) has changed since it was made")
         }
-        if saved.changes != fresh.changes {
-            let differing = zip(saved.changes, fresh.changes).first { $0 != $1 }.map { $0.0.address.description }
+        let canonical = { (changes: [PlannedChange]) in changes.map { JSONOutput.encode($0) } }
+        let (before, now) = (canonical(saved.changes), canonical(fresh.changes))
+        if before != now {
+            let differing = zip(zip(before, now), saved.changes).first { $0.0.0 != $0.0.1 }.map {
+                $0.1.address.description
+            }
             throw .stalePlan(
                 "the world has moved since it was made"
                     + (differing.map { " (first difference: \($0))" } ?? " (different set of changes)")
@@ -163,14 +169,9 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Applies a plan under the lock and commits the new state (serial + 1), even when some
-    /// resources failed, so nothing that was done is forgotten.
-    public func apply(
-        _ plan: Plan,
-        specRoot: String,
-        specCommit: String?,
-        command: String
-    ) async throws(Failure) -> ApplyReport {
+    /// Runs `body` holding the state lock (refresh, plan and apply under one lock, so no other
+    /// run changes the world in between); the lock is released however `body` ends.
+    public func locked<T>(command: String, _ body: () async throws -> T) async throws -> T {
         let info = LockInfo(
             holder: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
             host: ProcessInfo.processInfo.hostName,
@@ -181,13 +182,19 @@ public struct Engine: Sendable {
         do {
             try backend.lock(info)
         } catch let error as StateError {
-            throw .state(error)
-        } catch {
-            throw .state(.io("\(error)"))
+            throw Failure.state(error)
         }
         defer { try? backend.unlock() }
+        return try await body()
+    }
+
+    /// Applies a plan and commits the new state (serial + 1), even when some resources failed, so nothing that was done is forgotten.
+    ///
+    /// Call it inside `locked`.
+    public func apply(_ plan: Plan, specRoot: String, specCommit: String?) async throws(Failure) -> ApplyReport {
         var state = try loadState()
-        if state.serial == 0 && state.resources.isEmpty {
+        if state.lineage.isEmpty {
+            state.lineage = UUID().uuidString.lowercased()
             // The first apply: write the empty state so the journal has a snapshot to follow.
             do { try backend.commit(state) } catch let error as StateError { throw .state(error) } catch {}
         }

@@ -50,6 +50,9 @@ public struct PlannedChange: Sendable, Hashable, Codable {
     public var dependencies: [ResourceAddress]
     /// A provider's preview: for a router, the exact CLI lines, in order.
     public var preview: [String]
+    /// The resource exists and matches, but state does not know it (an interrupted apply):
+    /// the update records it.
+    public var adopt: Bool = false
 
     public init(
         address: ResourceAddress,

@@ -62,6 +62,9 @@ public enum PlanRenderer {
             if change.action == .replace {
                 header += " — " + change.replaceReasons.joined(separator: ", ") + " forces replacement"
             }
+            if change.adopt {
+                header += " — exists and matches, but is not in state (an interrupted apply?): it will be recorded"
+            }
             out += header + "\n"
             for attribute in change.changes {
                 let marker = attribute.forcesReplacement ? paint(" # forces replacement", "35") : ""

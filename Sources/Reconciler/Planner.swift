@@ -115,7 +115,7 @@ public struct Planner {
         guard let observed = input.observed[resource.address] else {
             var change = base
             change.action = .create
-            change.changes = desired.map {
+            change.changes = desired.filter { $0.value != .null }.map {
                 AttributeChange(
                     path: $0.key,
                     before: nil,
@@ -148,9 +148,15 @@ public struct Planner {
         }
         var change = base
         change.changes = diffs
-        if diffs.isEmpty || input.ignore.contains(where: { $0.path == nil && $0.matches(resource.address) }) {
+        if input.ignore.contains(where: { $0.path == nil && $0.matches(resource.address) }) {
             change.action = .noop
             change.changes = []
+        } else if diffs.isEmpty {
+            // It exists and matches, but state does not know it: an apply was interrupted
+            // after the provider acted and before the state recorded it. Adopt it (the
+            // provider's write is idempotent), so it is managed from now on.
+            change.action = prior == nil ? .update : .noop
+            change.adopt = prior == nil
         } else if diffs.contains(where: \.forcesReplacement) {
             change.action = .replace
             change.replaceReasons = diffs.filter(\.forcesReplacement).map(\.path)
@@ -210,6 +216,7 @@ public struct Planner {
     /// A secret the provider cannot read back (no observed fingerprint) is compared with the last applied
     /// fingerprint.
     private func equal(_ wanted: Value, _ have: Value?, prior: Value?) -> Bool {
+        if wanted == .null { return have == nil || have == .null }  // null means "not set"
         guard let have else { return false }
         switch (wanted, have) {
         case (.reference, _):

@@ -58,7 +58,10 @@ struct ExecutorTests {
         defer { bed.remove() }
         let graph = DesiredGraph([
             Graphs.resource("azure:publicIPAddresses/gw-pip1", ["sku": "Standard"]),
-            Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:publicIPAddresses/gw-pip1", "ipAddress")]),
+            Graphs.resource(
+                "cisco:r/tunnel",
+                ["destination": Graphs.ref("azure:publicIPAddresses/gw-pip1", "ipAddress")]
+            ),
         ])
         #expect(try await bed.apply(graph).ok)
         let ip = bed.azure.stored(.azure("publicIPAddresses/gw-pip1"))?.outputs["ipAddress"]
@@ -81,7 +84,11 @@ struct ExecutorTests {
         #expect(report.succeeded == [.azure("a"), .azure("e")])
         #expect(report.failed == [.init(address: .azure("b"), message: "quota exceeded")])
         // The root cause is named, not the intermediate skip.
-        #expect(report.skipped == [.init(address: .azure("c"), cause: .azure("b")), .init(address: .azure("d"), cause: .azure("b"))])
+        #expect(
+            report.skipped == [
+                .init(address: .azure("c"), cause: .azure("b")), .init(address: .azure("d"), cause: .azure("b")),
+            ]
+        )
         // What succeeded is in state; the next plan shows exactly what remains.
         let state = try #require(try bed.backend.load())
         #expect(state[.azure("a")] != nil && state[.azure("b")] == nil)
@@ -145,8 +152,13 @@ struct ExecutorTests {
     @Test func aMissingSecretFailsThatResourceWithoutPrintingAnything() async throws {
         let bed = try TestBed("missing-secret")
         defer { bed.remove() }
-        let graph = DesiredGraph([Graphs.resource("azure:conn", ["sharedKey": .secret(.environment("NOT_SET_ANYWHERE"))])])
+        let graph = DesiredGraph([
+            Graphs.resource("azure:conn", ["sharedKey": .secret(.environment("NOT_SET_ANYWHERE"))])
+        ])
         let report = try await bed.apply(graph)
-        #expect(report.failed.first?.message == "the secret comes from environment variable NOT_SET_ANYWHERE, which is not set")
+        #expect(
+            report.failed.first?.message
+                == "the secret comes from environment variable NOT_SET_ANYWHERE, which is not set"
+        )
     }
 }

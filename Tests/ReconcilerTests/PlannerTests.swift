@@ -16,9 +16,21 @@ struct PlannerTests {
         ignore: [IgnoreRule] = [],
         targets: Set<ResourceAddress> = [],
         secrets: [String: String] = [:],
-        destroy: Bool = false
+        destroy: Bool = false,
+        knownToState: Bool = true
     ) -> [String: PlannedChange] {
         let printer = Fingerprinter(key: Array(repeating: 7, count: 32))
+        var state = state
+        // What exists was applied before, unless the test says otherwise.
+        for resource in observed where knownToState && state[resource.address] == nil {
+            state[resource.address] = StateResource(
+                address: resource.address,
+                type: resource.type,
+                attributes: resource.attributes,
+                outputs: resource.outputs,
+                dependencies: []
+            )
+        }
         let changes = Planner.plan(
             Planner.Input(
                 desired: DesiredGraph(resources),
@@ -37,8 +49,15 @@ struct PlannerTests {
         return Dictionary(uniqueKeysWithValues: changes.map { ($0.address.description, $0) })
     }
 
-    func observed(_ address: String, type: String = "t", _ attributes: Attributes, outputs: Attributes = [:]) -> ObservedResource {
-        ObservedResource(address: ResourceAddress(address) ?? .azure("?"), type: type, attributes: attributes, outputs: outputs)
+    func observed(_ address: String, type: String = "t", _ attributes: Attributes, outputs: Attributes = [:])
+        -> ObservedResource
+    {
+        ObservedResource(
+            address: ResourceAddress(address) ?? .azure("?"),
+            type: type,
+            attributes: attributes,
+            outputs: outputs
+        )
     }
 
     @Test func absentResourcesAreCreatedAndUnknownsSaySo() throws {
@@ -74,7 +93,11 @@ struct PlannerTests {
                 Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:pip", "ipAddress")]),
             ],
             observed: [
-                observed("azure:pip", ["sku": "Standard", "location": "japaneast"], outputs: ["ipAddress": "198.51.100.20"]),
+                observed(
+                    "azure:pip",
+                    ["sku": "Standard", "location": "japaneast"],
+                    outputs: ["ipAddress": "198.51.100.20"]
+                ),
                 observed("cisco:r/tunnel", ["destination": "198.51.100.20"]),
             ]
         )
@@ -89,7 +112,11 @@ struct PlannerTests {
         let change = try #require(plan(resources, observed: drifted)["azure:vnet"])
         #expect(change.action == .update)
         #expect(change.changes.map(\.path) == ["tags.costCenter"])
-        let ignored = plan(resources, observed: drifted, ignore: [IgnoreRule(resource: "azure:*", path: "tags.costCenter")])
+        let ignored = plan(
+            resources,
+            observed: drifted,
+            ignore: [IgnoreRule(resource: "azure:*", path: "tags.costCenter")]
+        )
         #expect(ignored["azure:vnet"]?.action == .noop)
         let other = plan(resources, observed: drifted, ignore: [IgnoreRule(resource: "cisco:*", path: "tags.*")])
         #expect(other["azure:vnet"]?.action == .update)
@@ -108,11 +135,33 @@ struct PlannerTests {
                         attributes: ["sku": "VpnGw1AZ", "activeActive": false, "provisioningState": "Succeeded"]
                     )
                 ],
-                state: State(lineage: "l"),
+                state: {
+                    var state = State(lineage: "l")
+                    state[.azure("gw")] = StateResource(
+                        address: .azure("gw"),
+                        type: "gw",
+                        attributes: ["sku": "VpnGw1AZ"],
+                        outputs: [:],
+                        dependencies: []
+                    )
+                    return state
+                }(),
                 registry: registry
             )
         )
         #expect(changes.map(\.action) == [.noop])
+    }
+
+    @Test func aMatchingResourceStateDoesNotKnowIsAdopted() throws {
+        let changes = plan(
+            [Graphs.resource("azure:a", ["sku": "Standard"])],
+            observed: [observed("azure:a", ["sku": "Standard"])],
+            knownToState: false
+        )
+        let change = try #require(changes["azure:a"])
+        #expect(change.action == .update)
+        #expect(change.adopt)
+        #expect(change.changes.isEmpty)
     }
 
     @Test func secretsAreComparedByFingerprintAndNeverShown() throws {
@@ -124,7 +173,10 @@ struct PlannerTests {
         #expect(change.action == .update)
         #expect(change.changes.first?.sensitive == true)
         #expect(PlanRenderer.show(change.changes.first?.after) == "(sensitive)")
-        let rendered = PlanRenderer.render(Plan(lineage: "l", serial: 0, specDigest: "d", spec: "s", changes: [change]), format: .json)
+        let rendered = PlanRenderer.render(
+            Plan(lineage: "l", serial: 0, specDigest: "d", spec: "s", changes: [change]),
+            format: .json
+        )
         #expect(!rendered.contains("one") && !rendered.contains("two"))
     }
 
@@ -140,16 +192,32 @@ struct PlannerTests {
             dependencies: []
         )
         let unreadable = [observed("cisco:r/keyring", ["psk": .null])]
-        #expect(plan(resources, observed: unreadable, state: state, secrets: ["PSK": "one"])["cisco:r/keyring"]?.action == .noop)
-        #expect(plan(resources, observed: unreadable, state: state, secrets: ["PSK": "two"])["cisco:r/keyring"]?.action == .update)
+        #expect(
+            plan(resources, observed: unreadable, state: state, secrets: ["PSK": "one"])["cisco:r/keyring"]?.action
+                == .noop
+        )
+        #expect(
+            plan(resources, observed: unreadable, state: state, secrets: ["PSK": "two"])["cisco:r/keyring"]?.action
+                == .update
+        )
     }
 
     @Test func resourcesLeftInStateAreDeletedAndDestroyDeletesAll() {
         var state = State(lineage: "l")
         for name in ["old", "kept"] {
-            state[.azure(name)] = StateResource(address: .azure(name), type: "t", attributes: ["a": 1], outputs: [:], dependencies: [])
+            state[.azure(name)] = StateResource(
+                address: .azure(name),
+                type: "t",
+                attributes: ["a": 1],
+                outputs: [:],
+                dependencies: []
+            )
         }
-        let changes = plan([Graphs.resource("azure:kept", ["a": 1])], observed: [observed("azure:kept", ["a": 1])], state: state)
+        let changes = plan(
+            [Graphs.resource("azure:kept", ["a": 1])],
+            observed: [observed("azure:kept", ["a": 1])],
+            state: state
+        )
         #expect(changes["azure:old"]?.action == .delete)
         #expect(changes["azure:kept"]?.action == .noop)
         let destroy = plan([Graphs.resource("azure:kept", ["a": 1])], state: state, destroy: true)
@@ -169,9 +237,21 @@ struct PlannerTests {
 
     @Test func theSamePlanComesOutByteForByte() {
         let resources = (0..<50).map { Graphs.resource("azure:r\($0)", ["n": .int($0), "tags": .map(["x": "y"])]) }
-        let a = Planner.plan(Planner.Input(desired: DesiredGraph(resources), observed: [:], state: State(lineage: "l"), registry: registry))
+        let a = Planner.plan(
+            Planner.Input(
+                desired: DesiredGraph(resources),
+                observed: [:],
+                state: State(lineage: "l"),
+                registry: registry
+            )
+        )
         let b = Planner.plan(
-            Planner.Input(desired: DesiredGraph(resources.reversed()), observed: [:], state: State(lineage: "l"), registry: registry)
+            Planner.Input(
+                desired: DesiredGraph(resources.reversed()),
+                observed: [:],
+                state: State(lineage: "l"),
+                registry: registry
+            )
         )
         let render = { (c: [PlannedChange]) in
             PlanRenderer.render(Plan(lineage: "l", serial: 0, specDigest: "d", spec: "s", changes: c), format: .json)
@@ -193,6 +273,7 @@ struct DefaultsProvider: Provider {
         ]
     }
     func schema(for type: String) -> ResourceTypeSchema? { schemas.first { $0.type == type } }
-    func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource] { [:] }
+    func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource]
+    { [:] }
     func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] { [:] }
 }

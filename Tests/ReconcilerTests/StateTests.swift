@@ -12,7 +12,13 @@ struct StateTests {
     }
 
     func resource(_ name: String) -> StateResource {
-        StateResource(address: .azure(name), type: "t", attributes: ["n": .string(name)], outputs: [:], dependencies: [])
+        StateResource(
+            address: .azure(name),
+            type: "t",
+            attributes: ["n": .string(name)],
+            outputs: [:],
+            dependencies: []
+        )
     }
 
     @Test func commitsAreAtomicWithABackupAndTheJournalReplays() throws {
@@ -84,6 +90,9 @@ struct StateTests {
         let key = try backend.fingerprintKey()
         #expect(key.count == 32)
         #expect(try backend.fingerprintKey() == key)
-        #expect(Fingerprinter(key: key).fingerprint("a") != Fingerprinter(key: Array(repeating: 0, count: 32)).fingerprint("a"))
+        #expect(
+            Fingerprinter(key: key).fingerprint("a")
+                != Fingerprinter(key: Array(repeating: 0, count: 32)).fingerprint("a")
+        )
     }
 }

@@ -53,7 +53,11 @@ struct TestBed {
             latency: latency,
             failures: failures
         )
-        cisco = TestWorldProvider(name: "cisco", path: directory.appendingPathComponent("cisco.json").path, latency: latency)
+        cisco = TestWorldProvider(
+            name: "cisco",
+            path: directory.appendingPathComponent("cisco.json").path,
+            latency: latency
+        )
         backend = LocalStateBackend(directory: directory.appendingPathComponent("state").path)
     }
 
@@ -82,7 +86,9 @@ struct TestBed {
     }
 
     /// Plans `graph` against the test world and the backend's state.
-    func plan(_ graph: DesiredGraph, ignore: [IgnoreRule] = [], targets: Set<ResourceAddress> = []) async throws -> [PlannedChange] {
+    func plan(_ graph: DesiredGraph, ignore: [IgnoreRule] = [], targets: Set<ResourceAddress> = []) async throws
+        -> [PlannedChange]
+    {
         let engine = Engine(registry: registry, backend: backend)
         let state = try engine.loadState()
         let observed = try await engine.refresh(desired: graph, state: state)
@@ -105,7 +111,9 @@ struct TestBed {
     }
 
     /// Plans and applies; commits the state as the engine does.
-    func apply(_ graph: DesiredGraph, parallelism: Int = 10, sleeps: SleepRecorder = SleepRecorder()) async throws -> ApplyReport {
+    func apply(_ graph: DesiredGraph, parallelism: Int = 10, sleeps: SleepRecorder = SleepRecorder()) async throws
+        -> ApplyReport
+    {
         let changes = try await plan(graph)
         var state = try backend.load() ?? State(lineage: "test")
         if try backend.load() == nil { try backend.commit(state) }

@@ -18,7 +18,10 @@ struct ExamplesTests {
     func graphGolden(_ name: String) throws {
         let root = Fixture.path("examples/\(name)")
         let graph = try #require(SpecPipeline.run(root).graph)
-        Fixture.assertGolden(GraphRenderer.render(graph, format: .json, root: root), "Tests/SpecTests/Golden/graph/\(name).json")
+        Fixture.assertGolden(
+            GraphRenderer.render(graph, format: .json, root: root),
+            "Tests/SpecTests/Golden/graph/\(name).json"
+        )
     }
 
     @Test(arguments: Fixture.examples)

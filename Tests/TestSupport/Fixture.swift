@@ -18,7 +18,10 @@ public enum Fixture {
     ) {
         let url = root.appendingPathComponent(relative)
         if ProcessInfo.processInfo.environment["RECONCILE_RECORD"] == "1" {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try? Data(actual.utf8).write(to: url)
             Issue.record("re-recorded \(relative); run again without RECONCILE_RECORD", sourceLocation: sourceLocation)
             return
@@ -97,7 +100,9 @@ public enum Fixture {
 
     /// A fresh temporary directory, removed by the caller.
     public static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(label)-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "reconcile-\(label)-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
