@@ -110,6 +110,14 @@ public final class TestWorldProvider: Provider, @unchecked Sendable {
         }
     }
 
+    /// For `cisco` resources, the lines a router would be sent (as the Cisco provider will):
+    /// here one `set` line per changed attribute, to show the mechanism in plans.
+    public func preview(_ change: PlannedChange) -> [String] {
+        guard name == "cisco" else { return [] }
+        if change.action == .delete { return ["no \(change.address.path)"] }
+        return change.changes.map { "set \($0.path) \(PlanRenderer.show($0.after))" }
+    }
+
     public func serializationKey(_ change: PlannedChange) -> String? {
         guard let serializeOn, let value = change.desired?[serializeOn] else { return nil }
         return "\(serializeOn)=\(PlanRenderer.show(value))"
