@@ -65,7 +65,7 @@ let package = Package(
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",
-            dependencies: ["Spec", "CYAML"],
+            dependencies: ["Spec", "CYAML", "Reconciler"],
             swiftSettings: swiftSettings
         ),
         // A provider for engine tests: a JSON "world" on disk with injected delays, failures

@@ -42,7 +42,13 @@ struct PlanOutputTests {
             ),
         ])
         let changes = try await bed.plan(after)
-        return Plan(lineage: "golden-lineage", serial: 1, specDigest: "sha256:golden", spec: "examples/golden", changes: changes)
+        return Plan(
+            lineage: "golden-lineage",
+            serial: 1,
+            specDigest: "sha256:golden",
+            spec: "examples/golden",
+            changes: changes
+        )
     }
 
     @Test(arguments: PlanRenderer.Format.allCases)
