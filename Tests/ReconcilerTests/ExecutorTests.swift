@@ -71,6 +71,29 @@ struct ExecutorTests {
         #expect(try await bed.plan(graph).allSatisfy { $0.action == .noop })
     }
 
+    @Test func aReplaceReachesTheProviderAndDependantsGetTheNewOutputs() async throws {
+        let bed = try TestBed("replace")
+        defer { bed.remove() }
+        let v1 = DesiredGraph([
+            Graphs.resource("azure:publicIPAddresses/pip", ["location": "japaneast"]),
+            Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:publicIPAddresses/pip", "ipAddress")]),
+        ])
+        #expect(try await bed.apply(v1).ok)
+        let v2 = DesiredGraph([
+            Graphs.resource("azure:publicIPAddresses/pip", ["location": "japanwest"]),
+            Graphs.resource("cisco:r/tunnel", ["destination": Graphs.ref("azure:publicIPAddresses/pip", "ipAddress")]),
+        ])
+        let changes = try await bed.plan(v2)
+        #expect(changes.map(\.action) == [.replace, .update])
+        #expect(try await bed.apply(v2).ok)
+        #expect(bed.azure.stored(.azure("publicIPAddresses/pip"))?.attributes["location"] == "japanwest")
+        #expect(
+            bed.cisco.stored(.cisco("r", "tunnel"))?.attributes["destination"]
+                == bed.azure.stored(.azure("publicIPAddresses/pip"))?.outputs["ipAddress"]
+        )
+        #expect(try await bed.plan(v2).allSatisfy { $0.action == .noop })
+    }
+
     @Test func aFailureSkipsItsDependantsAndIndependentBranchesFinish() async throws {
         let bed = try TestBed("failure", failures: ["azure:b": .permanent("quota exceeded")])
         defer { bed.remove() }

@@ -227,3 +227,91 @@ struct ProcessTests {
         }
     }
 }
+
+extension ProcessTests {
+    @Test func destroyAsksAndDeletesEverythingInReverseOrder() throws {
+        let ws = try Workspace("destroy")
+        defer { ws.remove() }
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        let refused = try ws.run(["destroy", "spec"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("pass --auto-approve"))
+        #expect(ws.worldCount() == 18)
+        let destroyed = try ws.run(["destroy", "spec", "--auto-approve"])
+        #expect(destroyed.status == 0, "\(destroyed.stderr)")
+        #expect(destroyed.stdout.contains("Plan: 0 to create, 0 to update, 0 to replace, 18 to delete"))
+        #expect(ws.worldCount() == 0)
+        let listed = try ws.run(["state", "list", "--spec", "spec"])
+        #expect(listed.stdout.split(separator: "\n").count == 1)  // only the lineage line
+        // The resource group goes last: everything else depended on it.
+        let deletes = destroyed.stdout.split(separator: "\n").filter { $0.hasSuffix("delete started") }
+        #expect(deletes.last?.hasPrefix("azure:resourceGroup") == true)
+    }
+
+    @Test func stateRmForgetsWithoutDeleting() throws {
+        let ws = try Workspace("state-rm")
+        defer { ws.remove() }
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        let show = try ws.run(["state", "show", "azure:connections/azure", "--spec", "spec"])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("\"$fingerprint\" : \"hmac-sha256:"))
+        let rm = try ws.run(["state", "rm", "azure:connections/azure", "--spec", "spec"])
+        #expect(rm.status == 0)
+        #expect(ws.worldCount() == 18)
+        #expect(try ws.run(["state", "show", "azure:connections/azure", "--spec", "spec"]).status == 1)
+        // Still there and matching: the next plan adopts it back.
+        let plan = try ws.run(["plan", "spec"])
+        #expect(plan.stdout.contains("azure:connections/azure (update) — exists and matches, but is not in state"))
+    }
+}
+
+extension ProcessTests {
+    /// The provider crashes the process right after it changed the world and before the
+    /// engine could record it: the resource is adopted on the next run, nothing duplicated.
+    @Test(arguments: [1, 3, 5])
+    func aCrashBetweenTheWorldAndTheJournalIsAdopted(after count: Int) throws {
+        let ws = try Workspace("crash\(count)", extra: ["RECONCILE_TEST_CRASH_AFTER": "\(count)"])
+        defer { ws.remove() }
+        let crashed = try ws.run(["apply", "spec", "--auto-approve", "--parallelism", "1"])
+        #expect(crashed.status != 0)
+        // The counter is per provider: at least `count` resources exist, not all of them.
+        #expect(ws.worldCount() >= count && ws.worldCount() < 18)
+        #expect(try ws.run(["state", "unlock", "--spec", "spec"]).status == 0)
+        let plan = try ws.run(["plan", "spec"], env: ["RECONCILE_TEST_CRASH_AFTER": ""])
+        #expect(plan.stdout.contains("exists and matches, but is not in state"))
+        let converge = try ws.run(["apply", "spec", "--auto-approve"], env: ["RECONCILE_TEST_CRASH_AFTER": ""])
+        #expect(converge.status == 0)
+        #expect(ws.worldCount() == 18)
+        #expect(try ws.run(["diff", "spec"], env: ["RECONCILE_TEST_CRASH_AFTER": ""]).status == 0)
+    }
+
+    /// What CI sees: each command's exit code and output, as a golden transcript.
+    @Test func exitCodesAndOutputGolden() throws {
+        let ws = try Workspace("transcript")
+        defer { ws.remove() }
+        var transcript = ""
+        for arguments in [
+            ["diff", "spec"], ["plan", "spec", "--detailed-exitcode", "--format", "markdown"],
+            ["apply", "spec", "--auto-approve", "--parallelism", "1"], ["diff", "spec"], ["apply", "spec"],
+            ["diff", "spec"], ["diff", "spec/nope"], ["plan", "spec", "--target", "not-an-address"],
+        ] {
+            let run = try ws.run(arguments)
+            // Timings vary from run to run; everything else must not.
+            let stdout = run.stdout.replacingOccurrences(
+                of: #"after [0-9]+\.[0-9]s"#,
+                with: "after <t>",
+                options: .regularExpression
+            )
+            transcript +=
+                "$ reconcile \(arguments.joined(separator: " "))\n\(stdout)\(run.stderr)[exit \(run.status)]\n\n"
+        }
+        let lineage = (try? String(contentsOfFile: ws.spec + "/.reconcile/state.json", encoding: .utf8))
+            .flatMap { text in
+                text.range(of: #""lineage" : "[^"]+""#, options: .regularExpression).map { String(text[$0]) }
+            }
+        if let lineage {
+            transcript = transcript.replacingOccurrences(of: lineage, with: "\"lineage\" : \"<lineage>\"")
+        }
+        Fixture.assertGolden(transcript, "Tests/ReconcilerTests/Golden/cli-session.txt")
+    }
+}

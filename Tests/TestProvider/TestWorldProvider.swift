@@ -30,6 +30,8 @@ public final class TestWorldProvider: Provider, @unchecked Sendable {
     public var failures: [String: FailureMode]
     /// Resources with the same value of this attribute are applied one at a time.
     public var serializeOn: String?
+    /// Crashes the process (SIGKILL, no clean-up) after this many resources were applied.
+    public var crashAfter: Int?
 
     private let lock = NSLock()
     private let path: String?
@@ -74,9 +76,17 @@ public final class TestWorldProvider: Provider, @unchecked Sendable {
         for glob in (env["RECONCILE_TEST_FAIL"] ?? "").split(separator: ",") {
             failures[String(glob)] = .permanent("injected failure")
         }
+        let crashAfter = env["RECONCILE_TEST_CRASH_AFTER"].flatMap { Int($0) }
         return ProviderRegistry(
             ["azure", "cisco"].map {
-                TestWorldProvider(name: $0, path: "\(directory)/\($0).json", latency: latency, failures: failures)
+                let provider = TestWorldProvider(
+                    name: $0,
+                    path: "\(directory)/\($0).json",
+                    latency: latency,
+                    failures: failures
+                )
+                provider.crashAfter = crashAfter
+                return provider
             }
         )
     }
@@ -151,6 +161,10 @@ public final class TestWorldProvider: Provider, @unchecked Sendable {
                 produced[change.address] = outputs
             }
             try persist()
+            if let crashAfter, applied.count >= crashAfter {
+                // After the world changed, before the engine records it: the worst moment.
+                kill(getpid(), SIGKILL)
+            }
             return produced
         }
     }
