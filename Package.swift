@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -45,6 +48,28 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The local Azure model: an ARM-compatible emulator of the networking resources.
+        .target(
+            name: "AzureModel",
+            dependencies: [
+                "Spec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Providers/AzureModel",
+            swiftSettings: swiftSettings
+        ),
+        // The Azure provider: an ARM REST client and the mapping of graph resources to ARM.
+        .target(
+            name: "Azure",
+            dependencies: [
+                "Spec",
+                "Reconciler",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Sources/Providers/Azure",
             swiftSettings: swiftSettings
         ),
         // The commands, with the provider registry injected (the CLI and the test harness).
@@ -91,6 +116,11 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: ["Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness"],
             exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AzureTests",
+            dependencies: ["Spec", "Reconciler", "Azure", "AzureModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

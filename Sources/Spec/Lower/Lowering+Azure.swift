@@ -15,7 +15,6 @@ extension Lowering {
             body([
                 "name": .string(scope.spec.resourceGroup),
                 "subscriptionId": .string(scope.spec.subscriptionId),
-                "endpoint": .string(scope.spec.endpoint.description),
             ])
         )
         let rg = [AzureAddress.resourceGroup]

@@ -1,0 +1,168 @@
+public import Reconciler
+public import Spec
+
+/// The Azure provider: manages the graph's `azure:` resources through ARM.
+///
+/// Reads are batched: one list per resource type in the resource group (plus pages), so a
+/// refresh of N resources costs O(types) requests. Shared keys cannot be listed, so a
+/// connection's key reads back as unknown and is compared with the last applied
+/// fingerprint (drift reads it per connection).
+public struct AzureProvider: Provider {
+    public let name = "azure"
+    public let client: ARMClient
+    public let subscription: String
+    public let group: String
+    public static let networkVersion = "2024-05-01"
+    public static let resourcesVersion = "2021-04-01"
+
+    public init(client: ARMClient, subscription: String, group: String) {
+        self.client = client
+        self.subscription = subscription
+        self.group = group
+    }
+
+    public var maxConcurrency: Int { 10 }
+
+    /// Attributes whose change Azure refuses in place (TF "forces a new resource").
+    public var schemas: [ResourceTypeSchema] {
+        let t = AzureTypes.self
+        return [
+            ResourceTypeSchema(type: t.resourceGroup, attributes: [.init("location", forcesReplacement: true)]),
+            ResourceTypeSchema(type: t.virtualNetwork, attributes: [.init("location", forcesReplacement: true)]),
+            ResourceTypeSchema(
+                type: t.publicIP,
+                attributes: [.init("location", forcesReplacement: true), .init("sku", forcesReplacement: true)],
+                outputs: ["id", "ipAddress"]
+            ),
+            ResourceTypeSchema(
+                type: t.gateway,
+                attributes: [
+                    .init("location", forcesReplacement: true), .init("gatewayType", forcesReplacement: true),
+                    .init("vpnType", forcesReplacement: true),
+                ],
+                outputs: ["id", "bgpPeeringAddress"]
+            ),
+            ResourceTypeSchema(type: t.localNetworkGateway, attributes: [.init("location", forcesReplacement: true)]),
+            ResourceTypeSchema(
+                type: t.connection,
+                attributes: [
+                    .init("location", forcesReplacement: true), .init("connectionType", forcesReplacement: true),
+                    .init("connectionProtocol", forcesReplacement: true),
+                    .init("virtualNetworkGateway1", forcesReplacement: true), .init("sharedKey", sensitive: true),
+                ],
+                outputs: ["id", "connectionStatus"]
+            ),
+        ]
+    }
+
+    public func schema(for type: String) -> ResourceTypeSchema? {
+        schemas.first { $0.type == type }
+            ?? ResourceTypeSchema(type: type, attributes: [.init("location", forcesReplacement: true)])
+    }
+
+    /// The ARM path of a graph address.
+    public func path(_ address: ResourceAddress) -> String {
+        if address == Lowering.AzureAddress.resourceGroup {
+            return "/subscriptions/\(subscription)/resourceGroups/\(group)"
+        }
+        return "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/\(address.path)"
+    }
+
+    func version(_ address: ResourceAddress) -> String {
+        address == Lowering.AzureAddress.resourceGroup ? Self.resourcesVersion : Self.networkVersion
+    }
+
+    public func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress:
+        ObservedResource]
+    {
+        var found: [ResourceAddress: ObservedResource] = [:]
+        // One list per collection (`virtualNetworks`, `virtualHubs/h/bgpConnections`).
+        var collections: [String: [ResourceAddress]] = [:]
+        for address in resources {
+            if address == Lowering.AzureAddress.resourceGroup {
+                if let body = try await client.get(path(address), apiVersion: Self.resourcesVersion) {
+                    found[address] = observe(address, type: AzureTypes.resourceGroup, body: body)
+                }
+                continue
+            }
+            let collection = address.path.split(separator: "/").dropLast().joined(separator: "/")
+            collections[collection, default: []].append(address)
+        }
+        for collection in collections.keys.sorted() {
+            let listPath =
+                "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/\(collection)"
+            let items = try await client.list(listPath, apiVersion: Self.networkVersion)
+            var byName: [String: Attributes] = [:]
+            for item in items { if case .string(let name)? = item["name"] { byName[name.lowercased()] = item } }
+            for address in collections[collection] ?? [] {
+                let name = String(address.path.split(separator: "/").last ?? "").lowercased()
+                guard let body = byName[name] else { continue }
+                found[address] = observe(address, type: AzureTypes.type(of: address), body: body)
+            }
+        }
+        return found
+    }
+
+    func observe(_ address: ResourceAddress, type: String, body: Attributes) -> ObservedResource {
+        ObservedResource(
+            address: address,
+            type: type,
+            attributes: AzureMapping.graph(type: type, arm: body, subscription: subscription, group: group),
+            outputs: AzureMapping.outputs(type: type, arm: body)
+        )
+    }
+
+    public func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {
+        var produced: [ResourceAddress: Attributes] = [:]
+        for change in unit {
+            let target = path(change.address)
+            do {
+                switch change.action {
+                case .delete:
+                    try await client.delete(target, apiVersion: version(change.address))
+                case .replace:
+                    try await client.delete(target, apiVersion: version(change.address))
+                    fallthrough
+                case .create, .update:
+                    let body = AzureMapping.arm(type: change.type, graph: change.attributes)
+                    let result = try await client.put(target, apiVersion: version(change.address), body: body)
+                    produced[change.address] = AzureMapping.outputs(type: change.type, arm: result)
+                case .noop:
+                    break
+                }
+            } catch let error as ARMError {
+                throw ProviderError(error.description, retryable: error.retryable)
+            }
+        }
+        return produced
+    }
+
+    public func serializationKey(_ change: PlannedChange) -> String? {
+        // Azure refuses concurrent writes to a VNet's dependants and to one gateway.
+        if change.type == AzureTypes.gateway, case .list(let configs)? = change.desired?["ipConfigurations"],
+            case .map(let first)? = configs.first, case .map(let subnet)? = first["subnet"]
+        {
+            return "vnet:" + PlanRenderer.show(subnet["virtualNetwork"])
+        }
+        if change.type == AzureTypes.connection {
+            return "gateway:" + PlanRenderer.show(change.desired?["virtualNetworkGateway1"])
+        }
+        return nil
+    }
+}
+
+/// ARM type names of graph resources.
+public enum AzureTypes {
+    public static let resourceGroup = "Microsoft.Resources/resourceGroups"
+    public static let virtualNetwork = "Microsoft.Network/virtualNetworks"
+    public static let publicIP = "Microsoft.Network/publicIPAddresses"
+    public static let gateway = "Microsoft.Network/virtualNetworkGateways"
+    public static let localNetworkGateway = "Microsoft.Network/localNetworkGateways"
+    public static let connection = "Microsoft.Network/connections"
+
+    static func type(of address: ResourceAddress) -> String {
+        let parts = address.path.split(separator: "/")
+        let collections = stride(from: 0, to: parts.count - 1, by: 2).map { String(parts[$0]) }
+        return "Microsoft.Network/" + collections.joined(separator: "/")
+    }
+}

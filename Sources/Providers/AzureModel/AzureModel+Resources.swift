@@ -1,0 +1,161 @@
+import Foundation
+import Spec
+
+extension AzureModel {
+    /// Real provisioning times (seconds) of the types that take long; others finish at once.
+    static let durations: [String: Double] = [
+        "virtualnetworkgateways": 45 * 60, "connections": 60, "virtualhubs": 30 * 60, "vpngateways": 30 * 60,
+        "expressroutegateways": 30 * 60, "azurefirewalls": 10 * 60,
+    ]
+
+    func put(id: String, type: String, group: String, _ request: ARMRequest) -> ARMResponse {
+        guard groups[group.lowercased()] != nil else {
+            return error(404, "ResourceGroupNotFound", "Resource group '\(group)' could not be found.")
+        }
+        let key = id.lowercased()
+        if let existing = resources[key], existing.ready > clock.now {
+            let op = existing.operation.map { "\(request.base)/operations/\($0)" } ?? "unknown"
+            return error(
+                409,
+                "AnotherOperationInProgress",
+                "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: \(op)"
+            )
+        }
+        guard var body = decode(request.body) else {
+            return error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
+        }
+        let baseType = type.split(separator: "/").first.map(String.init) ?? type
+        let name = String(id.split(separator: "/").last ?? "")
+        var properties: Attributes = [:]
+        if case .map(let given)? = body["properties"] { properties = given }
+        // Read-only fields sent by a client are ignored, as ARM does.
+        for field in ["provisioningState", "resourceGuid", "connectionStatus", "ipAddress"] { properties[field] = nil }
+        if let problem = validate(baseType: baseType.lowercased(), properties: properties, id: id, group: group) {
+            return problem
+        }
+        var sharedKey: String?
+        if baseType.lowercased() == "connections", case .string(let key)? = properties["sharedKey"] {
+            sharedKey = key
+            properties["sharedKey"] = nil
+        }
+        computed(baseType: baseType.lowercased(), id: id, existing: resources[key]?.body, properties: &properties)
+        let seconds = (Self.durations[baseType.lowercased()] ?? 0) * options.timeScale
+        let ready = clock.now + .milliseconds(Int(seconds * 1000))
+        let async = seconds > 0
+        properties["provisioningState"] = async ? "Updating" : "Succeeded"
+        body["properties"] = .map(properties)
+        body["id"] = .string(id)
+        body["name"] = .string(name)
+        body["type"] = .string("Microsoft.Network/\(type)")
+        body["etag"] = .string("W/\"\(UUID().uuidString.lowercased())\"")
+        let created = resources[key] == nil
+        var stored = Stored(body: body, ready: ready, operation: nil, sharedKey: sharedKey ?? resources[key]?.sharedKey)
+        var headers: [String: String] = [:]
+        if async {
+            let opId = "op-\(nextOperation)"
+            nextOperation += 1
+            let location: String
+            if case .string(let l)? = body["location"] { location = l } else { location = "japaneast" }
+            operations[opId] = Operation(
+                id: opId,
+                resourceKey: key,
+                done: ready,
+                fails: options.faults.failingTypes.contains(baseType)
+            )
+            stored.operation = opId
+            let version = request.query["api-version"] ?? "2024-05-01"
+            let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            headers["Azure-AsyncOperation"] =
+                "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/\(location)/operations/\(opId)?api-version=\(version)"
+            headers["Retry-After"] = "1"
+        }
+        resources[key] = stored
+        return json(created ? 201 : 200, body, headers: headers)
+    }
+
+    func get(_ id: String) -> ARMResponse {
+        guard let stored = current(id.lowercased()) else {
+            let parts = id.split(separator: "/")
+            let group = parts.count > 3 ? String(parts[3]) : "?"
+            return notFound(parts.count > 6 ? String(parts[6]) : "?", String(parts.last ?? ""), group)
+        }
+        return json(200, stored.body)
+    }
+
+    /// The stored resource with its provisioning state brought up to date.
+    func current(_ key: String) -> Stored? {
+        guard var stored = resources[key] else { return nil }
+        if stored.ready <= clock.now, case .map(var properties)? = stored.body["properties"],
+            properties["provisioningState"] == "Updating"
+        {
+            let failed = stored.operation.flatMap { operations[$0]?.fails } ?? false
+            properties["provisioningState"] = failed ? "Failed" : "Succeeded"
+            stored.body["properties"] = .map(properties)
+            resources[key] = stored
+        }
+        return stored
+    }
+
+    func delete(_ id: String) -> ARMResponse {
+        let key = id.lowercased()
+        guard resources[key] != nil else { return ARMResponse(status: 204) }
+        if let user = usedBy(id) {
+            return error(
+                400,
+                "InUseSubnetCannotBeDeleted",
+                "Resource \(id) is in use by \(user) and cannot be deleted."
+            )
+        }
+        resources[key] = nil
+        for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
+        return ARMResponse(status: 200)
+    }
+
+    func patchTags(_ id: String, _ request: ARMRequest) -> ARMResponse {
+        let key = id.lowercased()
+        guard var stored = current(key) else { return get(id) }
+        if let body = decode(request.body), let tags = body["tags"] { stored.body["tags"] = tags }
+        resources[key] = stored
+        return json(200, stored.body)
+    }
+
+    /// Lists the direct children under `prefix`, a page at a time (`$skipToken` = offset).
+    func list(prefix: String, _ request: ARMRequest) -> ARMResponse {
+        let keys = resources.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }.sorted()
+        let offset = Int(request.query["$skipToken"] ?? "0") ?? 0
+        let page = keys.dropFirst(offset).prefix(options.pageSize)
+        var body: Attributes = ["value": .list(page.compactMap { current($0).map { Value.map($0.body) } })]
+        if offset + page.count < keys.count {
+            let version = request.query["api-version"] ?? ""
+            body["nextLink"] = .string(
+                "\(request.base)\(request.path)?api-version=\(version)&$skipToken=\(offset + page.count)"
+            )
+        }
+        return json(200, body)
+    }
+
+    func operationStatus(_ id: String) -> ARMResponse {
+        guard let op = operations[id] else { return error(404, "OperationNotFound", "Operation \(id) was not found.") }
+        if op.done > clock.now { return json(200, ["id": .string(id), "name": .string(id), "status": "InProgress"]) }
+        _ = current(op.resourceKey)
+        if op.fails {
+            return json(
+                200,
+                [
+                    "id": .string(id), "name": .string(id), "status": "Failed",
+                    "error": .map(["code": "InternalServerError", "message": "The operation failed (injected fault)."]),
+                ]
+            )
+        }
+        return json(200, ["id": .string(id), "name": .string(id), "status": "Succeeded"])
+    }
+
+    /// What references a resource (a subnet used by a gateway), if anything.
+    func usedBy(_ id: String) -> String? {
+        let target = id.lowercased()
+        for (key, stored) in resources where key != target {
+            if JSONOutput.encode(Value.map(stored.body)).lowercased().contains("\"" + target + "\"") { return key }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Spec
+
+extension AzureModel {
+    /// Azure's rules for a PUT, with Azure's error codes where known (domain brief §4;
+    /// codes marked *(emu)* there are the model's own, kept in this one place).
+    func validate(baseType: String, properties: Attributes, id: String, group: String) -> ARMResponse? {
+        switch baseType {
+        case "virtualnetworks": return validateNetwork(properties, id: id)
+        case "virtualnetworkgateways": return validateGateway(properties, id: id)
+        case "connections": return validateReferences(properties, ["virtualNetworkGateway1", "localNetworkGateway2"])
+        default: return nil
+        }
+    }
+
+    private func strings(_ value: Value?) -> [String] {
+        guard case .list(let items)? = value else { return [] }
+        return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    private func validateNetwork(_ properties: Attributes, id: String) -> ARMResponse? {
+        guard case .map(let space)? = properties["addressSpace"] else { return nil }
+        let spaces = strings(space["addressPrefixes"]).compactMap(IPv4Prefix.init)
+        guard case .list(let subnets)? = properties["subnets"] else { return nil }
+        var seen: [(String, IPv4Prefix)] = []
+        let vnet = String(id.split(separator: "/").last ?? "")
+        for subnet in subnets {
+            guard case .map(let s) = subnet, case .string(let name)? = s["name"], case .map(let p)? = s["properties"],
+                case .string(let text)? = p["addressPrefix"]
+            else { continue }
+            guard let prefix = IPv4Prefix(text), (2...29).contains(prefix.length) else {
+                return error(400, "NetcfgInvalidSubnet", "Subnet '\(name)' is not valid in virtual network '\(vnet)'.")
+            }
+            if !spaces.contains(where: { $0.contains(prefix) }) {
+                return error(
+                    400,
+                    "NetcfgSubnetRangeOutsideVnet",
+                    "Subnet '\(name)' is not valid because its IP address range is outside the IP address range of virtual network '\(vnet)'."
+                )
+            }
+            if let other = seen.first(where: { $0.1.overlaps(prefix) }) {
+                return error(
+                    400,
+                    "NetcfgSubnetRangesOverlap",
+                    "Subnet '\(name)' is not valid because its IP address range overlaps with that of an existing subnet '\(other.0)' in virtual network '\(vnet)'."
+                )
+            }
+            seen.append((name, prefix))
+        }
+        return nil
+    }
+
+    private func validateGateway(_ properties: Attributes, id: String) -> ARMResponse? {
+        guard case .list(let configurations)? = properties["ipConfigurations"],
+            case .map(let first)? = configurations.first,
+            case .map(let p)? = first["properties"], case .map(let subnetRef)? = p["subnet"],
+            case .string(let subnetId)? = subnetRef["id"]
+        else {
+            return error(
+                400,
+                "InvalidRequestFormat",
+                "A virtual network gateway needs an ipConfiguration with a subnet."
+            )
+        }
+        guard subnetId.split(separator: "/").last.map(String.init) == "GatewaySubnet" else {
+            return error(400, "InvalidGatewaySubnet", "The gateway's subnet must be named exactly 'GatewaySubnet'.")
+        }
+        let vnetId = subnetId.split(separator: "/").dropLast(2).joined(separator: "/")
+        guard let vnet = resources["/" + vnetId.lowercased()], case .map(let vp)? = vnet.body["properties"],
+            case .list(let subnets)? = vp["subnets"]
+        else {
+            return error(
+                400,
+                "InvalidResourceReference",
+                "Resource \(subnetId) referenced by resource \(id) was not found."
+            )
+        }
+        let gatewaySubnet = subnets.compactMap { s -> IPv4Prefix? in
+            guard case .map(let m) = s, m["name"] == "GatewaySubnet", case .map(let sp)? = m["properties"],
+                case .string(let text)? = sp["addressPrefix"]
+            else { return nil }
+            return IPv4Prefix(text)
+        }.first
+        guard let gatewaySubnet else {
+            return error(
+                400,
+                "InvalidResourceReference",
+                "Resource \(subnetId) referenced by resource \(id) was not found."
+            )
+        }
+        var sku = ""
+        if case .map(let s)? = properties["sku"], case .string(let n)? = s["name"] { sku = n }
+        if gatewaySubnet.length > (sku == "Basic" ? 29 : 27) {
+            return error(
+                400,
+                "GatewaySubnetTooSmall",
+                "GatewaySubnet /\(gatewaySubnet.length) is too small for SKU \(sku)."
+            )
+        }
+        var type = "Vpn"
+        if case .string(let t)? = properties["gatewayType"] { type = t }
+        for (key, stored) in resources where key != id.lowercased() && key.contains("/virtualnetworkgateways/") {
+            let text = JSONOutput.encode(Value.map(stored.body)).lowercased()
+            if text.contains(vnetId.lowercased() + "/subnets/gatewaysubnet"),
+                text.contains("\"gatewaytype\" : \"\(type.lowercased())\"")
+            {
+                return error(
+                    400,
+                    "VirtualNetworkGatewayAlreadyExists",
+                    "A virtual network can't be associated with more than one gateway."
+                )
+            }
+        }
+        return validateReferences(p, ["publicIPAddress"])
+    }
+
+    private func validateReferences(_ properties: Attributes, _ fields: [String]) -> ARMResponse? {
+        for field in fields {
+            guard case .map(let ref)? = properties[field], case .string(let target)? = ref["id"] else { continue }
+            if resources[target.lowercased()] == nil {
+                return error(
+                    400,
+                    "InvalidResourceReference",
+                    "Resource \(target) referenced by the request was not found."
+                )
+            }
+        }
+        return nil
+    }
+
+    /// Fields Azure sets: a public IP's address, a gateway's BGP settings.
+    func computed(baseType: String, id: String, existing: Attributes?, properties: inout Attributes) {
+        switch baseType {
+        case "publicipaddresses":
+            if case .map(let old)? = existing?["properties"], let ip = old["ipAddress"] {
+                properties["ipAddress"] = ip
+            } else {
+                properties["ipAddress"] = .string("20.194.\(nextAddress / 250).\(nextAddress % 250 + 1)")
+                nextAddress += 1
+            }
+        case "virtualnetworkgateways":
+            var bgp: Attributes = ["asn": 65515, "peerWeight": 0]
+            if case .map(let given)? = properties["bgpSettings"] { bgp = bgp.merging(given) }
+            bgp["bgpPeeringAddress"] = .string(gatewayPeeringAddress(properties) ?? "10.0.255.254")
+            properties["bgpSettings"] = .map(bgp)
+        case "connections":
+            properties["connectionStatus"] = "NotConnected"
+        default: break
+        }
+    }
+
+    /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.
+    private func gatewayPeeringAddress(_ properties: Attributes) -> String? {
+        guard case .list(let configurations)? = properties["ipConfigurations"],
+            case .map(let first)? = configurations.first,
+            case .map(let p)? = first["properties"], case .map(let subnetRef)? = p["subnet"],
+            case .string(let subnetId)? = subnetRef["id"]
+        else { return nil }
+        let vnetKey = "/" + subnetId.split(separator: "/").dropLast(2).joined(separator: "/").lowercased()
+        guard let vnet = resources[vnetKey], case .map(let vp)? = vnet.body["properties"],
+            case .list(let subnets)? = vp["subnets"]
+        else { return nil }
+        for s in subnets {
+            guard case .map(let m) = s, m["name"] == "GatewaySubnet", case .map(let sp)? = m["properties"],
+                case .string(let text)? = sp["addressPrefix"], let prefix = IPv4Prefix(text)
+            else { continue }
+            return IPv4Address(prefix.last - 1).description
+        }
+        return nil
+    }
+}

@@ -1,0 +1,210 @@
+public import Foundation
+public import Spec
+
+/// The local Azure model: an ARM-compatible emulator of the networking resources the
+/// tool manages, with Azure's rules and error codes, long-running operations whose
+/// duration is scaled by `timeScale`, and fault injection. The same ARM client that talks
+/// to Azure talks to it, over HTTP on loopback (`AzureModelServer`).
+public actor AzureModel {
+    public struct Faults: Sendable {
+        /// Every Nth request answers 429 with Retry-After: 1.
+        public var throttleEvery: Int?
+        /// Every Nth request answers 500.
+        public var serverErrorEvery: Int?
+        /// Long-running operations on these types end Failed.
+        public var failingTypes: Set<String>
+
+        public init(throttleEvery: Int? = nil, serverErrorEvery: Int? = nil, failingTypes: Set<String> = []) {
+            self.throttleEvery = throttleEvery
+            self.serverErrorEvery = serverErrorEvery
+            self.failingTypes = failingTypes
+        }
+    }
+
+    public struct Options: Sendable {
+        /// Real provisioning durations are multiplied by this (a VPN gateway takes 45 min).
+        public var timeScale: Double
+        public var pageSize: Int
+        public var faults: Faults
+        public var apiVersions: Set<String>
+
+        public init(
+            timeScale: Double = 0.0005,
+            pageSize: Int = 100,
+            faults: Faults = Faults(),
+            apiVersions: Set<String>? = nil
+        ) {
+            self.timeScale = timeScale
+            self.pageSize = pageSize
+            self.faults = faults
+            self.apiVersions =
+                apiVersions ?? [
+                    "2021-04-01", "2023-09-01", "2024-01-01", "2024-05-01", "2024-07-01", "2025-01-01", "2026-03-01",
+                ]
+        }
+    }
+
+    struct Stored: Sendable {
+        /// The resource as GET returns it (ARM JSON).
+        var body: Attributes
+        /// When its provisioning finishes.
+        var ready: ContinuousClock.Instant
+        var operation: String?
+        /// A connection's shared key; never in GET bodies (ARM returns it only from /sharedkey).
+        var sharedKey: String?
+    }
+
+    struct Operation: Sendable {
+        var id: String
+        var resourceKey: String
+        var done: ContinuousClock.Instant
+        var fails: Bool
+    }
+
+    let options: Options
+    let clock = ContinuousClock()
+    var groups: [String: Attributes] = [:]
+    var resources: [String: Stored] = [:]
+    var operations: [String: Operation] = [:]
+    var nextAddress = 10
+    var nextOperation = 1
+    /// Requests answered, for tests that count round trips.
+    public private(set) var requestCount = 0
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Handles one ARM request.
+    public func handle(_ request: ARMRequest) -> ARMResponse {
+        requestCount += 1
+        if let every = options.faults.throttleEvery, requestCount % every == 0 {
+            return error(429, "TooManyRequests", "The request is being throttled.", headers: ["Retry-After": "1"])
+        }
+        if let every = options.faults.serverErrorEvery, requestCount % every == 0 {
+            return error(500, "InternalServerError", "An injected server error.")
+        }
+        guard let version = request.query["api-version"] else {
+            return error(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests."
+            )
+        }
+        guard options.apiVersions.contains(version) else {
+            return error(
+                400,
+                "NoRegisteredProviderFound",
+                "No registered resource provider found for API version '\(version)'. The supported api-versions are '"
+                    + options.apiVersions.sorted().joined(separator: ", ") + "'."
+            )
+        }
+        guard let auth = request.headers["authorization"], auth.lowercased().hasPrefix("bearer "), auth.count > 7 else {
+            return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+        }
+        guard let path = ARMPath(request.path) else {
+            return error(404, "InvalidResourceType", "The resource path '\(request.path)' is not served by the model.")
+        }
+        switch (request.method, path) {
+        case ("PUT", .resourceGroup(let sub, let group)): return putGroup(sub, group, request)
+        case ("GET", .resourceGroup(_, let group)): return getGroup(group)
+        case ("DELETE", .resourceGroup(_, let group)): return deleteGroup(group)
+        case ("GET", .list(let sub, let group, let type)):
+            return list(prefix: Self.id(sub, group, type, nil).lowercased() + "/", request)
+        case ("PUT", .resource(let sub, let group, let type, let name)):
+            return put(id: Self.id(sub, group, type, name), type: type, group: group, request)
+        case ("GET", .resource(let sub, let group, let type, let name)): return get(Self.id(sub, group, type, name))
+        case ("DELETE", .resource(let sub, let group, let type, let name)):
+            return delete(Self.id(sub, group, type, name))
+        case ("PATCH", .resource(let sub, let group, let type, let name)):
+            return patchTags(Self.id(sub, group, type, name), request)
+        case ("GET", .childList(let sub, let group, let type, let name, let child)):
+            return list(prefix: Self.id(sub, group, type, name).lowercased() + "/\(child.lowercased())/", request)
+        case ("PUT", .child(let sub, let group, let type, let name, let child, let childName)):
+            return put(
+                id: Self.id(sub, group, type, name) + "/\(child)/\(childName)",
+                type: "\(type)/\(child)",
+                group: group,
+                request
+            )
+        case ("GET", .child(let sub, let group, let type, let name, let child, let childName)):
+            return get(Self.id(sub, group, type, name) + "/\(child)/\(childName)")
+        case ("DELETE", .child(let sub, let group, let type, let name, let child, let childName)):
+            return delete(Self.id(sub, group, type, name) + "/\(child)/\(childName)")
+        case ("GET", .sharedKey(let sub, let group, let name)):
+            guard let stored = resources[Self.id(sub, group, "connections", name).lowercased()] else {
+                return notFound("connections", name, group)
+            }
+            return json(200, ["value": .string(stored.sharedKey ?? "")])
+        case ("GET", .operation(_, _, let id)): return operationStatus(id)
+        default:
+            return error(405, "MethodNotAllowed", "\(request.method) is not supported on \(request.path).")
+        }
+    }
+
+    static func id(_ sub: String, _ group: String, _ type: String, _ name: String?) -> String {
+        "/subscriptions/\(sub)/resourceGroups/\(group)/providers/Microsoft.Network/\(type)"
+            + (name.map { "/\($0)" } ?? "")
+    }
+
+    // MARK: Answers
+
+    func json(_ status: Int, _ body: Attributes, headers: [String: String] = [:]) -> ARMResponse {
+        var all = headers
+        all["Content-Type"] = "application/json; charset=utf-8"
+        all["x-ms-request-id"] = UUID().uuidString.lowercased()
+        return ARMResponse(status: status, headers: all, body: Array(JSONOutput.encode(Value.map(body)).utf8))
+    }
+
+    func error(_ status: Int, _ code: String, _ message: String, headers: [String: String] = [:]) -> ARMResponse {
+        json(status, ["error": .map(["code": .string(code), "message": .string(message)])], headers: headers)
+    }
+
+    func notFound(_ type: String, _ name: String, _ group: String) -> ARMResponse {
+        error(
+            404,
+            "ResourceNotFound",
+            "The Resource 'Microsoft.Network/\(type)/\(name)' under resource group '\(group)' was not found."
+        )
+    }
+
+    // MARK: Resource groups
+
+    func putGroup(_ sub: String, _ group: String, _ request: ARMRequest) -> ARMResponse {
+        guard let body = decode(request.body), case .string(let location)? = body["location"] else {
+            return error(400, "InvalidRequestContent", "A resource group needs a location.")
+        }
+        let created = groups[group.lowercased()] == nil
+        var stored: Attributes = [
+            "id": .string("/subscriptions/\(sub)/resourceGroups/\(group)"), "name": .string(group),
+            "type": "Microsoft.Resources/resourceGroups", "location": .string(location),
+            "properties": .map(["provisioningState": "Succeeded"]),
+        ]
+        if let tags = body["tags"] { stored["tags"] = tags }
+        groups[group.lowercased()] = stored
+        return json(created ? 201 : 200, stored)
+    }
+
+    func getGroup(_ group: String) -> ARMResponse {
+        guard let stored = groups[group.lowercased()] else {
+            return error(404, "ResourceGroupNotFound", "Resource group '\(group)' could not be found.")
+        }
+        return json(200, stored)
+    }
+
+    func deleteGroup(_ group: String) -> ARMResponse {
+        guard groups.removeValue(forKey: group.lowercased()) != nil else { return ARMResponse(status: 204) }
+        let prefix = "/subscriptions/"
+        resources = resources.filter { key, _ in
+            !(key.hasPrefix(prefix) && key.contains("/resourcegroups/\(group.lowercased())/"))
+        }
+        return ARMResponse(status: 200)
+    }
+
+    func decode(_ bytes: [UInt8]) -> Attributes? {
+        guard !bytes.isEmpty, case .map(let map)? = try? JSONDecoder().decode(Value.self, from: Data(bytes)) else {
+            return nil
+        }
+        return map
+    }
+}

@@ -1,0 +1,69 @@
+public import Foundation
+internal import HTTPTypes
+internal import Hummingbird
+internal import NIOCore
+
+/// Serves an `AzureModel` over HTTP on loopback (127.0.0.1, an ephemeral port unless
+/// told otherwise), so the provider's real HTTP client talks to it.
+public final class AzureModelServer: @unchecked Sendable {
+    public let model: AzureModel
+    private var task: Task<Void, any Error>?
+    public private(set) var port: Int = 0
+
+    public init(model: AzureModel) {
+        self.model = model
+    }
+
+    /// The base URL clients use (`http://127.0.0.1:PORT`).
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts serving and returns once the port is bound.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
+        let model = self.model
+        let bound = AsyncStream<Int>.makeStream()
+        let responder = CallbackResponder<BasicRequestContext> { request, context in
+            var request = request
+            let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            var query: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+            // HTTP/1's Host arrives as the :authority pseudo-header.
+            let hostHeader = request.head.authority ?? headers["host"] ?? "127.0.0.1"
+            let answer = await model.handle(
+                ARMRequest(
+                    method: request.method.rawValue,
+                    path: request.uri.path,
+                    query: query,
+                    headers: headers,
+                    body: Array(buffer: body),
+                    base: "http://\(hostHeader)"
+                )
+            )
+            var fields = HTTPFields()
+            for (name, value) in answer.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(
+                status: .init(code: answer.status),
+                headers: fields,
+                body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+            )
+        }
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) }
+        )
+        task = Task { try await app.run() }
+        for await value in bound.stream {
+            self.port = value
+            break
+        }
+    }
+
+    public func stop() {
+        task?.cancel()
+        task = nil
+    }
+}

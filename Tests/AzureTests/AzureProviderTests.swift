@@ -1,0 +1,236 @@
+import Azure
+import AzureModel
+import Foundation
+import Reconciler
+import Spec
+import TestSupport
+import Testing
+
+/// The Azure provider against the Azure model over loopback HTTP: the same client code
+/// that talks to Azure.
+@Suite("Azure provider against the Azure model", .serialized)
+struct AzureProviderTests {
+    struct Lab {
+        let server: AzureModelServer
+        let provider: AzureProvider
+        let backend: LocalStateBackend
+        let directory: URL
+
+        init(_ label: String, options: AzureModel.Options = AzureModel.Options()) async throws {
+            server = AzureModelServer(model: AzureModel(options: options))
+            try await server.start()
+            let url = server.url
+            provider = AzureProvider(
+                client: ARMClient(
+                    baseURL: url,
+                    token: { "lab-token" },
+                    sleep: { _ in try await Task.sleep(for: .milliseconds(20)) }
+                ),
+                subscription: "00000000-0000-0000-0000-000000000000",
+                group: "rg-s2s-tokyo"
+            )
+            directory = try Fixture.temporaryDirectory(label)
+            backend = LocalStateBackend(directory: directory.appendingPathComponent("state").path)
+        }
+
+        /// The Azure side of an example, as lowered.
+        func azureGraph(_ example: String) throws -> DesiredGraph {
+            let spec = SpecPipeline.run(Fixture.path("examples/\(example)"))
+            let graph = try #require(spec.graph)
+            return DesiredGraph(graph.resources.filter { $0.provider == "azure" })
+        }
+
+        func plan(_ graph: DesiredGraph, environment: [String: String]) async throws -> [PlannedChange] {
+            let engine = Engine(registry: ProviderRegistry([provider]), backend: backend)
+            let state = try engine.loadState()
+            let observed = try await engine.refresh(desired: graph, state: state)
+            let printer = try engine.fingerprinter()
+            return Planner.plan(
+                Planner.Input(
+                    desired: graph,
+                    observed: observed,
+                    state: state,
+                    registry: ProviderRegistry([provider]),
+                    fingerprint: { source in
+                        guard case .environment(let name) = source else { return nil }
+                        return environment[name].map(printer.fingerprint)
+                    }
+                )
+            )
+        }
+
+        func apply(_ graph: DesiredGraph, environment: [String: String]) async throws -> ApplyReport {
+            let changes = try await plan(graph, environment: environment)
+            try backend.commit(try backend.load() ?? State(lineage: "azure-test"))
+            let executor = Executor(
+                registry: ProviderRegistry([provider]),
+                backend: backend,
+                fingerprinter: Fingerprinter(key: try backend.fingerprintKey()),
+                secrets: SecretResolver(specRoot: ".", environment: environment),
+                options: ApplyOptions(sleep: { _ in try await Task.sleep(for: .milliseconds(5)) })
+            )
+            var report = await executor.apply(changes, state: try backend.load() ?? State(lineage: "azure-test"))
+            report.state.serial += 1
+            try backend.commit(report.state)
+            return report
+        }
+
+        func stop() {
+            server.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    static let environment = ["TOKYO_PSK": "psk-value-1"]
+
+    @Test func theSeedsAzureSideAppliesAndThenPlansClean() async throws {
+        let lab = try await Lab("seed")
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        let report = try await lab.apply(graph, environment: Self.environment)
+        #expect(report.ok, "\(report.failed)")
+        #expect(report.succeeded.count == graph.resources.count)
+        let again = try await lab.plan(graph, environment: Self.environment)
+        let pending = again.filter { $0.action != .noop }
+        #expect(pending.isEmpty, "perpetual diff: \(pending.map { "\($0.address) \($0.changes.map(\.path))" })")
+        // The gateway's public IP came from Azure and is in state as an output.
+        let state = try #require(try lab.backend.load())
+        let pip = try #require(state[.azure("publicIPAddresses/hub-vpngw-pip1")])
+        #expect(pip.outputs["ipAddress"] != nil)
+        // And the shared key never reached the state.
+        let text = try String(contentsOfFile: lab.backend.directory + "/state.json", encoding: .utf8)
+        #expect(!text.contains("psk-value-1"))
+    }
+
+    @Test func aRefreshCostsRequestsPerTypeNotPerResource() async throws {
+        let lab = try await Lab("refresh", options: AzureModel.Options(pageSize: 7))
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        _ = try await lab.apply(graph, environment: Self.environment)
+        let before = await lab.server.model.requestCount
+        let engine = Engine(registry: ProviderRegistry([lab.provider]), backend: lab.backend)
+        _ = try await engine.refresh(desired: graph, state: try engine.loadState())
+        let requests = await lab.server.model.requestCount - before
+        // resource group (1) + one list per type (5): 6, whatever the number of resources.
+        #expect(requests == 6)
+    }
+
+    @Test func azureRulesComeBackWithAzuresErrorCodes() async throws {
+        let lab = try await Lab("rules")
+        defer { lab.stop() }
+        let client = lab.provider.client
+        _ = try await client.put(
+            "/subscriptions/s/resourceGroups/rg",
+            apiVersion: "2021-04-01",
+            body: ["location": "japaneast"]
+        )
+        let vnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"
+        func subnets(_ prefixes: [String]) -> Attributes {
+            [
+                "location": "japaneast",
+                "properties": .map([
+                    "addressSpace": .map(["addressPrefixes": .list(["10.0.0.0/16"])]),
+                    "subnets": .list(
+                        prefixes.enumerated().map { i, p in
+                            .map([
+                                "name": .string(i == 0 ? "GatewaySubnet" : "s\(i)"),
+                                "properties": .map(["addressPrefix": .string(p)]),
+                            ])
+                        }
+                    ),
+                ]),
+            ]
+        }
+        for (prefixes, code) in [
+            (["10.1.0.0/24"], "NetcfgSubnetRangeOutsideVnet"),
+            (["10.0.0.0/24", "10.0.0.128/25"], "NetcfgSubnetRangesOverlap"),
+            (["10.0.0.0/30"], "NetcfgInvalidSubnet"),
+        ] {
+            await #expect(throws: ARMError.self) {
+                _ = try await client.put(vnet, apiVersion: "2024-05-01", body: subnets(prefixes))
+            }
+            do {
+                _ = try await client.put(vnet, apiVersion: "2024-05-01", body: subnets(prefixes))
+            } catch let error as ARMError {
+                #expect(error.code == code)
+                #expect(error.status == 400)
+            }
+        }
+        _ = try await client.put(vnet, apiVersion: "2024-05-01", body: subnets(["10.0.255.0/28"]))
+        let gateway = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworkGateways/g"
+        do {
+            _ = try await client.put(
+                gateway,
+                apiVersion: "2024-05-01",
+                body: [
+                    "location": "japaneast",
+                    "properties": .map([
+                        "sku": .map(["name": "VpnGw1AZ"]),
+                        "ipConfigurations": .list([
+                            .map([
+                                "name": "c",
+                                "properties": .map(["subnet": .map(["id": .string(vnet + "/subnets/GatewaySubnet")])]),
+                            ])
+                        ]),
+                    ]),
+                ]
+            )
+            Issue.record("a /28 GatewaySubnet for VpnGw1AZ was accepted")
+        } catch let error as ARMError {
+            #expect(error.code == "GatewaySubnetTooSmall")
+        }
+    }
+
+    @Test func theWireContractIsARMs() async throws {
+        let lab = try await Lab("wire")
+        defer { lab.stop() }
+        let model = lab.server.model
+        let path = "/subscriptions/s/resourceGroups/rg"
+        let noVersion = await model.handle(
+            ARMRequest(
+                method: "GET",
+                path: path,
+                query: [:],
+                headers: ["authorization": "Bearer x"],
+                body: [],
+                base: ""
+            )
+        )
+        #expect(noVersion.status == 400)
+        #expect(String(decoding: noVersion.body, as: UTF8.self).contains("MissingApiVersionParameter"))
+        let noToken = await model.handle(
+            ARMRequest(
+                method: "GET",
+                path: path,
+                query: ["api-version": "2021-04-01"],
+                headers: [:],
+                body: [],
+                base: ""
+            )
+        )
+        #expect(noToken.status == 401)
+        let sdkVersion = await model.handle(
+            ARMRequest(
+                method: "GET",
+                path: path,
+                query: ["api-version": "2026-03-01"],
+                headers: ["authorization": "Bearer x"],
+                body: [],
+                base: ""
+            )
+        )
+        #expect(sdkVersion.status == 404)  // accepted version; the group does not exist
+        #expect(String(decoding: sdkVersion.body, as: UTF8.self).contains("ResourceGroupNotFound"))
+    }
+
+    @Test func throttlingAndServerErrorsAreRetried() async throws {
+        let lab = try await Lab(
+            "faults",
+            options: AzureModel.Options(faults: .init(throttleEvery: 3, serverErrorEvery: 7))
+        )
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        let report = try await lab.apply(graph, environment: Self.environment)
+        #expect(report.ok, "\(report.failed)")
+    }
+}
