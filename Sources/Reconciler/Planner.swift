@@ -133,7 +133,8 @@ public struct Planner {
             if let attribute = schema?.attribute(name), attribute.role == .computed { continue }
             let wanted = desired[name] ?? schema?.defaults[name]
             guard let wanted else { continue }  // not managed by the spec: the provider's own
-            let have = observed.attributes[name] ?? schema?.defaults[name]
+            var have = observed.attributes[name] ?? schema?.defaults[name]
+            if have == nil, case .secret = wanted { have = .null }  // not readable back: compare with the last applied
             diff(
                 path: name,
                 wanted: wanted,
@@ -232,9 +233,15 @@ public struct Planner {
             return a.count == b.count
                 && a.indices.allSatisfy { equal(a[$0], b[$0], prior: $0 < priorItems.count ? priorItems[$0] : nil) }
         case (.map(let a), .map(let b)):
+            // Every key the spec sets must match; keys only the provider reports are its own
+            // (defaults, read-only fields). A nested secret it cannot read back is unknown.
             let priorMap: Attributes
             if case .map(let p)? = prior { priorMap = p } else { priorMap = [:] }
-            return a.keys == b.keys && a.allSatisfy { equal($0.value, b[$0.key], prior: priorMap[$0.key]) }
+            return a.allSatisfy { entry in
+                var observed = b[entry.key]
+                if observed == nil, case .secret = entry.value { observed = .null }
+                return equal(entry.value, observed, prior: priorMap[entry.key])
+            }
         default:
             return wanted == have
         }

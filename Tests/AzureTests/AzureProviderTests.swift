@@ -16,7 +16,9 @@ struct AzureProviderTests {
         let backend: LocalStateBackend
         let directory: URL
 
-        init(_ label: String, options: AzureModel.Options = AzureModel.Options()) async throws {
+        init(_ label: String, group: String = "rg-s2s-tokyo", options: AzureModel.Options = AzureModel.Options())
+            async throws
+        {
             server = AzureModelServer(model: AzureModel(options: options))
             try await server.start()
             let url = server.url
@@ -27,7 +29,7 @@ struct AzureProviderTests {
                     sleep: { _ in try await Task.sleep(for: .milliseconds(20)) }
                 ),
                 subscription: "00000000-0000-0000-0000-000000000000",
-                group: "rg-s2s-tokyo"
+                group: group
             )
             directory = try Fixture.temporaryDirectory(label)
             backend = LocalStateBackend(directory: directory.appendingPathComponent("state").path)
@@ -81,25 +83,38 @@ struct AzureProviderTests {
         }
     }
 
-    static let environment = ["TOKYO_PSK": "psk-value-1"]
+    static let environment = ["TOKYO_PSK": "psk-value-1", "OSAKA_PSK": "osaka-psk-2", "ER_AUTH": "er-auth-3"]
 
-    @Test func theSeedsAzureSideAppliesAndThenPlansClean() async throws {
-        let lab = try await Lab("seed")
+    static let examples = [
+        ("s2s-cisco891-pppoe", "rg-s2s-tokyo"), ("vwan-internet-via-azure", "rg-vwan-japan"),
+        ("routeserver-nva-default-route", "rg-rs-hub"),
+    ]
+
+    @Test(arguments: examples)
+    func anExamplesAzureSideAppliesAndThenPlansClean(_ example: String, _ group: String) async throws {
+        let lab = try await Lab("example", group: group)
         defer { lab.stop() }
-        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        let graph = try lab.azureGraph(example)
         let report = try await lab.apply(graph, environment: Self.environment)
         #expect(report.ok, "\(report.failed)")
         #expect(report.succeeded.count == graph.resources.count)
         let again = try await lab.plan(graph, environment: Self.environment)
         let pending = again.filter { $0.action != .noop }
         #expect(pending.isEmpty, "perpetual diff: \(pending.map { "\($0.address) \($0.changes.map(\.path))" })")
-        // The gateway's public IP came from Azure and is in state as an output.
+        // Public IPs came from Azure and are in state as outputs.
         let state = try #require(try lab.backend.load())
-        let pip = try #require(state[.azure("publicIPAddresses/hub-vpngw-pip1")])
-        #expect(pip.outputs["ipAddress"] != nil)
-        // And the shared key never reached the state.
+        for resource in state.sorted where resource.type == AzureTypes.publicIP {
+            #expect(resource.outputs["ipAddress"] != nil)
+        }
+        // No secret reached the state or a plan, nor came back from the model.
         let text = try String(contentsOfFile: lab.backend.directory + "/state.json", encoding: .utf8)
-        #expect(!text.contains("psk-value-1"))
+        let rendered = PlanRenderer.render(
+            Plan(lineage: "l", serial: 1, specDigest: "d", spec: "s", changes: again),
+            format: .json
+        )
+        for secret in Self.environment.values {
+            #expect(!text.contains(secret) && !rendered.contains(secret))
+        }
     }
 
     @Test func aRefreshCostsRequestsPerTypeNotPerResource() async throws {

@@ -81,7 +81,7 @@ public struct AzureProvider: Provider {
         for address in resources {
             if address == Lowering.AzureAddress.resourceGroup {
                 if let body = try await client.get(path(address), apiVersion: Self.resourcesVersion) {
-                    found[address] = observe(address, type: AzureTypes.resourceGroup, body: body)
+                    found[address] = observe(address, type: AzureTypes.resourceGroup, body: body, context: context)
                 }
                 continue
             }
@@ -97,19 +97,44 @@ public struct AzureProvider: Provider {
             for address in collections[collection] ?? [] {
                 let name = String(address.path.split(separator: "/").last ?? "").lowercased()
                 guard let body = byName[name] else { continue }
-                found[address] = observe(address, type: AzureTypes.type(of: address), body: body)
+                found[address] = observe(address, type: AzureTypes.type(of: address), body: body, context: context)
             }
         }
         return found
     }
 
-    func observe(_ address: ResourceAddress, type: String, body: Attributes) -> ObservedResource {
+    func observe(_ address: ResourceAddress, type: String, body: Attributes, context: ReadContext) -> ObservedResource {
         ObservedResource(
             address: address,
             type: type,
-            attributes: AzureMapping.graph(type: type, arm: body, subscription: subscription, group: group),
+            attributes: Self.fingerprintingSecrets(
+                AzureMapping.graph(type: type, arm: body, subscription: subscription, group: group),
+                context
+            ),
             outputs: AzureMapping.outputs(type: type, arm: body)
         )
+    }
+
+    /// Secret fields an API does return are fingerprinted at once: a value never leaves here.
+    static func fingerprintingSecrets(_ attributes: Attributes, _ context: ReadContext) -> Attributes {
+        var result: Attributes = [:]
+        for entry in attributes {
+            if ["sharedKey", "authorizationKey"].contains(entry.key), case .string(let secret) = entry.value {
+                result[entry.key] = .fingerprint(context.fingerprint(secret))
+            } else if case .map(let nested) = entry.value {
+                result[entry.key] = .map(fingerprintingSecrets(nested, context))
+            } else if case .list(let items) = entry.value {
+                result[entry.key] = .list(
+                    items.map { item in
+                        if case .map(let nested) = item { return .map(fingerprintingSecrets(nested, context)) }
+                        return item
+                    }
+                )
+            } else {
+                result[entry.key] = entry.value
+            }
+        }
+        return result
     }
 
     public func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {

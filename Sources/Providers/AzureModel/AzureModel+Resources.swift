@@ -33,11 +33,11 @@ extension AzureModel {
         if let problem = validate(baseType: baseType.lowercased(), properties: properties, id: id, group: group) {
             return problem
         }
+        // Secrets are kept aside, never in an answer (ARM returns a connection's key only
+        // from /sharedkey, and no link keys or authorization keys at all).
         var sharedKey: String?
-        if baseType.lowercased() == "connections", case .string(let key)? = properties["sharedKey"] {
-            sharedKey = key
-            properties["sharedKey"] = nil
-        }
+        if baseType.lowercased() == "connections", case .string(let key)? = properties["sharedKey"] { sharedKey = key }
+        properties = Self.withoutSecrets(properties)
         computed(baseType: baseType.lowercased(), id: id, existing: resources[key]?.body, properties: &properties)
         let seconds = (Self.durations[baseType.lowercased()] ?? 0) * options.timeScale
         let ready = clock.now + .milliseconds(Int(seconds * 1000))
@@ -148,6 +148,24 @@ extension AzureModel {
             )
         }
         return json(200, ["id": .string(id), "name": .string(id), "status": "Succeeded"])
+    }
+
+    static let secretFields: Set<String> = ["sharedKey", "authorizationKey"]
+
+    static func withoutSecrets(_ attributes: Attributes) -> Attributes {
+        var result: Attributes = [:]
+        for entry in attributes where !secretFields.contains(entry.key) {
+            result[entry.key] = withoutSecrets(entry.value)
+        }
+        return result
+    }
+
+    static func withoutSecrets(_ value: Value) -> Value {
+        switch value {
+        case .map(let m): return .map(withoutSecrets(m))
+        case .list(let items): return .list(items.map(withoutSecrets))
+        default: return value
+        }
     }
 
     /// What references a resource (a subnet used by a gateway), if anything.
