@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -57,6 +58,7 @@ let package = Package(
                 "Spec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Providers/AzureModel",
             swiftSettings: swiftSettings
@@ -121,6 +123,7 @@ let package = Package(
         .testTarget(
             name: "AzureTests",
             dependencies: ["Spec", "Reconciler", "Azure", "AzureModel", "TestSupport"],
+            exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -130,6 +130,61 @@ struct AzureProviderTests {
         #expect(requests == 6)
     }
 
+    @Test func aRefreshOf500ResourcesCostsOneListPerType() async throws {
+        let lab = try await Lab("refresh500", group: "rg-big", options: AzureModel.Options(pageSize: 100))
+        defer { lab.stop() }
+        let client = lab.provider.client
+        _ = try await client.put(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-big",
+            apiVersion: "2021-04-01",
+            body: ["location": "japaneast"]
+        )
+        var addresses: [ResourceAddress] = []
+        for i in 0..<250 {
+            for type in ["localNetworkGateways", "publicIPAddresses"] {
+                let address = ResourceAddress.azure("\(type)/r\(i)")
+                let body: Attributes =
+                    type == "publicIPAddresses"
+                    ? [
+                        "location": "japaneast", "sku": .map(["name": "Standard"]),
+                        "properties": .map(["publicIPAllocationMethod": "Static"]),
+                    ]
+                    : [
+                        "location": "japaneast",
+                        "properties": .map(["gatewayIpAddress": .string("203.0.113.\(i % 250 + 1)")]),
+                    ]
+                _ = try await client.put(lab.provider.path(address), apiVersion: "2024-05-01", body: body)
+                addresses.append(address)
+            }
+        }
+        let before = await lab.server.model.requestCount
+        let found = try await lab.provider.read(addresses, context: ReadContext(fingerprint: { $0 }))
+        let requests = await lab.server.model.requestCount - before
+        #expect(found.count == 500)
+        // Two types, three pages of 100 each: 6 requests for 500 resources.
+        #expect(requests == 6)
+    }
+
+    @Test func changingAnImmutableAttributeReplaces() async throws {
+        let lab = try await Lab("replace")
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        #expect(try await lab.apply(graph, environment: Self.environment).ok)
+        // Move the gateway's public IP to another SKU: Azure cannot change it in place.
+        let changed = DesiredGraph(
+            graph.resources.map { resource in
+                guard resource.type == AzureTypes.publicIP else { return resource }
+                var moved = resource
+                moved.attributes["sku"] = "Basic"
+                return moved
+            }
+        )
+        let plan = try await lab.plan(changed, environment: Self.environment)
+        let pip = try #require(plan.first { $0.type == AzureTypes.publicIP })
+        #expect(pip.action == .replace)
+        #expect(pip.replaceReasons == ["sku"])
+    }
+
     @Test func azureRulesComeBackWithAzuresErrorCodes() async throws {
         let lab = try await Lab("rules")
         defer { lab.stop() }

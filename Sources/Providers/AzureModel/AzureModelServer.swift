@@ -1,6 +1,7 @@
 public import Foundation
 internal import HTTPTypes
 internal import Hummingbird
+internal import Logging
 internal import NIOCore
 
 /// Serves an `AzureModel` over HTTP on loopback (127.0.0.1, an ephemeral port unless
@@ -50,10 +51,13 @@ public final class AzureModelServer: @unchecked Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
             )
         }
+        var logger = Logger(label: "reconcile.azure-model")
+        logger.logLevel = .critical  // stopping the lab is not an error worth printing
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(host, port: port)),
-            onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) }
+            onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
         )
         task = Task { try await app.run() }
         for await value in bound.stream {
