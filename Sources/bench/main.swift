@@ -4,6 +4,7 @@
 //   swift run -c release bench --profile-load | --profile-lower   (loops for `perf record`)
 //   swift run -c release bench --write DIR     (writes the generated spec, for the CLI)
 //   swift run -c release bench --engine        (plan 10,000 resources; apply 1,000 at 50 ms)
+//   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
 // spread over VNets of 100 sites each), then times in the same run:
@@ -192,6 +193,11 @@ func ms(_ d: Duration) -> String {
 }
 
 let options = Options(CommandLine.arguments)
+if CommandLine.arguments.contains("--azure") {
+    // The Azure provider (issue: Azure provider and model): refresh of 5,000 resources.
+    AzureBench.refresh(resources: 5000)
+    exit(0)
+}
 if CommandLine.arguments.contains("--engine") {
     // The engine (issue: reconcile engine): plan 10,000 resources; apply 1,000 at 50 ms.
     print("peak memory is reported for this process image (VmHWM)")
