@@ -86,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reconcile",
-            dependencies: ["ReconcileCLI", "Reconciler"],
+            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel"],
             swiftSettings: swiftSettings
         ),
         // Benchmarks (run in release: `swift run -c release bench`).
@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AzureTests",
-            dependencies: ["Spec", "Reconciler", "Azure", "AzureModel", "TestSupport"],
+            dependencies: ["Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile"],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),

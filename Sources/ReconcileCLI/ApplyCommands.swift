@@ -45,7 +45,12 @@ struct Apply: AsyncParsableCommand {
         let spec = try SpecOptions.parse([specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : []))
         let validated = try EngineRunner.validated(spec, color: color)
         let directory = state.directory(for: specPath)
-        let engine = EngineRunner.engine(stateDirectory: directory, parallelism: parallelism, progress: true)
+        let engine = try await EngineRunner.engine(
+            for: validated,
+            stateDirectory: directory,
+            parallelism: parallelism,
+            progress: true
+        )
         let targetSet = try EngineRunner.targets(targets)
         let command = "reconcile apply " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
         let report = try await EngineRunner.locked(engine, command: command) { () async throws -> ApplyReport? in
@@ -96,7 +101,11 @@ struct Destroy: AsyncParsableCommand {
 
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
-        let engine = EngineRunner.engine(stateDirectory: state.directory(for: spec.path), progress: true)
+        let engine = try await EngineRunner.engine(
+            for: validated,
+            stateDirectory: state.directory(for: spec.path),
+            progress: true
+        )
         let report = try await EngineRunner.locked(engine, command: "reconcile destroy \(spec.path)") {
             () async throws -> ApplyReport? in
             let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in

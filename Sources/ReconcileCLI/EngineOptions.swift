@@ -35,15 +35,30 @@ struct PlanFormatOption: ParsableArguments {
 }
 
 enum EngineRunner {
-    static func engine(stateDirectory: String, parallelism: Int = 10, progress: Bool = false) -> Engine {
+    /// An engine over the providers the executable builds for this spec.
+    static func engine(
+        for spec: ValidatedSpec,
+        stateDirectory: String,
+        parallelism: Int = 10,
+        progress: Bool = false
+    ) async throws -> Engine {
         let printer: @Sendable (ProgressEvent) -> Void
         if progress {
             printer = { event in Output.out(ProgressRenderer.line(event) + "\n") }
         } else {
             printer = { _ in }
         }
+        let registry: ProviderRegistry
+        do {
+            registry = try await Reconcile.providers(
+                ProviderContext(topology: spec.topology, stateDirectory: stateDirectory, say: { Output.err($0 + "\n") })
+            )
+        } catch {
+            Output.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
         return Engine(
-            registry: Reconcile.registry,
+            registry: registry,
             backend: LocalStateBackend(directory: stateDirectory),
             options: ApplyOptions(parallelism: parallelism),
             progress: printer

@@ -35,7 +35,7 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
-        let engine = EngineRunner.engine(stateDirectory: state.directory(for: spec.path))
+        let engine = try await EngineRunner.engine(for: validated, stateDirectory: state.directory(for: spec.path))
         let targetSet = try EngineRunner.targets(targets)
         let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
             try await engine.plan(validated, targets: targetSet)
@@ -74,7 +74,7 @@ struct Diff: AsyncParsableCommand {
 
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
-        let engine = EngineRunner.engine(stateDirectory: state.directory(for: spec.path))
+        let engine = try await EngineRunner.engine(for: validated, stateDirectory: state.directory(for: spec.path))
         let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
             try await engine.plan(validated)
         }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import Reconciler
+public import Spec
 
 /// The `reconcile` command line: argument parsing and wiring only.
 ///
@@ -25,12 +26,23 @@ public struct Reconcile: AsyncParsableCommand {
 
     public init() {}
 
-    /// The providers commands use; set once by the executable before `main()`.
-    nonisolated(unsafe) static var registry = ProviderRegistry()
+    /// Builds the providers a command uses, once the spec is loaded; set once by the
+    /// executable before `main()`.
+    nonisolated(unsafe) static var providers: ProviderFactory = { _ in ProviderRegistry() }
 
-    /// Runs the command line with these providers.
-    public static func main(providers: ProviderRegistry) async {
-        registry = providers
+    /// Runs the command line with providers built by `factory`.
+    public static func main(providers factory: @escaping ProviderFactory) async {
+        providers = factory
         await main()
     }
 }
+
+/// What a provider factory knows: the spec, where state lives, and how to tell the user
+/// which targets it is talking to.
+public struct ProviderContext: Sendable {
+    public var topology: Topology
+    public var stateDirectory: String
+    public var say: @Sendable (String) -> Void
+}
+
+public typealias ProviderFactory = @Sendable (ProviderContext) async throws -> ProviderRegistry

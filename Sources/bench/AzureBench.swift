@@ -35,7 +35,9 @@ enum AzureBench {
                         "location": "japaneast",
                         "properties": .map([
                             "gatewayIpAddress": .string("203.0.\(i / 250 % 250).\(i % 250 + 1)"),
-                            "localNetworkAddressSpace": .map(["addressPrefixes": .list([.string("172.16.\(i % 250).0/24")])]),
+                            "localNetworkAddressSpace": .map([
+                                "addressPrefixes": .list([.string("172.16.\(i % 250).0/24")])
+                            ]),
                         ]),
                     ]
                 )

@@ -58,6 +58,23 @@ public enum AzureMapping {
             p["enableBgp"] = g["enableBgp"] ?? false
             if let bgp = g["bgpSettings"] { p["bgpSettings"] = bgp }
             if let site = g["gatewayDefaultSite"] { p["gatewayDefaultSite"] = id(site) }
+            if case .map(let vpn)? = g["vpnClientConfiguration"] {
+                var roots: [Value] = []
+                if case .list(let certificates)? = vpn["rootCertificates"] {
+                    roots = certificates.map { certificate in
+                        guard case .map(let c) = certificate else { return certificate }
+                        return .map([
+                            "name": c["name"] ?? .null,
+                            "properties": .map(["publicCertData": c["publicCertData"] ?? .null]),
+                        ])
+                    }
+                }
+                p["vpnClientConfiguration"] = .map([
+                    "vpnClientAddressPool": .map(["addressPrefixes": vpn["addressPool"] ?? .list([])]),
+                    "vpnClientProtocols": vpn["protocols"] ?? .list([]),
+                    "vpnClientRootCertificates": .list(roots),
+                ])
+            }
             if case .list(let configurations)? = g["ipConfigurations"] {
                 p["ipConfigurations"] = .list(
                     configurations.map { item in
@@ -139,6 +156,25 @@ public enum AzureMapping {
                 ])
             }
             if let site = p["gatewayDefaultSite"], site != .null { g["gatewayDefaultSite"] = idOf(site) }
+            if case .map(let vpn)? = p["vpnClientConfiguration"] {
+                var pool: Value = .list([])
+                if case .map(let addressPool)? = vpn["vpnClientAddressPool"] {
+                    pool = addressPool["addressPrefixes"] ?? .list([])
+                }
+                var roots: [Value] = []
+                if case .list(let certificates)? = vpn["vpnClientRootCertificates"] {
+                    roots = certificates.map { certificate in
+                        guard case .map(let c) = certificate, case .map(let cp)? = c["properties"] else {
+                            return certificate
+                        }
+                        return .map(["name": c["name"] ?? .null, "publicCertData": cp["publicCertData"] ?? .null])
+                    }
+                }
+                g["vpnClientConfiguration"] = .map([
+                    "addressPool": pool, "protocols": vpn["vpnClientProtocols"] ?? .list([]),
+                    "rootCertificates": .list(roots),
+                ])
+            }
             if case .list(let configurations)? = p["ipConfigurations"] {
                 g["ipConfigurations"] = .list(
                     configurations.map { item in

@@ -119,7 +119,10 @@ public struct AzureProvider: Provider {
     static func fingerprintingSecrets(_ attributes: Attributes, _ context: ReadContext) -> Attributes {
         var result: Attributes = [:]
         for entry in attributes {
-            if ["sharedKey", "authorizationKey"].contains(entry.key), case .string(let secret) = entry.value {
+            // publicCertData is public, but the spec gives it in secret form: compare it so.
+            if ["sharedKey", "authorizationKey", "publicCertData"].contains(entry.key),
+                case .string(let secret) = entry.value
+            {
                 result[entry.key] = .fingerprint(context.fingerprint(secret))
             } else if case .map(let nested) = entry.value {
                 result[entry.key] = .map(fingerprintingSecrets(nested, context))

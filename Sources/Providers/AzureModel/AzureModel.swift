@@ -71,13 +71,70 @@ public actor AzureModel {
     /// Requests answered, for tests that count round trips.
     public private(set) var requestCount = 0
 
-    public init(options: Options = Options()) {
+    /// Where the world is saved after every change (`.reconcile/lab/azure.json`), if anywhere.
+    let persistence: String?
+
+    /// A model, loaded from `persistence` when that file exists.
+    ///
+    /// Loaded resources have finished provisioning.
+    public init(options: Options = Options(), persistence: String? = nil) {
         self.options = options
+        self.persistence = persistence
+        if let persistence, let data = FileManager.default.contents(atPath: persistence),
+            let saved = try? JSONDecoder().decode(Saved.self, from: data)
+        {
+            groups = saved.groups
+            let now = clock.now
+            for (key, body) in saved.resources {
+                var finished = body
+                if case .map(var properties)? = body["properties"], properties["provisioningState"] == "Updating" {
+                    properties["provisioningState"] = "Succeeded"
+                    finished["properties"] = .map(properties)
+                }
+                resources[key] = Stored(body: finished, ready: now, operation: nil, sharedKey: saved.sharedKeys[key])
+            }
+            nextAddress = saved.nextAddress
+        }
     }
 
-    /// Handles one ARM request.
+    struct Saved: Codable {
+        var groups: [String: Attributes]
+        var resources: [String: Attributes]
+        /// Kept so the lab can negotiate tunnels; the lab directory is local and 0600.
+        var sharedKeys: [String: String]
+        var nextAddress: Int
+    }
+
+    /// Writes the world atomically (temp file, rename).
+    func save() {
+        guard let persistence else { return }
+        let saved = Saved(
+            groups: groups,
+            resources: resources.mapValues(\.body),
+            sharedKeys: resources.compactMapValues(\.sharedKey),
+            nextAddress: nextAddress
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(saved) else { return }
+        let directory = (persistence as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temp = persistence + ".tmp"
+        guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: 0o600])
+        else { return }
+        _ = rename(temp, persistence)
+    }
+
+    /// Handles one ARM request; a change is saved before the answer goes out.
     public func handle(_ request: ARMRequest) -> ARMResponse {
+        let answer = route(request)
+        if request.method != "GET" && answer.status < 300 { save() }
+        return answer
+    }
+
+    func route(_ request: ARMRequest) -> ARMResponse {
         requestCount += 1
+        if request.method == "POST" && request.path.hasSuffix("/oauth2/v2.0/token") { return issueToken(request) }
         if let every = options.faults.throttleEvery, requestCount % every == 0 {
             return error(429, "TooManyRequests", "The request is being throttled.", headers: ["Retry-After": "1"])
         }
@@ -140,6 +197,26 @@ public actor AzureModel {
         default:
             return error(405, "MethodNotAllowed", "\(request.method) is not supported on \(request.path).")
         }
+    }
+
+    /// The model doubles as an OAuth2 authority for tests of the client-credentials flow.
+    func issueToken(_ request: ARMRequest) -> ARMResponse {
+        let form = String(decoding: request.body, as: UTF8.self)
+        var fields: [String: String] = [:]
+        for pair in form.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        guard fields["grant_type"] == "client_credentials", fields["client_id"] != nil, fields["client_secret"] != nil
+        else {
+            return json(400, ["error": "invalid_request", "error_description": "client credentials are required"])
+        }
+        return json(
+            200,
+            ["access_token": .string("lab-\(UUID().uuidString)"), "token_type": "Bearer", "expires_in": 3600]
+        )
     }
 
     static func id(_ sub: String, _ group: String, _ type: String, _ name: String?) -> String {
