@@ -200,6 +200,22 @@ public struct Planner {
             return
         }
         let sensitive = (attribute?.sensitive ?? false) || !wanted.sensitivePaths().isEmpty
+        if let key = attribute?.keyedBy, path == topName, case .list(let items)? = have {
+            // Keyed list: compare the items the spec names, by key; others are not ours.
+            let named = Set(keyedItems(wanted, key).keys)
+            let ours = items.filter { item in keyedItems(.list([item]), key).keys.contains { named.contains($0) } }
+            if equalKeyed(wanted, .list(ours), key: key, prior: prior) { return }
+            diffs.append(
+                AttributeChange(
+                    path: path,
+                    before: display(.list(ours)),
+                    after: display(wanted),
+                    forcesReplacement: forces,
+                    sensitive: sensitive
+                )
+            )
+            return
+        }
         if equal(wanted, have, prior: prior) { return }
         diffs.append(
             AttributeChange(
@@ -245,6 +261,22 @@ public struct Planner {
         default:
             return wanted == have
         }
+    }
+
+    private func keyedItems(_ value: Value, _ key: String) -> [String: Value] {
+        guard case .list(let items) = value else { return [:] }
+        var result: [String: Value] = [:]
+        for item in items {
+            if case .map(let m) = item, case .string(let name)? = m[key] { result[name] = item }
+        }
+        return result
+    }
+
+    private func equalKeyed(_ wanted: Value, _ have: Value, key: String, prior: Value?) -> Bool {
+        let w = keyedItems(wanted, key)
+        let h = keyedItems(have, key)
+        let p = prior.map { keyedItems($0, key) } ?? [:]
+        return w.count == h.count && w.allSatisfy { name, item in equal(item, h[name], prior: p[name]) }
     }
 
     /// Replaces references whose target is unchanged and whose output is known.

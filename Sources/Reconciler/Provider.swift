@@ -17,12 +17,24 @@ public struct AttributeSchema: Sendable, Hashable {
     public var forcesReplacement: Bool
     /// Its value is secret: compared by fingerprint, never shown.
     public var sensitive: Bool
+    /// For a list of maps: the key that names an item (`name` for a VNet's subnets).
+    ///
+    /// Items are then matched by key, in any order, and observed items the spec does not name belong to someone
+    /// else and are not a diff.
+    public var keyedBy: String?
 
-    public init(_ name: String, _ role: Role = .optional, forcesReplacement: Bool = false, sensitive: Bool = false) {
+    public init(
+        _ name: String,
+        _ role: Role = .optional,
+        forcesReplacement: Bool = false,
+        sensitive: Bool = false,
+        keyedBy: String? = nil
+    ) {
         self.name = name
         self.role = role
         self.forcesReplacement = forcesReplacement
         self.sensitive = sensitive
+        self.keyedBy = keyedBy
     }
 }
 

@@ -165,6 +165,40 @@ struct AzureProviderTests {
         #expect(requests == 6)
     }
 
+    @Test func subnetsTheSpecDoesNotOwnSurviveAndAreNotADiff() async throws {
+        let lab = try await Lab("subnets")
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        #expect(try await lab.apply(graph, environment: Self.environment).ok)
+        // Someone adds a subnet in the portal.
+        let client = lab.provider.client
+        let vnetPath = lab.provider.path(.azure("virtualNetworks/hub-vnet"))
+        var body = try #require(try await client.get(vnetPath, apiVersion: "2024-05-01"))
+        guard case .map(var properties)? = body["properties"], case .list(var subnets)? = properties["subnets"] else {
+            Issue.record("no subnets")
+            return
+        }
+        subnets.append(.map(["name": "portal-made", "properties": .map(["addressPrefix": "10.10.50.0/24"])]))
+        properties["subnets"] = .list(subnets)
+        body["properties"] = .map(properties)
+        _ = try await client.put(vnetPath, apiVersion: "2024-05-01", body: body)
+        // Not a diff...
+        #expect(try await lab.plan(graph, environment: Self.environment).allSatisfy { $0.action == .noop })
+        // ...and an update of the VNet keeps it.
+        let changed = DesiredGraph(
+            graph.resources.map { resource in
+                guard resource.type == AzureTypes.virtualNetwork else { return resource }
+                var moved = resource
+                moved.attributes["dnsServers"] = .list(["10.10.1.4"])
+                return moved
+            }
+        )
+        #expect(try await lab.apply(changed, environment: Self.environment).ok)
+        let after = try #require(try await client.get(vnetPath, apiVersion: "2024-05-01"))
+        #expect(JSONOutput.encode(Value.map(after)).contains("portal-made"))
+        #expect(try await lab.plan(changed, environment: Self.environment).allSatisfy { $0.action == .noop })
+    }
+
     @Test func changingAnImmutableAttributeReplaces() async throws {
         let lab = try await Lab("replace")
         defer { lab.stop() }

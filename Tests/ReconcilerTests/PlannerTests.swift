@@ -260,6 +260,63 @@ struct PlannerTests {
     }
 }
 
+extension PlannerTests {
+    @Test func keyedListsMatchByKeyAndIgnoreItemsTheSpecDoesNotName() {
+        let registry = ProviderRegistry([KeyedProvider()])
+        func plan(_ observedSubnets: [Value]) -> Action? {
+            let desired = Graphs.resource(
+                "azure:vnet",
+                type: "vnet",
+                [
+                    "subnets": .list([
+                        .map(["name": "a", "prefix": "10.0.1.0/24"]), .map(["name": "b", "prefix": "10.0.2.0/24"]),
+                    ])
+                ]
+            )
+            var state = State(lineage: "l")
+            state[.azure("vnet")] = StateResource(
+                address: .azure("vnet"),
+                type: "vnet",
+                attributes: [:],
+                outputs: [:],
+                dependencies: []
+            )
+            return Planner.plan(
+                Planner.Input(
+                    desired: DesiredGraph([desired]),
+                    observed: [
+                        .azure("vnet"): ObservedResource(
+                            address: .azure("vnet"),
+                            type: "vnet",
+                            attributes: ["subnets": .list(observedSubnets)]
+                        )
+                    ],
+                    state: state,
+                    registry: registry
+                )
+            ).first?.action
+        }
+        let a: Value = .map(["name": "a", "prefix": "10.0.1.0/24"])
+        let b: Value = .map(["name": "b", "prefix": "10.0.2.0/24"])
+        let other: Value = .map(["name": "portal", "prefix": "10.0.9.0/24"])
+        #expect(plan([b, a]) == .noop)  // order does not matter
+        #expect(plan([a, other, b]) == .noop)  // someone else's subnet is not a diff
+        #expect(plan([a]) == .update)  // ours missing
+        #expect(plan([a, .map(["name": "b", "prefix": "10.0.3.0/24"])]) == .update)  // ours changed
+    }
+}
+
+struct KeyedProvider: Provider {
+    var name: String { "azure" }
+    var schemas: [ResourceTypeSchema] {
+        [ResourceTypeSchema(type: "vnet", attributes: [AttributeSchema("subnets", keyedBy: "name")])]
+    }
+    func schema(for type: String) -> ResourceTypeSchema? { schemas.first }
+    func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource]
+    { [:] }
+    func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] { [:] }
+}
+
 /// A provider that declares defaults and computed attributes (as the Azure provider will).
 struct DefaultsProvider: Provider {
     var name: String { "azure" }

@@ -28,7 +28,10 @@ public struct AzureProvider: Provider {
         let t = AzureTypes.self
         return [
             ResourceTypeSchema(type: t.resourceGroup, attributes: [.init("location", forcesReplacement: true)]),
-            ResourceTypeSchema(type: t.virtualNetwork, attributes: [.init("location", forcesReplacement: true)]),
+            ResourceTypeSchema(
+                type: t.virtualNetwork,
+                attributes: [.init("location", forcesReplacement: true), .init("subnets", keyedBy: "name")]
+            ),
             ResourceTypeSchema(
                 type: t.publicIP,
                 attributes: [.init("location", forcesReplacement: true), .init("sku", forcesReplacement: true)],
@@ -152,7 +155,10 @@ public struct AzureProvider: Provider {
                     try await client.delete(target, apiVersion: version(change.address))
                     fallthrough
                 case .create, .update:
-                    let body = AzureMapping.arm(type: change.type, graph: change.attributes)
+                    var body = AzureMapping.arm(type: change.type, graph: change.attributes)
+                    if change.type == AzureTypes.virtualNetwork && change.action == .update {
+                        body = try await keepingUnmanagedSubnets(body, path: target)
+                    }
                     let result = try await client.put(target, apiVersion: version(change.address), body: body)
                     produced[change.address] = AzureMapping.outputs(type: change.type, arm: result)
                 case .noop:
@@ -163,6 +169,25 @@ public struct AzureProvider: Provider {
             }
         }
         return produced
+    }
+
+    /// A VNet PUT replaces its whole subnet list: carry the subnets the spec does not own
+    /// (made in the portal, by another tool) through unchanged.
+    func keepingUnmanagedSubnets(_ body: Attributes, path: String) async throws -> Attributes {
+        guard let current = try await client.get(path, apiVersion: Self.networkVersion),
+            case .map(let currentProperties)? = current["properties"],
+            case .list(let existing)? = currentProperties["subnets"],
+            case .map(var properties)? = body["properties"], case .list(let ours)? = properties["subnets"]
+        else { return body }
+        func name(_ subnet: Value) -> String? {
+            if case .map(let m) = subnet, case .string(let n)? = m["name"] { return n }
+            return nil
+        }
+        let owned = Set(ours.compactMap(name))
+        var merged = body
+        properties["subnets"] = .list(ours + existing.filter { name($0).map { !owned.contains($0) } ?? false })
+        merged["properties"] = .map(properties)
+        return merged
     }
 
     public func serializationKey(_ change: PlannedChange) -> String? {
