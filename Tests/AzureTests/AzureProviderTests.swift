@@ -285,6 +285,64 @@ struct AzureProviderTests {
         }
     }
 
+    @Test func moreOfAzuresRulesAreEnforced() async throws {
+        let lab = try await Lab("more-rules")
+        defer { lab.stop() }
+        let client = lab.provider.client
+        let base = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network"
+        _ = try await client.put("/subscriptions/s/resourceGroups/rg", apiVersion: "2021-04-01", body: ["location": "japaneast"])
+        func code(_ path: String, _ body: Attributes) async -> String? {
+            do {
+                _ = try await client.put(base + path, apiVersion: "2024-05-01", body: body)
+                return nil
+            } catch let error as ARMError {
+                return error.code
+            } catch {
+                return "\(error)"
+            }
+        }
+        let vnet: Attributes = [
+            "location": "japaneast",
+            "properties": .map([
+                "addressSpace": .map(["addressPrefixes": .list(["10.0.0.0/16"])]),
+                "subnets": .list([
+                    .map(["name": "GatewaySubnet", "properties": .map(["addressPrefix": "10.0.255.0/27"])]),
+                    .map(["name": "RouteServerSubnet", "properties": .map(["addressPrefix": "10.0.254.0/27"])]),
+                ]),
+            ]),
+        ]
+        #expect(await code("/virtualNetworks/v", vnet) == nil)
+        func gateway(sku: String, asn: Int = 65515) -> Attributes {
+            [
+                "location": "japaneast",
+                "properties": .map([
+                    "gatewayType": "Vpn", "sku": .map(["name": .string(sku)]), "bgpSettings": .map(["asn": .int(asn)]),
+                    "ipConfigurations": .list([
+                        .map(["name": "c", "properties": .map(["subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/GatewaySubnet")])])])
+                    ]),
+                ]),
+            ]
+        }
+        #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1")) == "InvalidGatewaySku")
+        #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1AZ", asn: 65517)) == "BgpAsnReserved")
+        #expect(await code("/localNetworkGateways/l", ["location": "japaneast", "properties": .map(["bgpSettings": .map(["asn": 65515])])]) == "BgpAsnReserved")
+        #expect(
+            await code(
+                "/virtualHubs/rs/ipConfigurations/ipconfig1",
+                ["properties": .map(["subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/RouteServerSubnet")])])]
+            ) == "RouteServerSubnetTooSmall"
+        )
+        // A subnet a gateway uses cannot be dropped by a VNet update.
+        #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1AZ")) == nil)
+        var withoutGatewaySubnet = vnet
+        withoutGatewaySubnet["properties"] = .map([
+            "addressSpace": .map(["addressPrefixes": .list(["10.0.0.0/16"])]),
+            "subnets": .list([.map(["name": "RouteServerSubnet", "properties": .map(["addressPrefix": "10.0.254.0/26"])])]),
+        ])
+        try await Task.sleep(for: .seconds(2))  // let the gateway finish provisioning
+        #expect(await code("/virtualNetworks/v", withoutGatewaySubnet) == "InUseSubnetCannotBeDeleted")
+    }
+
     @Test func theWireContractIsARMs() async throws {
         let lab = try await Lab("wire")
         defer { lab.stop() }

@@ -13,11 +13,19 @@ public actor AzureModel {
         public var serverErrorEvery: Int?
         /// Long-running operations on these types end Failed.
         public var failingTypes: Set<String>
+        /// Added to every answer (a slow network, a busy region).
+        public var latency: Duration
 
-        public init(throttleEvery: Int? = nil, serverErrorEvery: Int? = nil, failingTypes: Set<String> = []) {
+        public init(
+            throttleEvery: Int? = nil,
+            serverErrorEvery: Int? = nil,
+            failingTypes: Set<String> = [],
+            latency: Duration = .zero
+        ) {
             self.throttleEvery = throttleEvery
             self.serverErrorEvery = serverErrorEvery
             self.failingTypes = failingTypes
+            self.latency = latency
         }
     }
 
@@ -61,7 +69,7 @@ public actor AzureModel {
         var fails: Bool
     }
 
-    let options: Options
+    public nonisolated let options: Options
     let clock = ContinuousClock()
     var groups: [String: Attributes] = [:]
     var resources: [String: Stored] = [:]
