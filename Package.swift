@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "Reconciler",
+                "AzureModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -290,7 +290,11 @@ struct AzureProviderTests {
         defer { lab.stop() }
         let client = lab.provider.client
         let base = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network"
-        _ = try await client.put("/subscriptions/s/resourceGroups/rg", apiVersion: "2021-04-01", body: ["location": "japaneast"])
+        _ = try await client.put(
+            "/subscriptions/s/resourceGroups/rg",
+            apiVersion: "2021-04-01",
+            body: ["location": "japaneast"]
+        )
         func code(_ path: String, _ body: Attributes) async -> String? {
             do {
                 _ = try await client.put(base + path, apiVersion: "2024-05-01", body: body)
@@ -318,18 +322,32 @@ struct AzureProviderTests {
                 "properties": .map([
                     "gatewayType": "Vpn", "sku": .map(["name": .string(sku)]), "bgpSettings": .map(["asn": .int(asn)]),
                     "ipConfigurations": .list([
-                        .map(["name": "c", "properties": .map(["subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/GatewaySubnet")])])])
+                        .map([
+                            "name": "c",
+                            "properties": .map([
+                                "subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/GatewaySubnet")])
+                            ]),
+                        ])
                     ]),
                 ]),
             ]
         }
         #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1")) == "InvalidGatewaySku")
         #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1AZ", asn: 65517)) == "BgpAsnReserved")
-        #expect(await code("/localNetworkGateways/l", ["location": "japaneast", "properties": .map(["bgpSettings": .map(["asn": 65515])])]) == "BgpAsnReserved")
+        #expect(
+            await code(
+                "/localNetworkGateways/l",
+                ["location": "japaneast", "properties": .map(["bgpSettings": .map(["asn": 65515])])]
+            ) == "BgpAsnReserved"
+        )
         #expect(
             await code(
                 "/virtualHubs/rs/ipConfigurations/ipconfig1",
-                ["properties": .map(["subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/RouteServerSubnet")])])]
+                [
+                    "properties": .map([
+                        "subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/RouteServerSubnet")])
+                    ])
+                ]
             ) == "RouteServerSubnetTooSmall"
         )
         // A subnet a gateway uses cannot be dropped by a VNet update.
@@ -337,7 +355,9 @@ struct AzureProviderTests {
         var withoutGatewaySubnet = vnet
         withoutGatewaySubnet["properties"] = .map([
             "addressSpace": .map(["addressPrefixes": .list(["10.0.0.0/16"])]),
-            "subnets": .list([.map(["name": "RouteServerSubnet", "properties": .map(["addressPrefix": "10.0.254.0/26"])])]),
+            "subnets": .list([
+                .map(["name": "RouteServerSubnet", "properties": .map(["addressPrefix": "10.0.254.0/26"])])
+            ]),
         ])
         try await Task.sleep(for: .seconds(2))  // let the gateway finish provisioning
         #expect(await code("/virtualNetworks/v", withoutGatewaySubnet) == "InUseSubnetCannotBeDeleted")

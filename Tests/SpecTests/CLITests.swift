@@ -65,7 +65,7 @@ struct CLITests {
         #expect(run.stderr.contains("error[ref-missing]"))
     }
 
-    @Test(arguments: ["validate", "graph", "schema", "rules"])
+    @Test(arguments: ["validate", "plan", "diff", "apply", "destroy", "state", "lab", "graph", "schema", "rules"])
     func everyCommandHasHelpWithAnExample(_ command: String) throws {
         let run = try Fixture.reconcile([command, "--help"])
         #expect(run.status == 0)

@@ -10,7 +10,8 @@ extension AzureModel {
         case "virtualnetworkgateways": return validateGateway(properties, id: id)
         case "localnetworkgateways": return reservedASN(properties["bgpSettings"], allowAzure: false)
         case "connections": return validateReferences(properties, ["virtualNetworkGateway1", "localNetworkGateway2"])
-        case "virtualhubs" where id.lowercased().contains("/ipconfigurations/"): return validateRouteServerSubnet(properties)
+        case "virtualhubs" where id.lowercased().contains("/ipconfigurations/"):
+            return validateRouteServerSubnet(properties)
         case "virtualhubs" where id.lowercased().contains("/bgpconnections/"):
             if case .int(let asn)? = properties["peerAsn"], let why = ASN(UInt32(clamping: asn)).reservation {
                 return error(400, ModelCodes.asnReserved, "Peer ASN \(asn) is \(why).")
@@ -44,7 +45,9 @@ extension AzureModel {
         else { return nil }
         func names(_ value: Value?) -> Set<String> {
             guard case .list(let items)? = value else { return [] }
-            return Set(items.compactMap { if case .map(let m) = $0, case .string(let n)? = m["name"] { n } else { nil } })
+            return Set(
+                items.compactMap { if case .map(let m) = $0, case .string(let n)? = m["name"] { n } else { nil } }
+            )
         }
         for removed in names(.list(oldSubnets)).subtracting(names(properties["subnets"])).sorted() {
             if let user = usedBy(id + "/subnets/" + removed) {
@@ -59,20 +62,31 @@ extension AzureModel {
     }
 
     private func validateRouteServerSubnet(_ properties: Attributes) -> ARMResponse? {
-        guard case .map(let subnetRef)? = properties["subnet"], case .string(let subnetId)? = subnetRef["id"] else { return nil }
+        guard case .map(let subnetRef)? = properties["subnet"], case .string(let subnetId)? = subnetRef["id"] else {
+            return nil
+        }
         let name = String(subnetId.split(separator: "/").last ?? "")
         guard name == "RouteServerSubnet" else {
-            return error(400, ModelCodes.routeServerSubnetName, "A Route Server must use a subnet named exactly 'RouteServerSubnet'.")
+            return error(
+                400,
+                ModelCodes.routeServerSubnetName,
+                "A Route Server must use a subnet named exactly 'RouteServerSubnet'."
+            )
         }
         let vnetKey = "/" + subnetId.split(separator: "/").dropLast(2).joined(separator: "/").lowercased()
-        guard let vnet = resources[vnetKey], case .map(let vp)? = vnet.body["properties"], case .list(let subnets)? = vp["subnets"]
+        guard let vnet = resources[vnetKey], case .map(let vp)? = vnet.body["properties"],
+            case .list(let subnets)? = vp["subnets"]
         else { return error(400, "InvalidResourceReference", "Resource \(subnetId) was not found.") }
         for s in subnets {
             guard case .map(let m) = s, m["name"] == "RouteServerSubnet", case .map(let sp)? = m["properties"],
                 case .string(let text)? = sp["addressPrefix"], let prefix = IPv4Prefix(text)
             else { continue }
             if prefix.length > 26 {
-                return error(400, ModelCodes.routeServerSubnetTooSmall, "RouteServerSubnet /\(prefix.length) is too small; Route Server needs /26 or larger.")
+                return error(
+                    400,
+                    ModelCodes.routeServerSubnetTooSmall,
+                    "RouteServerSubnet /\(prefix.length) is too small; Route Server needs /26 or larger."
+                )
             }
         }
         return nil
@@ -157,8 +171,14 @@ extension AzureModel {
         if case .map(let s)? = properties["sku"], case .string(let n)? = s["name"] { sku = n }
         var gatewayKind = "Vpn"
         if case .string(let t)? = properties["gatewayType"] { gatewayKind = t }
-        if gatewayKind == "Vpn", ["VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5", "Standard", "HighPerformance"].contains(sku) {
-            return error(400, ModelCodes.skuRetired, "VPN gateway SKU \(sku) can no longer be created; use the AZ SKUs.")
+        if gatewayKind == "Vpn",
+            ["VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5", "Standard", "HighPerformance"].contains(sku)
+        {
+            return error(
+                400,
+                ModelCodes.skuRetired,
+                "VPN gateway SKU \(sku) can no longer be created; use the AZ SKUs."
+            )
         }
         if let problem = reservedASN(properties["bgpSettings"], allowAzure: true) { return problem }
         if gatewaySubnet.length > (sku == "Basic" ? 29 : 27) {
