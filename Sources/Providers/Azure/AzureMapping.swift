@@ -12,6 +12,24 @@ public enum AzureMapping {
         return .null
     }
 
+    /// `{virtualNetwork: vnetId, name: "GatewaySubnet"}` → `{"id": "vnetId/subnets/GatewaySubnet"}`.
+    static func subnetReference(_ value: Value) -> Value {
+        guard case .map(let subnet) = value, case .string(let vnet)? = subnet["virtualNetwork"],
+            case .string(let name)? = subnet["name"]
+        else { return value }
+        return .map(["id": .string("\(vnet)/subnets/\(name)")])
+    }
+
+    /// The inverse of `subnetReference`.
+    static func subnetFromReference(_ value: Value) -> Value {
+        guard case .string(let id) = idOf(value) else { return value }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        return .map([
+            "virtualNetwork": .string(parts.dropLast(2).joined(separator: "/")),
+            "name": .string(String(parts.last ?? "")),
+        ])
+    }
+
     static func common(_ graph: Attributes) -> Attributes {
         var body: Attributes = [:]
         if let location = graph["location"] { body["location"] = location }
@@ -80,11 +98,7 @@ public enum AzureMapping {
                     configurations.map { item in
                         guard case .map(let c) = item else { return item }
                         var cp: Attributes = ["privateIPAllocationMethod": "Dynamic"]
-                        if case .map(let subnet)? = c["subnet"], case .string(let vnet)? = subnet["virtualNetwork"],
-                            case .string(let name)? = subnet["name"]
-                        {
-                            cp["subnet"] = .map(["id": .string("\(vnet)/subnets/\(name)")])
-                        }
+                        if let subnet = c["subnet"] { cp["subnet"] = subnetReference(subnet) }
                         if let pip = c["publicIPAddress"] { cp["publicIPAddress"] = id(pip) }
                         return .map(["name": c["name"] ?? .null, "properties": .map(cp)])
                     }
@@ -106,8 +120,8 @@ public enum AzureMapping {
             for key in ["virtualNetworkGateway1", "localNetworkGateway2"] where g[key] != nil { p[key] = id(g[key]) }
             if let peer = g["peer"] { p["peer"] = id(peer) }
         default:
-            // Types without a dedicated mapping: their attributes are ARM properties.
-            for entry in g where entry.key != "location" && entry.key != "tags" { p[entry.key] = entry.value }
+            // The other types are declared, not coded (ARMShape).
+            return (ARMShape.byType[type] ?? ARMShape()).arm(g, child: type.split(separator: "/").count > 2)
         }
         body["properties"] = .map(p)
         return body
@@ -180,13 +194,7 @@ public enum AzureMapping {
                     configurations.map { item in
                         guard case .map(let c) = item, case .map(let cp)? = c["properties"] else { return item }
                         var config: Attributes = ["name": c["name"] ?? .null]
-                        if case .string(let subnet) = idOf(cp["subnet"]) {
-                            let parts = subnet.split(separator: "/", omittingEmptySubsequences: false)
-                            config["subnet"] = .map([
-                                "virtualNetwork": .string(parts.dropLast(2).joined(separator: "/")),
-                                "name": .string(String(parts.last ?? "")),
-                            ])
-                        }
+                        if let subnet = cp["subnet"] { config["subnet"] = subnetFromReference(subnet) }
                         if cp["publicIPAddress"] != nil { config["publicIPAddress"] = idOf(cp["publicIPAddress"]) }
                         return .map(config)
                     }
@@ -215,9 +223,7 @@ public enum AzureMapping {
             if p["peer"] != nil { g["peer"] = idOf(p["peer"]) }
             g["sharedKey"] = .null  // not readable in a list: compared with the last applied fingerprint
         default:
-            for entry in p where !["provisioningState", "resourceGuid", "etag"].contains(entry.key) {
-                g[entry.key] = entry.value
-            }
+            return (ARMShape.byType[type] ?? ARMShape()).graph(arm, child: type.split(separator: "/").count > 2)
         }
         return g
     }
