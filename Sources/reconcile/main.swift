@@ -21,12 +21,20 @@ await Reconcile.main { context in
             try await server.start()
             labServer = server
             context.say("azure: the lab (local Azure model at \(server.url), world in \(path))")
-            client = ARMClient(baseURL: server.url, token: { "lab" })
+            client = ARMClient(
+                baseURL: server.url,
+                token: { "lab" },
+                operations: OperationJournal(file: context.stateDirectory + "/azure-operations.json")
+            )
         case .publicCloud, .url:
             let base = scope.endpoint == .publicCloud ? "https://management.azure.com" : scope.endpoint.description
             context.say("azure: \(base) (subscription \(scope.subscriptionId), resource group \(scope.resourceGroup))")
             let credential = AzureCredential()
-            client = ARMClient(baseURL: base, token: { try await credential.token() })
+            client = ARMClient(
+                baseURL: base,
+                token: { try await credential.token() },
+                operations: OperationJournal(file: context.stateDirectory + "/azure-operations.json")
+            )
         }
         providers.append(AzureProvider(client: client, subscription: scope.subscriptionId, group: scope.resourceGroup))
     }

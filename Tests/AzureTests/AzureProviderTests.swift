@@ -231,6 +231,69 @@ struct AzureProviderTests {
         #expect(try await lab.plan(changed, environment: Self.environment).allSatisfy { $0.action == .noop })
     }
 
+    @Test func anInterruptedOperationIsResumedNotStartedAgain() async throws {
+        // Gateways take 45 min x 0.004 = about 11 s here: long enough to interrupt.
+        let server = AzureModelServer(model: AzureModel(options: AzureModel.Options(timeScale: 0.004)))
+        try await server.start()
+        defer { server.stop() }
+        let directory = try Fixture.temporaryDirectory("resume")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let journalFile = directory.appendingPathComponent("azure-operations.json").path
+        func client() -> ARMClient {
+            ARMClient(baseURL: server.url, token: { "lab" }, operations: OperationJournal(file: journalFile))
+        }
+        let base = "/subscriptions/s/resourceGroups/rg"
+        let first = client()
+        _ = try await first.put(base, apiVersion: "2021-04-01", body: ["location": "japaneast"])
+        let vnet: Attributes = [
+            "location": "japaneast",
+            "properties": .map([
+                "addressSpace": .map(["addressPrefixes": .list(["10.0.0.0/16"])]),
+                "subnets": .list([
+                    .map(["name": "GatewaySubnet", "properties": .map(["addressPrefix": "10.0.255.0/27"])])
+                ]),
+            ]),
+        ]
+        _ = try await first.put(
+            base + "/providers/Microsoft.Network/virtualNetworks/v",
+            apiVersion: "2024-05-01",
+            body: vnet
+        )
+        let gatewayPath = base + "/providers/Microsoft.Network/virtualNetworkGateways/g"
+        let gateway: Attributes = [
+            "location": "japaneast",
+            "properties": .map([
+                "gatewayType": "Vpn", "sku": .map(["name": "VpnGw1AZ"]),
+                "ipConfigurations": .list([
+                    .map([
+                        "name": "c",
+                        "properties": .map([
+                            "subnet": .map([
+                                "id": .string(
+                                    base + "/providers/Microsoft.Network/virtualNetworks/v/subnets/GatewaySubnet"
+                                )
+                            ])
+                        ]),
+                    ])
+                ]),
+            ]),
+        ]
+        // The first run starts the gateway and is killed while Azure builds it.
+        let run = Task { try await first.put(gatewayPath, apiVersion: "2024-05-01", body: gateway) }
+        while OperationJournal(file: journalFile).operation(for: gatewayPath) == nil {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        run.cancel()
+        _ = await run.result
+        // The next run finds the operation and follows it: no second PUT.
+        let result = try await client().put(gatewayPath, apiVersion: "2024-05-01", body: gateway)
+        if case .map(let properties)? = result["properties"] {
+            #expect(properties["provisioningState"] == "Succeeded")
+        }
+        #expect(await server.model.puts[gatewayPath.lowercased()] == 1)
+        #expect(OperationJournal(file: journalFile).operation(for: gatewayPath) == nil)
+    }
+
     @Test func changingAnImmutableAttributeReplaces() async throws {
         let lab = try await Lab("replace")
         defer { lab.stop() }

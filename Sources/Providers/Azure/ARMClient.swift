@@ -25,20 +25,25 @@ public struct ARMClient: Sendable {
     public var maxAttempts: Int
     /// Injected so tests need not wait for Retry-After.
     public var sleep: @Sendable (Duration) async throws -> Void
-    /// The longest a long-running operation may take before the call gives up.
+    /// The longest a long-running operation may take before the call gives up (a call may
+    /// ask for another: gateways take 45 minutes or more).
     public var operationTimeout: Duration
+    /// Operations in flight, so an interrupted run resumes them.
+    public var operations: OperationJournal
 
     public init(
         baseURL: String,
         token: @escaping @Sendable () async throws -> String,
         maxAttempts: Int = 8,
-        operationTimeout: Duration = .seconds(90 * 60),
+        operationTimeout: Duration = .seconds(30 * 60),
+        operations: OperationJournal = OperationJournal(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.baseURL = baseURL
         self.token = token
         self.maxAttempts = maxAttempts
         self.operationTimeout = operationTimeout
+        self.operations = operations
         self.sleep = sleep
     }
 
@@ -124,9 +129,26 @@ public struct ARMClient: Sendable {
     }
 
     /// PUT, then follows the long-running operation to its end, then reads the result.
-    public func put(_ path: String, apiVersion: String, body: Attributes) async throws -> Attributes {
+    ///
+    /// When an earlier, interrupted run left an operation on this resource in the journal,
+    /// that operation is followed to its end instead of starting another.
+    public func put(_ path: String, apiVersion: String, body: Attributes, timeout: Duration? = nil) async throws
+        -> Attributes
+    {
+        if let saved = operations.operation(for: path) {
+            try await waitForOperation(
+                Answer(status: 202, headers: ["azure-asyncoperation": saved, "retry-after": "1"], body: nil),
+                path: path,
+                apiVersion: apiVersion,
+                timeout: timeout
+            )
+            operations.finish(path)
+            if let current = try await get(path, apiVersion: apiVersion) { return current }
+        }
         let answer = try await send("PUT", path, apiVersion: apiVersion, body: .map(body))
-        try await waitForOperation(answer, path: path, apiVersion: apiVersion)
+        if let operation = answer.headers["azure-asyncoperation"] { operations.record(operation, for: path) }
+        try await waitForOperation(answer, path: path, apiVersion: apiVersion, timeout: timeout)
+        operations.finish(path)
         return try await get(path, apiVersion: apiVersion) ?? [:]
     }
 
@@ -137,9 +159,15 @@ public struct ARMClient: Sendable {
     }
 
     /// Polls Azure-AsyncOperation, else Location, else the resource's provisioningState.
-    func waitForOperation(_ answer: Answer, path: String, apiVersion: String, deleting: Bool = false) async throws {
+    func waitForOperation(
+        _ answer: Answer,
+        path: String,
+        apiVersion: String,
+        deleting: Bool = false,
+        timeout: Duration? = nil
+    ) async throws {
         let clock = ContinuousClock()
-        let deadline = clock.now + operationTimeout
+        let deadline = clock.now + (timeout ?? operationTimeout)
         func interval(_ a: Answer) -> Duration {
             a.headers["retry-after"].flatMap(Double.init).map { .milliseconds(Int(max($0, 0.05) * 1000)) }
                 ?? .seconds(5)

@@ -1,6 +1,9 @@
-public import Spec
+internal import Spec
 
-/// How a resource type's graph attributes sit in its ARM body, declared rather than coded: which fields are references (`{"id": …}` in ARM), which lists hold named items (each `{"name", "properties": {…}}`), and which values sit deeper in the body.
+/// How a resource type's graph attributes sit in its ARM body, declared rather than coded.
+///
+/// Which fields are references (`{"id": …}` in ARM), which lists hold named items (each
+/// `{"name", "properties": {…}}`), and which values sit deeper in the body.
 ///
 /// One converter reads the declaration both ways, so a type's body and its read-back cannot disagree.
 struct ARMShape: Sendable {

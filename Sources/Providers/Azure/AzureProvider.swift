@@ -159,7 +159,12 @@ public struct AzureProvider: Provider {
                     if change.type == AzureTypes.virtualNetwork && change.action == .update {
                         body = try await keepingUnmanagedSubnets(body, path: target)
                     }
-                    let result = try await client.put(target, apiVersion: version(change.address), body: body)
+                    let result = try await client.put(
+                        target,
+                        apiVersion: version(change.address),
+                        body: body,
+                        timeout: Self.timeout(for: change.type)
+                    )
                     produced[change.address] = AzureMapping.outputs(type: change.type, arm: result)
                 case .noop:
                     break
@@ -169,6 +174,18 @@ public struct AzureProvider: Provider {
             }
         }
         return produced
+    }
+
+    /// How long a write of a type may take (Terraform's create timeouts: 90 min for gateways,
+    /// 60 for hubs and firewalls, 30 otherwise).
+    static func timeout(for type: String) -> Duration {
+        let minutes: Int
+        switch type {
+        case AzureTypes.gateway, "Microsoft.Network/vpnGateways", "Microsoft.Network/expressRouteGateways": minutes = 90
+        case "Microsoft.Network/virtualHubs", "Microsoft.Network/azureFirewalls": minutes = 60
+        default: minutes = 30
+        }
+        return .seconds(minutes * 60)
     }
 
     /// A VNet PUT replaces its whole subnet list: carry the subnets the spec does not own

@@ -1,5 +1,5 @@
-public import Foundation
-public import Spec
+internal import Foundation
+internal import Spec
 
 /// The local Azure model: an ARM-compatible emulator of the networking resources the
 /// tool manages, with Azure's rules and error codes, long-running operations whose
@@ -78,6 +78,8 @@ public actor AzureModel {
     var nextOperation = 1
     /// Requests answered, for tests that count round trips.
     public private(set) var requestCount = 0
+    /// PUTs received, by resource path (lower-cased), for tests of resumed operations.
+    public private(set) var puts: [String: Int] = [:]
 
     /// Where the world is saved after every change (`.reconcile/lab/azure.json`), if anywhere.
     let persistence: String?
@@ -142,6 +144,7 @@ public actor AzureModel {
 
     func route(_ request: ARMRequest) -> ARMResponse {
         requestCount += 1
+        if request.method == "PUT" { puts[request.path.lowercased(), default: 0] += 1 }
         if request.method == "POST" && request.path.hasSuffix("/oauth2/v2.0/token") { return issueToken(request) }
         if let every = options.faults.throttleEvery, requestCount % every == 0 {
             return error(429, "TooManyRequests", "The request is being throttled.", headers: ["Retry-After": "1"])
