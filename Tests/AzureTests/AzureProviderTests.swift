@@ -458,6 +458,77 @@ struct AzureProviderTests {
         #expect(await code("/virtualNetworks/v", withoutGatewaySubnet) == "InUseSubnetCannotBeDeleted")
     }
 
+    @Test func oneGatewayPerTypeMissingReferencesAndBusyResources() async throws {
+        let lab = try await Lab("gateway-rules", options: AzureModel.Options(timeScale: 0.002))
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        #expect(try await lab.apply(graph, environment: Self.environment).ok)
+        let client = lab.provider.client
+        let existing = try #require(
+            try await client.get(
+                lab.provider.path(.azure("virtualNetworkGateways/hub-vpngw")),
+                apiVersion: "2024-05-01"
+            )
+        )
+        var second = existing
+        second["id"] = nil
+        second["etag"] = nil
+        do {
+            _ = try await client.put(
+                lab.provider.path(.azure("virtualNetworkGateways/second")),
+                apiVersion: "2024-05-01",
+                body: second
+            )
+            Issue.record("a second VPN gateway in one VNet was accepted")
+        } catch let error as ARMError {
+            #expect(error.code == "VirtualNetworkGatewayAlreadyExists")
+        }
+        // A connection to a gateway that does not exist.
+        do {
+            _ = try await client.put(
+                lab.provider.path(.azure("connections/dangling")),
+                apiVersion: "2024-05-01",
+                body: [
+                    "location": "japaneast",
+                    "properties": .map([
+                        "connectionType": "IPsec",
+                        "virtualNetworkGateway1": .map([
+                            "id": .string(lab.provider.path(.azure("virtualNetworkGateways/nope")))
+                        ]),
+                    ]),
+                ]
+            )
+            Issue.record("a dangling reference was accepted")
+        } catch let error as ARMError {
+            #expect(error.code == "InvalidResourceReference")
+        }
+        // While an operation runs, another write gets 409 AnotherOperationInProgress; the
+        // client waits and retries, so the second write lands after the first.
+        let path = lab.provider.path(.azure("virtualNetworkGateways/hub-vpngw"))
+        var update = existing
+        update["tags"] = .map(["owner": "netops", "changed": "yes"])
+        let answer = try await client.send("PUT", path, apiVersion: "2024-05-01", body: .map(update))
+        #expect(answer.status == 200)
+        let raw = await lab.server.model.handle(
+            ARMRequest(
+                method: "PUT",
+                path: path,
+                query: ["api-version": "2024-05-01"],
+                headers: ["authorization": "Bearer x"],
+                body: Array(JSONOutput.encode(Value.map(update)).utf8),
+                base: lab.server.url
+            )
+        )
+        #expect(raw.status == 409)
+        #expect(String(decoding: raw.body, as: UTF8.self).contains("AnotherOperationInProgress"))
+        let patient = ARMClient(baseURL: lab.server.url, token: { "lab" })  // real backoff: 409 waits 2 s
+        let retried = try await patient.put(path, apiVersion: "2024-05-01", body: update)
+        if case .map(let tags)? = retried["tags"] { #expect(tags["changed"] == "yes") }
+        // And what no spec owns is listed, one list per type.
+        let unmanaged = try await lab.provider.listUnmanaged(managed: Set(graph.resources.map(\.address)))
+        #expect(unmanaged.isEmpty)
+    }
+
     @Test func theWireContractIsARMs() async throws {
         let lab = try await Lab("wire")
         defer { lab.stop() }

@@ -15,13 +15,18 @@ struct ARMShape: Sendable {
     var paths: [String: [String]] = [:]
     /// Fields that sit beside `properties`, not inside (`sku` of a firewall).
     var topLevel: Set<String> = []
+    /// Fields Azure will not change in place (TF "forces a new resource"): a change replaces.
+    var immutable: Set<String> = []
     /// Fields Azure sets that are not the spec's (read-only on the way back).
     var readOnly: Set<String> = ["provisioningState", "resourceGuid", "etag", "connectionStatus", "routingState"]
 
     static let byType: [String: ARMShape] = [
         "Microsoft.Network/routeTables": ARMShape(items: ["routes": ARMShape()]),
         "Microsoft.Network/virtualWans": ARMShape(),
-        "Microsoft.Network/virtualHubs": ARMShape(references: ["virtualWan"]),
+        "Microsoft.Network/virtualHubs": ARMShape(
+            references: ["virtualWan"],
+            immutable: ["virtualWan", "addressPrefix", "sku"]
+        ),
         "Microsoft.Network/azureFirewalls": ARMShape(
             references: ["virtualHub"],
             paths: ["publicIPCount": ["hubIPAddresses", "publicIPs", "count"]]
@@ -30,10 +35,14 @@ struct ARMShape: Sendable {
             references: ["virtualHub"],
             items: ["routingPolicies": ARMShape(topLevel: ["destinations", "nextHop"])]
         ),
-        "Microsoft.Network/vpnGateways": ARMShape(references: ["virtualHub"]),
+        "Microsoft.Network/vpnGateways": ARMShape(
+            references: ["virtualHub"],
+            immutable: ["virtualHub", "bgpSettings"]
+        ),
         "Microsoft.Network/expressRouteGateways": ARMShape(
             references: ["virtualHub"],
-            paths: ["autoScaleMinBounds": ["autoScaleConfiguration", "bounds", "min"]]
+            paths: ["autoScaleMinBounds": ["autoScaleConfiguration", "bounds", "min"]],
+            immutable: ["virtualHub"]
         ),
         "Microsoft.Network/vpnSites": ARMShape(
             references: ["virtualWan"],
@@ -41,19 +50,26 @@ struct ARMShape: Sendable {
             paths: [
                 "addressPrefixes": ["addressSpace", "addressPrefixes"],
                 "deviceVendor": ["deviceProperties", "deviceVendor"],
-            ]
+            ],
+            immutable: ["virtualWan"]
         ),
         "Microsoft.Network/vpnGateways/vpnConnections": ARMShape(
             references: ["remoteVpnSite", "vpnGateway"],
-            items: ["vpnLinkConnections": ARMShape()]
+            items: ["vpnLinkConnections": ARMShape()],
+            immutable: ["remoteVpnSite"]
         ),
         "Microsoft.Network/expressRouteGateways/expressRouteConnections": ARMShape(
-            references: ["expressRouteCircuitPeering", "expressRouteGateway"]
+            references: ["expressRouteCircuitPeering", "expressRouteGateway"],
+            immutable: ["expressRouteCircuitPeering"]
         ),
-        "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections": ARMShape(references: [
-            "remoteVirtualNetwork", "virtualHub",
-        ]),
-        "Microsoft.Network/virtualHubs/ipConfigurations": ARMShape(references: ["publicIPAddress", "virtualHub"]),
+        "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections": ARMShape(
+            references: ["remoteVirtualNetwork", "virtualHub"],
+            immutable: ["remoteVirtualNetwork"]
+        ),
+        "Microsoft.Network/virtualHubs/ipConfigurations": ARMShape(
+            references: ["publicIPAddress", "virtualHub"],
+            immutable: ["publicIPAddress", "subnet"]
+        ),
         "Microsoft.Network/virtualHubs/bgpConnections": ARMShape(references: ["virtualHub"]),
     ]
 

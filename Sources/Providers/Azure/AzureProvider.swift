@@ -59,8 +59,37 @@ public struct AzureProvider: Provider {
     }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
-        schemas.first { $0.type == type }
-            ?? ResourceTypeSchema(type: type, attributes: [.init("location", forcesReplacement: true)])
+        if let known = schemas.first(where: { $0.type == type }) { return known }
+        let immutable = ["location"] + (ARMShape.byType[type]?.immutable.sorted() ?? [])
+        return ResourceTypeSchema(
+            type: type,
+            attributes: immutable.map { AttributeSchema($0, forcesReplacement: true) }
+        )
+    }
+
+    /// Every collection the provider manages, for listing what no spec owns.
+    static let collections = [
+        "virtualNetworks", "publicIPAddresses", "virtualNetworkGateways", "localNetworkGateways", "connections",
+        "virtualWans", "virtualHubs", "vpnGateways", "expressRouteGateways", "vpnSites", "azureFirewalls",
+        "routeTables",
+    ]
+
+    /// Top-level resources in the resource group that none of `managed` names: one list per type.
+    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+        var found: [UnmanagedObject] = []
+        for collection in Self.collections {
+            let listPath =
+                "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/\(collection)"
+            for item in try await client.list(listPath, apiVersion: Self.networkVersion) {
+                guard case .string(let name)? = item["name"] else { continue }
+                if !managed.contains(.azure("\(collection)/\(name)")) {
+                    found.append(
+                        UnmanagedObject(provider: "azure", kind: "Microsoft.Network/\(collection)", name: name)
+                    )
+                }
+            }
+        }
+        return found.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
     }
 
     /// The ARM path of a graph address.
