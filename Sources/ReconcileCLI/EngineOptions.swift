@@ -109,19 +109,12 @@ enum EngineRunner {
 
     /// The spec's git commit, when it lives in a repository.
     static func gitCommit(of path: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
-        process.arguments = ["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        guard let data = CommandOutput.run(["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"]) else {
+            return nil
+        }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -2,6 +2,7 @@ internal import AsyncHTTPClient
 public import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import Reconciler
 
 /// Bearer tokens for ARM, tried in this order: `AZURE_ACCESS_TOKEN`; a service principal
 /// with a client secret (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`,
@@ -85,18 +86,10 @@ public actor AzureCredential {
 
     /// The Azure CLI's token, when `az` is installed and logged in.
     func azCLI() -> (token: String, expires: Date)? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "az", "account", "get-access-token", "--resource", "https://management.azure.com/", "-o", "json",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        guard
+            let data = CommandOutput.run([
+                "az", "account", "get-access-token", "--resource", "https://management.azure.com/", "-o", "json",
+            ]),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let token = object["accessToken"] as? String
         else { return nil }
