@@ -70,6 +70,8 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Providers/Azure",
             swiftSettings: swiftSettings
@@ -123,7 +125,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AzureTests",
-            dependencies: ["Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile"],
+            dependencies: [
+                "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),

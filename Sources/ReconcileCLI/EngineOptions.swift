@@ -112,7 +112,8 @@ enum EngineRunner {
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
-        guard let data = CommandOutput.run(["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"]) else {
+        guard let data = CommandOutput.run(["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"])
+        else {
             return nil
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

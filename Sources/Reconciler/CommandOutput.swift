@@ -1,7 +1,8 @@
 public import Foundation
 
-/// Runs a helper program found on PATH (`git`, `az`) and returns what it printed, or nil
-/// when it is missing or fails. Its standard error is discarded: these are optional probes.
+/// Runs a helper program found on PATH (`git`, `az`) and returns what it printed, or nil when it is missing or fails.
+///
+/// Its standard error is discarded: these are optional probes.
 public enum CommandOutput {
     public static func run(_ arguments: [String]) -> Data? {
         let process = Process()

@@ -78,6 +78,8 @@ public actor AzureModel {
     var nextOperation = 1
     /// Requests answered, for tests that count round trips.
     public private(set) var requestCount = 0
+    /// The last client assertion (a JWT) presented to the token endpoint, for tests.
+    public private(set) var lastClientAssertion: String?
     /// PUTs received, by resource path (lower-cased), for tests of resumed operations.
     public private(set) var puts: [String: Int] = [:]
 
@@ -220,10 +222,11 @@ public actor AzureModel {
             }
             if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
-        guard fields["grant_type"] == "client_credentials", fields["client_id"] != nil, fields["client_secret"] != nil
-        else {
+        let proven = fields["client_secret"] != nil || fields["client_assertion"] != nil
+        guard fields["grant_type"] == "client_credentials", fields["client_id"] != nil, proven else {
             return json(400, ["error": "invalid_request", "error_description": "client credentials are required"])
         }
+        lastClientAssertion = fields["client_assertion"]
         return json(
             200,
             ["access_token": .string("lab-\(UUID().uuidString)"), "token_type": "Bearer", "expires_in": 3600]
