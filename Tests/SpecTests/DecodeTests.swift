@@ -14,6 +14,23 @@ struct DecodeTests {
 
         """
 
+    /// The scope and one lab router whose management password is `password` (YAML text),
+    /// with `extra` spec lines (indented, newline-terminated) before `management`.
+    static func router(password: String, extra: String = "") -> String {
+        scope + """
+            ---
+            apiVersion: reconcile/v1
+            kind: CiscoRouter
+            metadata: {name: r1}
+            spec:
+              platform: ios
+            \(extra)  management: {lab: true, username: u, password: \(password)}
+              system: {hostname: r1}
+              wan: {interface: GigabitEthernet8, address: 198.51.100.2/30, gateway: 198.51.100.1}
+              lan: {interface: Vlan1, address: 192.168.10.1/24}
+            """
+    }
+
     @Test func scalarsAreTypedByTheSchemaNotByYAML11() throws {
         let result = Fixture.run(
             Self.scope + """
@@ -40,19 +57,7 @@ struct DecodeTests {
 
     @Test func versionLikeStringsKeepTheirText() throws {
         let result = Fixture.run(
-            Self.scope + """
-                ---
-                apiVersion: reconcile/v1
-                kind: CiscoRouter
-                metadata: {name: r1}
-                spec:
-                  platform: ios
-                  software: 15.4
-                  management: {lab: true, username: u, password: {fromEnv: P}}
-                  system: {hostname: r1}
-                  wan: {interface: GigabitEthernet8, address: 198.51.100.2/30, gateway: 198.51.100.1}
-                  lan: {interface: Vlan1, address: 192.168.10.1/24}
-                """
+            Self.router(password: "{fromEnv: P}", extra: "  software: 15.4\n")
         )
         #expect(result.diagnostics.isEmpty)
         #expect(result.topology.routers["r1"]?.spec.software == "15.4")
@@ -109,18 +114,7 @@ struct DecodeTests {
 
     @Test func plaintextSecretsAreRefusedUnlessAllowed() throws {
         let text =
-            Self.scope + """
-                ---
-                apiVersion: reconcile/v1
-                kind: CiscoRouter
-                metadata: {name: r1}
-                spec:
-                  platform: ios
-                  management: {lab: true, username: u, password: hunter2}
-                  system: {hostname: r1}
-                  wan: {interface: GigabitEthernet8, address: 198.51.100.2/30, gateway: 198.51.100.1}
-                  lan: {interface: Vlan1, address: 192.168.10.1/24}
-                """
+            Self.router(password: "hunter2")
         let refused = Fixture.run(text)
         #expect(refused.codes == ["error[secret-plaintext]@11:50"])
         #expect(!refused.diagnostics.map(\.message).joined().contains("hunter2"))
@@ -142,18 +136,7 @@ struct DecodeTests {
     ])
     func malformedSecretSources(_ secret: String, _ rule: String) {
         let result = Fixture.run(
-            Self.scope + """
-                ---
-                apiVersion: reconcile/v1
-                kind: CiscoRouter
-                metadata: {name: r1}
-                spec:
-                  platform: ios
-                  management: {lab: true, username: u, password: \(secret)}
-                  system: {hostname: r1}
-                  wan: {interface: GigabitEthernet8, address: 198.51.100.2/30, gateway: 198.51.100.1}
-                  lan: {interface: Vlan1, address: 192.168.10.1/24}
-                """
+            Self.router(password: secret)
         )
         #expect(result.errorRules == [rule])
     }
