@@ -294,6 +294,24 @@ struct AzureProviderTests {
         #expect(OperationJournal(file: journalFile).operation(for: gatewayPath) == nil)
     }
 
+    @Test func aLongDeleteIsPolledThroughItsLocation() async throws {
+        let p2s = try await Lab("long-delete")
+        defer { p2s.stop() }
+        let gatewayGraph = try p2s.azureGraph("s2s-cisco891-pppoe")
+        #expect(try await p2s.apply(gatewayGraph, environment: Self.environment).ok)
+        // The connection goes first (it uses the gateway), then the gateway, which takes long.
+        try await p2s.provider.client.delete(p2s.provider.path(.azure("connections/azure")), apiVersion: "2024-05-01")
+        let path = p2s.provider.path(.azure("virtualNetworkGateways/hub-vpngw"))
+        let answer = try await p2s.provider.client.send("DELETE", path, apiVersion: "2024-05-01")
+        #expect(answer.status == 202)
+        #expect(answer.headers["location"]?.contains("/operationResults/") == true)
+        let during = try #require(try await p2s.provider.client.get(path, apiVersion: "2024-05-01"))
+        if case .map(let properties)? = during["properties"] { #expect(properties["provisioningState"] == "Deleting") }
+        // The client's delete follows the Location until the gateway is gone.
+        try await p2s.provider.client.waitForOperation(answer, path: path, apiVersion: "2024-05-01", deleting: true)
+        #expect(try await p2s.provider.client.get(path, apiVersion: "2024-05-01") == nil)
+    }
+
     @Test func changingAnImmutableAttributeReplaces() async throws {
         let lab = try await Lab("replace")
         defer { lab.stop() }

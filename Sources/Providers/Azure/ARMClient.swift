@@ -159,7 +159,7 @@ public struct ARMClient: Sendable {
     }
 
     /// Polls Azure-AsyncOperation, else Location, else the resource's provisioningState.
-    func waitForOperation(
+    public func waitForOperation(
         _ answer: Answer,
         path: String,
         apiVersion: String,

@@ -12,6 +12,8 @@ enum ARMPath: Equatable {
     /// `…/connections/{name}/sharedkey`
     case sharedKey(subscription: String, group: String, name: String)
     case operation(subscription: String, location: String, id: String)
+    /// Where a long DELETE is polled (`Location`).
+    case operationResult(subscription: String, location: String, id: String)
 
     init?(_ path: String) {
         let s = path.split(separator: "/", omittingEmptySubsequences: true).map {
@@ -22,6 +24,10 @@ enum ARMPath: Equatable {
         let sub = s[1]
         if eq(2, "providers"), eq(3, "Microsoft.Network"), eq(4, "locations"), eq(6, "operations"), s.count == 8 {
             self = .operation(subscription: sub, location: s[5], id: s[7])
+            return
+        }
+        if eq(2, "providers"), eq(3, "Microsoft.Network"), eq(4, "locations"), eq(6, "operationResults"), s.count == 8 {
+            self = .operationResult(subscription: sub, location: s[5], id: s[7])
             return
         }
         guard eq(2, "resourceGroups"), s.count >= 4 else { return nil }

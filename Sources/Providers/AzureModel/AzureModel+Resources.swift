@@ -82,9 +82,15 @@ extension AzureModel {
         return json(200, stored.body)
     }
 
-    /// The stored resource with its provisioning state brought up to date.
+    /// The stored resource with its provisioning state brought up to date; nil once a
+    /// DELETE in progress has finished.
     func current(_ key: String) -> Stored? {
         guard var stored = resources[key] else { return nil }
+        if let gone = stored.gone, gone <= clock.now {
+            resources[key] = nil
+            for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
+            return nil
+        }
         if stored.ready <= clock.now, case .map(var properties)? = stored.body["properties"],
             properties["provisioningState"] == "Updating"
         {
@@ -96,9 +102,11 @@ extension AzureModel {
         return stored
     }
 
-    func delete(_ id: String) -> ARMResponse {
+    /// DELETE: at once for quick types; for types that take long (gateways), 202 with a
+    /// `Location` to poll, `Deleting` meanwhile, 404 after.
+    func delete(_ id: String, type: String? = nil, _ request: ARMRequest? = nil) -> ARMResponse {
         let key = id.lowercased()
-        guard resources[key] != nil else { return ARMResponse(status: 204) }
+        guard current(key) != nil else { return ARMResponse(status: 204) }
         if let user = usedBy(id) {
             return error(
                 400,
@@ -106,8 +114,40 @@ extension AzureModel {
                 "Resource \(id) is in use by \(user) and cannot be deleted."
             )
         }
-        resources[key] = nil
-        for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
+        let seconds = (type.flatMap { Self.durations[$0.lowercased()] } ?? 0) * options.timeScale
+        guard seconds > 0, let request, var stored = resources[key] else {
+            resources[key] = nil
+            for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
+            return ARMResponse(status: 200)
+        }
+        let done = clock.now + .milliseconds(Int(seconds * 1000))
+        let opId = "op-\(nextOperation)"
+        nextOperation += 1
+        operations[opId] = Operation(id: opId, resourceKey: key, done: done, fails: false)
+        stored.gone = done
+        stored.ready = done
+        if case .map(var properties)? = stored.body["properties"] {
+            properties["provisioningState"] = "Deleting"
+            stored.body["properties"] = .map(properties)
+        }
+        resources[key] = stored
+        let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        let version = request.query["api-version"] ?? "2024-05-01"
+        return ARMResponse(
+            status: 202,
+            headers: [
+                "Location":
+                    "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/japaneast/operationResults/\(opId)?api-version=\(version)",
+                "Retry-After": "1",
+            ]
+        )
+    }
+
+    /// A DELETE's `Location`: 202 while it runs, 200 once the resource is gone.
+    func operationResult(_ id: String) -> ARMResponse {
+        guard let op = operations[id] else { return error(404, "OperationNotFound", "Operation \(id) was not found.") }
+        if op.done > clock.now { return ARMResponse(status: 202, headers: ["Retry-After": "1"]) }
+        _ = current(op.resourceKey)
         return ARMResponse(status: 200)
     }
 

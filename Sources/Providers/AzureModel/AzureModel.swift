@@ -58,6 +58,8 @@ public actor AzureModel {
         /// When its provisioning finishes.
         var ready: ContinuousClock.Instant
         var operation: String?
+        /// When a DELETE in progress removes it.
+        var gone: ContinuousClock.Instant?
         /// A connection's shared key; never in GET bodies (ARM returns it only from /sharedkey).
         var sharedKey: String?
     }
@@ -185,7 +187,7 @@ public actor AzureModel {
             return put(id: Self.id(sub, group, type, name), type: type, group: group, request)
         case ("GET", .resource(let sub, let group, let type, let name)): return get(Self.id(sub, group, type, name))
         case ("DELETE", .resource(let sub, let group, let type, let name)):
-            return delete(Self.id(sub, group, type, name))
+            return delete(Self.id(sub, group, type, name), type: type, request)
         case ("PATCH", .resource(let sub, let group, let type, let name)):
             return patchTags(Self.id(sub, group, type, name), request)
         case ("GET", .childList(let sub, let group, let type, let name, let child)):
@@ -207,6 +209,7 @@ public actor AzureModel {
             }
             return json(200, ["value": .string(stored.sharedKey ?? "")])
         case ("GET", .operation(_, _, let id)): return operationStatus(id)
+        case ("GET", .operationResult(_, _, let id)): return operationResult(id)
         default:
             return error(405, "MethodNotAllowed", "\(request.method) is not supported on \(request.path).")
         }
