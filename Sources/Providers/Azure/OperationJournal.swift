@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Long-running operations in flight, by resource path, saved before they are polled.
 ///
