@@ -88,6 +88,17 @@ struct CLITests {
         #expect(graph.stdout.contains("\"$secret\" : \"env:TOKYO_PSK\""))
     }
 
+    @Test func aPlaintextSecretIsNotEchoedInItsOwnDiagnostic() throws {
+        for format in ["text", "json"] {
+            let run = try Fixture.reconcile([
+                "validate", "examples/invalid/08-plaintext-secret.yaml", "--format", format,
+            ])
+            #expect(run.status == 1)
+            #expect(run.stdout.contains("secret-plaintext") || run.stderr.contains("secret-plaintext"))
+            #expect(!run.stdout.contains("Tokyo-PSK-2024!") && !run.stderr.contains("Tokyo-PSK-2024!"))
+        }
+    }
+
     @Test func outputIsTheSameBytesEveryRun() throws {
         let first = try Fixture.reconcile(["graph", "examples/routeserver-nva-default-route"])
         let second = try Fixture.reconcile(["graph", "examples/routeserver-nva-default-route"])

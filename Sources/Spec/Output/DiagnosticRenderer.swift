@@ -20,7 +20,7 @@ public struct DiagnosticRenderer: Sendable {
         for d in diagnostics {
             let label = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
             out += "\(paint(d.location.description, "1")): \(label)[\(d.rule.rawValue)]: \(d.message)\n"
-            out += snippet(d.location)
+            out += snippet(d.location, masking: d.rule == .secretPlaintext)
             if let hint = d.hint { out += "  \(paint("hint", "1;36")): \(hint)\n" }
             for note in d.notes {
                 out += "  \(paint("note", "1")): \(note.location): \(note.message)\n"
@@ -35,11 +35,18 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// The offending line and a caret under the column (columns count Unicode scalars).
-    func snippet(_ location: SourceLocation) -> String {
+    ///
+    /// `masking`: the line holds a literal secret from the column on; it is never printed.
+    func snippet(_ location: SourceLocation, masking: Bool = false) -> String {
         guard location.line > 0, let line = sources.line(location.line, of: location.file) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        let visible = line.replacingOccurrences(of: "\r", with: "")
+        var visible = line.replacingOccurrences(of: "\r", with: "")
+        if masking {
+            visible =
+                String(String.UnicodeScalarView(visible.unicodeScalars.prefix(max(0, location.column - 1))))
+                + "********"
+        }
         var caretPad = ""
         for (i, scalar) in visible.unicodeScalars.enumerated() where i < location.column - 1 {
             caretPad.append(scalar == "\t" ? "\t" : " ")
