@@ -152,6 +152,26 @@ public struct ARMClient: Sendable {
         return try await get(path, apiVersion: apiVersion) ?? [:]
     }
 
+    /// POST an action and follow it to its result: ARM answers 200 with it, or 202 with a
+    /// `Location` that answers 202 while it runs and 200 with the result.
+    public func post(_ path: String, apiVersion: String, body: Value? = nil, timeout: Duration = .seconds(300))
+        async throws -> Value?
+    {
+        var answer = try await send("POST", path, apiVersion: apiVersion, body: body)
+        guard answer.status == 202, let location = answer.headers["location"] else { return answer.body }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            try await sleep(
+                answer.headers["retry-after"].flatMap(Double.init).map { .milliseconds(Int(max($0, 0.05) * 1000)) }
+                    ?? .seconds(5)
+            )
+            answer = try await send("GET", location, apiVersion: nil)
+            if answer.status != 202 { return answer.body }
+        }
+        throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+    }
+
     public func delete(_ path: String, apiVersion: String) async throws {
         let answer = try await send("DELETE", path, apiVersion: apiVersion)
         guard answer.status != 204 && answer.status != 404 else { return }

@@ -18,7 +18,10 @@ struct ARMShape: Sendable {
     /// Fields Azure will not change in place (TF "forces a new resource"): a change replaces.
     var immutable: Set<String> = []
     /// Fields Azure sets that are not the spec's (read-only on the way back).
-    var readOnly: Set<String> = ["provisioningState", "resourceGuid", "etag", "connectionStatus", "routingState"]
+    var readOnly: Set<String> = [
+        "provisioningState", "resourceGuid", "etag", "connectionStatus", "routingState", "virtualRouterAsn",
+        "virtualRouterIps",
+    ]
 
     static let byType: [String: ARMShape] = [
         "Microsoft.Network/routeTables": ARMShape(items: ["routes": ARMShape()]),

@@ -9,6 +9,16 @@ enum ARMPath: Equatable {
     case resource(subscription: String, group: String, type: String, name: String)
     case childList(subscription: String, group: String, type: String, name: String, child: String)
     case child(subscription: String, group: String, type: String, name: String, child: String, childName: String)
+    /// A POST action on a child (`…/virtualHubs/{h}/bgpConnections/{c}/learnedRoutes`).
+    case childAction(
+        subscription: String,
+        group: String,
+        type: String,
+        name: String,
+        child: String,
+        childName: String,
+        action: String
+    )
     /// `…/connections/{name}/sharedkey`
     case sharedKey(subscription: String, group: String, name: String)
     case operation(subscription: String, location: String, id: String)
@@ -45,6 +55,16 @@ enum ARMPath: Equatable {
             self = .sharedKey(subscription: sub, group: group, name: s[7])
         case 9: self = .childList(subscription: sub, group: group, type: type, name: s[7], child: s[8])
         case 10: self = .child(subscription: sub, group: group, type: type, name: s[7], child: s[8], childName: s[9])
+        case 11:
+            self = .childAction(
+                subscription: sub,
+                group: group,
+                type: type,
+                name: s[7],
+                child: s[8],
+                childName: s[9],
+                action: s[10]
+            )
         default: return nil
         }
     }

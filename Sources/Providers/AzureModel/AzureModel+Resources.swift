@@ -70,6 +70,9 @@ extension AzureModel {
             headers["Retry-After"] = "1"
         }
         resources[key] = stored
+        if type.lowercased() == "virtualhubs/ipconfigurations" {
+            placeRouter(ipConfiguration: properties, hub: Self.parent(key))
+        }
         return json(created ? 201 : 200, body, headers: headers)
     }
 
@@ -148,6 +151,7 @@ extension AzureModel {
         guard let op = operations[id] else { return error(404, "OperationNotFound", "Operation \(id) was not found.") }
         if op.done > clock.now { return ARMResponse(status: 202, headers: ["Retry-After": "1"]) }
         _ = current(op.resourceKey)
+        if let result = op.result { return json(200, result) }
         return ARMResponse(status: 200)
     }
 

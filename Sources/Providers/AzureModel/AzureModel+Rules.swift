@@ -236,8 +236,30 @@ extension AzureModel {
             properties["bgpSettings"] = .map(bgp)
         case "connections":
             properties["connectionStatus"] = "NotConnected"
+        case "virtualhubs":
+            // A Route Server's router addresses come from its ip configuration, a child.
+            for field in ["virtualRouterAsn", "virtualRouterIps"] {
+                if case .map(let old)? = existing?["properties"], let value = old[field] { properties[field] = value }
+            }
         default: break
         }
+    }
+
+    /// A Route Server takes ASN 65515 and two router addresses in its subnet once its ip
+    /// configuration exists.
+    func placeRouter(ipConfiguration: Attributes, hub: String) {
+        guard let subnetId = Self.reference(ipConfiguration["subnet"]),
+            case .list(let subnets)? = lookup(Self.parent(subnetId))?["subnets"],
+            var stored = resources[hub], case .map(var properties)? = stored.body["properties"]
+        else { return }
+        let name = String(subnetId.split(separator: "/").last ?? "").lowercased()
+        for case .map(let subnet) in subnets where (subnet["name"].map(Self.text)?.lowercased()) == name {
+            guard case .string(let prefix)? = self.properties(subnet)["addressPrefix"] else { continue }
+            properties["virtualRouterAsn"] = 65515
+            properties["virtualRouterIps"] = .list(Self.routerAddresses(subnetPrefix: prefix))
+        }
+        stored.body["properties"] = .map(properties)
+        resources[hub] = stored
     }
 
     /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.

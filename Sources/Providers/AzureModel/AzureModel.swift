@@ -69,6 +69,8 @@ public actor AzureModel {
         var resourceKey: String
         var done: ContinuousClock.Instant
         var fails: Bool
+        /// What a finished POST action answers (routes).
+        var result: Attributes? = nil
     }
 
     public nonisolated let options: Options
@@ -77,6 +79,8 @@ public actor AzureModel {
     var resources: [String: Stored] = [:]
     var operations: [String: Operation] = [:]
     var nextAddress = 10
+    /// Prefixes each BGP peer announces (lower-cased peer address or circuit id), set by the lab.
+    var announcements: [String: [String]] = [:]
     var nextOperation = 1
     /// Requests answered, for tests that count round trips.
     public private(set) var requestCount = 0
@@ -190,6 +194,10 @@ public actor AzureModel {
             return delete(Self.id(sub, group, type, name), type: type, request)
         case ("PATCH", .resource(let sub, let group, let type, let name)):
             return patchTags(Self.id(sub, group, type, name), request)
+        case ("POST", .childList(let sub, let group, let type, let name, let action)):
+            return post(action: action, on: Self.id(sub, group, type, name), request)
+        case ("POST", .childAction(let sub, let group, let type, let name, let child, let childName, let action)):
+            return post(action: action, on: Self.id(sub, group, type, name) + "/\(child)/\(childName)", request)
         case ("GET", .childList(let sub, let group, let type, let name, let child)):
             return list(prefix: Self.id(sub, group, type, name).lowercased() + "/\(child.lowercased())/", request)
         case ("PUT", .child(let sub, let group, let type, let name, let child, let childName)):

@@ -31,7 +31,6 @@ public final class AzureModelServer: @unchecked Sendable {
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
             // HTTP/1's Host arrives as the :authority pseudo-header.
             if model.options.faults.latency > .zero { try await Task.sleep(for: model.options.faults.latency) }
-            if model.options.faults.latency > .zero { try await Task.sleep(for: model.options.faults.latency) }
             let hostHeader = request.head.authority ?? headers["host"] ?? "127.0.0.1"
             let answer = await model.handle(
                 ARMRequest(
