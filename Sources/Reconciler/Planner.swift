@@ -279,7 +279,8 @@ public struct Planner {
         return w.count == h.count && w.allSatisfy { name, item in equal(item, h[name], prior: p[name]) }
     }
 
-    /// Replaces references whose target is unchanged and whose output is known.
+    /// Replaces references whose output is known now: the target is unchanged, or updated
+    /// in place and the output is one an update keeps (`id`).
     private func resolveKnown(_ attributes: Attributes) -> Attributes {
         var result = attributes
         for entry in attributes { result[entry.key] = resolveKnown(entry.value) }
@@ -289,7 +290,14 @@ public struct Planner {
     private func resolveKnown(_ value: Value) -> Value {
         switch value {
         case .reference(let ref):
-            guard actions[ref.address] == .noop else { return value }
+            switch actions[ref.address] {
+            case .noop?: break
+            case .update?:
+                let type = input.desired[ref.address]?.type ?? ""
+                let kept = input.registry.schema(for: ref.address, type: type)?.keptOnUpdate ?? ["id"]
+                guard kept.contains(ref.output) else { return value }
+            default: return value
+            }
             let outputs = input.observed[ref.address]?.outputs ?? input.state[ref.address]?.outputs
             return outputs?[ref.output] ?? value
         case .list(let items): return .list(items.map(resolveKnown))

@@ -47,12 +47,23 @@ public struct ResourceTypeSchema: Sendable {
     /// Values the provider fills in when the spec leaves an optional attribute out; observed
     /// values equal to these are treated as absent, so a default never shows as a diff.
     public var defaults: Attributes
+    /// Outputs an in-place update leaves as they were (`id` always; a static public IP's
+    /// address), so dependants referencing them are not shown "(known after apply)" and,
+    /// where the reference forces replacement, are not replaced for nothing.
+    public var keptOnUpdate: Set<String>
 
-    public init(type: String, attributes: [AttributeSchema], outputs: [String] = ["id"], defaults: Attributes = [:]) {
+    public init(
+        type: String,
+        attributes: [AttributeSchema],
+        outputs: [String] = ["id"],
+        defaults: Attributes = [:],
+        keptOnUpdate: Set<String> = ["id"]
+    ) {
         self.type = type
         self.attributes = attributes
         self.outputs = outputs
         self.defaults = defaults
+        self.keptOnUpdate = keptOnUpdate.union(["id"])
     }
 
     public func attribute(_ name: String) -> AttributeSchema? {

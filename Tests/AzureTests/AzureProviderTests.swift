@@ -15,6 +15,8 @@ struct AzureProviderTests {
         let provider: AzureProvider
         let backend: LocalStateBackend
         let directory: URL
+        /// Where file secrets (`fromFile:`) are read from.
+        var specRoot = "."
 
         init(_ label: String, group: String = "rg-s2s-tokyo", options: AzureModel.Options = AzureModel.Options())
             async throws
@@ -53,9 +55,10 @@ struct AzureProviderTests {
                     observed: observed,
                     state: state,
                     registry: ProviderRegistry([provider]),
-                    fingerprint: { source in
-                        guard case .environment(let name) = source else { return nil }
-                        return environment[name].map(printer.fingerprint)
+                    fingerprint: { [specRoot] source in
+                        let secrets = SecretResolver(specRoot: specRoot, environment: environment)
+                        let ref = SecretRef(source: source, location: .whole(specRoot))
+                        return (try? secrets.resolve(ref)).map(printer.fingerprint)
                     }
                 )
             )
@@ -85,7 +88,7 @@ struct AzureProviderTests {
                 registry: ProviderRegistry([provider]),
                 backend: backend,
                 fingerprinter: Fingerprinter(key: try backend.fingerprintKey()),
-                secrets: SecretResolver(specRoot: ".", environment: environment),
+                secrets: SecretResolver(specRoot: specRoot, environment: environment),
                 options: ApplyOptions(sleep: { _ in try await Task.sleep(for: .milliseconds(5)) })
             )
             var report = await executor.apply(changes, state: try backend.load() ?? State(lineage: "azure-test"))
@@ -446,6 +449,27 @@ struct AzureProviderTests {
             ]
         }
         #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1")) == "InvalidGatewaySku")
+        var misplaced = gateway(sku: "VpnGw1AZ")
+        misplaced["properties"] = .map([
+            "gatewayType": "Vpn", "sku": .map(["name": "VpnGw1AZ"]),
+            "ipConfigurations": .list([
+                .map([
+                    "name": "c",
+                    "properties": .map(["subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/app")])]),
+                ])
+            ]),
+        ])
+        #expect(await code("/virtualNetworkGateways/g", misplaced) == "InvalidGatewaySubnet")
+        #expect(
+            await code(
+                "/virtualHubs/rs/ipConfigurations/ipconfig1",
+                [
+                    "properties": .map([
+                        "subnet": .map(["id": .string(base + "/virtualNetworks/v/subnets/GatewaySubnet")])
+                    ])
+                ]
+            ) == "InvalidRouteServerSubnet"
+        )
         #expect(await code("/virtualNetworkGateways/g", gateway(sku: "VpnGw1AZ", asn: 65517)) == "BgpAsnReserved")
         #expect(
             await code(
@@ -589,14 +613,172 @@ struct AzureProviderTests {
         #expect(String(decoding: sdkVersion.body, as: UTF8.self).contains("ResourceGroupNotFound"))
     }
 
-    @Test func throttlingAndServerErrorsAreRetried() async throws {
+    @Test func throttlingServerErrorsAndDroppedConnectionsAreRetried() async throws {
         let lab = try await Lab(
             "faults",
-            options: AzureModel.Options(faults: .init(throttleEvery: 3, serverErrorEvery: 7))
+            options: AzureModel.Options(faults: .init(throttleEvery: 3, serverErrorEvery: 7, dropEvery: 5))
         )
         defer { lab.stop() }
         let graph = try lab.azureGraph("s2s-cisco891-pppoe")
         let report = try await lab.apply(graph, environment: Self.environment)
         #expect(report.ok, "\(report.failed)")
+        // Every fifth answer was lost after the model acted on it; nothing is missing or doubled.
+        let requests = await lab.server.model.requestCount
+        #expect(requests >= 15)
+        let again = try await lab.plan(graph, environment: Self.environment)
+        #expect(again.allSatisfy { $0.action == .noop }, "\(again.filter { $0.action != .noop }.map(\.address))")
+        // A connection that drops every time is an error that names the call, not a hang.
+        let flaky = AzureModelServer(model: AzureModel(options: .init(faults: .init(dropEvery: 1))))
+        try await flaky.start()
+        defer { flaky.stop() }
+        let client = ARMClient(baseURL: flaky.url, token: { "t" }, maxAttempts: 3, sleep: { _ in })
+        do {
+            _ = try await client.get("/subscriptions/s/resourceGroups/rg", apiVersion: "2021-04-01")
+            Issue.record("a call whose answers were all lost succeeded")
+        } catch let error as ARMError {
+            #expect(
+                error.code == "ConnectionFailed" && error.message.contains("GET /subscriptions/s/resourceGroups/rg")
+            )
+        }
+        #expect(await flaky.model.requestCount == 3)
+    }
+
+    @Test func anOperationThatEndsFailedFailsTheApplyAndIsPlannedAgain() async throws {
+        let lab = try await Lab(
+            "failed-op",
+            options: AzureModel.Options(faults: .init(failingTypes: ["virtualNetworkGateways"]))
+        )
+        defer { lab.stop() }
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        let report = try await lab.apply(graph, environment: Self.environment)
+        let gateway = ResourceAddress.azure("virtualNetworkGateways/hub-vpngw")
+        let failure = try #require(report.failed.first)
+        #expect(report.failed.count == 1 && failure.address == gateway)
+        #expect(failure.message.contains("InternalServerError"), "\(failure.message)")
+        #expect(report.skipped.map(\.address) == [.azure("connections/azure")])
+        // The gateway exists but Failed: the next plan applies it again, and says why.
+        let again = try await lab.plan(graph, environment: Self.environment)
+        let retry = try #require(again.first { $0.address == gateway })
+        #expect(retry.action == .update)
+        #expect(retry.changes.map(\.path) == ["provisioningState"])
+        #expect(again.first { $0.address == .azure("connections/azure") }?.action == .create)
+    }
+
+    @Test func anETagGuardsAWriteAgainstAChangeMadeSinceTheRead() async throws {
+        let lab = try await Lab("etag")
+        defer { lab.stop() }
+        let client = lab.provider.client
+        let group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-s2s-tokyo"
+        _ = try await client.put(group, apiVersion: "2021-04-01", body: ["location": "japaneast"])
+        let path = group + "/providers/Microsoft.Network/localNetworkGateways/site"
+        let body: Attributes = ["location": "japaneast", "properties": .map(["gatewayIpAddress": "203.0.113.9"])]
+        let first = try await client.put(path, apiVersion: "2024-05-01", body: body)
+        guard case .string(let seen)? = first["etag"] else {
+            Issue.record("no ETag in \(first)")
+            return
+        }
+        // Someone else writes: the ETag changes.
+        let second = try await client.put(path, apiVersion: "2024-05-01", body: body)
+        #expect(second["etag"] != first["etag"])
+        await #expect(throws: ARMError.self) {
+            _ = try await client.put(path, apiVersion: "2024-05-01", body: body, ifMatch: seen)
+        }
+        do {
+            _ = try await client.put(path, apiVersion: "2024-05-01", body: body, ifMatch: seen)
+        } catch let error as ARMError {
+            #expect(error.status == 412 && error.code == "PreconditionFailed")
+        }
+        guard case .string(let current)? = second["etag"] else { return }
+        _ = try await client.put(path, apiVersion: "2024-05-01", body: body, ifMatch: current)
+        // If-None-Match: * creates only; If-Match: * updates only.
+        func refusal(_ method: String, _ target: String, _ headers: [String: String]) async -> String? {
+            do {
+                _ = try await client.send(method, target, apiVersion: "2024-05-01", body: .map(body), headers: headers)
+                return nil
+            } catch let error as ARMError {
+                return "\(error.status) \(error.code)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(await refusal("PUT", path, ["If-None-Match": "*"]) == "412 PreconditionFailed")
+        let nothing = group + "/providers/Microsoft.Network/localNetworkGateways/nothing"
+        #expect(await refusal("DELETE", nothing, ["If-Match": "*"]) == "412 PreconditionFailed")
+        #expect(await refusal("PUT", nothing, ["If-None-Match": "*"]) == nil)
+    }
+
+    /// One mutable attribute per resource type: tags where ARM has them, else a setting the
+    /// type owns.
+    ///
+    /// IP configurations have none (every field forces a replacement).
+    static func changed(_ resource: Resource) -> Attributes? {
+        var a = resource.attributes
+        if case .map(var tags)? = a["tags"] {
+            tags["reconcile-test"] = "updated"
+            a["tags"] = .map(tags)
+            return a
+        }
+        switch resource.type.split(separator: "/").last {
+        case "hubVirtualNetworkConnections", "vpnConnections", "expressRouteConnections":
+            a["enableInternetSecurity"] = .bool(a["enableInternetSecurity"] != true)
+        case "routingIntent":
+            guard case .list(let policies)? = a["routingPolicies"] else { return nil }
+            a["routingPolicies"] = .list(Array(policies.prefix(1)))
+        case "bgpConnections":
+            a["peerAsn"] = 65101
+        default:
+            return nil
+        }
+        return a
+    }
+
+    static let everyExample = examples + [("forced-tunneling", "rg-forced-tunnel"), ("point-to-site", "rg-p2s")]
+
+    @Test(arguments: everyExample)
+    func everyResourceTypeUpdatesInPlace(_ example: String, _ group: String) async throws {
+        var lab = try await Lab("update", group: group)
+        lab.specRoot = Fixture.path("examples/\(example)")
+        defer { lab.stop() }
+        let graph = try lab.azureGraph(example)
+        #expect(try await lab.apply(graph, environment: Self.environment).ok)
+        var expected: [ResourceAddress: Attributes] = [:]
+        let edited = DesiredGraph(
+            graph.resources.map { resource in
+                var r = resource
+                if let attributes = Self.changed(resource) {
+                    r.attributes = attributes
+                    expected[r.address] = attributes
+                }
+                return r
+            }
+        )
+        let plan = try await lab.plan(edited, environment: Self.environment)
+        for change in plan {
+            let wanted: Action = expected[change.address] == nil ? .noop : .update
+            #expect(
+                change.action == wanted,
+                "\(change.address): \(change.action) \(change.changes.filter(\.forcesReplacement).map { "\($0.path): \(String(describing: $0.before)) -> \(String(describing: $0.after))" })"
+            )
+        }
+        let report = try await lab.applyChanges(plan, environment: Self.environment)
+        #expect(report.ok, "\(report.failed)")
+        let clean = try await lab.plan(edited, environment: Self.environment)
+        let pending = clean.filter { $0.action != .noop }
+        #expect(pending.isEmpty, "\(pending.map { "\($0.address) \($0.changes.map(\.path))" })")
+        // Azure holds the new values.
+        let observed = try await lab.provider.read(Array(expected.keys), context: ReadContext(fingerprint: { $0 }))
+        for (address, attributes) in expected {
+            let seen = try #require(observed[address]?.attributes, "\(address) is gone")
+            for key in ["tags", "enableInternetSecurity", "routingPolicies", "peerAsn"] where attributes[key] != nil {
+                if case .list(let policies)? = attributes[key] {
+                    #expect(
+                        seen[key].map { if case .list(let l) = $0 { l.count } else { -1 } } == policies.count,
+                        "\(address).\(key)"
+                    )
+                } else {
+                    #expect(seen[key] == attributes[key], "\(address).\(key)")
+                }
+            }
+        }
     }
 }

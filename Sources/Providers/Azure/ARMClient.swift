@@ -12,8 +12,10 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code) (\(status)): \(message)" }
 
-    /// Throttling, server errors and a locked target are worth trying again.
-    public var retryable: Bool { status == 429 || status >= 500 || code == "AnotherOperationInProgress" }
+    /// Throttling, server errors, a locked target and a lost connection are worth trying again.
+    public var retryable: Bool {
+        status == 429 || status >= 500 || code == "AnotherOperationInProgress" || code == "ConnectionFailed"
+    }
 }
 
 /// A client of the ARM REST API on AsyncHTTPClient: bearer auth, api-version per call, retries of 429/5xx honouring Retry-After, waits on 409 AnotherOperationInProgress, long-running operations (Azure-AsyncOperation, then Location, then provisioningState), and nextLink paging.
@@ -61,24 +63,54 @@ public struct ARMClient: Sendable {
     }
 
     /// One call, retried while the answer says trying again may help.
-    public func send(_ method: String, _ path: String, apiVersion: String?, body: Value? = nil) async throws -> Answer {
+    public func send(
+        _ method: String,
+        _ path: String,
+        apiVersion: String?,
+        body: Value? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Answer {
         var attempt = 1
         while true {
-            let answer = try await once(method, url(path, apiVersion: apiVersion), body: body)
+            let backoff = Duration.milliseconds(min(30_000, 250 << min(attempt, 7)))
+            let bearer = try await token()
+            let answer: Answer
+            do {
+                answer = try await once(
+                    method,
+                    url(path, apiVersion: apiVersion),
+                    body: body,
+                    bearer: bearer,
+                    headers: headers
+                )
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // The connection dropped or timed out before an answer: every ARM call is
+                // idempotent (PUT, DELETE, GET, POST of a read action), so it is sent again.
+                guard attempt < maxAttempts else {
+                    throw ARMError(status: 0, code: "ConnectionFailed", message: "\(method) \(path): \(error)")
+                }
+                try await sleep(backoff)
+                attempt += 1
+                continue
+            }
             if answer.status < 300 || answer.status == 404 && method != "PUT" { return answer }
             let error = armError(answer)
             guard error.retryable, attempt < maxAttempts else { throw error }
             let hint = answer.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int($0 * 1000)) }
-            let backoff = Duration.milliseconds(min(30_000, 250 << min(attempt, 7)))
             try await sleep(max(hint ?? .zero, error.status == 409 ? .seconds(2) : backoff))
             attempt += 1
         }
     }
 
-    private func once(_ method: String, _ url: String, body: Value?) async throws -> Answer {
+    private func once(_ method: String, _ url: String, body: Value?, bearer: String, headers: [String: String])
+        async throws -> Answer
+    {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Authorization", value: "Bearer \(try await token())")
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "Authorization", value: "Bearer \(bearer)")
         request.headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -131,10 +163,16 @@ public struct ARMClient: Sendable {
     /// PUT, then follows the long-running operation to its end, then reads the result.
     ///
     /// When an earlier, interrupted run left an operation on this resource in the journal,
-    /// that operation is followed to its end instead of starting another.
-    public func put(_ path: String, apiVersion: String, body: Attributes, timeout: Duration? = nil) async throws
-        -> Attributes
-    {
+    /// that operation is followed to its end instead of starting another. With `ifMatch`
+    /// (an ETag read earlier) the write is refused (412 `PreconditionFailed`) when the
+    /// resource changed since.
+    public func put(
+        _ path: String,
+        apiVersion: String,
+        body: Attributes,
+        timeout: Duration? = nil,
+        ifMatch: String? = nil
+    ) async throws -> Attributes {
         if let saved = operations.operation(for: path) {
             try await waitForOperation(
                 Answer(status: 202, headers: ["azure-asyncoperation": saved, "retry-after": "1"], body: nil),
@@ -145,7 +183,35 @@ public struct ARMClient: Sendable {
             operations.finish(path)
             if let current = try await get(path, apiVersion: apiVersion) { return current }
         }
-        let answer = try await send("PUT", path, apiVersion: apiVersion, body: .map(body))
+        var answer: Answer
+        var followed = 0
+        while true {
+            do {
+                answer = try await send(
+                    "PUT",
+                    path,
+                    apiVersion: apiVersion,
+                    body: .map(body),
+                    headers: ifMatch.map { ["If-Match": $0] } ?? [:]
+                )
+                break
+            } catch let error as ARMError where error.code == "AnotherOperationInProgress" && followed < 3 {
+                // Still busy after the retries: follow the operation that holds the resource
+                // (perhaps this run's own write, whose answer was lost) to its end, then write.
+                guard let running = Self.operationURI(in: error.message) else { throw error }
+                followed += 1
+                do {
+                    try await waitForOperation(
+                        Answer(status: 202, headers: ["azure-asyncoperation": running, "retry-after": "1"], body: nil),
+                        path: path,
+                        apiVersion: apiVersion,
+                        timeout: timeout
+                    )
+                } catch let other as ARMError where other.code != "OperationTimedOut" {
+                    continue  // that operation's failure is not this write's
+                }
+            }
+        }
         if let operation = answer.headers["azure-asyncoperation"] { operations.record(operation, for: path) }
         try await waitForOperation(answer, path: path, apiVersion: apiVersion, timeout: timeout)
         operations.finish(path)
@@ -170,6 +236,13 @@ public struct ARMClient: Sendable {
             if answer.status != 202 { return answer.body }
         }
         throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+    }
+
+    /// The operation URL ARM names in an `AnotherOperationInProgress` message ("… use uri: URL").
+    static func operationURI(in message: String) -> String? {
+        guard let range = message.range(of: "uri: ") else { return nil }
+        let rest = message[range.upperBound...].prefix { !$0.isWhitespace }
+        return rest.hasPrefix("http") ? String(rest) : nil
     }
 
     public func delete(_ path: String, apiVersion: String) async throws {

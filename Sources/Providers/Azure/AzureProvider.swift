@@ -35,7 +35,8 @@ public struct AzureProvider: Provider {
             ResourceTypeSchema(
                 type: t.publicIP,
                 attributes: [.init("location", forcesReplacement: true), .init("sku", forcesReplacement: true)],
-                outputs: ["id", "ipAddress"]
+                outputs: ["id", "ipAddress"],
+                keptOnUpdate: ["ipAddress"]  // a static address stays while the resource does
             ),
             ResourceTypeSchema(
                 type: t.gateway,
@@ -59,12 +60,17 @@ public struct AzureProvider: Provider {
     }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
-        if let known = schemas.first(where: { $0.type == type }) { return known }
         let immutable = ["location"] + (ARMShape.byType[type]?.immutable.sorted() ?? [])
-        return ResourceTypeSchema(
-            type: type,
-            attributes: immutable.map { AttributeSchema($0, forcesReplacement: true) }
-        )
+        var schema =
+            schemas.first { $0.type == type }
+            ?? ResourceTypeSchema(
+                type: type,
+                attributes: immutable.map { AttributeSchema($0, forcesReplacement: true) }
+            )
+        // A resource whose last operation failed reads back `provisioningState: Failed`; the
+        // spec implicitly wants it Succeeded, so the plan re-applies it (Azure's own remedy).
+        schema.defaults["provisioningState"] = "Succeeded"
+        return schema
     }
 
     /// Every collection the provider manages, for listing what no spec owns.
@@ -136,13 +142,14 @@ public struct AzureProvider: Provider {
     }
 
     func observe(_ address: ResourceAddress, type: String, body: Attributes, context: ReadContext) -> ObservedResource {
-        ObservedResource(
+        var attributes = AzureMapping.graph(type: type, arm: body, subscription: subscription, group: group)
+        if case .map(let properties)? = body["properties"], properties["provisioningState"] == "Failed" {
+            attributes["provisioningState"] = "Failed"
+        }
+        return ObservedResource(
             address: address,
             type: type,
-            attributes: Self.fingerprintingSecrets(
-                AzureMapping.graph(type: type, arm: body, subscription: subscription, group: group),
-                context
-            ),
+            attributes: Self.fingerprintingSecrets(attributes, context),
             outputs: AzureMapping.outputs(type: type, arm: body)
         )
     }
@@ -184,16 +191,18 @@ public struct AzureProvider: Provider {
                     try await client.delete(target, apiVersion: version(change.address))
                     fallthrough
                 case .create, .update:
-                    var body = AzureMapping.arm(type: change.type, graph: change.attributes)
+                    let body = AzureMapping.arm(type: change.type, graph: change.attributes)
+                    let result: Attributes
                     if change.type == AzureTypes.virtualNetwork && change.action == .update {
-                        body = try await keepingUnmanagedSubnets(body, path: target)
+                        result = try await putKeepingUnmanagedSubnets(body, path: target)
+                    } else {
+                        result = try await client.put(
+                            target,
+                            apiVersion: version(change.address),
+                            body: body,
+                            timeout: Self.timeout(for: change.type)
+                        )
                     }
-                    let result = try await client.put(
-                        target,
-                        apiVersion: version(change.address),
-                        body: body,
-                        timeout: Self.timeout(for: change.type)
-                    )
                     produced[change.address] = AzureMapping.outputs(type: change.type, arm: result)
                 case .noop:
                     break
@@ -219,9 +228,30 @@ public struct AzureProvider: Provider {
 
     /// A VNet PUT replaces its whole subnet list: carry the subnets the spec does not own
     /// (made in the portal, by another tool) through unchanged.
-    func keepingUnmanagedSubnets(_ body: Attributes, path: String) async throws -> Attributes {
-        guard let current = try await client.get(path, apiVersion: Self.networkVersion),
-            case .map(let currentProperties)? = current["properties"],
+    ///
+    /// The PUT carries the ETag of the read it merged with, so a subnet added in between
+    /// is not lost: the write is refused (412) and the merge is done again.
+    func putKeepingUnmanagedSubnets(_ body: Attributes, path: String) async throws -> Attributes {
+        var attempt = 1
+        while true {
+            let current = try await client.get(path, apiVersion: Self.networkVersion)
+            var etag: String?
+            if case .string(let tag)? = current?["etag"] { etag = tag }
+            do {
+                return try await client.put(
+                    path,
+                    apiVersion: Self.networkVersion,
+                    body: Self.keepingUnmanagedSubnets(body, current: current),
+                    ifMatch: etag
+                )
+            } catch let error as ARMError where error.code == "PreconditionFailed" && attempt < 5 {
+                attempt += 1
+            }
+        }
+    }
+
+    static func keepingUnmanagedSubnets(_ body: Attributes, current: Attributes?) -> Attributes {
+        guard let current, case .map(let currentProperties)? = current["properties"],
             case .list(let existing)? = currentProperties["subnets"],
             case .map(var properties)? = body["properties"], case .list(let ours)? = properties["subnets"]
         else { return body }

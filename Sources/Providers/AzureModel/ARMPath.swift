@@ -102,6 +102,8 @@ public struct ARMResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The server closes the connection before the answer is complete (an injected fault).
+    public var dropConnection = false
 
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
         self.status = status

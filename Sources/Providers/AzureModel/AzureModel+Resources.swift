@@ -14,13 +14,14 @@ extension AzureModel {
         }
         let key = id.lowercased()
         if let existing = resources[key], existing.ready > clock.now {
-            let op = existing.operation.map { "\(request.base)/operations/\($0)" } ?? "unknown"
+            let op = existing.operation.map { operationURL(request, id: id, $0, status: true) } ?? "unknown"
             return error(
                 409,
                 "AnotherOperationInProgress",
                 "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: \(op)"
             )
         }
+        if let refused = unmetPrecondition(request, current: resources[key]) { return refused }
         guard var body = decode(request.body) else {
             return error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
         }
@@ -52,21 +53,9 @@ extension AzureModel {
         var stored = Stored(body: body, ready: ready, operation: nil, sharedKey: sharedKey ?? resources[key]?.sharedKey)
         var headers: [String: String] = [:]
         if async {
-            let opId = "op-\(nextOperation)"
-            nextOperation += 1
-            let location: String
-            if case .string(let l)? = body["location"] { location = l } else { location = "japaneast" }
-            operations[opId] = Operation(
-                id: opId,
-                resourceKey: key,
-                done: ready,
-                fails: options.faults.failingTypes.contains(baseType)
-            )
+            let opId = startOperation(key, done: ready, fails: options.faults.failingTypes.contains(baseType))
             stored.operation = opId
-            let version = request.query["api-version"] ?? "2024-05-01"
-            let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-            headers["Azure-AsyncOperation"] =
-                "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/\(location)/operations/\(opId)?api-version=\(version)"
+            headers["Azure-AsyncOperation"] = operationURL(request, id: id, opId, status: true)
             headers["Retry-After"] = "1"
         }
         resources[key] = stored
@@ -109,7 +98,15 @@ extension AzureModel {
     /// `Location` to poll, `Deleting` meanwhile, 404 after.
     func delete(_ id: String, type: String? = nil, _ request: ARMRequest? = nil) -> ARMResponse {
         let key = id.lowercased()
-        guard current(key) != nil else { return ARMResponse(status: 204) }
+        if let request, let refused = unmetPrecondition(request, current: current(key)) { return refused }
+        guard let existing = current(key) else { return ARMResponse(status: 204) }
+        // A DELETE sent again (its answer was lost) joins the one in progress.
+        if existing.gone != nil, let request, let running = existing.operation {
+            return ARMResponse(
+                status: 202,
+                headers: ["Location": operationURL(request, id: id, running, status: false), "Retry-After": "1"]
+            )
+        }
         if let user = usedBy(id) {
             return error(
                 400,
@@ -124,9 +121,8 @@ extension AzureModel {
             return ARMResponse(status: 200)
         }
         let done = clock.now + .milliseconds(Int(seconds * 1000))
-        let opId = "op-\(nextOperation)"
-        nextOperation += 1
-        operations[opId] = Operation(id: opId, resourceKey: key, done: done, fails: false)
+        let opId = startOperation(key, done: done)
+        stored.operation = opId
         stored.gone = done
         stored.ready = done
         if case .map(var properties)? = stored.body["properties"] {
@@ -134,16 +130,34 @@ extension AzureModel {
             stored.body["properties"] = .map(properties)
         }
         resources[key] = stored
-        let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-        let version = request.query["api-version"] ?? "2024-05-01"
         return ARMResponse(
             status: 202,
-            headers: [
-                "Location":
-                    "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/japaneast/operationResults/\(opId)?api-version=\(version)",
-                "Retry-After": "1",
-            ]
+            headers: ["Location": operationURL(request, id: id, opId, status: false), "Retry-After": "1"]
         )
+    }
+
+    /// Registers a long-running operation on a resource and returns its id.
+    func startOperation(
+        _ key: String,
+        done: ContinuousClock.Instant,
+        fails: Bool = false,
+        result: Attributes? = nil
+    ) -> String {
+        let opId = "op-\(nextOperation)"
+        nextOperation += 1
+        operations[opId] = Operation(id: opId, resourceKey: key, done: done, fails: fails, result: result)
+        return opId
+    }
+
+    /// Where an operation is polled: its status resource (`Azure-AsyncOperation`) or its
+    /// result (`Location`), absolute, on the host the client called, in the resource's region.
+    func operationURL(_ request: ARMRequest, id: String, _ opId: String, status: Bool) -> String {
+        let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        var location = "japaneast"
+        if let stored = resources[id.lowercased()], case .string(let l)? = stored.body["location"] { location = l }
+        let version = request.query["api-version"] ?? "2024-05-01"
+        return "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/\(location)/"
+            + (status ? "operations" : "operationResults") + "/\(opId)?api-version=\(version)"
     }
 
     /// A DELETE's `Location`: 202 while it runs, 200 once the resource is gone.
@@ -157,6 +171,7 @@ extension AzureModel {
 
     func patchTags(_ id: String, _ request: ARMRequest) -> ARMResponse {
         let key = id.lowercased()
+        if let refused = unmetPrecondition(request, current: current(key)) { return refused }
         guard var stored = current(key) else { return get(id) }
         if let body = decode(request.body), let tags = body["tags"] { stored.body["tags"] = tags }
         resources[key] = stored
@@ -192,6 +207,24 @@ extension AzureModel {
             )
         }
         return json(200, ["id": .string(id), "name": .string(id), "status": "Succeeded"])
+    }
+
+    /// `If-Match` (an ETag, or `*` for "exists") and `If-None-Match: *` ("does not exist"):
+    /// 412 `PreconditionFailed` when the resource is not as the client last saw it.
+    func unmetPrecondition(_ request: ARMRequest, current: Stored?) -> ARMResponse? {
+        let etag: String?
+        if case .string(let tag)? = current?.body["etag"] { etag = tag } else { etag = nil }
+        if let wanted = request.headers["if-match"], wanted != "*" ? wanted != etag : current == nil {
+            return error(
+                412,
+                "PreconditionFailed",
+                "The resource has changed since it was read (If-Match \(wanted), current ETag \(etag ?? "none"))."
+            )
+        }
+        if request.headers["if-none-match"] == "*", current != nil {
+            return error(412, "PreconditionFailed", "The resource already exists (If-None-Match: *).")
+        }
+        return nil
     }
 
     static let secretFields: Set<String> = ["sharedKey", "authorizationKey"]

@@ -539,24 +539,10 @@ extension AzureModel {
             let parts = id.split(separator: "/")
             return notFound(String(parts[6]), String(parts.last ?? ""), String(parts[3]))
         }
-        let opId = "op-\(nextOperation)"
-        nextOperation += 1
-        operations[opId] = Operation(
-            id: opId,
-            resourceKey: id.lowercased(),
-            done: clock.now,
-            fails: false,
-            result: result
-        )
-        let subscription = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-        let version = request.query["api-version"] ?? "2024-05-01"
+        let opId = startOperation(id.lowercased(), done: clock.now, result: result)
         return ARMResponse(
             status: 202,
-            headers: [
-                "Location":
-                    "\(request.base)/subscriptions/\(subscription)/providers/Microsoft.Network/locations/japaneast/operationResults/\(opId)?api-version=\(version)",
-                "Retry-After": "1",
-            ]
+            headers: ["Location": operationURL(request, id: id, opId, status: false), "Retry-After": "1"]
         )
     }
 }

@@ -11,6 +11,9 @@ public actor AzureModel {
         public var throttleEvery: Int?
         /// Every Nth request answers 500.
         public var serverErrorEvery: Int?
+        /// Every Nth request is carried out, but the connection drops before the answer is
+        /// complete: the client cannot know whether it took effect.
+        public var dropEvery: Int?
         /// Long-running operations on these types end Failed.
         public var failingTypes: Set<String>
         /// Added to every answer (a slow network, a busy region).
@@ -19,11 +22,13 @@ public actor AzureModel {
         public init(
             throttleEvery: Int? = nil,
             serverErrorEvery: Int? = nil,
+            dropEvery: Int? = nil,
             failingTypes: Set<String> = [],
             latency: Duration = .zero
         ) {
             self.throttleEvery = throttleEvery
             self.serverErrorEvery = serverErrorEvery
+            self.dropEvery = dropEvery
             self.failingTypes = failingTypes
             self.latency = latency
         }
@@ -145,8 +150,9 @@ public actor AzureModel {
 
     /// Handles one ARM request; a change is saved before the answer goes out.
     public func handle(_ request: ARMRequest) -> ARMResponse {
-        let answer = route(request)
+        var answer = route(request)
         if request.method != "GET" && answer.status < 300 { save() }
+        if let every = options.faults.dropEvery, requestCount % every == 0 { answer.dropConnection = true }
         return answer
     }
 

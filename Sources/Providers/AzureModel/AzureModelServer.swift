@@ -22,7 +22,7 @@ public final class AzureModelServer: @unchecked Sendable {
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws {
         let model = self.model
         let bound = AsyncStream<Int>.makeStream()
-        let responder = CallbackResponder<BasicRequestContext> { request, context in
+        let responder = CallbackResponder<ModelRequestContext> { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
             var headers: [String: String] = [:]
@@ -45,6 +45,11 @@ public final class AzureModelServer: @unchecked Sendable {
             var fields = HTTPFields()
             for (name, value) in answer.headers {
                 if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            if answer.dropConnection {
+                // The request was carried out; the answer is lost with the connection.
+                try? await context.channel.close()
+                throw CancellationError()
             }
             return Response(
                 status: .init(code: answer.status),
@@ -70,5 +75,16 @@ public final class AzureModelServer: @unchecked Sendable {
     public func stop() {
         task?.cancel()
         task = nil
+    }
+}
+
+/// A request context that keeps the connection, so a fault can drop it.
+struct ModelRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

@@ -66,6 +66,13 @@ gateway = client.virtual_network_gateways.begin_create_or_update(RG, "sdk-gw", V
 assert gateway.provisioning_state == "Succeeded", gateway.provisioning_state
 assert gateway.bgp_settings.asn == 65515
 
+# Route reads are POST actions answered 202 + Location; the SDK's poller collects the result.
+learned = client.virtual_network_gateways.begin_get_learned_routes(RG, "sdk-gw", **plain).result()
+assert "10.50.0.0/16" in [r.network for r in learned.value], learned.value
+advertised = client.virtual_network_gateways.begin_get_advertised_routes(
+    RG, "sdk-gw", peer="192.0.2.1", **plain).result()
+assert [r.network for r in advertised.value] == ["10.50.0.0/16"], advertised.value
+
 names = sorted(v.name for v in client.virtual_networks.list(RG, **plain))
 assert names == ["sdk-vnet"], names
 
