@@ -1,5 +1,5 @@
 internal import Reconciler
-public import Spec
+internal import Spec
 
 /// One route as Azure reports it: learned or advertised by a gateway, in a Virtual WAN
 /// hub, exchanged by a Route Server, or effective on a subnet.

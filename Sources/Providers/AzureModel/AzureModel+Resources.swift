@@ -102,10 +102,7 @@ extension AzureModel {
         guard let existing = current(key) else { return ARMResponse(status: 204) }
         // A DELETE sent again (its answer was lost) joins the one in progress.
         if existing.gone != nil, let request, let running = existing.operation {
-            return ARMResponse(
-                status: 202,
-                headers: ["Location": operationURL(request, id: id, running, status: false), "Retry-After": "1"]
-            )
+            return accepted(request, id: id, running)
         }
         if let user = usedBy(id) {
             return error(
@@ -130,9 +127,18 @@ extension AzureModel {
             stored.body["properties"] = .map(properties)
         }
         resources[key] = stored
-        return ARMResponse(
+        return accepted(request, id: id, opId)
+    }
+
+    /// 202 Accepted for a long-running DELETE or POST, as ARM answers: the operation's status
+    /// resource (`Azure-AsyncOperation`), where its result will be (`Location`), `Retry-After: 1`.
+    func accepted(_ request: ARMRequest, id: String, _ opId: String) -> ARMResponse {
+        ARMResponse(
             status: 202,
-            headers: ["Location": operationURL(request, id: id, opId, status: false), "Retry-After": "1"]
+            headers: [
+                "Azure-AsyncOperation": operationURL(request, id: id, opId, status: true),
+                "Location": operationURL(request, id: id, opId, status: false), "Retry-After": "1",
+            ]
         )
     }
 

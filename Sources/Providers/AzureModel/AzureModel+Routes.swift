@@ -540,9 +540,6 @@ extension AzureModel {
             return notFound(String(parts[6]), String(parts.last ?? ""), String(parts[3]))
         }
         let opId = startOperation(id.lowercased(), done: clock.now, result: result)
-        return ARMResponse(
-            status: 202,
-            headers: ["Location": operationURL(request, id: id, opId, status: false), "Retry-After": "1"]
-        )
+        return accepted(request, id: id, opId)
     }
 }
