@@ -76,6 +76,13 @@ let package = Package(
             path: "Sources/Providers/Azure",
             swiftSettings: swiftSettings
         ),
+        // The Cisco IOS side: the running-config parser and printer (remediation, rendering,
+        // the SSH transport and the simulator follow in the Cisco issue).
+        .target(
+            name: "Cisco",
+            path: "Sources/Providers/Cisco",
+            swiftSettings: swiftSettings
+        ),
         // The commands, with the provider registry injected (the CLI and the test harness).
         .target(
             name: "ReconcileCLI",
@@ -83,6 +90,7 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 "AzureModel",
+                "Cisco",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -130,6 +138,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["Scripts"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CiscoTests",
+            dependencies: ["Cisco", "TestSupport", "reconcile"],
+            exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,218 @@
+/// A running configuration as IOS prints it, read into a tree: each line with the lines
+/// indented under it.
+///
+/// What the tree keeps and drops (the documented normalisation, `docs/ios.md`):
+/// - dropped: `!` separators and comments at any depth, blank lines, the
+///   `Building configuration...` / `Current configuration : N bytes` header and the final `end`;
+/// - whitespace runs inside a line collapse to one space and trailing spaces go (IOS pads
+///   `deny   ip` and ends `crypto ikev2 proposal P␠`; hier_config compares the same way);
+/// - indentation becomes one space per level, whatever the file used (one, two, tabs);
+/// - banners (and `vacant-message`) keep their text byte for byte, CRLF read as LF, with the
+///   ETX delimiter (raw 0x03 or the two characters `^C`) printed as `^C`;
+/// - a certificate in `crypto pki certificate chain` keeps its hex rows and `quit` as children.
+public struct IOSConfig: Sendable, Hashable, Codable {
+    public var lines: [IOSLine]
+
+    public init(lines: [IOSLine] = []) {
+        self.lines = lines
+    }
+
+    /// The configuration as IOS prints it, one space of indentation per level.
+    public func render() -> String {
+        var out = ""
+        func emit(_ line: IOSLine, depth: Int) {
+            out += String(repeating: " ", count: depth) + line.text + "\n"
+            for child in line.children { emit(child, depth: depth + 1) }
+        }
+        for line in lines { emit(line, depth: 0) }
+        return out
+    }
+}
+
+/// One configuration line and the lines under it.
+public struct IOSLine: Sendable, Hashable, Codable {
+    /// The normalised text; a banner's whole text, lines joined with `\n`.
+    public var text: String
+    /// The 1-based line it started on in the source (0 for lines not read from a file).
+    public var line: Int
+    public var children: [IOSLine]
+
+    public init(_ text: String, line: Int = 0, children: [IOSLine] = []) {
+        self.text = text
+        self.line = line
+        self.children = children
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text, line, children
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        text = try container.decode(String.self, forKey: .text)
+        line = try container.decodeIfPresent(Int.self, forKey: .line) ?? 0
+        children = try container.decodeIfPresent([IOSLine].self, forKey: .children) ?? []
+    }
+
+    /// Leaves have no `children` key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(text, forKey: .text)
+        try container.encode(line, forKey: .line)
+        if !children.isEmpty { try container.encode(children, forKey: .children) }
+    }
+
+    /// True for banners and other delimited text, compared and printed verbatim.
+    public var isDelimitedText: Bool { text.contains("\n") || IOSParser.delimitedKeyword(text) != nil }
+}
+
+/// A configuration that cannot be read, at a 1-based line.
+public struct IOSParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// Reads `show running-config` output (or a saved config file) into an `IOSConfig`.
+public enum IOSParser {
+    static let etx = "\u{03}"
+
+    /// Reads a configuration; only an unterminated banner or certificate is an error (a file
+    /// that ends inside one was cut short, and guessing where it ends would lose lines).
+    public static func parse(_ text: String) throws(IOSParseError) -> IOSConfig {
+        // "\r\n" is one Character, a newline like "\n": CRLF files split the same way.
+        let raw = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        final class Node {
+            let line: IOSLine
+            var children: [Node] = []
+            let indent: Int
+            init(_ line: IOSLine, indent: Int) {
+                self.line = line
+                self.indent = indent
+            }
+            func build() -> IOSLine {
+                var result = line
+                result.children = children.map { $0.build() }
+                return result
+            }
+        }
+        let root = Node(IOSLine(""), indent: -1)
+        var stack: [Node] = [root]
+        var index = 0
+        while index < raw.count {
+            let source = raw[index]
+            let number = index + 1
+            index += 1
+            let indent = source.prefix { $0 == " " || $0 == "\t" }.count
+            let content = source.drop { $0 == " " || $0 == "\t" }
+            let trimmed = String(content.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            if trimmed.isEmpty || trimmed.hasPrefix("!") { continue }
+            if indent == 0
+                && (trimmed == "end" || trimmed.hasPrefix("Building configuration")
+                    || trimmed.hasPrefix("Current configuration :"))
+            {
+                continue
+            }
+            while let top = stack.last, top !== root, top.indent >= indent { stack.removeLast() }
+            let parent = stack.last ?? root
+            let node: Node
+            if let keyword = delimitedKeyword(trimmed) {
+                node = Node(
+                    IOSLine(try delimited(keyword, trimmed, raw, &index, startLine: number), line: number),
+                    indent: indent
+                )
+            } else if trimmed.hasPrefix("certificate "), parent.line.text.hasPrefix("crypto pki certificate chain") {
+                var rows: [IOSLine] = []
+                var closed = false
+                while index < raw.count {
+                    let row = collapse(raw[index])
+                    index += 1
+                    guard !row.isEmpty else { continue }
+                    rows.append(IOSLine(row, line: index))
+                    if row == "quit" {
+                        closed = true
+                        break
+                    }
+                }
+                guard closed else {
+                    throw IOSParseError(line: number, message: "certificate has no closing 'quit' before the end")
+                }
+                node = Node(IOSLine(collapse(content), line: number), indent: indent)
+                node.children = rows.map { Node($0, indent: indent + 1) }
+                parent.children.append(node)
+                continue
+            } else {
+                node = Node(IOSLine(collapse(content), line: number), indent: indent)
+            }
+            parent.children.append(node)
+            stack.append(node)
+        }
+        return IOSConfig(lines: root.children.map { $0.build() })
+    }
+
+    /// `banner motd`, `banner login`, … and `vacant-message`: text between delimiters.
+    static func delimitedKeyword(_ text: String) -> String? {
+        if text.hasPrefix("vacant-message ") { return "vacant-message" }
+        guard text.hasPrefix("banner ") else { return nil }
+        let words = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard words.count >= 2 else { return nil }
+        // `banner ^Ctext^C` is a motd banner with the type left out.
+        if let first = words[1].unicodeScalars.first, isLetter(first) {
+            return "banner \(words[1])"
+        }
+        return "banner"
+    }
+
+    /// Reads delimited text that may run over many lines; the result starts with the keyword
+    /// and the delimiter and ends with the closing delimiter (ETX printed as `^C`).
+    static func delimited(
+        _ keyword: String,
+        _ first: String,
+        _ raw: [Substring],
+        _ index: inout Int,
+        startLine: Int
+    ) throws(IOSParseError) -> String {
+        var rest = Substring(first.dropFirst(keyword.count)).drop { $0 == " " }
+        let delimiter: String
+        if rest.hasPrefix("^C") {
+            delimiter = "^C"
+        } else if let c = rest.first {
+            delimiter = String(c)
+        } else {
+            throw IOSParseError(line: startLine, message: "\(keyword) has no delimiter")
+        }
+        rest = rest.dropFirst(delimiter.count)
+        let shown = delimiter == etx ? "^C" : delimiter
+        var text = "\(keyword) \(shown)"
+        // The closing delimiter may be on the opening line.
+        if let end = rest.firstRange(of: delimiter) {
+            return text + rest[..<end.lowerBound] + shown
+        }
+        text += rest
+        while index < raw.count {
+            let line = raw[index]
+            index += 1
+            if let end = line.firstRange(of: delimiter) {
+                return text + "\n" + line[..<end.lowerBound] + shown
+            }
+            text += "\n" + line
+        }
+        throw IOSParseError(line: startLine, message: "\(keyword) is not closed: no \(shown) before the end")
+    }
+
+    /// ASCII letters, the start of a banner type (`motd`, `login`, `exec`, …).
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
+    }
+
+    /// Trims and collapses every run of spaces and tabs to one space.
+    static func collapse(_ text: Substring) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+}

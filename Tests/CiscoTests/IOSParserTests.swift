@@ -1,0 +1,172 @@
+import Cisco
+import Foundation
+import TestSupport
+import Testing
+
+/// The running-config parser against the real configs of `shared/corpus/ios/` (copied to
+/// `Tests/CiscoTests/Corpus` with their sources and licences) and the cases IOS prints.
+@Suite("IOS running-config parser")
+struct IOSParserTests {
+    static let corpus: [String] = {
+        let directory = Fixture.path("Tests/CiscoTests/Corpus")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".cfg") }.sorted()
+    }()
+
+    static func read(_ name: String) -> String {
+        let data = FileManager.default.contents(atPath: Fixture.path("Tests/CiscoTests/Corpus/\(name)")) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The tree without source line numbers, to compare two parses of different text.
+    static func shape(_ lines: [IOSLine]) -> [IOSLine] {
+        lines.map { IOSLine($0.text, children: shape($0.children)) }
+    }
+
+    /// The documented normalisation, written independently of the parser: each meaningful
+    /// line trimmed and collapsed, ETX shown as `^C`, separators, comments and the header dropped.
+    static func meaningfulLines(_ text: String) -> [String] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).compactMap { raw in
+            let line = raw.replacingOccurrences(of: "\u{03}", with: "^C")
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = words.first, !first.hasPrefix("!") else { return nil }
+            let collapsed = words.joined(separator: " ")
+            let topLevel = !(raw.first == " " || raw.first == "\t")
+            if topLevel
+                && (collapsed == "end" || collapsed.hasPrefix("Building configuration")
+                    || collapsed.hasPrefix("Current configuration :"))
+            {
+                return nil
+            }
+            return collapsed
+        }.sorted()
+    }
+
+    @Test func theCorpusIsThere() {
+        #expect(Self.corpus.count == 41)
+    }
+
+    @Test(arguments: corpus)
+    func everyCorpusFileParsesAndPrintsBackTheSameLines(_ name: String) throws {
+        let text = Self.read(name)
+        let config = try IOSParser.parse(text)
+        #expect(!config.lines.isEmpty)
+        let printed = config.render()
+        // No line lost, none invented, whatever the indentation, padding or line endings.
+        #expect(Self.meaningfulLines(printed) == Self.meaningfulLines(text))
+        // Printing is a fixed point: the printed config reads back to the same tree.
+        let again = try IOSParser.parse(printed)
+        #expect(Self.shape(again.lines) == Self.shape(config.lines))
+        #expect(again.render() == printed)
+    }
+
+    @Test func indentationBuildsTheTreeWhateverTheWidth() throws {
+        let text = """
+            Building configuration...
+
+            Current configuration : 200 bytes
+            !
+            crypto ikev2 keyring azure-keyring
+             peer azure-gw
+              address 198.51.100.20
+              pre-shared-key secret
+             !
+            !
+            router bgp 65010
+              bgp log-neighbor-changes
+              address-family ipv4
+                neighbor 10.10.255.254 activate
+                exit-address-family
+            crypto ikev2 proposal azure-proposal\u{20}\u{20}
+             encryption   aes-cbc-256
+            end
+            """
+        let config = try IOSParser.parse(text)
+        #expect(
+            config.lines.map(\.text) == [
+                "crypto ikev2 keyring azure-keyring", "router bgp 65010", "crypto ikev2 proposal azure-proposal",
+            ]
+        )
+        let peer = try #require(config.lines.first?.children.first)
+        #expect(peer.text == "peer azure-gw" && peer.line == 6)
+        #expect(peer.children.map(\.text) == ["address 198.51.100.20", "pre-shared-key secret"])
+        let bgp = config.lines[1]
+        #expect(bgp.children.map(\.text) == ["bgp log-neighbor-changes", "address-family ipv4"])
+        #expect(bgp.children[1].children.map(\.text) == ["neighbor 10.10.255.254 activate", "exit-address-family"])
+        #expect(config.lines[2].children.map(\.text) == ["encryption aes-cbc-256"])
+        #expect(
+            config.render() == """
+                crypto ikev2 keyring azure-keyring
+                 peer azure-gw
+                  address 198.51.100.20
+                  pre-shared-key secret
+                router bgp 65010
+                 bgp log-neighbor-changes
+                 address-family ipv4
+                  neighbor 10.10.255.254 activate
+                  exit-address-family
+                crypto ikev2 proposal azure-proposal
+                 encryption aes-cbc-256
+
+                """
+        )
+    }
+
+    @Test func bannersKeepTheirTextAndAnyDelimiter() throws {
+        let text =
+            "hostname r1\r\nbanner motd \u{03}\r\n  Authorised   use only\r\n!not a comment here\r\n\u{03}\r\n"
+            + "banner login #one line#\nbanner exec ^C\n^C\nline vty 0 4\n vacant-message ^Cgone\n  fishing^C\n login\n"
+        let config = try IOSParser.parse(text)
+        #expect(
+            config.lines.map(\.text) == [
+                "hostname r1", "banner motd ^C\n  Authorised   use only\n!not a comment here\n^C",
+                "banner login #one line#", "banner exec ^C\n^C", "line vty 0 4",
+            ]
+        )
+        #expect(config.lines[4].children.map(\.text) == ["vacant-message ^Cgone\n  fishing^C", "login"])
+    }
+
+    @Test func aCertificateIsKeptWholeUpToItsQuit() throws {
+        let text = """
+            crypto pki certificate chain TP-self-signed-1
+             certificate self-signed 01
+              3082022B 30820194
+              A0030201 02020101
+              \tquit
+            license udi pid C891FJ-K9 sn FGL0000
+            """
+        let config = try IOSParser.parse(text)
+        let certificate = try #require(config.lines.first?.children.first)
+        #expect(certificate.children.map(\.text) == ["3082022B 30820194", "A0030201 02020101", "quit"])
+        #expect(config.lines.last?.text == "license udi pid C891FJ-K9 sn FGL0000")
+    }
+
+    @Test func aFileCutShortInsideABannerOrCertificateIsAnErrorAtItsLine() {
+        #expect(throws: IOSParseError(line: 2, message: "banner motd is not closed: no ^C before the end")) {
+            try IOSParser.parse("hostname r1\nbanner motd ^C\nhello\n")
+        }
+        #expect(throws: IOSParseError(line: 2, message: "certificate has no closing 'quit' before the end")) {
+            try IOSParser.parse("crypto pki certificate chain T\n certificate 01\n  AB12\n")
+        }
+    }
+
+    @Test func theCommandPrintsTheTreeOrSaysWhereTheFileIsBroken() throws {
+        let directory = try Fixture.temporaryDirectory("ios-parse")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("r1.cfg")
+        try Data("hostname r1\n!\ninterface Tunnel1\n ip mtu 1400\nend\n".utf8).write(to: good)
+        let json = try Fixture.run("reconcile", ["ios", "parse", good.path, "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let decoded = try JSONDecoder().decode(IOSConfig.self, from: Data(json.stdout.utf8))
+        #expect(decoded.lines.map(\.text) == ["hostname r1", "interface Tunnel1"])
+        #expect(decoded.lines[1].children == [IOSLine("ip mtu 1400", line: 4)])
+        let text = try Fixture.run("reconcile", ["ios", "parse", good.path])
+        #expect(text.stdout == "hostname r1\ninterface Tunnel1\n ip mtu 1400\n")
+        let bad = directory.appendingPathComponent("cut.cfg")
+        try Data("hostname r1\nbanner login #\nno end".utf8).write(to: bad)
+        let broken = try Fixture.run("reconcile", ["ios", "parse", bad.path])
+        #expect(broken.status == 1)
+        #expect(broken.stderr == "\(bad.path):2: error: banner login is not closed: no # before the end\n")
+        #expect(broken.stdout.isEmpty)
+    }
+}
