@@ -7,7 +7,7 @@ struct IOS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ios",
         abstract: "Work with Cisco IOS configuration files directly (no spec needed).",
-        subcommands: [Parse.self]
+        subcommands: [Parse.self, Remediate.self]
     )
 
     struct Parse: ParsableCommand {
@@ -45,6 +45,47 @@ struct IOS: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 Output.out(String(decoding: try encoder.encode(config), as: UTF8.self) + "\n")
             }
+        }
+    }
+
+    struct Remediate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the commands that turn one running-config into another, in a safe order.",
+            discussion: """
+                Compares the two configs as trees (after the normalisation of docs/ios.md) and
+                prints the smallest set of commands: single-valued lines replaced in place,
+                numbered ACLs rewritten whole, physical interfaces defaulted rather than deleted,
+                crypto objects created before use and removed after, routes made before broken,
+                and what could cut the session last. --script adds the `exit`s a terminal
+                session needs; --rollback also prints the commands that undo the change.
+
+                Examples:
+                  reconcile ios remediate --running running.cfg --intended intended.cfg
+                  reconcile ios remediate --running running.cfg --intended intended.cfg --rollback
+                """
+        )
+
+        @Option(help: "The config the router runs now.")
+        var running: String
+
+        @Option(help: "The config it should run.")
+        var intended: String
+
+        @Flag(help: "Also print the commands that undo the change, after '! rollback'.")
+        var rollback = false
+
+        @Flag(help: "Print the lines as typed at the router: sections closed with 'exit'.")
+        var script = false
+
+        func run() throws {
+            let have = try IOS.read(running)
+            let want = try IOS.read(intended)
+            func show(_ commands: IOSConfig) -> String {
+                script ? Remediation.script(commands).map { $0 + "\n" }.joined() : commands.render()
+            }
+            var out = show(Remediation.commands(running: have, intended: want))
+            if rollback { out += "! rollback\n" + show(Remediation.rollback(running: have, intended: want)) }
+            Output.out(out)
         }
     }
 

@@ -1,0 +1,247 @@
+/// How IOS treats each command, as data: which lines one value overwrites in place, how a
+/// line is negated, and in what order commands must go (`shared/domain/cisco-ios.md` §b).
+///
+/// Patterns are words: a literal word matches itself, `?` any one word, `{}` any one word
+/// that is also part of the key (or of the negation), and a final `*` any remaining words.
+public struct IOSRules: Sendable {
+    public struct Pattern: Sendable {
+        let words: [Substring]
+
+        public init(_ text: String) {
+            words = text.split(separator: " ")
+        }
+
+        /// The words `{}` stood for, or nil when `text` does not match.
+        func match(_ text: String) -> [Substring]? {
+            let given = text.split(separator: " ")
+            var captured: [Substring] = []
+            for (index, word) in words.enumerated() {
+                if word == "*" { return captured }
+                guard index < given.count else { return nil }
+                switch word {
+                case "?": continue
+                case "{}": captured.append(given[index])
+                default: if word != given[index] { return nil }
+                }
+            }
+            return given.count == words.count ? captured : nil
+        }
+    }
+
+    /// Single-valued commands: a line matching one overwrites any other line of the same key
+    /// in the same section, so the old one is never negated first.
+    public var idempotent: [(pattern: Pattern, key: String)]
+    /// Negations that are not `no <line>`: shorter forms, and forms that must not repeat a secret.
+    public var negations: [(pattern: Pattern, negation: String)]
+    /// Order at the top level: lower goes first; equal weights keep config order.
+    public var rootWeights: [(pattern: Pattern, weight: Int)]
+    /// Order inside a section whose header matches.
+    public var sectionWeights: [(section: Pattern, pattern: Pattern, weight: Int)]
+    /// Interfaces that cannot be deleted, only defaulted.
+    public var physicalInterfaces: [String]
+
+    /// The rules for IOS 15.x and IOS-XE (brief §b1–b5).
+    public static let ios = IOSRules(
+        idempotent: [
+            ("description *", "description"), ("ip address ? ?", "ip address"),
+            ("ip address negotiated", "ip address"), ("ip address dhcp", "ip address"),
+            ("ip unnumbered ?", "ip address"), ("ip mtu ?", "ip mtu"), ("mtu ?", "mtu"),
+            ("ip tcp adjust-mss ?", "ip tcp adjust-mss"), ("tunnel source ?", "tunnel source"),
+            ("tunnel destination ?", "tunnel destination"), ("tunnel mode *", "tunnel mode"),
+            ("tunnel protection ipsec profile *", "tunnel protection"), ("encapsulation *", "encapsulation"),
+            ("dialer pool ?", "dialer pool"), ("dialer-group ?", "dialer-group"),
+            ("ppp chap hostname *", "ppp chap hostname"), ("ppp chap password *", "ppp chap password"),
+            ("ppp authentication *", "ppp authentication"),
+            ("pppoe-client dial-pool-number *", "pppoe-client dial-pool-number"), ("duplex ?", "duplex"),
+            ("speed ?", "speed"), ("hostname ?", "hostname"), ("clock timezone *", "clock timezone"),
+            ("logging buffered *", "logging buffered"), ("enable secret *", "enable secret"),
+            ("ip domain name ?", "ip domain name"), ("username {} *", "username"), ("login", "login"),
+            ("login local", "login"), ("login authentication ?", "login"), ("transport input *", "transport input"),
+            ("exec-timeout *", "exec-timeout"), ("address *", "address"), ("pre-shared-key *", "pre-shared-key"),
+            ("keyring local ?", "keyring"), ("match address local *", "match address local"),
+            ("authentication remote *", "authentication remote"), ("authentication local *", "authentication local"),
+            ("lifetime *", "lifetime"), ("dpd *", "dpd"), ("set transform-set *", "set transform-set"),
+            ("set ikev2-profile ?", "set ikev2-profile"), ("set pfs *", "set pfs"), ("mode *", "mode"),
+            ("crypto ipsec transform-set {} *", "crypto ipsec transform-set"),
+            ("bgp router-id ?", "bgp router-id"), ("neighbor {} description *", "neighbor description"),
+            ("neighbor {} remote-as ?", "neighbor remote-as"),
+        ].map { (Pattern($0.0), $0.1) },
+        negations: [
+            ("pre-shared-key *", "no pre-shared-key"), ("ppp chap password *", "no ppp chap password"),
+            ("enable secret *", "no enable secret"), ("username {} *", "no username {}"),
+            ("crypto ipsec transform-set {} *", "no crypto ipsec transform-set {}"),
+            ("ntp server {} *", "no ntp server {}"), ("description *", "no description"),
+            ("neighbor {} password *", "no neighbor {} password"),
+        ].map { (Pattern($0.0), $0.1) },
+        rootWeights: [
+            // Teardown: routes before the tunnel they use, the tunnel before its crypto,
+            // crypto from the profile back to the proposal (brief §b4.4).
+            ("no ip route 0.0.0.0 0.0.0.0 *", 100), ("no ip route *", -50), ("no interface Tunnel*", 50),
+            ("no crypto ipsec profile *", 60), ("no crypto ipsec transform-set *", 70),
+            ("no crypto ikev2 profile *", 70), ("no crypto ikev2 keyring *", 78), ("no crypto ikev2 policy *", 80),
+            ("no crypto ikev2 proposal *", 85),
+            // Build: what is referenced before what refers to it (§b4.1).
+            ("access-list *", -45), ("dialer-list *", -45), ("ip access-list *", -45),
+            ("crypto ikev2 proposal *", -42), ("crypto ikev2 policy *", -41), ("crypto ikev2 keyring *", -40),
+            ("crypto ipsec transform-set *", -40), ("crypto ikev2 profile *", -31), ("crypto ipsec profile *", -30),
+            ("ip route 0.0.0.0 0.0.0.0 *", 100), ("ip route *", 20), ("router bgp *", 20),
+            // What can cut the session the commands arrive on goes last (§b4.5).
+            ("ip nat *", 100), ("no ip nat *", 100), ("interface Dialer*", 100), ("line vty *", 100),
+            ("username *", 100), ("no username *", 100), ("hostname *", 110),
+        ].map { (Pattern($0.0), $0.1) },
+        sectionWeights: [
+            ("interface Tunnel*", "tunnel protection *", 10), ("interface Tunnel*", "no tunnel protection *", -10),
+        ].map { (Pattern($0.0), Pattern($0.1), $0.2) },
+        physicalInterfaces: [
+            "Ethernet", "FastEthernet", "GigabitEthernet", "TenGigabitEthernet", "TwentyFiveGigE",
+            "FortyGigabitEthernet",
+            "HundredGigE", "Serial", "ATM", "Cellular", "Wlan-GigabitEthernet",
+        ]
+    )
+
+    /// The key a single-valued line overwrites by, or nil for an additive line.
+    func idempotencyKey(_ text: String, path: [String]) -> String? {
+        for rule in idempotent {
+            if let captured = rule.pattern.match(text) {
+                return ([rule.key] + captured.map(String.init)).joined(separator: " ")
+            }
+        }
+        return nil
+    }
+
+    /// How to remove a line: `default interface` for a physical port, the positive form of a
+    /// `no` line, a shorter form where IOS wants one (never repeating a secret), else `no <line>`.
+    func negation(of text: String, path: [String]) -> String {
+        if text.hasPrefix("no ") { return String(text.dropFirst(3)) }
+        if path.isEmpty, text.hasPrefix("interface "), isPhysical(String(text.dropFirst("interface ".count))) {
+            return "default \(text)"
+        }
+        for rule in negations {
+            if let captured = rule.pattern.match(text) {
+                var result = rule.negation
+                for word in captured {
+                    if let slot = result.firstRange(of: "{}") { result.replaceSubrange(slot, with: word) }
+                }
+                return result
+            }
+        }
+        return "no \(text)"
+    }
+
+    func isPhysical(_ name: String) -> Bool {
+        guard !name.contains(".") else { return false }  // subinterfaces can be deleted
+        let type = name.prefix { !$0.isNumber }
+        return physicalInterfaces.contains(String(type))
+    }
+
+    /// True when `new` takes over from `old` (a static route's new next hop): the old one
+    /// goes after the new one is in (make before break).
+    func replaces(_ new: String, _ old: String) -> Bool {
+        let n = new.split(separator: " ")
+        let o = old.split(separator: " ")
+        return n.count >= 5 && o.count >= 5 && n[0] == "ip" && n[1] == "route" && o[0] == "ip" && o[1] == "route"
+            && n[2] == o[2] && n[3] == o[3] && n != o
+    }
+
+    func weight(_ text: String, path: [String], replacement: Bool = false) -> Int {
+        if path.isEmpty {
+            if replacement && text.hasPrefix("no ") {
+                return weight(String(text.dropFirst(3)), path: path) + 5  // after what replaces it
+            }
+            return rootWeights.first { Self.matches($0.pattern, text) }?.weight ?? 0
+        }
+        guard let section = path.last else { return 0 }
+        return sectionWeights.first { Self.matches($0.section, section) && Self.matches($0.pattern, text) }?.weight ?? 0
+    }
+
+    /// Pattern match where a last word ending in `*` (`Tunnel*`) is a prefix.
+    static func matches(_ pattern: Pattern, _ text: String) -> Bool {
+        if let last = pattern.words.last, last.count > 1, last.hasSuffix("*") {
+            let head = pattern.words.dropLast().joined(separator: " ")
+            let prefix = (head.isEmpty ? "" : head + " ") + last.dropLast()
+            return text.hasPrefix(prefix)
+        }
+        return pattern.match(text) != nil
+    }
+
+    /// `access-list 11 permit …` → "11": numbered lists are one object.
+    func numberedList(_ text: String) -> String? {
+        let words = text.split(separator: " ", maxSplits: 2)
+        guard words.count == 3, words[0] == "access-list", words[1].allSatisfy(\.isNumber) else { return nil }
+        return String(words[1])
+    }
+
+    /// The numbered lists that run and differ from what is intended: each is rewritten whole,
+    /// since `no access-list N …` deletes all of list N.
+    func changedNumberedLists(_ running: [IOSLine], _ intended: [IOSLine]) -> Set<String> {
+        func lists(_ lines: [IOSLine]) -> [String: [String]] {
+            var result: [String: [String]] = [:]
+            for line in lines {
+                if let number = numberedList(line.text) { result[number, default: []].append(line.text) }
+            }
+            return result
+        }
+        let have = lists(running)
+        let want = lists(intended)
+        return Set(have.keys.filter { want[$0] != have[$0] })
+    }
+
+    /// The form lines are compared in: type 7 passwords decoded (IOS re-encrypts with a
+    /// random offset, so two encodings of one password differ), `0` (clear) markers dropped.
+    func comparable(_ text: String) -> String {
+        guard text.contains(" 7 ") || text.contains(" 0 ") else { return text }
+        var words = text.split(separator: " ").map(String.init)
+        var index = 0
+        while index + 2 < words.count {
+            if ["password", "key", "secret"].contains(words[index]) {
+                if words[index + 1] == "7", let plain = Type7.decode(words[index + 2]) {
+                    words.replaceSubrange(index + 1...index + 2, with: [plain])
+                } else if words[index + 1] == "0" {
+                    words.remove(at: index + 1)
+                }
+            }
+            index += 1
+        }
+        return words.joined(separator: " ")
+    }
+}
+
+/// Cisco's reversible "type 7" password encoding (a Vigenère-like XOR with a fixed key).
+public enum Type7 {
+    static let key = Array("dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87".utf8)
+
+    /// The clear text of a type 7 string (`0822455D0A16` → `cisco`), nil if it is not one.
+    public static func decode(_ encoded: String) -> String? {
+        let chars = Array(encoded.utf8)
+        guard chars.count >= 4, chars.count % 2 == 0, let seed = Int(String(decoding: chars[0..<2], as: UTF8.self)),
+            seed < key.count
+        else { return nil }
+        var plain: [UInt8] = []
+        var index = 2
+        while index + 1 < chars.count {
+            guard let byte = UInt8(String(decoding: chars[index...index + 1], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            plain.append(byte ^ key[(seed + plain.count) % key.count])
+            index += 2
+        }
+        return String(validating: plain, as: UTF8.self)
+    }
+
+    /// Encodes with a given seed (0–15, as IOS picks).
+    public static func encode(_ plain: String, seed: Int = 2) -> String {
+        var out = String(format2(seed))
+        for (offset, byte) in plain.utf8.enumerated() {
+            let value = byte ^ key[(seed + offset) % key.count]
+            out += hex(value)
+        }
+        return out
+    }
+
+    static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+    static func hex(_ value: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(value >> 4)], digits[Int(value & 0xF)]])
+    }
+}
