@@ -103,7 +103,7 @@ let package = Package(
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",
-            dependencies: ["Spec", "CYAML", "Reconciler", "Azure", "AzureModel"],
+            dependencies: ["Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco"],
             swiftSettings: swiftSettings
         ),
         // A provider for engine tests: a JSON "world" on disk with injected delays, failures

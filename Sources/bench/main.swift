@@ -5,6 +5,7 @@
 //   swift run -c release bench --write DIR     (writes the generated spec, for the CLI)
 //   swift run -c release bench --engine        (plan 10,000 resources; apply 1,000 at 50 ms)
 //   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
+//   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
 // spread over VNets of 100 sites each), then times in the same run:
@@ -196,6 +197,19 @@ let options = Options(CommandLine.arguments)
 if CommandLine.arguments.contains("--azure") {
     // The Azure provider (issue: Azure provider and model): refresh of 5,000 resources.
     AzureBench.refresh(resources: 5000)
+    exit(0)
+}
+if let flag = CommandLine.arguments.firstIndex(of: "--ios"), flag + 2 < CommandLine.arguments.count {
+    // The Cisco remediation engine against hier_config's (bench/ios_remediation.py).
+    let out = CommandLine.arguments.firstIndex(of: "--out").flatMap {
+        $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
+    }
+    IOSBench.remediate(
+        running: CommandLine.arguments[flag + 1],
+        intended: CommandLine.arguments[flag + 2],
+        iterations: options.iterations,
+        out: out
+    )
     exit(0)
 }
 if CommandLine.arguments.contains("--engine") {

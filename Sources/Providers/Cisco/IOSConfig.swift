@@ -86,8 +86,7 @@ public enum IOSParser {
     /// Reads a configuration; only an unterminated banner or certificate is an error (a file
     /// that ends inside one was cut short, and guessing where it ends would lose lines).
     public static func parse(_ text: String) throws(IOSParseError) -> IOSConfig {
-        // "\r\n" is one Character, a newline like "\n": CRLF files split the same way.
-        let raw = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let raw = lines(text)
         final class Node {
             let line: IOSLine
             var children: [Node] = []
@@ -109,9 +108,16 @@ public enum IOSParser {
             let source = raw[index]
             let number = index + 1
             index += 1
-            let indent = source.prefix { $0 == " " || $0 == "\t" }.count
-            let content = source.drop { $0 == " " || $0 == "\t" }
-            let trimmed = String(content.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            let utf8 = source.utf8
+            let indent = utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
+            let content = Substring(utf8.dropFirst(indent))
+            var end = content.utf8.endIndex
+            while end > content.utf8.startIndex,
+                case let byte = content.utf8[content.utf8.index(before: end)], byte == 0x20 || byte == 0x09
+            {
+                end = content.utf8.index(before: end)
+            }
+            let trimmed = String(content[..<end])
             if trimmed.isEmpty || trimmed.hasPrefix("!") { continue }
             if indent == 0
                 && (trimmed == "end" || trimmed.hasPrefix("Building configuration")
@@ -213,6 +219,39 @@ public enum IOSParser {
 
     /// Trims and collapses every run of spaces and tabs to one space.
     static func collapse(_ text: Substring) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        // Most lines need nothing: no tab, no double space, no space at either end.
+        var previous: UInt8 = 0x20
+        var clean = true
+        for byte in text.utf8 {
+            if byte == 0x09 || (byte == 0x20 && previous == 0x20) {
+                clean = false
+                break
+            }
+            previous = byte
+        }
+        if clean && previous != 0x20 { return String(text) }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// The lines of a text, split on LF with a CR before it dropped (CRLF files), by bytes:
+    /// splitting on Characters costs grapheme breaking on every byte of a large config.
+    static func lines(_ text: String) -> [Substring] {
+        var result: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == 0x0A {
+                var end = index
+                if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+                result.append(text[start..<end])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        var end = utf8.endIndex
+        if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+        result.append(text[start..<end])
+        return result
     }
 }

@@ -7,13 +7,24 @@ public struct IOSRules: Sendable {
     public struct Pattern: Sendable {
         let words: [Substring]
 
+        /// For a pattern whose last word ends in `*` (`interface Tunnel*`): the text it starts with.
+        let prefix: String?
+
         public init(_ text: String) {
             words = text.split(separator: " ")
+            if let last = words.last, last.count > 1, last.hasSuffix("*") {
+                prefix = String(text.dropLast())
+            } else {
+                prefix = nil
+            }
         }
 
         /// The words `{}` stood for, or nil when `text` does not match.
         func match(_ text: String) -> [Substring]? {
-            let given = text.split(separator: " ")
+            match(words: text.split(separator: " "))
+        }
+
+        func match(words given: [Substring]) -> [Substring]? {
             var captured: [Substring] = []
             for (index, word) in words.enumerated() {
                 if word == "*" { return captured }
@@ -21,7 +32,7 @@ public struct IOSRules: Sendable {
                 switch word {
                 case "?": continue
                 case "{}": captured.append(given[index])
-                default: if word != given[index] { return nil }
+                default: if !word.utf8.elementsEqual(given[index].utf8) { return nil }
                 }
             }
             return given.count == words.count ? captured : nil
@@ -39,6 +50,32 @@ public struct IOSRules: Sendable {
     public var sectionWeights: [(section: Pattern, pattern: Pattern, weight: Int)]
     /// Interfaces that cannot be deleted, only defaulted.
     public var physicalInterfaces: [String]
+    /// The idempotent and negation rules by the first word they need, in rule order.
+    let idempotentByWord: [String: [Int]]
+    let negationsByWord: [String: [Int]]
+
+    public init(
+        idempotent: [(pattern: Pattern, key: String)],
+        negations: [(pattern: Pattern, negation: String)],
+        rootWeights: [(pattern: Pattern, weight: Int)],
+        sectionWeights: [(section: Pattern, pattern: Pattern, weight: Int)],
+        physicalInterfaces: [String]
+    ) {
+        self.idempotent = idempotent
+        self.negations = negations
+        self.rootWeights = rootWeights
+        self.sectionWeights = sectionWeights
+        self.physicalInterfaces = physicalInterfaces
+        func index(_ patterns: [Pattern]) -> [String: [Int]] {
+            var result: [String: [Int]] = [:]
+            for (i, pattern) in patterns.enumerated() {
+                result[String(pattern.words.first ?? ""), default: []].append(i)
+            }
+            return result
+        }
+        idempotentByWord = index(idempotent.map(\.pattern))
+        negationsByWord = index(negations.map(\.pattern))
+    }
 
     /// The rules for IOS 15.x and IOS-XE (brief §b1–b5).
     public static let ios = IOSRules(
@@ -101,8 +138,11 @@ public struct IOSRules: Sendable {
 
     /// The key a single-valued line overwrites by, or nil for an additive line.
     func idempotencyKey(_ text: String, path: [String]) -> String? {
-        for rule in idempotent {
-            if let captured = rule.pattern.match(text) {
+        let words = text.split(separator: " ")
+        guard let first = words.first else { return nil }
+        for i in idempotentByWord[String(first)] ?? [] {
+            let rule = idempotent[i]
+            if let captured = rule.pattern.match(words: words) {
                 return ([rule.key] + captured.map(String.init)).joined(separator: " ")
             }
         }
@@ -116,8 +156,10 @@ public struct IOSRules: Sendable {
         if path.isEmpty, text.hasPrefix("interface "), isPhysical(String(text.dropFirst("interface ".count))) {
             return "default \(text)"
         }
-        for rule in negations {
-            if let captured = rule.pattern.match(text) {
+        let words = text.split(separator: " ")
+        for i in negationsByWord[String(words.first ?? "")] ?? [] {
+            let rule = negations[i]
+            if let captured = rule.pattern.match(words: words) {
                 var result = rule.negation
                 for word in captured {
                     if let slot = result.firstRange(of: "{}") { result.replaceSubrange(slot, with: word) }
@@ -134,13 +176,14 @@ public struct IOSRules: Sendable {
         return physicalInterfaces.contains(String(type))
     }
 
-    /// True when `new` takes over from `old` (a static route's new next hop): the old one
-    /// goes after the new one is in (make before break).
-    func replaces(_ new: String, _ old: String) -> Bool {
-        let n = new.split(separator: " ")
-        let o = old.split(separator: " ")
-        return n.count >= 5 && o.count >= 5 && n[0] == "ip" && n[1] == "route" && o[0] == "ip" && o[1] == "route"
-            && n[2] == o[2] && n[3] == o[3] && n != o
+    /// What a line is the current value of, when a different line with the same destination
+    /// takes over from it (a static route's prefix and mask): the old one then goes after
+    /// the new one is in (make before break).
+    func destination(_ text: String) -> Substring? {
+        guard text.hasPrefix("ip route ") else { return nil }
+        let words = text.split(separator: " ", maxSplits: 4)
+        guard words.count == 5 else { return nil }
+        return text[words[2].startIndex..<words[3].endIndex]
     }
 
     func weight(_ text: String, path: [String], replacement: Bool = false) -> Int {
@@ -148,24 +191,26 @@ public struct IOSRules: Sendable {
             if replacement && text.hasPrefix("no ") {
                 return weight(String(text.dropFirst(3)), path: path) + 5  // after what replaces it
             }
-            return rootWeights.first { Self.matches($0.pattern, text) }?.weight ?? 0
+            let words = text.split(separator: " ")
+            return rootWeights.first { Self.matches($0.pattern, text, words) }?.weight ?? 0
         }
         guard let section = path.last else { return 0 }
-        return sectionWeights.first { Self.matches($0.section, section) && Self.matches($0.pattern, text) }?.weight ?? 0
+        let words = text.split(separator: " ")
+        let sectionWords = section.split(separator: " ")
+        return sectionWeights.first {
+            Self.matches($0.section, section, sectionWords) && Self.matches($0.pattern, text, words)
+        }?.weight ?? 0
     }
 
     /// Pattern match where a last word ending in `*` (`Tunnel*`) is a prefix.
-    static func matches(_ pattern: Pattern, _ text: String) -> Bool {
-        if let last = pattern.words.last, last.count > 1, last.hasSuffix("*") {
-            let head = pattern.words.dropLast().joined(separator: " ")
-            let prefix = (head.isEmpty ? "" : head + " ") + last.dropLast()
-            return text.hasPrefix(prefix)
-        }
-        return pattern.match(text) != nil
+    static func matches(_ pattern: Pattern, _ text: String, _ words: [Substring]) -> Bool {
+        if let prefix = pattern.prefix { return text.hasPrefix(prefix) }
+        return pattern.match(words: words) != nil
     }
 
     /// `access-list 11 permit …` → "11": numbered lists are one object.
     func numberedList(_ text: String) -> String? {
+        guard text.utf8.starts(with: "access-list ".utf8) else { return nil }
         let words = text.split(separator: " ", maxSplits: 2)
         guard words.count == 3, words[0] == "access-list", words[1].allSatisfy(\.isNumber) else { return nil }
         return String(words[1])
@@ -189,7 +234,7 @@ public struct IOSRules: Sendable {
     /// The form lines are compared in: type 7 passwords decoded (IOS re-encrypts with a
     /// random offset, so two encodings of one password differ), `0` (clear) markers dropped.
     func comparable(_ text: String) -> String {
-        guard text.contains(" 7 ") || text.contains(" 0 ") else { return text }
+        guard Self.hasEncodingMarker(text) else { return text }
         var words = text.split(separator: " ").map(String.init)
         var index = 0
         while index + 2 < words.count {
@@ -203,6 +248,20 @@ public struct IOSRules: Sendable {
             index += 1
         }
         return words.joined(separator: " ")
+    }
+}
+
+extension IOSRules {
+    /// Whether a line holds " 7 " or " 0 " (an encoding marker before a secret), by bytes.
+    static func hasEncodingMarker(_ text: String) -> Bool {
+        var a: UInt8 = 0
+        var b: UInt8 = 0
+        for c in text.utf8 {
+            if a == 0x20 && (b == 0x37 || b == 0x30) && c == 0x20 { return true }
+            a = b
+            b = c
+        }
+        return false
     }
 }
 

@@ -26,40 +26,44 @@ public enum Remediation {
 
     /// One level: what to negate, what to add, what to enter and change; then ordered.
     static func remediate(_ running: [IOSLine], _ intended: [IOSLine], rules: IOSRules, path: [String]) -> [IOSLine] {
-        var have: [String: IOSLine] = [:]
-        for line in running { have[rules.comparable(line.text)] = line }
-        var want: [String: IOSLine] = [:]
-        for line in intended { want[rules.comparable(line.text)] = line }
+        let runningKeys = running.map { rules.comparable($0.text) }
+        let intendedKeys = intended.map { rules.comparable($0.text) }
+        var have: [String: Int] = [:]
+        have.reserveCapacity(running.count)
+        for (index, key) in runningKeys.enumerated() { have[key] = index }
+        let want = Set(intendedKeys)
         var out: [(IOSLine, Int)] = []
 
         // Numbered ACLs are one list: any difference rewrites the whole list.
         let acls = rules.changedNumberedLists(running, intended)
-        if !acls.isEmpty {
-            for number in acls.sorted() {
-                out.append((IOSLine("no access-list \(number)"), rules.weight("access-list", path: path)))
-            }
+        for number in acls.sorted() {
+            out.append((IOSLine("no access-list \(number)"), rules.weight("access-list", path: path)))
         }
 
-        // Left: what runs and is not wanted, unless a wanted line overwrites it in place.
-        let overwritten = Set(intended.compactMap { rules.idempotencyKey($0.text, path: path) })
-        for line in running where want[rules.comparable(line.text)] == nil {
+        // Left: what runs and is not wanted, unless a line added beside it overwrites it in
+        // place (only an added line can: IOS shows one value of a single-valued command).
+        let gone = running.indices.filter { !want.contains(runningKeys[$0]) }.map { running[$0] }
+        let added = gone.isEmpty ? [] : intended.indices.filter { have[intendedKeys[$0]] == nil }.map { intended[$0] }
+        let overwritten = Set(added.compactMap { rules.idempotencyKey($0.text, path: path) })
+        let destinations = Set(added.compactMap { rules.destination($0.text) })
+        for line in gone {
             if let number = rules.numberedList(line.text), acls.contains(number) { continue }
             if let key = rules.idempotencyKey(line.text, path: path), overwritten.contains(key) { continue }
             let negation = rules.negation(of: line.text, path: path)
-            let replaced = intended.contains { rules.replaces($0.text, line.text) }
+            let replaced = rules.destination(line.text).map(destinations.contains) ?? false
             out.append((IOSLine(negation), rules.weight(negation, path: path, replacement: replaced)))
         }
         // Right: what is wanted and missing, whole; sections both have, entered and changed.
-        for line in intended {
-            let key = rules.comparable(line.text)
+        for (line, key) in zip(intended, intendedKeys) {
             if let number = rules.numberedList(line.text), acls.contains(number) {
                 out.append((line, rules.weight(line.text, path: path)))
                 continue
             }
-            guard let existing = have[key] else {
+            guard let index = have[key] else {
                 out.append((ordered(line, rules: rules, path: path), rules.weight(line.text, path: path)))
                 continue
             }
+            let existing = running[index]
             guard !line.children.isEmpty || !existing.children.isEmpty, !line.isDelimitedText else { continue }
             let inner = remediate(existing.children, line.children, rules: rules, path: path + [line.text])
             if !inner.isEmpty {
