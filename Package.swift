@@ -76,10 +76,11 @@ let package = Package(
             path: "Sources/Providers/Azure",
             swiftSettings: swiftSettings
         ),
-        // The Cisco IOS side: the running-config parser and printer (remediation, rendering,
-        // the SSH transport and the simulator follow in the Cisco issue).
+        // The Cisco IOS side: the running-config parser and printer, remediation, rendering
+        // (the SSH transport and the simulator follow in the Cisco issue).
         .target(
             name: "Cisco",
+            dependencies: ["Spec"],
             path: "Sources/Providers/Cisco",
             swiftSettings: swiftSettings
         ),
@@ -142,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CiscoTests",
-            dependencies: ["Cisco", "TestSupport", "reconcile"],
+            dependencies: ["Cisco", "Spec", "TestSupport", "reconcile"],
             exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),

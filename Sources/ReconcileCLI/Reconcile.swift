@@ -21,7 +21,7 @@ public struct Reconcile: AsyncParsableCommand {
         subcommands: [
             Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, StateCommand.self, Lab.self, Graph.self,
             Schema.self,
-            Rules.self, IOS.self,
+            Rules.self, Render.self, IOS.self,
         ]
     )
 

@@ -1,0 +1,102 @@
+import Cisco
+import Foundation
+import Spec
+import TestSupport
+import Testing
+
+/// The intended config of each example router, as IOS prints it, against golden files:
+/// the first seed's 891FJ, the BGP-over-tunnel variant, and an IOS-XE router.
+@Suite("IOS renderer")
+struct RendererTests {
+    /// What Azure would have produced: the values the lab gives the examples' gateways.
+    static let outputs: [String: String] = [
+        "ipAddress": "198.51.100.20", "bgpPeeringAddress": "10.10.255.254", "publicIpAddress0": "198.51.100.40",
+        "bgpPeeringAddress0": "10.100.0.12",
+    ]
+    static let secrets = [
+        "TOKYO_PSK": "Sup3rS3cretPsk", "OSAKA_PSK": "0saka-psk", "RTR_PASSWORD": "n3tops-pw", "RTR_ENABLE": "3nable",
+        "PPP_PASSWORD": "ppp-pw",
+    ]
+
+    static func sections(_ example: String, _ device: String) throws -> [Resource] {
+        let graph = try #require(SpecPipeline.run(Fixture.path("examples/\(example)")).graph)
+        return graph.resources.filter { $0.provider == "cisco" && $0.address.path.hasPrefix(device + "/") }
+    }
+
+    static func context(reveal: Bool) -> IOSRenderer.Context {
+        IOSRenderer.Context(
+            output: { outputs[$0.output].map(Value.string) },
+            secret: { source in
+                guard reveal, case .environment(let name) = source else { return nil }
+                return secrets[name]
+            }
+        )
+    }
+
+    static let devices = [
+        ("s2s-cisco891-pppoe", "tokyo-rtr1"), ("routeserver-nva-default-route", "tokyo-rtr1"),
+        ("vwan-internet-via-azure", "osaka-rtr1"),
+    ]
+
+    @Test(arguments: devices)
+    func eachRouterRendersAsIOSPrintsIt(_ example: String, _ device: String) throws {
+        let config = IOSRenderer.device(try Self.sections(example, device), context: Self.context(reveal: false))
+        let text = config.render()
+        Fixture.assertGolden(text, "Tests/CiscoTests/Golden/\(example).\(device).cfg")
+        // What is rendered reads back to itself: no diff against a router that runs it.
+        let parsed = try IOSParser.parse(text)
+        #expect(Remediation.commands(running: parsed, intended: config).lines.isEmpty)
+        #expect(parsed.render() == text)
+        // Masked, no secret leaves; the Azure side's values are filled in.
+        for secret in Self.secrets.values { #expect(!text.contains(secret)) }
+        #expect(!text.contains("<azure:"))
+    }
+
+    @Test func revealedSecretsAreTheValuesIOSWouldShow() throws {
+        let text = IOSRenderer.device(
+            try Self.sections("s2s-cisco891-pppoe", "tokyo-rtr1"),
+            context: Self.context(reveal: true)
+        ).render()
+        #expect(text.contains("  pre-shared-key Sup3rS3cretPsk\n"))
+        // Passwords as `service password-encryption` prints them: type 7, compared decrypted.
+        let chap = try #require(text.split(separator: "\n").first { $0.contains("ppp chap password 7 ") })
+        #expect(Type7.decode(String(chap.split(separator: " ").last ?? "")) == "ppp-pw")
+        #expect(text.contains("enable secret 3nable\n"))
+    }
+
+    @Test func valuesAzureHasNotProducedYetSaySo() throws {
+        let text = IOSRenderer.device(try Self.sections("s2s-cisco891-pppoe", "tokyo-rtr1")).render()
+        #expect(text.contains(" tunnel destination <azure:publicIPAddresses/hub-vpngw-pip1.ipAddress>\n"))
+        #expect(text.contains("  pre-shared-key <sensitive>\n"))
+    }
+
+    @Test func aNewRouterIsBuiltInTheOrderIOSNeeds() throws {
+        let intended = IOSRenderer.device(
+            try Self.sections("s2s-cisco891-pppoe", "tokyo-rtr1"),
+            context: Self.context(reveal: false)
+        )
+        let order = Remediation.commands(running: IOSConfig(), intended: intended).lines.map(\.text)
+        func position(_ prefix: String) throws -> Int { try #require(order.firstIndex { $0.hasPrefix(prefix) }) }
+        #expect(try position("access-list 11") < position("ip nat inside source"))
+        #expect(try position("crypto ikev2 proposal") < position("crypto ikev2 policy"))
+        #expect(try position("crypto ikev2 keyring") < position("crypto ikev2 profile"))
+        #expect(try position("crypto ipsec profile") < position("interface Tunnel1"))
+        #expect(try position("interface Tunnel1") < position("ip route 10.10.0.0"))
+        // What could cut a remote session comes last, the hostname at the very end.
+        #expect(try position("interface Dialer1") > position("ip route 10.10.0.0"))
+        #expect(order.last?.hasPrefix("hostname") == true)
+    }
+
+    @Test func theCommandPrintsOneRouterOrNamesTheOnesThereAre() throws {
+        let good = try Fixture.run("reconcile", ["render", "examples/s2s-cisco891-pppoe", "--device", "tokyo-rtr1"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(
+            good.stdout.contains("interface Tunnel1\n tunnel source Dialer1")
+                || good.stdout.contains("interface Tunnel1\n ip unnumbered Dialer1")
+        )
+        #expect(good.stdout.contains("pre-shared-key <sensitive>"))
+        let missing = try Fixture.run("reconcile", ["render", "examples/s2s-cisco891-pppoe", "--device", "osaka"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no CiscoRouter named 'osaka'") && missing.stderr.contains("tokyo-rtr1"))
+    }
+}
