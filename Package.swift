@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "CiscoTests",
             dependencies: ["Cisco", "Spec", "TestSupport", "reconcile"],
-            exclude: ["Corpus"],
+            exclude: ["Corpus", "Golden", "Show"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
