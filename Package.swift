@@ -84,6 +84,14 @@ let package = Package(
             path: "Sources/Providers/Cisco",
             swiftSettings: swiftSettings
         ),
+        // The IOS simulator: a router's CLI (modes, prompts, configuration commands that
+        // change a real config tree, show commands); the SSH server in front of it is next.
+        .target(
+            name: "IOSSimulator",
+            dependencies: ["Cisco"],
+            path: "Sources/Providers/IOSSimulator",
+            swiftSettings: swiftSettings
+        ),
         // The commands, with the provider registry injected (the CLI and the test harness).
         .target(
             name: "ReconcileCLI",
@@ -143,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CiscoTests",
-            dependencies: ["Cisco", "Spec", "TestSupport", "reconcile"],
+            dependencies: ["Cisco", "IOSSimulator", "Spec", "TestSupport", "reconcile"],
             exclude: ["Corpus", "Golden", "Show"],
             swiftSettings: swiftSettings
         ),

@@ -218,7 +218,7 @@ public enum IOSParser {
     }
 
     /// Trims and collapses every run of spaces and tabs to one space.
-    static func collapse(_ text: Substring) -> String {
+    public static func collapse(_ text: Substring) -> String {
         // Most lines need nothing: no tab, no double space, no space at either end.
         var previous: UInt8 = 0x20
         var clean = true

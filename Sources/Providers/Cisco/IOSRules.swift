@@ -137,7 +137,7 @@ public struct IOSRules: Sendable {
     )
 
     /// The key a single-valued line overwrites by, or nil for an additive line.
-    func idempotencyKey(_ text: String, path: [String]) -> String? {
+    public func idempotencyKey(_ text: String, path: [String]) -> String? {
         let words = text.split(separator: " ")
         guard let first = words.first else { return nil }
         for i in idempotentByWord[String(first)] ?? [] {

@@ -1,0 +1,382 @@
+internal import Cisco
+internal import Foundation
+
+/// One CLI session on a simulated router: modes and prompts, `enable`, configuration
+/// commands that change the running config, parent-mode fallback, `do`, IOS's error format
+/// with the `^` marker, and the `show` commands (brief §c).
+///
+/// Transport-free: a line goes in, IOS's answer and the next prompt come out, lines ending
+/// `\r\n` as on a vty. The SSH server echoes what is typed and feeds lines here.
+public final class IOSSession {
+    /// A configuration mode: the section headers entered, outermost first.
+    struct Mode {
+        var path: [String]
+        var name: String
+    }
+
+    public let device: IOSDevice
+    var privileged: Bool
+    let enableSecret: String?
+    /// nil at exec level; the mode stack in configuration.
+    var modes: [Mode]?
+    var awaitingEnablePassword = 0
+    public private(set) var closed = false
+
+    public init(device: IOSDevice, privileged: Bool = false, enableSecret: String? = nil) {
+        self.device = device
+        self.privileged = privileged
+        self.enableSecret = enableSecret
+    }
+
+    /// The prompt for the current mode (`R891>`, `R891#`, `R891(config-if)#`).
+    public var prompt: String {
+        if awaitingEnablePassword > 0 { return "Password: " }
+        let host = device.hostname
+        guard let modes else { return host + (privileged ? "#" : ">") }
+        return "\(host)(\(modes.last?.name ?? "config"))#"
+    }
+
+    static let configBanner = "Enter configuration commands, one per line.  End with CNTL/Z."
+
+    /// Runs one typed line; returns what IOS prints, then the next prompt.
+    public func input(_ typed: String) -> String {
+        let body = respond(typed)
+        guard !closed else { return body.isEmpty ? "" : body + "\r\n" }
+        return (body.isEmpty ? "" : body + "\r\n") + prompt
+    }
+
+    func respond(_ typed: String) -> String {
+        if awaitingEnablePassword > 0 {
+            if typed == (enableSecret ?? "") {
+                awaitingEnablePassword = 0
+                privileged = true
+                return ""
+            }
+            awaitingEnablePassword += 1
+            if awaitingEnablePassword > 3 {
+                awaitingEnablePassword = 0
+                return "% Bad secrets\r\n"
+            }
+            return ""
+        }
+        let line = IOSParser.collapse(Substring(typed))
+        if line == "\u{1A}" || line == "end" && modes != nil {
+            modes = nil
+            return ""
+        }
+        guard !line.isEmpty else { return "" }
+        if modes != nil { return configure(line, typed: typed) }
+        return exec(line, typed: typed)
+    }
+
+    // MARK: Exec
+
+    func exec(_ line: String, typed: String) -> String {
+        let words = line.split(separator: " ").map(String.init)
+        let verb = words[0].lowercased()
+        func matches(_ keyword: String, _ minimum: Int = 1) -> Bool {
+            verb.count >= minimum && keyword.hasPrefix(verb)
+        }
+        if matches("enable", 2) {
+            if privileged { return "" }
+            guard enableSecret != nil else { return "% No password set" }
+            awaitingEnablePassword = 1
+            return ""
+        }
+        if matches("disable", 4) {
+            privileged = false
+            return ""
+        }
+        if matches("exit", 2) || matches("logout", 2) || matches("quit", 1) {
+            closed = true
+            return ""
+        }
+        if matches("terminal", 2) { return "" }
+        if matches("show", 2) { return show(Array(words.dropFirst()), line: line) }
+        guard privileged else { return invalid(typed, at: 0) }
+        if matches("configure", 4) {
+            guard words.count == 1 || "terminal".hasPrefix(words[1].lowercased()) else { return invalid(typed, at: 1) }
+            modes = []
+            return Self.configBanner
+        }
+        if matches("write", 2) {
+            device.save()
+            return "Building configuration...\r\n[OK]"
+        }
+        if matches("copy", 2), words.count >= 3, "running-config".hasPrefix(words[1]),
+            "startup-config".hasPrefix(words[2])
+        {
+            device.save()
+            return "Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]"
+        }
+        return invalid(typed, at: 0)
+    }
+
+    func show(_ arguments: [String], line: String) -> String {
+        // Exactly one filter: everything after `| keyword` is one expression.
+        var command = arguments
+        var filter: (String, String)?
+        if let bar = arguments.firstIndex(of: "|"), bar + 1 < arguments.count {
+            command = Array(arguments[..<bar])
+            filter = (arguments[bar + 1].lowercased(), arguments[(bar + 2)...].joined(separator: " "))
+        }
+        let what = command.joined(separator: " ").lowercased()
+        var output: String
+        if what.hasPrefix("run") {
+            output = runningConfig(section: command.count > 2 ? command[1...].joined(separator: " ") : nil)
+        } else if what.hasPrefix("priv") {
+            output = "Current privilege level is \(privileged ? 15 : 1)"
+        } else if what.hasPrefix("ver") {
+            output = device.status?("show version", device) ?? defaultVersion()
+        } else if what.hasPrefix("start") {
+            output =
+                "Using \(device.startupConfig.render().utf8.count) out of 262136 bytes\r\n"
+                + device.startupConfig.render().replacingNewlines() + "end"
+        } else {
+            let canonical = "show " + command.joined(separator: " ")
+            output = device.status?(canonical, device) ?? ""
+        }
+        guard let (kind, expression) = filter else { return output }
+        return Self.filter(output, kind: kind, expression)
+    }
+
+    func runningConfig(section: String?) -> String {
+        var config = device.runningConfig
+        if let section {
+            let wanted = "interface " + IOSNames.canonicalInterface(String(section.dropFirst("interface ".count)))
+            config = IOSConfig(lines: config.lines.filter { $0.text == wanted || $0.text == section })
+        }
+        let text = config.render()
+        return "Building configuration...\r\n\r\nCurrent configuration : \(text.utf8.count) bytes\r\n!\r\n"
+            + text.replacingNewlines() + "end"
+    }
+
+    func defaultVersion() -> String {
+        "Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version \(device.software), RELEASE SOFTWARE (fc2)\r\n"
+            + "\(device.hostname) uptime is 1 hour, 2 minutes\r\n"
+            + "Cisco \(device.model) (revision 1.0) with 488524K/35763K bytes of memory.\r\n"
+            + "Configuration register is 0x2102"
+    }
+
+    /// `| include`, `| exclude`, `| begin`, `| section`, by prefix (`| i`, `| s`); the
+    /// expression is matched as a substring alternation (`encaps|decaps`).
+    static func filter(_ output: String, kind: String, _ expression: String) -> String {
+        let alternatives = expression.split(separator: "|").map(String.init)
+        func hit(_ line: Substring) -> Bool { alternatives.contains { line.contains($0) } }
+        let lines = output.components(separatedBy: "\r\n").map { Substring($0) }
+        var kept: [Substring] = []
+        if "include".hasPrefix(kind) {
+            kept = lines.filter(hit)
+        } else if "exclude".hasPrefix(kind) {
+            kept = lines.filter { !hit($0) }
+        } else if "begin".hasPrefix(kind) {
+            kept = Array(lines.drop { !hit($0) })
+        } else if "section".hasPrefix(kind) {
+            var inSection = false
+            for line in lines {
+                let top = !(line.first == " ")
+                if top { inSection = hit(line) }
+                if inSection || (!top && hit(line)) { kept.append(line) }
+            }
+        }
+        return kept.joined(separator: "\r\n")
+    }
+
+    // MARK: Configuration
+
+    /// The modes a section header opens, and the prompt name each shows.
+    static func mode(for header: String, in path: [String]) -> String? {
+        let parent = path.last ?? ""
+        if path.isEmpty {
+            if header.hasPrefix("interface ") { return header.contains(".") ? "config-subif" : "config-if" }
+            let modes: [(String, String)] = [
+                ("crypto ikev2 proposal ", "config-ikev2-proposal"), ("crypto ikev2 policy ", "config-ikev2-policy"),
+                ("crypto ikev2 keyring ", "config-ikev2-keyring"), ("crypto ikev2 profile ", "config-ikev2-profile"),
+                ("crypto ipsec transform-set ", "cfg-crypto-trans"), ("crypto ipsec profile ", "ipsec-profile"),
+                ("router ", "config-router"), ("line ", "config-line"),
+                ("ip access-list standard ", "config-std-nacl"), ("ip access-list extended ", "config-ext-nacl"),
+                ("crypto pki trustpoint ", "ca-trustpoint"),
+            ]
+            return modes.first { header.hasPrefix($0.0) }?.1
+        }
+        if parent.hasPrefix("crypto ikev2 keyring "), header.hasPrefix("peer ") { return "config-ikev2-keyring-peer" }
+        if parent.hasPrefix("router bgp "), header.hasPrefix("address-family ") { return "config-router-af" }
+        return nil
+    }
+
+    /// The first words a leaf command may start with, per mode (what the simulator accepts).
+    static let commands: [String: Set<String>] = [
+        "config": [
+            "hostname", "service", "logging", "enable", "no", "aaa", "clock", "ip", "ipv6", "username", "access-list",
+            "dialer-list", "ntp", "banner", "boot-start-marker", "boot-end-marker", "version", "license", "multilink",
+            "snmp-server", "route-map", "control-plane", "scheduler", "crypto", "default", "archive", "vtp",
+            "spanning-tree",
+        ],
+        "config-if": [
+            "description", "ip", "no", "shutdown", "tunnel", "pppoe", "pppoe-client", "encapsulation", "dialer",
+            "dialer-group", "ppp", "duplex", "speed", "mtu", "load-interval", "negotiation", "cdp", "switchport",
+            "bandwidth", "keepalive", "default",
+        ],
+        "config-ikev2-proposal": ["encryption", "integrity", "group", "prf", "no"],
+        "config-ikev2-policy": ["proposal", "match", "no"],
+        "config-ikev2-keyring": ["no"],
+        "config-ikev2-keyring-peer": ["address", "pre-shared-key", "identity", "description", "no"],
+        "config-ikev2-profile": [
+            "match", "authentication", "keyring", "lifetime", "dpd", "identity", "description", "no",
+        ],
+        "cfg-crypto-trans": ["mode", "no"],
+        "ipsec-profile": ["set", "description", "no"],
+        "config-router": ["bgp", "network", "neighbor", "redistribute", "no", "timers", "maximum-paths"],
+        "config-router-af": ["network", "neighbor", "redistribute", "no", "exit-address-family"],
+        "config-line": [
+            "login", "transport", "exec-timeout", "access-class", "password", "logging", "no", "privilege",
+        ],
+        "config-std-nacl": ["permit", "deny", "remark", "no"],
+        "config-ext-nacl": ["permit", "deny", "remark", "no"],
+        "config-subif": ["description", "ip", "encapsulation", "no", "shutdown"],
+    ]
+
+    func configure(_ line: String, typed: String) -> String {
+        guard var stack = modes else { return "" }
+        let first = line.split(separator: " ").first.map(String.init) ?? ""
+        if first == "do" {
+            return exec(String(line.dropFirst(3)), typed: String(typed.drop { $0 == " " }.dropFirst(3)))
+        }
+        if line == "exit" || line == "exit-address-family" && stack.last?.name == "config-router-af" {
+            if stack.isEmpty {
+                modes = nil
+            } else {
+                stack.removeLast()
+                modes = stack
+            }
+            return ""
+        }
+        let normalized = IOSNames.normalize(line, path: stack.last?.path ?? [])
+        // Try the current mode, then each enclosing one (IOS falls back to the parent mode).
+        for depth in stride(from: stack.count, through: 0, by: -1) {
+            let path = depth == 0 ? [] : stack[depth - 1].path
+            let modeName = depth == 0 ? "config" : stack[depth - 1].name
+            if let name = Self.mode(for: normalized, in: path) {
+                enter(normalized, path: path)
+                modes = Array(stack.prefix(depth)) + [Mode(path: path + [normalized], name: name)]
+                return ""
+            }
+            guard Self.commands[modeName]?.contains(first) == true else { continue }
+            if first == "no" || first == "default" {
+                let target = String(normalized.drop { $0 != " " }.dropFirst())
+                guard !target.isEmpty else { return "% Incomplete command.\r\n" }
+                remove(target, path: path, defaulting: first == "default")
+            } else {
+                set(normalized, path: path)
+            }
+            modes = Array(stack.prefix(depth))
+            return ""
+        }
+        return invalid(typed, at: 0)
+    }
+
+    /// `% Invalid input detected at '^' marker.` under the word that failed.
+    func invalid(_ typed: String, at word: Int) -> String {
+        let words = typed.split(separator: " ", omittingEmptySubsequences: true)
+        let column =
+            word < words.count ? typed.distance(from: typed.startIndex, to: words[word].startIndex) : typed.count
+        return String(repeating: " ", count: prompt.count + column) + "^\r\n% Invalid input detected at '^' marker.\r\n"
+    }
+
+    // MARK: Changing the tree
+
+    /// Features on by default: turning one off prints `no …` in the running config.
+    static let printedNegations: Set<String> = [
+        "ip domain lookup", "ip http server", "ip http secure-server", "aaa new-model", "ipv6 cef", "ip address",
+        "service pad", "ip source-route", "cdp enable", "cdp run", "ip bootp server", "ip redirects",
+        "ip unreachables", "ip proxy-arp",
+    ]
+
+    func enter(_ header: String, path: [String]) {
+        device.change { config in
+            config.lines = Self.edit(config.lines, path: path) { lines in
+                // Re-entering a transform set with other transforms rewrites it in place.
+                if header.hasPrefix("crypto ipsec transform-set "),
+                    let key = IOSRules.ios.idempotencyKey(header, path: path),
+                    let index = lines.firstIndex(where: { IOSRules.ios.idempotencyKey($0.text, path: path) == key })
+                {
+                    lines[index].text = header
+                    return
+                }
+                if !lines.contains(where: { $0.text == header }) { lines.append(IOSLine(header)) }
+            }
+        }
+    }
+
+    func set(_ command: String, path: [String]) {
+        device.change { config in
+            config.lines = Self.edit(config.lines, path: path) { lines in
+                // Turning a default-on feature back on removes its `no` line, and prints nothing.
+                if lines.contains(where: { $0.text == "no " + command }) {
+                    lines.removeAll { $0.text == "no " + command }
+                    return
+                }
+                if command.hasPrefix("ip address ") { lines.removeAll { $0.text == "no ip address" } }
+                // A single-valued command replaces the value it had.
+                if let key = IOSRules.ios.idempotencyKey(command, path: path),
+                    let index = lines.firstIndex(where: { IOSRules.ios.idempotencyKey($0.text, path: path) == key })
+                {
+                    lines[index] = IOSLine(command)
+                } else if !lines.contains(where: { $0.text == command }) {
+                    lines.append(IOSLine(command))
+                }
+                // IOS 15.x adds virtual reassembly beside NAT on an interface.
+                if command == "ip nat inside" || command == "ip nat outside",
+                    !lines.contains(where: { $0.text == "ip virtual-reassembly in" })
+                {
+                    lines.append(IOSLine("ip virtual-reassembly in"))
+                }
+            }
+        }
+    }
+
+    /// `no X`: the line, or the section, or every line it is a prefix of (`no ntp server A`
+    /// removes `ntp server A prefer`; `no access-list 11` removes all of list 11).
+    func remove(_ target: String, path: [String], defaulting: Bool) {
+        device.change { config in
+            config.lines = Self.edit(config.lines, path: path) { lines in
+                if defaulting {
+                    for index in lines.indices where lines[index].text == target { lines[index].children = [] }
+                    return
+                }
+                if lines.contains(where: { $0.text == target }) {
+                    lines.removeAll { $0.text == target }
+                } else if target.hasPrefix("no ") {
+                    // `no no X` is `X`, which a default-on feature does not print.
+                    lines.removeAll { $0.text == target }
+                } else if Self.printedNegations.contains(target) {
+                    // Turning off what is on by default prints as a `no` line of its own.
+                    lines.removeAll { $0.text.hasPrefix(target + " ") }
+                    if !lines.contains(where: { $0.text == "no " + target }) { lines.append(IOSLine("no " + target)) }
+                } else {
+                    lines.removeAll { $0.text.hasPrefix(target + " ") }
+                }
+            }
+        }
+    }
+
+    /// Applies `body` to the children of the section at `path`.
+    static func edit(_ lines: [IOSLine], path: [String], _ body: (inout [IOSLine]) -> Void) -> [IOSLine] {
+        var lines = lines
+        guard let head = path.first else {
+            body(&lines)
+            return lines
+        }
+        if let index = lines.firstIndex(where: { $0.text == head }) {
+            lines[index].children = edit(lines[index].children, path: Array(path.dropFirst()), body)
+        }
+        return lines
+    }
+}
+
+extension String {
+    /// LF → CRLF, as a vty prints.
+    func replacingNewlines() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+    }
+}

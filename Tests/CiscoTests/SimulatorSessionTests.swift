@@ -1,0 +1,154 @@
+import Cisco
+import Foundation
+import IOSSimulator
+import Spec
+import TestSupport
+import Testing
+
+/// The simulator's CLI, transport-free: prompts and modes, IOS's errors, and configuration
+/// pushed by the remediation engine landing in a running config that then reads back clean.
+@Suite("IOS simulator CLI")
+struct SimulatorSessionTests {
+    static func session(_ config: String = "hostname R1\n", privileged: Bool = true) throws -> IOSSession {
+        IOSSession(
+            device: IOSDevice(config: try IOSParser.parse(config)),
+            privileged: privileged,
+            enableSecret: "s3cret"
+        )
+    }
+
+    /// Sends lines as a terminal would, in configuration mode, and fails on any IOS error.
+    static func push(_ lines: [String], to session: IOSSession) {
+        for line in ["configure terminal"] + lines + ["end"] {
+            let answer = session.input(line)
+            #expect(!answer.contains("% "), "\(line): \(answer)")
+        }
+    }
+
+    /// `show running-config` as a client reads it: the answer up to the prompt.
+    static func running(_ session: IOSSession) throws -> IOSConfig {
+        let answer = session.input("show running-config")
+        #expect(answer.hasSuffix("\r\n" + session.prompt))
+        return try IOSParser.parse(
+            String(answer.dropLast(session.prompt.count)).replacingOccurrences(of: "\r\n", with: "\n")
+        )
+    }
+
+    @Test func promptsFollowTheModesAndEnableAsksForItsSecret() throws {
+        let s = try Self.session(privileged: false)
+        #expect(s.prompt == "R1>")
+        #expect(s.input("configure terminal").hasPrefix(String(repeating: " ", count: 3) + "^\r\n% Invalid input"))
+        #expect(s.input("enable") == "Password: ")
+        #expect(s.input("wrong") == "Password: ")
+        #expect(s.input("s3cret") == "R1#")
+        #expect(s.input("show privilege") == "Current privilege level is 15\r\nR1#")
+        #expect(s.input("conf t") == "Enter configuration commands, one per line.  End with CNTL/Z.\r\nR1(config)#")
+        #expect(s.input("int tun 1") == "R1(config-if)#")
+        // A command of the parent mode moves the session there.
+        #expect(s.input("crypto ikev2 keyring K") == "R1(config-ikev2-keyring)#")
+        #expect(s.input("peer azure") == "R1(config-ikev2-keyring-peer)#")
+        #expect(s.input("exit") == "R1(config-ikev2-keyring)#")
+        #expect(s.input("router bgp 65010") == "R1(config-router)#")
+        #expect(s.input("address-family ipv4") == "R1(config-router-af)#")
+        #expect(s.input("end") == "R1#")
+        #expect(s.input("exit").isEmpty && s.closed)
+    }
+
+    @Test func aTypoIsMarkedWhereParsingFailed() throws {
+        let s = try Self.session()
+        _ = s.input("configure terminal")
+        #expect(
+            s.input("interfce Tunnel1") == "           ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config)#"
+        )
+        #expect(s.input("no").hasPrefix("% Incomplete command."))
+    }
+
+    @Test func theRenderedSeedConfigPushedToABlankRouterReadsBackClean() throws {
+        let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
+        let sections = graph.resources.filter { $0.provider == "cisco" }
+        let context = IOSRenderer.Context(
+            output: { _ in .string("198.51.100.20") },
+            secret: { _ in "Sup3rS3cretPsk" }
+        )
+        let intended = IOSRenderer.device(sections, context: context)
+        let s = try Self.session("")
+        let build = Remediation.commands(running: try Self.running(s), intended: intended)
+        Self.push(Remediation.script(build), to: s)
+        let left = Remediation.commands(running: try Self.running(s), intended: intended)
+        #expect(left.lines.isEmpty, "\(left.render())")
+        #expect(s.prompt == "tokyo-rtr1#")
+
+        // Then a change: a new gateway address, pushed as remediation, lands and reads clean.
+        let moved = IOSRenderer.device(
+            sections,
+            context: IOSRenderer.Context(output: { _ in .string("198.51.100.21") }, secret: { _ in "Sup3rS3cretPsk" })
+        )
+        let change = Remediation.commands(running: try Self.running(s), intended: moved)
+        #expect(
+            change.render() == """
+                crypto ikev2 keyring azure-keyring
+                 peer azure
+                  address 198.51.100.21
+                crypto ikev2 profile azure-profile
+                 no match identity remote address 198.51.100.20 255.255.255.255
+                 match identity remote address 198.51.100.21 255.255.255.255
+                interface Tunnel1
+                 tunnel destination 198.51.100.21
+
+                """
+        )
+        Self.push(Remediation.script(change), to: s)
+        #expect(Remediation.commands(running: try Self.running(s), intended: moved).lines.isEmpty)
+    }
+
+    @Test func negationsAndDefaultsChangeTheTreeAsIOSDoes() throws {
+        let s = try Self.session(
+            """
+            hostname R1
+            crypto ipsec transform-set OLD esp-aes 256 esp-sha-hmac
+             mode tunnel
+            crypto ikev2 keyring K
+             peer azure
+              address 198.51.100.20
+              pre-shared-key S3cr3t
+            interface GigabitEthernet7
+             description spare
+            ntp server 192.0.2.1 prefer
+            access-list 11 permit 192.168.1.0 0.0.0.255
+            access-list 11 permit 192.168.2.0 0.0.0.255
+            """
+        )
+        Self.push(
+            [
+                "no crypto ipsec transform-set OLD", "crypto ikev2 keyring K", " peer azure", "  no pre-shared-key",
+                "default interface GigabitEthernet7", "no ntp server 192.0.2.1", "no access-list 11",
+            ],
+            to: s
+        )
+        #expect(
+            try Self.running(s).render() == """
+                hostname R1
+                crypto ikev2 keyring K
+                 peer azure
+                  address 198.51.100.20
+                interface GigabitEthernet7
+
+                """
+        )
+    }
+
+    @Test func showFiltersAndWriteMemory() throws {
+        let s = try Self.session(
+            "hostname R1\ncrypto ikev2 proposal P\n encryption aes-cbc-256\ninterface Tunnel1\n ip mtu 1400\n"
+        )
+        #expect(
+            s.input("show running-config | section crypto")
+                == "crypto ikev2 proposal P\r\n encryption aes-cbc-256\r\nR1#"
+        )
+        #expect(s.input("sh run | i mtu|hostname") == "hostname R1\r\n ip mtu 1400\r\nR1#")
+        #expect(s.input("write memory") == "Building configuration...\r\n[OK]\r\nR1#")
+        #expect(s.device.startupConfig == s.device.runningConfig)
+        _ = s.input("configure terminal")
+        #expect(s.input("do show run | i hostname") == "hostname R1\r\nR1(config)#")
+    }
+}
