@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -85,10 +87,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The IOS simulator: a router's CLI (modes, prompts, configuration commands that
-        // change a real config tree, show commands); the SSH server in front of it is next.
+        // change a real config tree, show commands) behind a swift-nio-ssh server.
         .target(
             name: "IOSSimulator",
-            dependencies: ["Cisco"],
+            dependencies: [
+                "Cisco",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            ],
             path: "Sources/Providers/IOSSimulator",
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,228 @@
+internal import Crypto
+internal import Foundation
+internal import NIOCore
+internal import NIOPosix
+internal import NIOSSH
+
+/// A simulated router behind a real SSH server (swift-nio-ssh) on loopback: password
+/// login, an interactive shell with a pty (server-side echo, `\r`, `\n` or `\r\n` as one
+/// Enter, backspace, Ctrl-Z for `end`, Ctrl-C to drop a line) and single `exec` commands, as
+/// the brief's §c1 says clients use them.
+public final class IOSSSHServer: @unchecked Sendable {
+    public let device: IOSDevice
+    let username: String
+    let password: String
+    let enableSecret: String?
+    let privilegedLogin: Bool
+    let hostKey = NIOSSHPrivateKey(ed25519Key: Curve25519.Signing.PrivateKey())
+    private var channel: (any Channel)?
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    public private(set) var port = 0
+
+    /// A server for `device`; a login lands in privileged mode (`#`) when `privilegedLogin`,
+    /// else in user exec (`>`, then `enable` with `enableSecret`).
+    public init(
+        device: IOSDevice,
+        username: String,
+        password: String,
+        enableSecret: String? = nil,
+        privilegedLogin: Bool = true
+    ) {
+        self.device = device
+        self.username = username
+        self.password = password
+        self.enableSecret = enableSecret
+        self.privilegedLogin = privilegedLogin
+    }
+
+    /// The host key in OpenSSH form (`ssh-ed25519 AAAA…`), to pin in a known_hosts file.
+    public var hostKeyLine: String { String(openSSHPublicKey: hostKey.publicKey) }
+
+    /// Starts listening (127.0.0.1 and an ephemeral port unless told otherwise).
+    public func start(host: String = "127.0.0.1", port: Int = 0) throws {
+        let server = self
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        NIOSSHHandler(
+                            role: .server(
+                                .init(
+                                    hostKeys: [server.hostKey],
+                                    userAuthDelegate: PasswordCheck(
+                                        username: server.username,
+                                        password: server.password
+                                    )
+                                )
+                            ),
+                            allocator: channel.allocator,
+                            inboundChildChannelInitializer: { child, type in
+                                guard case .session = type else {
+                                    return child.eventLoop.makeFailedFuture(SimulatorError.unsupportedChannel)
+                                }
+                                return child.eventLoop.makeCompletedFuture {
+                                    try child.pipeline.syncOperations.addHandler(
+                                        TerminalHandler(
+                                            session: IOSSession(
+                                                device: server.device,
+                                                privileged: server.privilegedLogin,
+                                                enableSecret: server.enableSecret
+                                            )
+                                        )
+                                    )
+                                }
+                            }
+                        ),
+                        CloseOnError(),
+                    ])
+                }
+            }
+        let bound = try bootstrap.bind(host: host, port: port).wait()
+        channel = bound
+        self.port = bound.localAddress?.port ?? 0
+    }
+
+    public func stop() {
+        try? channel?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+enum SimulatorError: Error {
+    case unsupportedChannel
+}
+
+/// Only the configured user and password get in.
+final class PasswordCheck: NIOSSHServerUserAuthenticationDelegate, Sendable {
+    let username: String
+    let password: String
+
+    init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { .password }
+
+    func requestReceived(
+        request: NIOSSHUserAuthenticationRequest,
+        responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>
+    ) {
+        guard request.username == username, case .password(let given) = request.request, given.password == password
+        else {
+            responsePromise.succeed(.failure)
+            return
+        }
+        responsePromise.succeed(.success)
+    }
+}
+
+final class CloseOnError: ChannelInboundHandler, Sendable {
+    typealias InboundIn = Any
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// One SSH session channel: a shell (a terminal with echo) or an exec (one command).
+final class TerminalHandler: ChannelDuplexHandler {
+    typealias InboundIn = SSHChannelData
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = SSHChannelData
+
+    let session: IOSSession
+    var line: [UInt8] = []
+    var lastWasCarriageReturn = false
+    var shell = false
+
+    init(session: IOSSession) {
+        self.session = session
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let pty as SSHChannelRequestEvent.PseudoTerminalRequest:
+            if pty.wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
+        case let request as SSHChannelRequestEvent.ShellRequest:
+            shell = true
+            if request.wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
+            send("\r\n" + session.prompt, context: context)
+        case let request as SSHChannelRequestEvent.ExecRequest:
+            if request.wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
+            // One command, its output without a prompt, then the channel closes.
+            let answer = session.input(request.command)
+            send(String(answer.dropLast(session.prompt.count)), context: context)
+            let channel = context.channel
+            context.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        case let request as SSHChannelRequestEvent.EnvironmentRequest:
+            if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        guard shell, case .channel = message.type, case .byteBuffer(var buffer) = message.data else { return }
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        var echo: [UInt8] = []
+        for byte in bytes {
+            defer { lastWasCarriageReturn = byte == 0x0D }
+            switch byte {
+            case 0x0A where lastWasCarriageReturn:
+                continue  // \r\n is one Enter
+            case 0x0D, 0x0A:
+                flush(&echo, context: context)
+                let typed = String(decoding: line, as: UTF8.self)
+                line = []
+                send("\r\n" + session.input(typed), context: context)
+                if session.closed {
+                    // `exit` at exec level: a clean end, with an exit status for the client.
+                    let channel = context.channel
+                    context.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete {
+                        _ in channel.close(promise: nil)
+                    }
+                    return
+                }
+            case 0x1A:  // Ctrl-Z: end
+                flush(&echo, context: context)
+                line = []
+                send("^Z\r\n" + session.input("\u{1A}"), context: context)
+            case 0x03:  // Ctrl-C: drop the line
+                flush(&echo, context: context)
+                line = []
+                send("\r\n" + session.prompt, context: context)
+            case 0x08, 0x7F:
+                if !line.isEmpty {
+                    line.removeLast()
+                    echo += [0x08, 0x20, 0x08]
+                }
+            default:
+                line.append(byte)
+                // The enable password is not echoed.
+                if session.prompt != "Password: " { echo.append(byte) }
+            }
+        }
+        flush(&echo, context: context)
+    }
+
+    func flush(_ echo: inout [UInt8], context: ChannelHandlerContext) {
+        guard !echo.isEmpty else { return }
+        write(echo, context: context)
+        echo = []
+    }
+
+    func send(_ text: String, context: ChannelHandlerContext) {
+        guard !text.isEmpty else { return }
+        write(Array(text.utf8), context: context)
+    }
+
+    func write(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        let buffer = context.channel.allocator.buffer(bytes: bytes)
+        context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(buffer))), promise: nil)
+    }
+}
