@@ -141,6 +141,12 @@ final class TerminalHandler: ChannelDuplexHandler {
         self.session = session
     }
 
+    /// A client that ends its input (EOF) still gets every answer: the channel stays open
+    /// for output until the session is over.
+    func handlerAdded(context: ChannelHandlerContext) {
+        _ = context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case let pty as SSHChannelRequestEvent.PseudoTerminalRequest:
@@ -154,6 +160,12 @@ final class TerminalHandler: ChannelDuplexHandler {
             // One command, its output without a prompt, then the channel closes.
             let answer = session.input(request.command)
             send(String(answer.dropLast(session.prompt.count)), context: context)
+            let channel = context.channel
+            context.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        case ChannelEvent.inputClosed:
+            // The client sent EOF: what it typed has been answered; end like `exit`.
             let channel = context.channel
             context.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
                 channel.close(promise: nil)
