@@ -110,7 +110,7 @@ enum EngineRunner {
     /// The spec's git commit, when it lives in a repository.
     static func gitCommit(of path: String) -> String? {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
         guard let data = CommandOutput.run(["git", "-C", directory.isEmpty ? "." : directory, "rev-parse", "HEAD"])
         else {

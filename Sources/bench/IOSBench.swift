@@ -27,7 +27,7 @@ enum IOSBench {
             times.append(clock.now - start)
         }
         let rendered = result.render()
-        if let out { FileManager.default.createFile(atPath: out, contents: Data(rendered.utf8)) }
+        if let out { _ = FileManager.default.createFile(atPath: out, contents: Data(rendered.utf8)) }
         let lines = rendered.split(separator: "\n").count
         let inputLines = runningText.split(separator: "\n").count
         print(

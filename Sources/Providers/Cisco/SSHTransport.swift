@@ -1,0 +1,236 @@
+internal import Foundation
+
+#if canImport(Glibc)
+    internal import Glibc
+#endif
+
+/// A CLI session with a router through the system's OpenSSH client on a pseudo-terminal
+/// (scrapli's "system" transport): real IOS 15.x offers only RSA host keys and older key
+/// exchanges that swift-nio-ssh lacks, and users' `~/.ssh/config`, bastions and agents then
+/// just work.
+///
+/// The password is typed at ssh's own prompt, on the terminal; the host key is checked against
+/// a pinned known_hosts file (refused on mismatch, never accepted blindly unless told to).
+public final class SSHTransport {
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        /// A known_hosts file holding the router's pinned key.
+        public var knownHosts: String?
+        /// Accept whatever key the router shows (`--insecure-accept-host-key`).
+        public var insecureAcceptHostKey: Bool
+        public var timeout: Duration
+
+        public init(
+            host: String,
+            port: Int = 22,
+            username: String,
+            password: String? = nil,
+            knownHosts: String? = nil,
+            insecureAcceptHostKey: Bool = false,
+            timeout: Duration = .seconds(30)
+        ) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.knownHosts = knownHosts
+            self.insecureAcceptHostKey = insecureAcceptHostKey
+            self.timeout = timeout
+        }
+    }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case hostKey(String)
+        case authentication(String)
+        case timeout(String)
+        case closed(String)
+        /// A configuration line IOS refused, with what it printed.
+        case command(line: String, output: String)
+
+        public var description: String {
+            switch self {
+            case .hostKey(let detail): "host key check failed: \(detail)"
+            case .authentication(let detail): "login failed: \(detail)"
+            case .timeout(let detail): "timed out \(detail)"
+            case .closed(let detail): "the session closed: \(detail)"
+            case .command(let line, let output): "the router refused '\(line)': \(output)"
+            }
+        }
+    }
+
+    let options: Options
+    let process = Process()
+    var master: Int32 = -1
+    var pending: [UInt8] = []
+    /// The prompt the router showed last (`R891#`, `R891(config-if)#`).
+    public private(set) var prompt = ""
+
+    /// Connects, logs in and reads up to the first prompt.
+    public init(_ options: Options) throws {
+        self.options = options
+        var slave: Int32 = -1
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw Failure.closed("no pseudo-terminal") }
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        // setsid -c: a new session whose controlling terminal is the pty, so ssh asks for the
+        // password there, where this side answers it.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["-c", "/usr/bin/ssh"] + Self.arguments(options)
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["SSH_ASKPASS", "SSH_ASKPASS_REQUIRE", "DISPLAY"] { environment[name] = nil }
+        environment["TERM"] = "vt100"
+        process.environment = environment
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+        try? terminal.close()
+        try login()
+    }
+
+    static func arguments(_ o: Options) -> [String] {
+        var arguments = [
+            "-p", String(o.port), "-l", o.username, "-o", "ConnectTimeout=\(Int(o.timeout.components.seconds))",
+            "-o", "NumberOfPasswordPrompts=1", "-o", "ServerAliveInterval=15",
+            // IOS 15.x speaks only these; adding them does not weaken a modern server.
+            "-o", "KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
+            "-o", "HostKeyAlgorithms=+ssh-rsa", "-o", "PubkeyAcceptedAlgorithms=+ssh-rsa",
+        ]
+        if o.insecureAcceptHostKey {
+            arguments += ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"]
+        } else {
+            arguments += ["-o", "StrictHostKeyChecking=yes"]
+            if let knownHosts = o.knownHosts { arguments += ["-o", "UserKnownHostsFile=\(knownHosts)"] }
+        }
+        if o.password != nil { arguments += ["-o", "PreferredAuthentications=keyboard-interactive,password"] }
+        return arguments + [o.host]
+    }
+
+    func login() throws {
+        var answered = false
+        let text = try read { text in
+            if text.contains("Host key verification failed") || text.contains("HOST IDENTIFICATION HAS CHANGED") {
+                throw Failure.hostKey("the router's key is not the pinned one (\(self.options.host))")
+            }
+            if text.contains("Permission denied") {
+                throw Failure.authentication("\(self.options.username)@\(self.options.host)")
+            }
+            if text.lowercased().hasSuffix("password: ") || text.lowercased().hasSuffix("password:") {
+                guard let password = self.options.password, !answered else {
+                    throw Failure.authentication("\(self.options.username)@\(self.options.host): password refused")
+                }
+                answered = true
+                self.pending = []
+                try self.write(password + "\n")
+                return false
+            }
+            return Self.promptAtEnd(text) != nil
+        }
+        prompt = Self.promptAtEnd(text) ?? ""
+    }
+
+    /// Runs one command; returns its output without the echoed command and the prompt.
+    public func run(_ command: String) throws -> String {
+        try write(command + "\n")
+        let text = try read { Self.promptAtEnd($0) != nil || $0.hasSuffix("Password: ") }
+        prompt = Self.promptAtEnd(text) ?? (text.hasSuffix("Password: ") ? "Password: " : prompt)
+        var lines = text.components(separatedBy: "\n")
+        if !lines.isEmpty { lines.removeLast() }  // the prompt
+        if !lines.isEmpty, lines[0].hasSuffix(command) { lines.removeFirst() }  // the echo
+        return lines.joined(separator: "\n")
+    }
+
+    /// `enable`, answering the password prompt with the secret.
+    public func enable(secret: String) throws {
+        guard !prompt.hasSuffix("#") else { return }
+        _ = try run("enable")
+        if prompt == "Password: " {
+            try write(secret + "\n")
+            let text = try read { Self.promptAtEnd($0) != nil }
+            prompt = Self.promptAtEnd(text) ?? prompt
+        }
+        guard prompt.hasSuffix("#") else { throw Failure.authentication("enable refused") }
+    }
+
+    /// Sends configuration lines (`configure terminal` … `end`); the first line IOS refuses
+    /// stops the push and is reported with IOS's message (brief §b7).
+    public func configure(_ lines: [String]) throws {
+        _ = try run("configure terminal")
+        for line in lines {
+            let output = try run(line)
+            if let error = Self.failure(output) {
+                _ = try? run("end")
+                throw Failure.command(line: line, output: error)
+            }
+        }
+        _ = try run("end")
+    }
+
+    /// The `%` line that says a command failed; syslog `%FACILITY-N-MNEMONIC:` lines do not.
+    static func failure(_ output: String) -> String? {
+        for line in output.components(separatedBy: "\n") {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("%") else { continue }
+            if text.range(of: #"^%[A-Z0-9_]+-\d-[A-Z0-9_]+:"#, options: .regularExpression) != nil { continue }
+            return text
+        }
+        return nil
+    }
+
+    public func close() {
+        if process.isRunning { try? write("exit\n") }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        if master >= 0 {
+            Glibc.close(master)
+            master = -1
+        }
+    }
+
+    deinit { close() }
+
+    // MARK: The terminal
+
+    func write(_ text: String) throws {
+        var bytes = Array(text.utf8)
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw Failure.closed("cannot write to the session") }
+            bytes.removeFirst(written)
+        }
+    }
+
+    /// Reads until `done` says the text so far is complete; CR dropped.
+    func read(until done: (String) throws -> Bool) throws -> String {
+        let deadline = ContinuousClock.now + options.timeout
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let text = String(decoding: pending, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+            if try done(text) {
+                pending = []
+                return text
+            }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw Failure.timeout("waiting for \(options.host): \(text.suffix(200))") }
+            var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(min(remaining.components.seconds * 1000 + 1, 1000)))
+            guard ready > 0 else { continue }
+            let count = Glibc.read(master, &chunk, chunk.count)
+            guard count > 0 else { throw Failure.closed(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            pending += chunk[0..<count]
+        }
+    }
+
+    /// The prompt ending `text`, if it ends with one (`R891>`, `R891#`, `R891(config-if)#`).
+    static func promptAtEnd(_ text: String) -> String? {
+        guard let last = text.split(separator: "\n", omittingEmptySubsequences: false).last else { return nil }
+        let line = String(last)
+        let pattern = #"^[A-Za-z0-9.\-@/:]{1,63}(\([A-Za-z0-9.\-@/:+]{0,32}\))?[>#] ?$"#
+        return line.range(of: pattern, options: .regularExpression) != nil
+            ? line.trimmingCharacters(in: .whitespaces)
+            : nil
+    }
+}
