@@ -66,6 +66,12 @@ struct SSHTransportTests {
         }
         #expect(server.device.hostname == "R2")
         #expect(session.prompt == "R2#")
+        // A command that asks before acting is answered.
+        let nat = "ip nat inside source list 11 interface Dialer1 overload"
+        try session.configure([nat])
+        try session.configure(["no \(nat)"])
+        #expect(!server.device.runningConfig.lines.contains { $0.text == nat })
+        #expect(session.prompt == "R2#")
     }
 
     @Test func theSeedConfigPushedOverSSHToABlankRouterReadsBackClean() throws {

@@ -152,3 +152,51 @@ struct SimulatorSessionTests {
         #expect(s.input("do show run | i hostname") == "hostname R1\r\nR1(config)#")
     }
 }
+
+/// The simulator's behaviours that clients must cope with: encrypted passwords, questions
+/// before acting, and a config kept between runs.
+@Suite("IOS simulator behaviours")
+struct SimulatorBehaviourTests {
+    @Test func servicePasswordEncryptionStoresType7() throws {
+        let s = IOSSession(
+            device: IOSDevice(config: try IOSParser.parse("hostname R1\nusername old password 0 early\n")),
+            privileged: true
+        )
+        SimulatorSessionTests.push(
+            ["service password-encryption", "username admin privilege 15 password cisco"],
+            to: s
+        )
+        let users = s.device.runningConfig.lines.filter { $0.text.hasPrefix("username ") }.map(\.text)
+        #expect(users.count == 2 && users.allSatisfy { $0.contains(" password 7 ") })
+        let secrets = users.compactMap { $0.split(separator: " ").last.flatMap { Type7.decode(String($0)) } }
+        #expect(secrets == ["early", "cisco"])
+    }
+
+    @Test func removingANATRuleInUseAsksFirst() throws {
+        let nat = "ip nat inside source list 11 interface Dialer1 overload"
+        let s = IOSSession(device: IOSDevice(config: try IOSParser.parse("hostname R1\n\(nat)\n")), privileged: true)
+        _ = s.input("configure terminal")
+        #expect(s.input("no \(nat)") == "Dynamic mapping in use, do you want to delete all entries? [no]: ")
+        #expect(s.input("") == "R1(config)#")  // the default answer keeps it
+        #expect(s.device.runningConfig.lines.contains { $0.text == nat })
+        _ = s.input("no \(nat)")
+        #expect(s.input("yes") == "R1(config)#")
+        #expect(!s.device.runningConfig.lines.contains { $0.text == nat })
+    }
+
+    @Test func aPersistedDeviceKeepsItsConfigAndRefusesABrokenFile() throws {
+        let directory = try Fixture.temporaryDirectory("device")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("devices/tokyo-rtr1.cfg").path
+        let first = try IOSDevice.persisted(at: path)
+        SimulatorSessionTests.push(
+            ["hostname tokyo-rtr1", "interface Tunnel1", " ip mtu 1400"],
+            to: IOSSession(device: first, privileged: true)
+        )
+        let again = try IOSDevice.persisted(at: path)
+        #expect(again.runningConfig.render() == first.runningConfig.render() && again.hostname == "tokyo-rtr1")
+        #expect(again.runningConfig.render() == "hostname tokyo-rtr1\ninterface Tunnel1\n ip mtu 1400\n")
+        try Data("hostname x\nbanner motd ^C\nnever closed\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: IOSParseError.self) { _ = try IOSDevice.persisted(at: path) }
+    }
+}

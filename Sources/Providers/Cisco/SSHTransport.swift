@@ -131,10 +131,29 @@ public final class SSHTransport {
         prompt = Self.promptAtEnd(text) ?? ""
     }
 
+    /// Questions some commands ask before they act, and the answer that lets them
+    /// (removing a NAT rule in use, copying to startup-config).
+    static let questions: [(asks: String, answer: String)] = [
+        ("Dynamic mapping in use", "yes"), ("[confirm]", ""), ("Destination filename [", ""),
+    ]
+
     /// Runs one command; returns its output without the echoed command and the prompt.
+    /// A question the command asks is answered (`questions`).
     public func run(_ command: String) throws -> String {
         try write(command + "\n")
-        let text = try read { Self.promptAtEnd($0) != nil || $0.hasSuffix("Password: ") }
+        var answered = Set<String>()
+        let text = try read { text in
+            let last = text.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            if let question = Self.questions.first(where: { last.contains($0.asks) }),
+                !answered.contains(question.asks),
+                last.hasSuffix(": ") || last.hasSuffix("? ") || last.hasSuffix("]")
+            {
+                answered.insert(question.asks)
+                try self.write(question.answer + "\n")
+                return false
+            }
+            return Self.promptAtEnd(text) != nil || text.hasSuffix("Password: ")
+        }
         prompt = Self.promptAtEnd(text) ?? (text.hasSuffix("Password: ") ? "Password: " : prompt)
         var lines = text.components(separatedBy: "\n")
         if !lines.isEmpty { lines.removeLast() }  // the prompt

@@ -18,19 +18,41 @@ public final class IOSDevice: @unchecked Sendable {
     public let software: String
     let status: Status?
 
+    /// Where the running config is kept between runs (`.reconcile/lab/devices/NAME.cfg`).
+    let persistence: String?
+
+    /// A device; with `persistence`, every change is written to that file, atomically.
     public init(
         config: IOSConfig = IOSConfig(),
         platform: String = "ios",
         model: String = "C891FJ-K9",
         software: String = "15.4(1)T1",
+        persistence: String? = nil,
         status: Status? = nil
     ) {
         running = config
         startup = config
+        self.persistence = persistence
         self.platform = platform
         self.model = model
         self.software = software
         self.status = status
+    }
+
+    /// The device kept in `path` (`.reconcile/lab/devices/NAME.cfg`): its config read from the
+    /// file when there is one (a file that does not parse is an error, never silently
+    /// replaced), or `config` for a new device.
+    public static func persisted(
+        at path: String,
+        config: IOSConfig = IOSConfig(),
+        platform: String = "ios",
+        status: Status? = nil
+    ) throws(IOSParseError) -> IOSDevice {
+        var initial = config
+        if let data = FileManager.default.contents(atPath: path) {
+            initial = try IOSParser.parse(String(decoding: data, as: UTF8.self))
+        }
+        return IOSDevice(config: initial, platform: platform, persistence: path, status: status)
     }
 
     /// The running config, as `show running-config` would print it (a copy).
@@ -43,7 +65,16 @@ public final class IOSDevice: @unchecked Sendable {
     }
 
     func change(_ body: (inout IOSConfig) -> Void) {
-        lock.withLock { body(&running) }
+        let text = lock.withLock {
+            body(&running)
+            return running.render()
+        }
+        guard let persistence else { return }
+        let directory = (persistence as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = persistence + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
+        _ = rename(temporary, persistence)
     }
 
     func save() {

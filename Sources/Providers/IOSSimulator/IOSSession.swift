@@ -20,6 +20,8 @@ public final class IOSSession {
     /// nil at exec level; the mode stack in configuration.
     var modes: [Mode]?
     var awaitingEnablePassword = 0
+    /// A question IOS asked (`… [no]: `) and what a `yes` carries out.
+    var confirmation: (question: String, action: () -> Void)?
     public private(set) var closed = false
 
     public init(device: IOSDevice, privileged: Bool = false, enableSecret: String? = nil) {
@@ -31,6 +33,7 @@ public final class IOSSession {
     /// The prompt for the current mode (`R891>`, `R891#`, `R891(config-if)#`).
     public var prompt: String {
         if awaitingEnablePassword > 0 { return "Password: " }
+        if let confirmation { return confirmation.question }
         let host = device.hostname
         guard let modes else { return host + (privileged ? "#" : ">") }
         return "\(host)(\(modes.last?.name ?? "config"))#"
@@ -46,6 +49,11 @@ public final class IOSSession {
     }
 
     func respond(_ typed: String) -> String {
+        if let pending = confirmation {
+            confirmation = nil
+            if typed.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y") { pending.action() }
+            return ""
+        }
         if awaitingEnablePassword > 0 {
             if typed == (enableSecret ?? "") {
                 awaitingEnablePassword = 0
@@ -265,6 +273,15 @@ public final class IOSSession {
             if first == "no" || first == "default" {
                 let target = String(normalized.drop { $0 != " " }.dropFirst())
                 guard !target.isEmpty else { return "% Incomplete command.\r\n" }
+                // Removing a dynamic NAT rule asks first (the mapping is in use).
+                if target.hasPrefix("ip nat inside source list ") {
+                    modes = Array(stack.prefix(depth))
+                    confirmation = (
+                        "Dynamic mapping in use, do you want to delete all entries? [no]: ",
+                        { [self] in remove(target, path: path, defaulting: false) }
+                    )
+                    return ""
+                }
                 remove(target, path: path, defaulting: first == "default")
             } else {
                 set(normalized, path: path)
@@ -309,6 +326,14 @@ public final class IOSSession {
     }
 
     func set(_ command: String, path: [String]) {
+        if path.isEmpty && command == "service password-encryption" {
+            device.change { config in
+                config.lines = config.lines.map(Self.encryptingPasswords)
+                if !config.lines.contains(where: { $0.text == command }) { config.lines.append(IOSLine(command)) }
+            }
+            return
+        }
+        let encrypted = device.runningConfig.lines.contains { $0.text == "service password-encryption" }
         device.change { config in
             config.lines = Self.edit(config.lines, path: path) { lines in
                 // Turning a default-on feature back on removes its `no` line, and prints nothing.
@@ -317,6 +342,7 @@ public final class IOSSession {
                     return
                 }
                 if command.hasPrefix("ip address ") { lines.removeAll { $0.text == "no ip address" } }
+                let command = encrypted ? Self.encryptingPasswords(command) : command
                 // A single-valued command replaces the value it had.
                 if let key = IOSRules.ios.idempotencyKey(command, path: path),
                     let index = lines.firstIndex(where: { IOSRules.ios.idempotencyKey($0.text, path: path) == key })
@@ -333,6 +359,25 @@ public final class IOSSession {
                 }
             }
         }
+    }
+
+    /// With `service password-encryption`, a clear `password P` is stored as type 7 (with a
+    /// fixed offset here; IOS picks one at random, and lines compare decrypted).
+    static func encryptingPasswords(_ text: String) -> String {
+        var words = text.split(separator: " ").map(String.init)
+        for index in words.indices.dropLast() where words[index] == "password" {
+            let next = words[index + 1]
+            guard next != "7", next != "5", next != "0" || index + 2 < words.count else { continue }
+            let plain = next == "0" ? words[index + 2] : next
+            let span = next == "0" ? index + 1...index + 2 : index + 1...index + 1
+            words.replaceSubrange(span, with: ["7", Type7.encode(plain, seed: 9)])
+            break
+        }
+        return words.joined(separator: " ")
+    }
+
+    static func encryptingPasswords(_ line: IOSLine) -> IOSLine {
+        IOSLine(encryptingPasswords(line.text), line: line.line, children: line.children.map(encryptingPasswords))
     }
 
     /// `no X`: the line, or the section, or every line it is a prefix of (`no ntp server A`
