@@ -138,6 +138,7 @@ public final class SSHTransport {
     ]
 
     /// Runs one command; returns its output without the echoed command and the prompt.
+    ///
     /// A question the command asks is answered (`questions`).
     public func run(_ command: String) throws -> String {
         try write(command + "\n")
