@@ -18,7 +18,7 @@ struct IOS: ParsableCommand {
                 way IOS would, one space of indentation per level, without `!` separators, header
                 or comments (the normalisation of docs/ios.md); json prints each line with its
                 source line number and children. A file cut short inside a banner or
-                certificate is an error naming the line; nothing else is refused.
+                certificate is an error naming its line and column; nothing else is refused.
 
                 Examples:
                   reconcile ios parse router.cfg
@@ -89,7 +89,7 @@ struct IOS: ParsableCommand {
         }
     }
 
-    /// Reads and parses a file; an unreadable or malformed one is reported as `FILE:LINE: message`.
+    /// Reads and parses a file; an unreadable or malformed one is reported as `FILE:LINE:COL: message`.
     static func read(_ file: String) throws -> IOSConfig {
         guard let data = FileManager.default.contents(atPath: file) else {
             Output.err("\(file): cannot be read\n")
@@ -98,7 +98,7 @@ struct IOS: ParsableCommand {
         do {
             return try IOSParser.parse(String(decoding: data, as: UTF8.self))
         } catch {
-            Output.err("\(file):\(error.line): error: \(error.message)\n")
+            Output.err("\(file):\(error.line):\(error.column): error: \(error.message)\n")
             throw ExitCode(1)
         }
     }

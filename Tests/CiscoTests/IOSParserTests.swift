@@ -142,10 +142,11 @@ struct IOSParserTests {
     }
 
     @Test func aFileCutShortInsideABannerOrCertificateIsAnErrorAtItsLine() {
-        #expect(throws: IOSParseError(line: 2, message: "banner motd is not closed: no ^C before the end")) {
+        #expect(throws: IOSParseError(line: 2, column: 1, message: "banner motd is not closed: no ^C before the end")) {
             try IOSParser.parse("hostname r1\nbanner motd ^C\nhello\n")
         }
-        #expect(throws: IOSParseError(line: 2, message: "certificate has no closing 'quit' before the end")) {
+        #expect(throws: IOSParseError(line: 2, column: 2, message: "certificate has no closing 'quit' before the end"))
+        {
             try IOSParser.parse("crypto pki certificate chain T\n certificate 01\n  AB12\n")
         }
     }
@@ -166,7 +167,7 @@ struct IOSParserTests {
         try Data("hostname r1\nbanner login #\nno end".utf8).write(to: bad)
         let broken = try Fixture.run("reconcile", ["ios", "parse", bad.path])
         #expect(broken.status == 1)
-        #expect(broken.stderr == "\(bad.path):2: error: banner login is not closed: no # before the end\n")
+        #expect(broken.stderr == "\(bad.path):2:1: error: banner login is not closed: no # before the end\n")
         #expect(broken.stdout.isEmpty)
     }
 }

@@ -151,6 +151,17 @@ struct RemediationTests {
         )
     }
 
+    @Test func secretsAreMaskedWhereverALineIsShown() {
+        #expect(IOSRules.masked("  pre-shared-key S3cr3t") == "  pre-shared-key <sensitive>")
+        #expect(
+            IOSRules.masked("username admin privilege 15 password 7 0822455D0A16")
+                == "username admin privilege 15 password 7 <sensitive>"
+        )
+        #expect(IOSRules.masked("enable secret 5 $1$abcd$xyz") == "enable secret 5 <sensitive>")
+        #expect(IOSRules.masked("ppp chap password 0 pw") == "ppp chap password 0 <sensitive>")
+        #expect(IOSRules.masked("interface Tunnel1") == "interface Tunnel1")
+    }
+
     @Test func type7PasswordsAreComparedDecrypted() throws {
         #expect(Type7.decode("0822455D0A16") == "cisco")
         #expect(Type7.decode(Type7.encode("az-ure!9", seed: 11)) == "az-ure!9")

@@ -66,6 +66,15 @@ struct SSHTransportTests {
         }
         #expect(server.device.hostname == "R2")
         #expect(session.prompt == "R2#")
+        // A refused line that carries a secret is reported with the secret masked.
+        #expect(
+            throws: SSHTransport.Failure.command(
+                line: "pre-shared-key <sensitive>",
+                output: "% Invalid input detected at '^' marker."
+            )
+        ) {
+            try session.configure(["pre-shared-key S3cr3t-psk"])
+        }
         // A command that asks before acting is answered.
         let nat = "ip nat inside source list 11 interface Dialer1 overload"
         try session.configure([nat])

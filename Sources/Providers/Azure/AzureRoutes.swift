@@ -137,13 +137,7 @@ extension AzureProvider {
         )
     }
 
-    static func text(_ value: Value?) -> String {
-        switch value {
-        case .string(let s)?: s
-        case .int(let i)?: String(i)
-        default: ""
-        }
-    }
+    static func text(_ value: Value?) -> String { value?.scalarText ?? "" }
 
     static func first(_ value: Value?) -> String {
         if case .list(let list)? = value, let head = list.first { return text(head) }

@@ -29,14 +29,7 @@ extension AzureModel {
     // MARK: Reading the world
 
     /// A scalar as text (an ASN may be a number or a string).
-    static func text(_ value: Value) -> String {
-        switch value {
-        case .string(let s): s
-        case .int(let i): String(i)
-        case .bool(let b): String(b)
-        default: ""
-        }
-    }
+    static func text(_ value: Value) -> String { value.scalarText ?? "" }
 
     func properties(_ body: Attributes?) -> Attributes {
         if case .map(let p)? = body?["properties"] { return p }

@@ -69,14 +69,17 @@ public struct IOSLine: Sendable, Hashable, Codable {
 /// A configuration that cannot be read, at a 1-based line.
 public struct IOSParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
+    /// 1-based, where the construct that is not closed starts.
+    public var column: Int
     public var message: String
 
-    public init(line: Int, message: String) {
+    public init(line: Int, column: Int = 1, message: String) {
         self.line = line
+        self.column = column
         self.message = message
     }
 
-    public var description: String { "line \(line): \(message)" }
+    public var description: String { "line \(line), column \(column): \(message)" }
 }
 
 /// Reads `show running-config` output (or a saved config file) into an `IOSConfig`.
@@ -129,10 +132,13 @@ public enum IOSParser {
             let parent = stack.last ?? root
             let node: Node
             if let keyword = delimitedKeyword(trimmed) {
-                node = Node(
-                    IOSLine(try delimited(keyword, trimmed, raw, &index, startLine: number), line: number),
-                    indent: indent
-                )
+                let text: String
+                do {
+                    text = try delimited(keyword, trimmed, raw, &index, startLine: number)
+                } catch {
+                    throw IOSParseError(line: error.line, column: indent + 1, message: error.message)
+                }
+                node = Node(IOSLine(text, line: number), indent: indent)
             } else if trimmed.hasPrefix("certificate "), parent.line.text.hasPrefix("crypto pki certificate chain") {
                 var rows: [IOSLine] = []
                 var closed = false
@@ -147,7 +153,11 @@ public enum IOSParser {
                     }
                 }
                 guard closed else {
-                    throw IOSParseError(line: number, message: "certificate has no closing 'quit' before the end")
+                    throw IOSParseError(
+                        line: number,
+                        column: indent + 1,
+                        message: "certificate has no closing 'quit' before the end"
+                    )
                 }
                 node = Node(IOSLine(collapse(content), line: number), indent: indent)
                 node.children = rows.map { Node($0, indent: indent + 1) }

@@ -292,10 +292,8 @@ public enum IOSRenderer {
         }
 
         static func text(_ value: Value?, _ context: Context) -> String {
+            if let scalar = value?.scalarText { return scalar }
             switch value {
-            case .string(let s)?: return s
-            case .int(let i)?: return String(i)
-            case .bool(let b)?: return String(b)
             case .reference(let ref)?:
                 guard let resolved = context.output(ref) else { return "<\(ref.address).\(ref.output)>" }
                 return text(resolved, context)

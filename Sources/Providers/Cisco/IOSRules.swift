@@ -252,6 +252,24 @@ public struct IOSRules: Sendable {
 }
 
 extension IOSRules {
+    /// A config line with the secret it holds replaced by `<sensitive>`: the word after
+    /// `pre-shared-key`, `password`, `secret` or `key` (after a `0`/`5`/`7` type marker).
+    public static func masked(_ line: String) -> String {
+        let leading = line.prefix { $0 == " " }
+        var words = line.split(separator: " ").map(String.init)
+        var index = 0
+        while index < words.count - 1 {
+            if ["pre-shared-key", "password", "secret", "key"].contains(words[index]) {
+                var value = index + 1
+                if ["0", "5", "6", "7"].contains(words[value]), value + 1 < words.count { value += 1 }
+                words[value] = "<sensitive>"
+                index = value
+            }
+            index += 1
+        }
+        return leading + words.joined(separator: " ")
+    }
+
     /// Whether a line holds " 7 " or " 0 " (an encoding marker before a secret), by bytes.
     static func hasEncodingMarker(_ text: String) -> Bool {
         var a: UInt8 = 0

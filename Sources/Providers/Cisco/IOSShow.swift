@@ -1,3 +1,6 @@
+internal import Foundation
+internal import Spec
+
 /// `show` command output read into typed values: what `verify` and drift check on a router.
 ///
 /// The layouts are the brief's §d. Each reader takes the whole output, prompt and echo lines included, and
@@ -191,7 +194,7 @@ public enum IOSShow {
                 route.distance = numbers.first.flatMap { Int($0) }
                 route.metric = numbers.dropFirst().first.flatMap { Int($0) }
             } else if word == "via", index + 1 < words.count {
-                route.nextHop = words[index + 1].trimmingCharacters(",")
+                route.nextHop = words[index + 1].trimmingCharacters(in: [","])
             } else if index == words.count - 1, index > 0, word.first?.isLetter == true {
                 route.interface = String(word)
             }
@@ -224,13 +227,13 @@ public enum IOSShow {
             let line = raw.trimmingSpaces
             if line.hasPrefix("BGP router identifier ") {
                 let words = line.split(separator: " ")
-                summary.routerID = words.count > 3 ? String(words[3].trimmingCharacters(",")) : nil
+                summary.routerID = words.count > 3 ? words[3].trimmingCharacters(in: [","]) : nil
                 summary.localAS = words.last.map(String.init)
             } else if line.hasPrefix("Neighbor ") {
                 inTable = true
             } else if inTable {
                 let words = line.split(separator: " ")
-                guard words.count >= 10, IPv4Literal.isAddress(words[0]) else { continue }
+                guard words.count >= 10, IPv4Address(String(words[0])) != nil else { continue }
                 let state = words[9...].joined(separator: " ")
                 summary.neighbors.append(
                     BGPNeighbor(
@@ -292,26 +295,7 @@ public enum IOSShow {
     }
 }
 
-/// Dotted-quad detection without parsing (a table's first column).
-enum IPv4Literal {
-    static func isAddress(_ word: Substring) -> Bool {
-        let parts = word.split(separator: ".")
-        return parts.count == 4 && parts.allSatisfy { Int($0).map { (0...255).contains($0) } ?? false }
-    }
-}
-
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        let start = firstIndex { $0 != " " && $0 != "\t" } ?? endIndex
-        let end = lastIndex { $0 != " " && $0 != "\t" }.map { index(after: $0) } ?? start
-        return start < end ? String(self[start..<end]) : ""
-    }
-
-    /// Without the given characters at either end.
-    func trimmingCharacters(_ set: String) -> String {
-        let start = firstIndex { !set.contains($0) } ?? endIndex
-        let end = lastIndex { !set.contains($0) }.map { index(after: $0) } ?? start
-        return start < end ? String(self[start..<end]) : ""
-    }
+    var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
 }

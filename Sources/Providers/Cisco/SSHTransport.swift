@@ -47,7 +47,7 @@ public final class SSHTransport {
         case authentication(String)
         case timeout(String)
         case closed(String)
-        /// A configuration line IOS refused, with what it printed.
+        /// A configuration line IOS refused (its secret masked), with what it printed.
         case command(line: String, output: String)
 
         public var description: String {
@@ -182,7 +182,7 @@ public final class SSHTransport {
             let output = try run(line)
             if let error = Self.failure(output) {
                 _ = try? run("end")
-                throw Failure.command(line: line, output: error)
+                throw Failure.command(line: IOSRules.masked(line), output: error)
             }
         }
         _ = try run("end")
@@ -234,12 +234,20 @@ public final class SSHTransport {
                 return text
             }
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw Failure.timeout("waiting for \(options.host): \(text.suffix(200))") }
+            guard remaining > .zero else {
+                // What the router printed last, with any secret in it masked (a running config
+                // shows pre-shared keys in clear).
+                let tail = text.suffix(200).split(separator: "\n").map { IOSRules.masked(String($0)) }
+                throw Failure.timeout("waiting for \(options.host): \(tail.joined(separator: "\n"))")
+            }
             var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(min(remaining.components.seconds * 1000 + 1, 1000)))
             guard ready > 0 else { continue }
             let count = Glibc.read(master, &chunk, chunk.count)
-            guard count > 0 else { throw Failure.closed(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            guard count > 0 else {
+                let said = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+                throw Failure.closed(said.map { IOSRules.masked(String($0)) }.joined(separator: "\n"))
+            }
             pending += chunk[0..<count]
         }
     }

@@ -47,6 +47,19 @@ public enum Value: Sendable, Hashable {
     }
 }
 
+extension Value {
+    /// A scalar as the text a config or an API prints for it (`65515`, `true`, `AES-CBC`);
+    /// nil for lists, maps, references, secrets and null.
+    public var scalarText: String? {
+        switch self {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .bool(let b): String(b)
+        default: nil
+        }
+    }
+}
+
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
