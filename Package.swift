@@ -82,7 +82,11 @@ let package = Package(
         // (the SSH transport and the simulator follow in the Cisco issue).
         .target(
             name: "Cisco",
-            dependencies: ["Spec"],
+            dependencies: [
+                "Spec",
+                "Reconciler",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/Providers/Cisco",
             swiftSettings: swiftSettings
         ),
@@ -92,6 +96,7 @@ let package = Package(
             name: "IOSSimulator",
             dependencies: [
                 "Cisco",
+                "Spec",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,7 +119,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reconcile",
-            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel"],
+            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "IOSSimulator"],
             swiftSettings: swiftSettings
         ),
         // Benchmarks (run in release: `swift run -c release bench`).

@@ -28,6 +28,7 @@ struct Apply: AsyncParsableCommand {
     var allowPlaintextSecrets = false
 
     @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var color: ColorOptions
 
     @Flag(help: "Apply without asking.")
@@ -48,6 +49,7 @@ struct Apply: AsyncParsableCommand {
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: directory,
+            connection: connection,
             parallelism: parallelism,
             progress: true
         )
@@ -94,6 +96,7 @@ struct Destroy: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var color: ColorOptions
 
     @Flag(help: "Delete without asking.")
@@ -104,6 +107,7 @@ struct Destroy: AsyncParsableCommand {
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
+            connection: connection,
             progress: true
         )
         let report = try await EngineRunner.locked(engine, command: "reconcile destroy \(spec.path)") {

@@ -23,6 +23,14 @@ struct StateOptions: ParsableArguments {
     }
 }
 
+/// How this run reaches routers.
+struct ConnectionOptions: ParsableArguments {
+    @Flag(
+        help: "Accept whatever SSH host key a router shows (no pinned key or known_hosts check). Never in production."
+    )
+    var insecureAcceptHostKey = false
+}
+
 struct PlanFormatOption: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, markdown
@@ -39,6 +47,7 @@ enum EngineRunner {
     static func engine(
         for spec: ValidatedSpec,
         stateDirectory: String,
+        connection: ConnectionOptions,
         parallelism: Int = 10,
         progress: Bool = false
     ) async throws -> Engine {
@@ -51,7 +60,12 @@ enum EngineRunner {
         let registry: ProviderRegistry
         do {
             registry = try await Reconcile.providers(
-                ProviderContext(topology: spec.topology, stateDirectory: stateDirectory, say: { Output.err($0 + "\n") })
+                ProviderContext(
+                    topology: spec.topology,
+                    stateDirectory: stateDirectory,
+                    insecureAcceptHostKey: connection.insecureAcceptHostKey,
+                    say: { Output.err($0 + "\n") }
+                )
             )
         } catch {
             Output.err("error: \(error)\n")

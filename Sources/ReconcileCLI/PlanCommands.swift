@@ -21,6 +21,7 @@ struct Plan: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: PlanFormatOption
     @OptionGroup var color: ColorOptions
 
@@ -35,7 +36,11 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
-        let engine = try await EngineRunner.engine(for: validated, stateDirectory: state.directory(for: spec.path))
+        let engine = try await EngineRunner.engine(
+            for: validated,
+            stateDirectory: state.directory(for: spec.path),
+            connection: connection
+        )
         let targetSet = try EngineRunner.targets(targets)
         let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
             try await engine.plan(validated, targets: targetSet)
@@ -69,12 +74,17 @@ struct Diff: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: PlanFormatOption
     @OptionGroup var color: ColorOptions
 
     func run() async throws {
         let validated = try EngineRunner.validated(spec, color: color)
-        let engine = try await EngineRunner.engine(for: validated, stateDirectory: state.directory(for: spec.path))
+        let engine = try await EngineRunner.engine(
+            for: validated,
+            stateDirectory: state.directory(for: spec.path),
+            connection: connection
+        )
         let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
             try await engine.plan(validated)
         }

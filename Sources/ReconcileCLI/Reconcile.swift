@@ -43,6 +43,8 @@ public struct Reconcile: AsyncParsableCommand {
 public struct ProviderContext: Sendable {
     public var topology: Topology
     public var stateDirectory: String
+    /// `--insecure-accept-host-key`: routers' SSH host keys are not checked.
+    public var insecureAcceptHostKey: Bool
     public var say: @Sendable (String) -> Void
 }
 

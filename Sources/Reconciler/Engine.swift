@@ -73,9 +73,10 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Reads every provider's resources once (one batched call per provider).
-    public func refresh(desired: DesiredGraph, state: State) async throws(Failure) -> [ResourceAddress:
-        ObservedResource]
+    /// Reads every provider's resources once (one batched call per provider); secrets the
+    /// providers need to compare one-way hashes come from `specRoot` (relative files).
+    public func refresh(desired: DesiredGraph, state: State, specRoot: String = ".") async throws(Failure)
+        -> [ResourceAddress: ObservedResource]
     {
         let printer = try fingerprinter()
         var byProvider: [String: Set<ResourceAddress>] = [:]
@@ -95,7 +96,15 @@ public struct Engine: Sendable {
             byProvider[resource.address.provider, default: []].insert(resource.address)
         }
         var observed: [ResourceAddress: ObservedResource] = [:]
-        let context = ReadContext(fingerprint: { printer.fingerprint($0) })
+        let secrets = SecretResolver(specRoot: specRoot)
+        let context = ReadContext(
+            fingerprint: { printer.fingerprint($0) },
+            known: { address in
+                if let resource = desired[address] { return (resource.type, resource.attributes) }
+                return state[address].map { ($0.type, $0.attributes) }
+            },
+            secret: { source in try? secrets.resolve(SecretRef(source: source, location: .whole(specRoot))) }
+        )
         for name in byProvider.keys.sorted() {
             guard let provider = registry[name] else { continue }
             do {
@@ -116,7 +125,7 @@ public struct Engine: Sendable {
     ) async throws(Failure) -> Plan {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         let state = try loadState()
-        let observed = try await refresh(desired: desired, state: state)
+        let observed = try await refresh(desired: desired, state: state, specRoot: spec.topology.root)
         let printer = try fingerprinter()
         let secrets = SecretResolver(specRoot: spec.topology.root)
         let changes = Planner.plan(

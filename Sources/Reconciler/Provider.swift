@@ -100,12 +100,27 @@ public struct UnmanagedObject: Sendable, Hashable, Codable {
     }
 }
 
-/// What a provider gets when it reads: a way to fingerprint the secrets it reads back.
+/// What a provider gets when it reads: a way to fingerprint the secrets it reads back, and
+/// what each address is meant to be.
 public struct ReadContext: Sendable {
     public var fingerprint: @Sendable (String) -> String
+    /// The resource an address stands for, as the spec gives it or as state last recorded it.
+    ///
+    /// A provider that finds its objects by name (a router's `crypto ikev2 proposal
+    /// azure-proposal`) looks the names up here; state answers for one the spec no longer has.
+    public var known: @Sendable (ResourceAddress) -> (type: String, attributes: Attributes)?
+    /// A secret's value, for a provider that can only compare one-way hashes (IOS's
+    /// `enable secret 5`): hash the intended value and compare, never return it.
+    public var secret: @Sendable (SecretSource) -> String?
 
-    public init(fingerprint: @Sendable @escaping (String) -> String) {
+    public init(
+        fingerprint: @Sendable @escaping (String) -> String,
+        known: @Sendable @escaping (ResourceAddress) -> (type: String, attributes: Attributes)? = { _ in nil },
+        secret: @Sendable @escaping (SecretSource) -> String? = { _ in nil }
+    ) {
         self.fingerprint = fingerprint
+        self.known = known
+        self.secret = secret
     }
 }
 

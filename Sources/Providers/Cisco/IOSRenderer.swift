@@ -25,12 +25,23 @@ public enum IOSRenderer {
 
     /// A device's managed configuration: every section's lines, in the order IOS prints them.
     public static func device(_ sections: [Resource], context: Context = Context()) -> IOSConfig {
+        let sorted = sections.sorted { $0.address < $1.address }
+        return device(sorted.map { ($0.type, $0.attributes) }, context: context)
+    }
+
+    /// Sections given as type and attributes (a provider's resolved changes), in that order
+    /// before IOS's own ordering; `platform` when no `ios.system` section is among them.
+    public static func device(
+        _ sections: [(type: String, attributes: Attributes)],
+        platform: String? = nil,
+        context: Context = Context()
+    ) -> IOSConfig {
         let platform =
             sections.first { $0.type == "ios.system" }.flatMap {
                 if case .string(let p)? = $0.attributes["platform"] { p } else { nil }
-            } ?? "ios"
+            } ?? platform ?? "ios"
         var lines: [IOSLine] = []
-        for section in sections.sorted(by: { $0.address < $1.address }) {
+        for section in sections {
             lines += self.section(type: section.type, section.attributes, platform: platform, context: context)
         }
         // IOS prints static routes sorted by prefix; everything else keeps section order.
@@ -262,7 +273,7 @@ public enum IOSRenderer {
     }
 
     /// Where a top-level line goes in `show running-config` (brief §a2).
-    static func rank(_ text: String) -> Int {
+    public static func rank(_ text: String) -> Int {
         let order: [(String, Int)] = [
             ("version", 0), ("service", 1), ("hostname", 2), ("boot-", 3), ("logging", 4), ("enable", 5),
             ("aaa", 6), ("no aaa", 6), ("clock", 7), ("ip dhcp", 8), ("no ip domain", 9), ("ip domain", 10),
@@ -321,10 +332,12 @@ public enum IOSRenderer {
         /// A password as `service password-encryption` prints it (type 7, with a fixed offset
         /// so the output is deterministic; lines compare decrypted), or masked.
         func type7(_ key: String) -> String {
-            guard case .secret(let source)? = attributes[key], let plain = context.secret(source) else {
-                return IOSRenderer.masked
+            switch attributes[key] {
+            case .string(let plain)?: return Type7.encode(plain, seed: 2)  // resolved for a push
+            case .secret(let source)?:
+                return context.secret(source).map { Type7.encode($0, seed: 2) } ?? IOSRenderer.masked
+            default: return IOSRenderer.masked
             }
-            return Type7.encode(plain, seed: 2)
         }
     }
 }

@@ -15,7 +15,22 @@ public enum Remediation {
         scope: (@Sendable (String) -> Bool)? = nil
     ) -> IOSConfig {
         let managed = scope.map { accept in running.lines.filter { accept($0.text) } } ?? running.lines
-        return IOSConfig(lines: remediate(managed, intended.lines, rules: rules, path: []))
+        let intended = rehashed(intended.lines, running: managed)
+        return IOSConfig(lines: remediate(managed, intended, rules: rules, path: []))
+    }
+
+    /// An intended `enable secret P` that the running `enable secret 5 $1$salt$hash` already
+    /// holds (P hashed with that salt gives that hash) is taken as the running line: a one-way
+    /// secret is compared by re-hashing, never re-sent when it is the same.
+    static func rehashed(_ intended: [IOSLine], running: [IOSLine]) -> [IOSLine] {
+        intended.map { line in
+            let words = line.text.split(separator: " ")
+            guard words.count == 3, words[0] == "enable", words[1] == "secret",
+                let have = running.first(where: { $0.text.hasPrefix("enable secret 5 ") }),
+                MD5Crypt.verify(String(words[2]), against: String(have.text.dropFirst("enable secret 5 ".count)))
+            else { return line }
+            return have
+        }
     }
 
     /// The commands that undo `commands(running:intended:)`: the same computation the other

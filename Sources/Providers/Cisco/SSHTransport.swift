@@ -135,6 +135,8 @@ public final class SSHTransport {
     /// (removing a NAT rule in use, copying to startup-config).
     static let questions: [(asks: String, answer: String)] = [
         ("Dynamic mapping in use", "yes"), ("[confirm]", ""), ("Destination filename [", ""),
+        // `reload in` on a router with unsaved changes: the revert must not save them.
+        ("Save? [yes/no]", "no"),
     ]
 
     /// Runs one command; returns its output without the echoed command and the prompt.
@@ -176,8 +178,12 @@ public final class SSHTransport {
 
     /// Sends configuration lines (`configure terminal` … `end`); the first line IOS refuses
     /// stops the push and is reported with IOS's message (brief §b7).
-    public func configure(_ lines: [String]) throws {
-        _ = try run("configure terminal")
+    ///
+    /// `entering` is the command that enters configuration mode (`configure terminal revert
+    /// timer 5` for a push that reverts unless confirmed).
+    public func configure(_ lines: [String], entering: String = "configure terminal") throws {
+        let entered = try run(entering)
+        if let error = Self.failure(entered) { throw Failure.command(line: entering, output: error) }
         for line in lines {
             let output = try run(line)
             if let error = Self.failure(output) {
@@ -189,7 +195,7 @@ public final class SSHTransport {
     }
 
     /// The `%` line that says a command failed; syslog `%FACILITY-N-MNEMONIC:` lines do not.
-    static func failure(_ output: String) -> String? {
+    public static func failure(_ output: String) -> String? {
         for line in output.components(separatedBy: "\n") {
             let text = line.trimmingCharacters(in: .whitespaces)
             guard text.hasPrefix("%") else { continue }

@@ -1,5 +1,6 @@
 public import Cisco
 internal import Foundation
+internal import Spec
 
 /// One simulated router: its running and startup configs, shared by every session on it.
 ///
@@ -46,13 +47,25 @@ public final class IOSDevice: @unchecked Sendable {
         at path: String,
         config: IOSConfig = IOSConfig(),
         platform: String = "ios",
+        model: String = "C891FJ-K9",
+        software: String = "15.4(1)T1",
         status: Status? = nil
     ) throws(IOSParseError) -> IOSDevice {
         var initial = config
         if let data = FileManager.default.contents(atPath: path) {
             initial = try IOSParser.parse(String(decoding: data, as: UTF8.self))
         }
-        return IOSDevice(config: initial, platform: platform, persistence: path, status: status)
+        let device = IOSDevice(
+            config: initial,
+            platform: platform,
+            model: model,
+            software: software,
+            persistence: path,
+            status: status
+        )
+        // A router's startup config is what it booted with: the file, saved as it is now.
+        device.change { _ in }
+        return device
     }
 
     /// The running config, as `show running-config` would print it (a copy).
@@ -79,5 +92,167 @@ public final class IOSDevice: @unchecked Sendable {
 
     func save() {
         lock.withLock { startup = running }
+    }
+
+    // MARK: Flash, timed reverts, faults
+
+    private var flash: [String: String] = [:]
+    private var revert: (kind: Revert, deadline: ContinuousClock.Instant, generation: Int)?
+    private var generation = 0
+    private var refused: [String] = []
+
+    /// What a scheduled revert is: `configure terminal revert timer` puts back the config it
+    /// started from, `reload in` brings up the startup config.
+    public enum Revert: Sendable, Equatable {
+        case timer(IOSConfig)
+        case reload
+    }
+
+    /// How long a minute of `revert timer` or `reload in` lasts (tests shorten it).
+    public var minute: Duration {
+        get { lock.withLock { _minute } }
+        set { lock.withLock { _minute = newValue } }
+    }
+    private var _minute: Duration = .seconds(60)
+
+    /// A file on the router's flash (`flash:reconcile-backup.cfg`), by name without `flash:`.
+    public func file(_ name: String) -> String? { lock.withLock { flash[name] } }
+
+    func write(file name: String, _ text: String) { lock.withLock { flash[name] = text } }
+
+    /// Makes every configuration line starting with `prefix` fail with IOS's invalid-input
+    /// error, as a router refuses what its image does not support (fault injection).
+    public func refuse(linesStartingWith prefix: String) { lock.withLock { refused.append(prefix) } }
+
+    func refuses(_ line: String) -> Bool { lock.withLock { refused.contains { line.hasPrefix($0) } } }
+
+    /// The revert waiting to fire, if any.
+    public var pendingRevert: Revert? { lock.withLock { revert?.kind } }
+
+    func schedule(_ kind: Revert, minutes: Int) {
+        let (delay, mine) = lock.withLock { () -> (Duration, Int) in
+            generation += 1
+            revert = (kind, .now + _minute * minutes, generation)
+            return (_minute * minutes, generation)
+        }
+        Task.detached { [weak self] in
+            try? await Task.sleep(for: delay)
+            self?.fire(mine)
+        }
+    }
+
+    /// Cancels a pending revert of `kind`'s sort; false when none was pending.
+    func cancel(reload: Bool) -> Bool {
+        lock.withLock {
+            guard let pending = revert, (pending.kind == .reload) == reload else { return false }
+            revert = nil
+            return true
+        }
+    }
+
+    private func fire(_ which: Int) {
+        let kind = lock.withLock { () -> Revert? in
+            guard let pending = revert, pending.generation == which else { return nil }
+            revert = nil
+            return pending.kind
+        }
+        switch kind {
+        case .timer(let config)?: change { $0 = config }
+        case .reload?:
+            let saved = startupConfig
+            change { $0 = saved }
+        case nil: break
+        }
+    }
+
+    // MARK: Credentials
+
+    /// Whether the vty lines let a client from `address` in: no `access-class N in` on `line
+    /// vty 0 4`, or a `permit` of list N that covers the address.
+    public func vtyPermits(_ address: String) -> Bool {
+        let config = runningConfig
+        guard let vty = config.lines.first(where: { $0.text.hasPrefix("line vty 0") }),
+            let access = vty.children.first(where: { $0.text.hasPrefix("access-class ") && $0.text.hasSuffix(" in") })
+        else { return true }
+        let list = access.text.split(separator: " ")[1]
+        guard let client = IPv4Address(address) else { return false }
+        for line in config.lines where line.text.hasPrefix("access-list \(list) ") {
+            let words = line.text.split(separator: " ").map(String.init)
+            guard words.count >= 4,
+                let network = IPv4Address(words[3] == "host" && words.count > 4 ? words[4] : words[3])
+            else {
+                if words.count == 4, words[3] == "any" { return words[2] == "permit" }
+                continue
+            }
+            let wildcard = words[3] == "host" ? 0 : (words.count > 4 ? IPv4Address(words[4])?.value ?? 0 : 0)
+            if client.value & ~wildcard == network.value & ~wildcard { return words[2] == "permit" }
+        }
+        return false
+    }
+
+    /// Whether `password` logs `username` in: a `username` line of the running config when
+    /// there is one for that user (clear, type 7, or `secret 5`), else `fallback`.
+    public func accepts(username: String, password: String, fallback: (String, String)?) -> Bool {
+        let prefix = "username \(username) "
+        if let line = runningConfig.lines.first(where: { $0.text.hasPrefix(prefix) }) {
+            return Self.matches(password, words: line.text.split(separator: " ").map(String.init))
+        }
+        guard let fallback else { return false }
+        return fallback == (username, password)
+    }
+
+    /// Whether `typed` is the enable secret: the running config's `enable secret` (or `enable
+    /// password`) when it has one, else `fallback`.
+    public func acceptsEnable(_ typed: String, fallback: String?) -> Bool {
+        for keyword in ["enable secret ", "enable password "] {
+            if let line = runningConfig.lines.first(where: { $0.text.hasPrefix(keyword) }) {
+                return Self.matches(typed, words: line.text.split(separator: " ").map(String.init))
+            }
+        }
+        return fallback == typed
+    }
+
+    /// The secret after `password` or `secret` in a line, compared the way its type says.
+    static func matches(_ typed: String, words: [String]) -> Bool {
+        guard let at = words.firstIndex(where: { $0 == "password" || $0 == "secret" }), at + 1 < words.count else {
+            return false
+        }
+        let rest = Array(words[(at + 1)...])
+        switch (rest[0], rest.count) {
+        case ("7", 2...): return Type7.decode(rest[1]) == typed
+        case ("5", 2...): return MD5Crypt.verify(typed, against: rest[1])
+        case ("0", 2...): return rest[1] == typed
+        default: return rest[0] == typed
+        }
+    }
+}
+
+extension IOSDevice {
+    /// A router as it leaves the box with SSH set up on the console (the seed's first step).
+    ///
+    /// Its physical ports, no addresses, and vty lines that take local users over SSH; the
+    /// first login uses the credentials the server was started with.
+    public static func dayZero(model: String) -> IOSConfig {
+        let c891 = model.hasPrefix("C891") || model.hasPrefix("C892")
+        var lines = [
+            "version 15.4", "service timestamps debug datetime msec", "service timestamps log datetime msec",
+            "no service password-encryption", "hostname Router", "boot-start-marker", "boot-end-marker",
+            "no aaa new-model", "ip cef", "no ipv6 cef",
+        ].map { IOSLine($0) }
+        if c891 {
+            lines += (0...7).map { IOSLine("interface FastEthernet\($0)") }
+            lines.append(
+                IOSLine("interface GigabitEthernet8", children: [IOSLine("no ip address"), IOSLine("shutdown")])
+            )
+        } else {
+            lines += (0...2).map {
+                IOSLine("interface GigabitEthernet\($0)", children: [IOSLine("no ip address"), IOSLine("shutdown")])
+            }
+        }
+        lines.append(IOSLine("interface Vlan1", children: [IOSLine("no ip address")]))
+        lines += ["ip forward-protocol nd", "no ip http server", "no ip http secure-server"].map { IOSLine($0) }
+        lines.append(IOSLine("line con 0"))
+        lines.append(IOSLine("line vty 0 4", children: [IOSLine("login local"), IOSLine("transport input ssh")]))
+        return IOSConfig(lines: lines)
     }
 }

@@ -18,6 +18,9 @@ public final class IOSSSHServer: @unchecked Sendable {
     private var channel: (any Channel)?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     public private(set) var port = 0
+    /// The address the router sees a client come from, for `access-class` on the vty lines
+    /// (the lab puts the engineer's station on the LAN; nil: the real peer address).
+    public var clientAddress: String?
 
     /// A server for `device`; a login lands in privileged mode (`#`) when `privilegedLogin`,
     /// else in user exec (`>`, then `enable` with `enableSecret`).
@@ -44,13 +47,19 @@ public final class IOSSSHServer: @unchecked Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // The vty lines' access-class: a client it does not permit gets no session.
+                let peer = server.clientAddress ?? channel.remoteAddress?.ipAddress ?? ""
+                guard server.device.vtyPermits(peer) else {
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         NIOSSHHandler(
                             role: .server(
                                 .init(
                                     hostKeys: [server.hostKey],
                                     userAuthDelegate: PasswordCheck(
+                                        device: server.device,
                                         username: server.username,
                                         password: server.password
                                     )
@@ -93,12 +102,15 @@ enum SimulatorError: Error {
     case unsupportedChannel
 }
 
-/// Only the configured user and password get in.
+/// The router's own `username` lines decide who gets in; a router with none takes the
+/// server's configured user (a day-0 router reached over its console-set credentials).
 final class PasswordCheck: NIOSSHServerUserAuthenticationDelegate, Sendable {
+    let device: IOSDevice
     let username: String
     let password: String
 
-    init(username: String, password: String) {
+    init(device: IOSDevice, username: String, password: String) {
+        self.device = device
         self.username = username
         self.password = password
     }
@@ -109,7 +121,8 @@ final class PasswordCheck: NIOSSHServerUserAuthenticationDelegate, Sendable {
         request: NIOSSHUserAuthenticationRequest,
         responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>
     ) {
-        guard request.username == username, case .password(let given) = request.request, given.password == password
+        guard case .password(let given) = request.request,
+            device.accepts(username: request.username, password: given.password, fallback: (username, password))
         else {
             responsePromise.succeed(.failure)
             return
@@ -134,6 +147,9 @@ final class TerminalHandler: ChannelDuplexHandler {
 
     let session: IOSSession
     var line: [UInt8] = []
+    /// Output held back at ` --More-- `, and the prompt that follows it.
+    var paged: [String] = []
+    var pagedPrompt = ""
     var lastWasCarriageReturn = false
     var shell = false
 
@@ -184,6 +200,10 @@ final class TerminalHandler: ChannelDuplexHandler {
         var echo: [UInt8] = []
         for byte in bytes {
             defer { lastWasCarriageReturn = byte == 0x0D }
+            if !paged.isEmpty {
+                more(byte, context: context)
+                continue
+            }
             switch byte {
             case 0x0A where lastWasCarriageReturn:
                 continue  // \r\n is one Enter
@@ -191,7 +211,8 @@ final class TerminalHandler: ChannelDuplexHandler {
                 flush(&echo, context: context)
                 let typed = String(decoding: line, as: UTF8.self)
                 line = []
-                send("\r\n" + session.input(typed), context: context)
+                let (output, prompt) = session.answer(typed)
+                page("\r\n" + output, prompt: prompt, context: context)
                 if session.closed {
                     // `exit` at exec level: a clean end, with an exit status for the client.
                     let channel = context.channel
@@ -220,6 +241,48 @@ final class TerminalHandler: ChannelDuplexHandler {
             }
         }
         flush(&echo, context: context)
+    }
+
+    static let more = " --More-- "
+
+    /// Prints output a page at a time (`terminal length`): the first page, then ` --More-- `
+    /// and the rest held for the next key.
+    func page(_ output: String, prompt: String, context: ChannelHandlerContext) {
+        let lines = output.components(separatedBy: "\r\n")
+        let length = session.pageLength
+        guard length > 0, lines.count > length + 1 else {
+            send(output + prompt, context: context)
+            return
+        }
+        send(lines.prefix(length).joined(separator: "\r\n") + "\r\n" + Self.more, context: context)
+        paged = Array(lines.dropFirst(length))
+        pagedPrompt = prompt
+    }
+
+    /// A key at ` --More-- `: space for a page, Enter for a line, anything else stops.
+    func more(_ byte: UInt8, context: ChannelHandlerContext) {
+        let erase =
+            String(repeating: "\u{8}", count: Self.more.count) + String(repeating: " ", count: Self.more.count)
+            + String(repeating: "\u{8}", count: Self.more.count)
+        let count: Int
+        switch byte {
+        case 0x20: count = session.pageLength
+        case 0x0D, 0x0A: count = 1
+        default:
+            paged = []
+            send(erase + pagedPrompt, context: context)
+            return
+        }
+        let rest = paged.joined(separator: "\r\n")
+        paged = []
+        send(erase, context: context)
+        let lines = rest.components(separatedBy: "\r\n")
+        if lines.count <= count + 1 {
+            send(rest + pagedPrompt, context: context)
+        } else {
+            send(lines.prefix(count).joined(separator: "\r\n") + "\r\n" + Self.more, context: context)
+            paged = Array(lines.dropFirst(count))
+        }
     }
 
     func flush(_ echo: inout [UInt8], context: ChannelHandlerContext) {

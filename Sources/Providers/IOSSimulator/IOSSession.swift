@@ -20,8 +20,11 @@ public final class IOSSession {
     /// nil at exec level; the mode stack in configuration.
     var modes: [Mode]?
     var awaitingEnablePassword = 0
-    /// A question IOS asked (`… [no]: `) and what a `yes` carries out.
-    var confirmation: (question: String, action: () -> Void)?
+    /// A question IOS asked (`… [no]: `, `[confirm]`) and what the answer carries out (its
+    /// output, or nothing).
+    var confirmation: (question: String, action: (String) -> String)?
+    /// Lines per page before ` --More-- ` (`terminal length`; 0 is no paging).
+    public internal(set) var pageLength = 24
     public private(set) var closed = false
 
     public init(device: IOSDevice, privileged: Bool = false, enableSecret: String? = nil) {
@@ -43,19 +46,25 @@ public final class IOSSession {
 
     /// Runs one typed line; returns what IOS prints, then the next prompt.
     public func input(_ typed: String) -> String {
+        let (output, prompt) = answer(typed)
+        return output + prompt
+    }
+
+    /// Runs one typed line; returns what IOS prints (each line ending `\r\n`) and the next
+    /// prompt apart, for a terminal that pages the output.
+    public func answer(_ typed: String) -> (output: String, prompt: String) {
         let body = respond(typed)
-        guard !closed else { return body.isEmpty ? "" : body + "\r\n" }
-        return (body.isEmpty ? "" : body + "\r\n") + prompt
+        let output = body.isEmpty ? "" : body + "\r\n"
+        return (output, closed ? "" : prompt)
     }
 
     func respond(_ typed: String) -> String {
         if let pending = confirmation {
             confirmation = nil
-            if typed.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y") { pending.action() }
-            return ""
+            return pending.action(typed.trimmingCharacters(in: .whitespaces).lowercased())
         }
         if awaitingEnablePassword > 0 {
-            if typed == (enableSecret ?? "") {
+            if device.acceptsEnable(typed, fallback: enableSecret) {
                 awaitingEnablePassword = 0
                 privileged = true
                 return ""
@@ -87,7 +96,8 @@ public final class IOSSession {
         }
         if matches("enable", 2) {
             if privileged { return "" }
-            guard enableSecret != nil else { return "% No password set" }
+            guard enableSecret != nil || device.runningConfig.lines.contains(where: { $0.text.hasPrefix("enable ") })
+            else { return "% No password set" }
             awaitingEnablePassword = 1
             return ""
         }
@@ -99,25 +109,114 @@ public final class IOSSession {
             closed = true
             return ""
         }
-        if matches("terminal", 2) { return "" }
+        if matches("terminal", 2) {
+            if words.count >= 3, "length".hasPrefix(words[1].lowercased()), let length = Int(words[2]) {
+                pageLength = length
+            }
+            return ""
+        }
         if matches("show", 2) { return show(Array(words.dropFirst()), line: line) }
         guard privileged else { return invalid(typed, at: 0) }
-        if matches("configure", 4) {
-            guard words.count == 1 || "terminal".hasPrefix(words[1].lowercased()) else { return invalid(typed, at: 1) }
-            modes = []
-            return Self.configBanner
-        }
+        if matches("configure", 4) { return configureCommand(words, typed: typed) }
+        if matches("reload", 3) { return reload(words, typed: typed) }
+        if matches("clear", 3) { return "" }
         if matches("write", 2) {
             device.save()
             return "Building configuration...\r\n[OK]"
         }
-        if matches("copy", 2), words.count >= 3, "running-config".hasPrefix(words[1]),
-            "startup-config".hasPrefix(words[2])
-        {
-            device.save()
-            return "Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]"
+        if matches("copy", 2), words.count >= 3, "running-config".hasPrefix(words[1]) {
+            if "startup-config".hasPrefix(words[2]) {
+                device.save()
+                return "Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]"
+            }
+            guard words[2].hasPrefix("flash:"), words[2].count > 6 else { return invalid(typed, at: 2) }
+            let name = String(words[2].dropFirst(6))
+            let text = device.runningConfig.render()
+            confirmation = (
+                "Destination filename [\(name)]? ",
+                { [device] _ in
+                    device.write(file: name, text)
+                    return "\(text.utf8.count) bytes copied in 0.124 secs (\(text.utf8.count * 8) bytes/sec)"
+                }
+            )
+            return ""
         }
         return invalid(typed, at: 0)
+    }
+
+    /// `configure terminal [revert timer N]`, `configure confirm`, `configure replace URL
+    /// [force]` (brief §b4.5: the dead-man switch and the rollback).
+    func configureCommand(_ words: [String], typed: String) -> String {
+        let rest = words.dropFirst().map { $0.lowercased() }
+        if rest.isEmpty || "terminal".hasPrefix(rest[0]) {
+            if rest.count >= 4, "revert".hasPrefix(rest[1]), "timer".hasPrefix(rest[2]), let minutes = Int(rest[3]) {
+                guard device.runningConfig.lines.contains(where: { $0.text == "archive" }) else {
+                    return "% Rollback Confirmed Change: archive path is not configured"
+                }
+                device.schedule(.timer(device.runningConfig), minutes: minutes)
+                modes = []
+                return Self.configBanner
+            }
+            guard rest.count <= 1 else { return invalid(typed, at: 2) }
+            modes = []
+            return Self.configBanner
+        }
+        if "confirm".hasPrefix(rest[0]), rest[0].count >= 3 {
+            return device.cancel(reload: false) ? "" : "% No Rollback Confirmed Change pending"
+        }
+        if "replace".hasPrefix(rest[0]), rest[0].count >= 3, rest.count >= 2 {
+            guard rest[1].hasPrefix("flash:"), let text = device.file(String(words[2].dropFirst(6))) else {
+                return "%Error opening \(words[2]) (No such file or directory)"
+            }
+            let replace = { [device] in
+                guard let config = try? IOSParser.parse(text) else { return "%Error: the file does not parse" }
+                device.change { $0 = config }
+                return "Total number of passes: 1\r\nRollback Done"
+            }
+            if rest.count >= 3, "force".hasPrefix(rest[2]) { return replace() }
+            confirmation = (
+                "This will apply all necessary additions and deletions\r\nto replace the current running "
+                    + "configuration with the\r\ncontents of the specified configuration file, which is\r\nassumed "
+                    + "to be a complete configuration, not a partial\r\nconfiguration. Enter Y if you are sure you "
+                    + "want to proceed. ? [no]: ",
+                { $0.hasPrefix("y") ? replace() : "" }
+            )
+            return ""
+        }
+        return invalid(typed, at: 1)
+    }
+
+    /// `reload in N` (asks to save unsaved changes, then to confirm) and `reload cancel`.
+    func reload(_ words: [String], typed: String) -> String {
+        let rest = words.dropFirst().map { $0.lowercased() }
+        if rest.first.map({ "cancel".hasPrefix($0) && $0.count >= 2 }) == true {
+            guard device.cancel(reload: true) else { return "% No reload is currently scheduled." }
+            return "***\r\n*** --- SHUTDOWN ABORTED ---\r\n***"
+        }
+        guard rest.count == 2, rest[0] == "in", let minutes = Int(rest[1]) else { return invalid(typed, at: 1) }
+        let schedule = { [self] in
+            confirmation = (
+                "Reload scheduled in \(minutes) minutes\r\nProceed with reload? [confirm]",
+                { [device] answer in
+                    guard answer.isEmpty || answer.hasPrefix("y") else { return "" }
+                    device.schedule(.reload, minutes: minutes)
+                    return ""
+                }
+            )
+        }
+        if device.runningConfig != device.startupConfig {
+            confirmation = (
+                "System configuration has been modified. Save? [yes/no]: ",
+                { [self] answer in
+                    if answer.hasPrefix("y") { device.save() }
+                    schedule()
+                    return ""
+                }
+            )
+        } else {
+            schedule()
+        }
+        return ""
     }
 
     func show(_ arguments: [String], line: String) -> String {
@@ -160,8 +259,14 @@ public final class IOSSession {
     }
 
     func defaultVersion() -> String {
-        "Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version \(device.software), RELEASE SOFTWARE (fc2)\r\n"
-            + "\(device.hostname) uptime is 1 hour, 2 minutes\r\n"
+        let banner =
+            device.platform == "ios-xe"
+            ? "Cisco IOS XE Software, Version \(device.software)\r\n"
+                + "Cisco IOS Software [Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), "
+                + "Version \(device.software), RELEASE SOFTWARE (fc3)\r\n"
+            : "Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version \(device.software), "
+                + "RELEASE SOFTWARE (fc2)\r\n"
+        return banner + "\(device.hostname) uptime is 1 hour, 2 minutes\r\n"
             + "Cisco \(device.model) (revision 1.0) with 488524K/35763K bytes of memory.\r\n"
             + "Configuration register is 0x2102"
     }
@@ -260,6 +365,7 @@ public final class IOSSession {
             return ""
         }
         let normalized = IOSNames.normalize(line, path: stack.last?.path ?? [])
+        if device.refuses(normalized) { return invalid(typed, at: 0) }
         // Try the current mode, then each enclosing one (IOS falls back to the parent mode).
         for depth in stride(from: stack.count, through: 0, by: -1) {
             let path = depth == 0 ? [] : stack[depth - 1].path
@@ -278,7 +384,10 @@ public final class IOSSession {
                     modes = Array(stack.prefix(depth))
                     confirmation = (
                         "Dynamic mapping in use, do you want to delete all entries? [no]: ",
-                        { [self] in remove(target, path: path, defaulting: false) }
+                        { [self] answer in
+                            if answer.hasPrefix("y") { remove(target, path: path, defaulting: false) }
+                            return ""
+                        }
                     )
                     return ""
                 }
@@ -320,7 +429,7 @@ public final class IOSSession {
                     lines[index].text = header
                     return
                 }
-                if !lines.contains(where: { $0.text == header }) { lines.append(IOSLine(header)) }
+                if !lines.contains(where: { $0.text == header }) { Self.place(IOSLine(header), in: &lines, path: path) }
             }
         }
     }
@@ -329,7 +438,10 @@ public final class IOSSession {
         if path.isEmpty && command == "service password-encryption" {
             device.change { config in
                 config.lines = config.lines.map(Self.encryptingPasswords)
-                if !config.lines.contains(where: { $0.text == command }) { config.lines.append(IOSLine(command)) }
+                config.lines.removeAll { $0.text == "no " + command }
+                if !config.lines.contains(where: { $0.text == command }) {
+                    Self.place(IOSLine(command), in: &config.lines, path: [])
+                }
             }
             return
         }
@@ -342,14 +454,20 @@ public final class IOSSession {
                     return
                 }
                 if command.hasPrefix("ip address ") { lines.removeAll { $0.text == "no ip address" } }
-                let command = encrypted ? Self.encryptingPasswords(command) : command
+                var command = encrypted ? Self.encryptingPasswords(command) : command
+                // IOS keeps only the MD5 hash of an enable secret typed in clear.
+                let words = command.split(separator: " ")
+                if path.isEmpty, words.count == 3, words[0] == "enable", words[1] == "secret" {
+                    let salt = MD5Crypt.salt(seed: String(words[2]))
+                    command = "enable secret 5 " + MD5Crypt.hash(String(words[2]), salt: salt)
+                }
                 // A single-valued command replaces the value it had.
                 if let key = IOSRules.ios.idempotencyKey(command, path: path),
                     let index = lines.firstIndex(where: { IOSRules.ios.idempotencyKey($0.text, path: path) == key })
                 {
                     lines[index] = IOSLine(command)
                 } else if !lines.contains(where: { $0.text == command }) {
-                    lines.append(IOSLine(command))
+                    Self.place(IOSLine(command), in: &lines, path: path)
                 }
                 // IOS 15.x adds virtual reassembly beside NAT on an interface.
                 if command == "ip nat inside" || command == "ip nat outside",
@@ -397,12 +515,26 @@ public final class IOSSession {
                 } else if Self.printedNegations.contains(target) {
                     // Turning off what is on by default prints as a `no` line of its own.
                     lines.removeAll { $0.text.hasPrefix(target + " ") }
-                    if !lines.contains(where: { $0.text == "no " + target }) { lines.append(IOSLine("no " + target)) }
+                    if !lines.contains(where: { $0.text == "no " + target }) {
+                        Self.place(IOSLine("no " + target), in: &lines, path: path)
+                    }
                 } else {
                     lines.removeAll { $0.text.hasPrefix(target + " ") }
                 }
             }
         }
+    }
+
+    /// Adds a line where `show running-config` prints it: at the top level, after the last
+    /// line of its kind or an earlier kind (IOS's fixed order, brief §a2); in a section, last.
+    static func place(_ line: IOSLine, in lines: inout [IOSLine], path: [String]) {
+        guard path.isEmpty else {
+            lines.append(line)
+            return
+        }
+        let rank = IOSRenderer.rank(line.text)
+        let after = lines.lastIndex { IOSRenderer.rank($0.text) <= rank }
+        lines.insert(line, at: after.map { $0 + 1 } ?? 0)
     }
 
     /// Applies `body` to the children of the section at `path`.

@@ -1,0 +1,185 @@
+public import Reconciler
+public import Spec
+
+extension CiscoProvider {
+    /// One router's unit of work, pushed in one session (docs/ios.md, "Applying").
+    struct Push: Sendable {
+        let device: String
+        let unit: [ResolvedChange]
+        let platform: String
+        let revertMinutes: Int
+
+        /// Where the running config is copied before anything changes.
+        static let backup = "flash:reconcile-backup.cfg"
+
+        /// The sections being changed, as they are wanted and as they were last applied.
+        var identities: [(type: String, identity: Attributes)] {
+            unit.flatMap { change in
+                [(change.type, change.attributes)] + (change.prior.map { [($0.type, $0.attributes)] } ?? [])
+            }
+        }
+
+        /// Whether a top-level line belongs to one of the sections being changed.
+        var scope: @Sendable (String) -> Bool {
+            let identities = identities
+            return { text in identities.contains { IOSSections.owns(type: $0.type, identity: $0.identity, line: text) }
+            }
+        }
+
+        var intended: IOSConfig {
+            IOSRenderer.device(
+                unit.filter { $0.action != .delete }.map { ($0.type, $0.attributes) },
+                platform: platform
+            )
+        }
+
+        func run(provider: CiscoProvider, access: Access) throws {
+            let session = try provider.open(device, access)
+            defer { session.close() }
+            try checkFacts(IOSSections.Facts(showVersion: try session.run("show version")))
+            let before = try provider.running(session, device: device)
+            let intended = intended
+            let commands = Remediation.commands(running: before, intended: intended, scope: scope)
+            guard !commands.lines.isEmpty else { return }
+            let copied = try session.run("copy running-config \(Self.backup)")
+            if let failure = SSHTransport.failure(copied) {
+                throw ProviderError("\(device): the running config could not be copied to \(Self.backup): \(failure)")
+            }
+            let (normal, guarded) = split(commands, running: before)
+            do {
+                if !normal.isEmpty { try session.configure(Remediation.script(IOSConfig(lines: normal))) }
+                if !guarded.isEmpty {
+                    try guardedPush(guarded, session: session, running: before, provider: provider, access: access)
+                }
+                let after = try provider.running(session, device: device)
+                let left = Remediation.commands(running: after, intended: intended, scope: scope)
+                guard left.lines.isEmpty else {
+                    let lines = Remediation.script(left).map(IOSRules.masked)
+                    throw ProviderError(
+                        "the router does not show what was sent; still different: \(lines.joined(separator: "; "))"
+                    )
+                }
+            } catch {
+                let detail = (error as? ProviderError)?.message ?? String(describing: error)
+                let outcome = rollback(session, provider: provider, to: before)
+                throw ProviderError("\(device): \(detail). \(outcome)")
+            }
+            if unit.contains(where: { $0.prior != nil && $0.action != .delete && Self.cryptoTypes.contains($0.type) }) {
+                // Crypto edits apply at the next negotiation; make it now (brief §b3).
+                _ = try? session.run("clear crypto session")
+            }
+            let saved = try session.run("write memory")
+            guard saved.contains("[OK]") else {
+                throw ProviderError("\(device): the change is running but `write memory` did not say [OK]: \(saved)")
+            }
+        }
+
+        static let cryptoTypes: Set<String> = [
+            "ios.crypto-ikev2-proposal", "ios.crypto-ikev2-policy", "ios.crypto-ikev2-keyring",
+            "ios.crypto-ikev2-profile", "ios.crypto-ipsec-transform-set", "ios.crypto-ipsec-profile", "ios.tunnel",
+        ]
+
+        /// Model, software and platform are facts of the router, not something a push changes.
+        func checkFacts(_ facts: IOSSections.Facts) throws {
+            guard let system = unit.first(where: { $0.type == "ios.system" && $0.action != .delete }) else { return }
+            let found: [(String, String?)] = [
+                ("platform", facts.platform), ("model", facts.model), ("software", facts.software),
+            ]
+            for (name, have) in found {
+                guard let wanted = system.attributes[name]?.scalarText, let have, wanted != have else { continue }
+                throw ProviderError(
+                    "\(device): the spec says \(name) \(wanted), the router reports \(have) (show version); "
+                        + "reconcile does not change a router's hardware or software: correct the spec or the router"
+                )
+            }
+        }
+
+        /// Commands that change the path this session arrives on (WAN, dialer, vty, NAT, the
+        /// default route, the login user) and that touch lines already there go last, behind
+        /// a timed revert; new lines cannot cut a path that does not use them yet.
+        func split(_ commands: IOSConfig, running: IOSConfig) -> (normal: [IOSLine], guarded: [IOSLine]) {
+            let wan = unit.first { $0.type == "ios.wan" }.flatMap { change in
+                (change.attributes["interface"] ?? change.prior?.attributes["interface"])?.scalarText
+            }
+            let rules = IOSRules.ios
+            var normal: [IOSLine] = []
+            var guarded: [IOSLine] = []
+            for line in commands.lines {
+                var target = line.text
+                for prefix in ["no ", "default "] where target.hasPrefix(prefix) { target.removeFirst(prefix.count) }
+                let management =
+                    !target.hasPrefix("hostname ")
+                    && (rules.weight(target, path: []) >= 100 || (wan.map { target == "interface \($0)" } ?? false))
+                let key = rules.idempotencyKey(target, path: [])
+                let existing =
+                    target != line.text
+                    || running.lines.contains { have in
+                        have.text == target || (key != nil && rules.idempotencyKey(have.text, path: []) == key)
+                            || (rules.destination(target).map { rules.destination(have.text) == $0 } ?? false)
+                    }
+                if management && existing { guarded.append(line) } else { normal.append(line) }
+            }
+            return (normal, guarded)
+        }
+
+        /// Pushes the management-path lines behind a dead-man switch: `configure terminal revert
+        /// timer` when the router has an `archive` path, else `reload in`; confirmed (`configure
+        /// confirm`, `reload cancel`) only from a new session, which proves the path still works.
+        func guardedPush(
+            _ lines: [IOSLine],
+            session: SSHTransport,
+            running: IOSConfig,
+            provider: CiscoProvider,
+            access: Access
+        ) throws {
+            let archive = running.lines.contains {
+                $0.text == "archive" && $0.children.contains { $0.text.hasPrefix("path ") }
+            }
+            let script = Remediation.script(IOSConfig(lines: lines))
+            let confirm = archive ? "configure confirm" : "reload cancel"
+            if archive {
+                try session.configure(script, entering: "configure terminal revert timer \(revertMinutes)")
+            } else {
+                let scheduled = try session.run("reload in \(revertMinutes)")
+                if let failure = SSHTransport.failure(scheduled) {
+                    throw ProviderError(
+                        "`reload in \(revertMinutes)` (the guard for management-path lines) failed: \(failure)"
+                    )
+                }
+                try session.configure(script)
+            }
+            do {
+                let probe = try provider.open(device, access)
+                defer { probe.close() }
+                _ = try probe.run(confirm)
+            } catch {
+                let why = (error as? ProviderError)?.message ?? String(describing: error)
+                throw ProviderError(
+                    "no new session could be opened after the management-path change (\(why)), so it was not "
+                        + "confirmed; unless rolled back now, the router returns to its previous config within "
+                        + "\(revertMinutes) minutes"
+                )
+            }
+        }
+
+        /// Puts the running config back as it was (`configure replace` from the copy on flash),
+        /// cancels a pending revert, and checks the result line for line.
+        func rollback(_ session: SSHTransport, provider: CiscoProvider, to before: IOSConfig) -> String {
+            do {
+                _ = try? session.run("end")
+                let replaced = try session.run("configure replace \(Self.backup) force")
+                if let failure = SSHTransport.failure(replaced) {
+                    return "Rolling back failed: \(failure); the copy is \(Self.backup) on the router."
+                }
+                for cancel in ["configure confirm", "reload cancel"] { _ = try? session.run(cancel) }
+                let now = try provider.running(session, device: device)
+                guard now.render() == before.render() else {
+                    return "Rolled back from \(Self.backup), but the running config still differs from before."
+                }
+                return "Rolled back: the running config is again exactly what it was before."
+            } catch {
+                return "Rolling back failed: \(error); the copy is \(Self.backup) on the router."
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+internal import Foundation
+public import Reconciler
+public import Spec
+
+/// The router side of the engine: reads what each router runs over SSH, maps it back to the
+/// graph's sections (`IOSSections`), and pushes the smallest safe set of commands
+/// (`Remediation`), one SSH session per router and unit of work.
+///
+/// A push is guarded (docs/ios.md, "Applying"): the running config is copied to the router's
+/// flash first; lines that could cut the session (WAN, dialer, vty, NAT, default route) go
+/// last behind a timed revert that is confirmed only from a new session; the result is read
+/// back and checked; any failure replaces the running config with the copy and says which
+/// line failed. Secrets reach the router and nothing else.
+public final class CiscoProvider: Provider, @unchecked Sendable {
+    /// How to reach one router.
+    public struct Access: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: SecretSource
+        public var enableSecret: SecretSource?
+        /// A known_hosts file with the router's pinned key (nil: the user's own).
+        public var knownHosts: String?
+        public var insecureAcceptHostKey: Bool
+        public var platform: String
+        public var timeout: Duration
+
+        public init(
+            host: String,
+            port: Int = 22,
+            username: String,
+            password: SecretSource,
+            enableSecret: SecretSource? = nil,
+            knownHosts: String? = nil,
+            insecureAcceptHostKey: Bool = false,
+            platform: String = "ios",
+            timeout: Duration = .seconds(30)
+        ) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.enableSecret = enableSecret
+            self.knownHosts = knownHosts
+            self.insecureAcceptHostKey = insecureAcceptHostKey
+            self.platform = platform
+            self.timeout = timeout
+        }
+    }
+
+    public let name = "cisco"
+    let routers: [String: Access]
+    let secret: @Sendable (SecretSource) throws -> String
+    /// How long a management-path change may stay unconfirmed before the router reverts it.
+    let revertMinutes: Int
+    /// What each router ran when last read (for plan previews and unmanaged lines).
+    private let lock = NSLock()
+    private var lastRead: [String: IOSConfig] = [:]
+    /// The sections each router was read for (type and identity), for unmanaged lines.
+    private var sectionsRead: [String: [(type: String, identity: Attributes)]] = [:]
+
+    /// A provider for `routers` (by CiscoRouter name); `secret` reads a secret's value.
+    public init(
+        routers: [String: Access],
+        revertMinutes: Int = 5,
+        secret: @escaping @Sendable (SecretSource) throws -> String
+    ) {
+        self.routers = routers
+        self.revertMinutes = revertMinutes
+        self.secret = secret
+    }
+
+    public var maxConcurrency: Int { 10 }
+
+    public var schemas: [ResourceTypeSchema] { Self.typeSchemas }
+
+    static let typeSchemas: [ResourceTypeSchema] = [
+        ResourceTypeSchema(
+            type: "ios.system",
+            attributes: [
+                .init("platform"), .init("model"), .init("software"), .init("hostname", .required),
+                .init("domainName"), .init("timezone"), .init("ntpServers"), .init("loggingBufferSize"),
+                .init("sshAllowedFrom"), .init("username"), .init("password", sensitive: true),
+                .init("enableSecret", sensitive: true),
+            ],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.wan",
+            attributes: [
+                .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
+                .init("defaultRoute"),
+            ],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.lan",
+            attributes: [.init("interface", .required), .init("address"), .init("mask"), .init("natInside")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.nat",
+            attributes: [.init("accessList", .required), .init("sources"), .init("outsideInterface")],
+            outputs: []
+        ),
+        ResourceTypeSchema(type: "ios.static-routes", attributes: [.init("routes", .required)], outputs: []),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-proposal",
+            attributes: [
+                .init("name", .required), .init("encryption"), .init("integrity"), .init("prf"), .init("group"),
+            ],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-policy",
+            attributes: [.init("name", .required), .init("proposals")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-keyring",
+            attributes: [.init("name", .required), .init("peers", keyedBy: "name")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-profile",
+            attributes: [
+                .init("name", .required), .init("matchAddressLocalInterface"), .init("matchIdentityRemoteAddress"),
+                .init("authenticationRemote"), .init("authenticationLocal"), .init("keyring"), .init("lifetimeSeconds"),
+            ],
+            outputs: [],
+            defaults: ["lifetimeSeconds": 86400]
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ipsec-transform-set",
+            attributes: [.init("name", .required), .init("transforms"), .init("mode")],
+            outputs: [],
+            defaults: ["mode": "tunnel"]
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ipsec-profile",
+            attributes: [
+                .init("name", .required), .init("transformSet"), .init("ikev2Profile"), .init("pfsGroup"),
+                .init("saLifetimeSeconds"), .init("saLifetimeKilobytes"),
+            ],
+            outputs: [],
+            defaults: ["saLifetimeSeconds": 3600, "saLifetimeKilobytes": 4_608_000]
+        ),
+        ResourceTypeSchema(
+            type: "ios.tunnel",
+            attributes: [
+                .init("interface", .required), .init("unnumbered"), .init("address"), .init("mask"), .init("mtu"),
+                .init("tcpAdjustMss"), .init("source"), .init("mode"), .init("destination"), .init("protection"),
+            ],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.bgp",
+            attributes: [.init("asn", .required), .init("networks"), .init("neighbors")],
+            outputs: []
+        ),
+    ]
+
+    /// The router a section belongs to (`cisco:tokyo-rtr1/tunnel/azure` → `tokyo-rtr1`).
+    static func device(_ address: ResourceAddress) -> String {
+        String(address.path.prefix { $0 != "/" })
+    }
+
+    // MARK: Reading
+
+    public func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress:
+        ObservedResource]
+    {
+        let byDevice = Dictionary(grouping: resources, by: Self.device)
+        var observed: [ResourceAddress: ObservedResource] = [:]
+        try await withThrowingTaskGroup(of: [ResourceAddress: ObservedResource].self) { group in
+            for (device, addresses) in byDevice {
+                group.addTask { try await self.read(device: device, addresses, context: context) }
+            }
+            for try await found in group { observed.merge(found) { a, _ in a } }
+        }
+        return observed
+    }
+
+    func read(device: String, _ addresses: [ResourceAddress], context: ReadContext) async throws
+        -> [ResourceAddress: ObservedResource]
+    {
+        let access = try access(device)
+        let (running, facts) = try await blocking {
+            let session = try self.open(device, access)
+            defer { session.close() }
+            let facts = IOSSections.Facts(showVersion: try session.run("show version"))
+            return (try self.running(session, device: device), facts)
+        }
+        let sections = addresses.compactMap { context.known($0) }.map { (type: $0.type, identity: $0.attributes) }
+        lock.withLock {
+            lastRead[device] = running
+            sectionsRead[device] = sections
+        }
+        let secrets = IOSSections.Secrets(fingerprint: context.fingerprint, value: context.secret)
+        var observed: [ResourceAddress: ObservedResource] = [:]
+        for address in addresses {
+            guard let (type, identity) = context.known(address),
+                let attributes = IOSSections.read(
+                    type: type,
+                    identity: identity,
+                    running: running,
+                    facts: facts,
+                    secrets: secrets
+                )
+            else { continue }
+            observed[address] = ObservedResource(address: address, type: type, attributes: attributes)
+        }
+        return observed
+    }
+
+    /// The top-level lines of each router read that no managed section owns (a router's own
+    /// defaults and what someone else configured), secrets masked.
+    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+        let (configs, sections) = lock.withLock { (lastRead, sectionsRead) }
+        return configs.keys.sorted().flatMap { device in
+            (configs[device]?.lines ?? []).filter { line in
+                !(sections[device] ?? []).contains {
+                    IOSSections.owns(type: $0.type, identity: $0.identity, line: line.text)
+                }
+            }.map {
+                UnmanagedObject(provider: name, kind: "ios.line", name: "\(device): \(IOSRules.masked($0.text))")
+            }
+        }
+    }
+
+    // MARK: Planning
+
+    /// A router's changes go out in one session.
+    public func units(_ changes: [PlannedChange]) -> [[PlannedChange]] {
+        let byDevice = Dictionary(grouping: changes) { Self.device($0.address) }
+        return byDevice.keys.sorted().compactMap { byDevice[$0] }
+    }
+
+    public func serializationKey(_ change: PlannedChange) -> String? { "router:\(Self.device(change.address))" }
+
+    /// The exact lines the change sends, from what the router ran when it was read, with
+    /// secrets masked and values known only after apply shown as `<address.output>`.
+    public func preview(_ change: PlannedChange) -> [String] {
+        let device = Self.device(change.address)
+        guard let running = lock.withLock({ lastRead[device] }) else { return [] }
+        let context = IOSRenderer.Context(secret: { [secret] in try? secret($0) })
+        let intended =
+            change.action == .delete || change.desired == nil
+            ? IOSConfig()
+            : IOSRenderer.device(
+                [(change.type, change.desired ?? [:])],
+                platform: routers[device]?.platform,
+                context: context
+            )
+        let identities = [change.desired].compactMap { $0 } + [deleted(change)].compactMap { $0 }
+        let commands = Remediation.commands(running: running, intended: intended) { text in
+            identities.contains { IOSSections.owns(type: change.type, identity: $0, line: text) }
+        }
+        return Remediation.script(commands).map(IOSRules.masked)
+    }
+
+    /// A deleted section's identity, rebuilt from what the plan shows of it.
+    private func deleted(_ change: PlannedChange) -> Attributes? {
+        guard change.action == .delete else { return nil }
+        var values: [String: Value] = [:]
+        for item in change.changes where !item.path.contains(".") { values[item.path] = item.before ?? .null }
+        return Attributes(values)
+    }
+
+    // MARK: Applying
+
+    public func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {
+        guard let first = unit.first else { return [:] }
+        let device = Self.device(first.address)
+        let access = try access(device)
+        let push = Push(
+            device: device,
+            unit: unit,
+            platform: access.platform,
+            revertMinutes: revertMinutes
+        )
+        try await blocking { try push.run(provider: self, access: access) }
+        var outputs: [ResourceAddress: Attributes] = [:]
+        for change in unit where change.action != .delete { outputs[change.address] = [:] }
+        return outputs
+    }
+
+    // MARK: Sessions
+
+    func access(_ device: String) throws -> Access {
+        guard let access = routers[device] else {
+            throw ProviderError("no way to reach router '\(device)': its CiscoRouter has no management address")
+        }
+        return access
+    }
+
+    /// A logged-in, privileged session with paging off.
+    func open(_ device: String, _ access: Access) throws -> SSHTransport {
+        let password: String
+        do {
+            password = try secret(access.password)
+        } catch {
+            throw ProviderError("\(device): the login password cannot be read: \(error)")
+        }
+        let options = SSHTransport.Options(
+            host: access.host,
+            port: access.port,
+            username: access.username,
+            password: password,
+            knownHosts: access.knownHosts,
+            insecureAcceptHostKey: access.insecureAcceptHostKey,
+            timeout: access.timeout
+        )
+        do {
+            let session = try SSHTransport(options)
+            if session.prompt.hasSuffix(">") {
+                guard let source = access.enableSecret else {
+                    throw ProviderError("\(device): the login lands in user mode and the spec gives no enableSecret")
+                }
+                try session.enable(secret: try secret(source))
+            }
+            _ = try session.run("terminal length 0")
+            _ = try session.run("terminal width 511")
+            return session
+        } catch let failure as SSHTransport.Failure {
+            let retryable: Bool
+            switch failure {
+            case .timeout, .closed: retryable = true
+            default: retryable = false
+            }
+            throw ProviderError("\(device) (\(access.host):\(access.port)): \(failure)", retryable: retryable)
+        }
+    }
+
+    func running(_ session: SSHTransport, device: String) throws -> IOSConfig {
+        let text = try session.run("show running-config")
+        do {
+            return try IOSParser.parse(text)
+        } catch {
+            throw ProviderError("\(device): its running config does not parse: \(error)")
+        }
+    }
+}
+
+/// Runs blocking work (a terminal session) on a thread of its own, off the cooperative pool.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
