@@ -164,7 +164,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CiscoTests",
-            dependencies: ["Cisco", "IOSSimulator", "Spec", "TestSupport", "reconcile"],
+            dependencies: [
+                "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
+            ],
             exclude: ["Corpus", "Golden", "Show"],
             swiftSettings: swiftSettings
         ),

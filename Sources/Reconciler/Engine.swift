@@ -75,9 +75,12 @@ public struct Engine: Sendable {
 
     /// Reads every provider's resources once (one batched call per provider); secrets the
     /// providers need to compare one-way hashes come from `specRoot` (relative files).
-    public func refresh(desired: DesiredGraph, state: State, specRoot: String = ".") async throws(Failure)
-        -> [ResourceAddress: ObservedResource]
-    {
+    public func refresh(
+        desired: DesiredGraph,
+        state: State,
+        specRoot: String = ".",
+        environment: [String: String]? = nil
+    ) async throws(Failure) -> [ResourceAddress: ObservedResource] {
         let printer = try fingerprinter()
         var byProvider: [String: Set<ResourceAddress>] = [:]
         for resource in desired.resources {
@@ -96,7 +99,7 @@ public struct Engine: Sendable {
             byProvider[resource.address.provider, default: []].insert(resource.address)
         }
         var observed: [ResourceAddress: ObservedResource] = [:]
-        let secrets = SecretResolver(specRoot: specRoot)
+        let secrets = SecretResolver(specRoot: specRoot, environment: environment)
         let context = ReadContext(
             fingerprint: { printer.fingerprint($0) },
             known: { address in

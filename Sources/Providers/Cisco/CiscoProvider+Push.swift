@@ -60,7 +60,8 @@ extension CiscoProvider {
                     )
                 }
             } catch {
-                let detail = (error as? ProviderError)?.message ?? String(describing: error)
+                var detail = (error as? ProviderError)?.message ?? String(describing: error)
+                while detail.hasSuffix(".") { detail.removeLast() }
                 let outcome = rollback(session, provider: provider, to: before)
                 throw ProviderError("\(device): \(detail). \(outcome)")
             }
@@ -102,14 +103,23 @@ extension CiscoProvider {
                 (change.attributes["interface"] ?? change.prior?.attributes["interface"])?.scalarText
             }
             let rules = IOSRules.ios
+            // The lists the vty lines filter logins with are on the path too.
+            let vtyLists = Set(
+                running.lines.filter { $0.text.hasPrefix("line vty ") }.flatMap(\.children).compactMap { line in
+                    line.text.hasPrefix("access-class ") ? line.text.split(separator: " ").dropFirst().first : nil
+                }.map { "access-list \($0)" }
+            )
             var normal: [IOSLine] = []
             var guarded: [IOSLine] = []
             for line in commands.lines {
                 var target = line.text
                 for prefix in ["no ", "default "] where target.hasPrefix(prefix) { target.removeFirst(prefix.count) }
+                let words = target.split(separator: " ")
+                let list = words.first == "access-list" && words.count > 1 ? "access-list \(words[1])" : nil
                 let management =
                     !target.hasPrefix("hostname ")
-                    && (rules.weight(target, path: []) >= 100 || (wan.map { target == "interface \($0)" } ?? false))
+                    && (rules.weight(target, path: []) >= 100 || (wan.map { target == "interface \($0)" } ?? false)
+                        || (list.map(vtyLists.contains) ?? false))
                 let key = rules.idempotencyKey(target, path: [])
                 let existing =
                     target != line.text

@@ -113,9 +113,11 @@ public struct IOSRules: Sendable {
         rootWeights: [
             // Teardown: routes before the tunnel they use, the tunnel before its crypto,
             // crypto from the profile back to the proposal (brief §b4.4).
-            ("no ip route 0.0.0.0 0.0.0.0 *", 100), ("no ip route *", -50), ("no interface Tunnel*", 50),
+            // A route goes after what is added beside it (make before break: 20 < 25) and before
+            // the tunnel it uses.
+            ("no ip route 0.0.0.0 0.0.0.0 *", 100), ("no ip route *", 25), ("no interface Tunnel*", 50),
             ("no crypto ipsec profile *", 60), ("no crypto ipsec transform-set *", 70),
-            ("no crypto ikev2 profile *", 70), ("no crypto ikev2 keyring *", 78), ("no crypto ikev2 policy *", 80),
+            ("no crypto ikev2 profile *", 74), ("no crypto ikev2 keyring *", 78), ("no crypto ikev2 policy *", 80),
             ("no crypto ikev2 proposal *", 85),
             // Build: what is referenced before what refers to it (§b4.1).
             ("access-list *", -45), ("dialer-list *", -45), ("ip access-list *", -45),

@@ -188,7 +188,10 @@ public final class SSHTransport {
             let output = try run(line)
             if let error = Self.failure(output) {
                 _ = try? run("end")
-                throw Failure.command(line: IOSRules.masked(line), output: error)
+                throw Failure.command(
+                    line: IOSRules.masked(line.trimmingCharacters(in: .whitespaces)),
+                    output: error
+                )
             }
         }
         _ = try run("end")

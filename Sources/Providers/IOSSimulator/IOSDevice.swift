@@ -126,6 +126,14 @@ public final class IOSDevice: @unchecked Sendable {
 
     func refuses(_ line: String) -> Bool { lock.withLock { refused.contains { line.hasPrefix($0) } } }
 
+    private var typedLines: [String] = []
+
+    /// Every line typed in configuration mode, in order, as the router's own accounting log
+    /// would keep it (`archive log config`); tests read the order of a push from it.
+    public var configurationLog: [String] { lock.withLock { typedLines } }
+
+    func log(_ line: String) { lock.withLock { typedLines.append(line) } }
+
     /// The revert waiting to fire, if any.
     public var pendingRevert: Revert? { lock.withLock { revert?.kind } }
 

@@ -365,6 +365,7 @@ public final class IOSSession {
             return ""
         }
         let normalized = IOSNames.normalize(line, path: stack.last?.path ?? [])
+        device.log(normalized)
         if device.refuses(normalized) { return invalid(typed, at: 0) }
         // Try the current mode, then each enclosing one (IOS falls back to the parent mode).
         for depth in stride(from: stack.count, through: 0, by: -1) {

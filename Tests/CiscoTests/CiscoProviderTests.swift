@@ -1,0 +1,385 @@
+import Azure
+import AzureModel
+import Cisco
+import Foundation
+import IOSSimulator
+import Reconciler
+import Spec
+import TestSupport
+import Testing
+
+/// The Cisco provider through the engine, against a simulated 891FJ over real SSH (the
+/// system OpenSSH client to the swift-nio-ssh server) and the Azure model over HTTP, as
+/// `reconcile apply` runs them.
+@Suite("Cisco provider against the simulator", .serialized)
+struct CiscoProviderTests {
+    static let environment = [
+        "TOKYO_PSK": "tokyo-psk-Alpha1", "RTR_PASSWORD": "login-pw-Bravo2", "RTR_ENABLE": "enable-pw-Charlie3",
+        "PPP_PASSWORD": "ppp-pw-Delta4",
+    ]
+    /// Every secret value the tests use: none may show up in anything but the router.
+    static let secretValues = environment.values.sorted() + ["tokyo-psk-Echo5"]
+
+    /// What the engine printed or returned, collected from its progress callbacks too.
+    final class Printed: @unchecked Sendable {
+        private let lock = NSLock()
+        private var texts: [String] = []
+        func append(_ text: String) { lock.withLock { texts.append(text) } }
+        var all: [String] { lock.withLock { texts } }
+    }
+
+    final class Lab {
+        let azure: AzureModelServer
+        let device: IOSDevice
+        let router: IOSSSHServer
+        let directory: URL
+        let backend: LocalStateBackend
+        var environment = CiscoProviderTests.environment
+        var knownHosts: URL
+        /// Everything the engine printed or returned, to search for secrets.
+        let printed = Printed()
+
+        init(_ label: String, config: IOSConfig = IOSDevice.dayZero(model: "C891FJ-K9")) async throws {
+            azure = AzureModelServer(model: AzureModel())
+            try await azure.start()
+            device = IOSDevice(config: config)
+            device.minute = .milliseconds(400)
+            router = IOSSSHServer(
+                device: device,
+                username: "netops",
+                password: CiscoProviderTests.environment["RTR_PASSWORD"] ?? "",
+                enableSecret: CiscoProviderTests.environment["RTR_ENABLE"],
+                privilegedLogin: false
+            )
+            router.clientAddress = "192.168.10.254"
+            try router.start()
+            directory = try Fixture.temporaryDirectory(label)
+            backend = LocalStateBackend(directory: directory.appendingPathComponent("state").path)
+            knownHosts = directory.appendingPathComponent("known_hosts")
+            try Data("[127.0.0.1]:\(router.port) \(router.hostKeyLine)\n".utf8).write(to: knownHosts)
+            try FileManager.default.copyItem(
+                atPath: Fixture.path("examples/s2s-cisco891-pppoe"),
+                toPath: directory.appendingPathComponent("spec").path
+            )
+        }
+
+        var specPath: String { directory.appendingPathComponent("spec").path }
+
+        /// Rewrites part of the copied spec (`file` relative to it).
+        func edit(_ file: String, _ old: String, _ new: String) throws {
+            let url = URL(fileURLWithPath: specPath).appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains(old), "\(file) has no '\(old)'")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+
+        var registry: ProviderRegistry {
+            let environment = environment
+            let root = specPath
+            let resolver = SecretResolver(specRoot: root, environment: environment)
+            let cisco = CiscoProvider(
+                routers: [
+                    "tokyo-rtr1": CiscoProvider.Access(
+                        host: "127.0.0.1",
+                        port: router.port,
+                        username: "netops",
+                        password: .environment("RTR_PASSWORD"),
+                        enableSecret: .environment("RTR_ENABLE"),
+                        knownHosts: knownHosts.path,
+                        timeout: .seconds(20)
+                    )
+                ],
+                revertMinutes: 1,
+                secret: { try resolver.resolve(SecretRef(source: $0, location: .whole(root))) }
+            )
+            let arm = AzureProvider(
+                client: ARMClient(
+                    baseURL: azure.url,
+                    token: { "lab" },
+                    sleep: { _ in try await Task.sleep(for: .milliseconds(20)) }
+                ),
+                subscription: "00000000-0000-0000-0000-000000000000",
+                group: "rg-s2s-tokyo"
+            )
+            return ProviderRegistry([arm, cisco])
+        }
+
+        func graph() throws -> DesiredGraph {
+            let spec = SpecPipeline.run(specPath)
+            return try #require(spec.graph, "\(spec.diagnostics)")
+        }
+
+        func plan(registry: ProviderRegistry? = nil) async throws -> Plan {
+            let registry = registry ?? self.registry
+            let graph = try graph()
+            let engine = Engine(registry: registry, backend: backend)
+            let state = try engine.loadState()
+            let observed = try await engine.refresh(
+                desired: graph,
+                state: state,
+                specRoot: specPath,
+                environment: environment
+            )
+            let printer = try engine.fingerprinter()
+            let resolver = SecretResolver(specRoot: specPath, environment: environment)
+            let root = specPath
+            let changes = Planner.plan(
+                Planner.Input(
+                    desired: graph,
+                    observed: observed,
+                    state: state,
+                    registry: registry,
+                    fingerprint: { source in
+                        (try? resolver.resolve(SecretRef(source: source, location: .whole(root)))).map(
+                            printer.fingerprint
+                        )
+                    }
+                )
+            )
+            let plan = Plan(
+                lineage: state.lineage,
+                serial: state.serial,
+                specDigest: "",
+                spec: specPath,
+                changes: changes
+            )
+            printed.append(PlanRenderer.render(plan, format: .text))
+            printed.append(PlanRenderer.render(plan, format: .json))
+            return plan
+        }
+
+        @discardableResult
+        func apply() async throws -> ApplyReport {
+            let plan = try await plan()
+            let registry = registry
+            try backend.commit(try backend.load() ?? State(lineage: "cisco-test"))
+            let executor = Executor(
+                registry: registry,
+                backend: backend,
+                fingerprinter: Fingerprinter(key: try backend.fingerprintKey()),
+                secrets: SecretResolver(specRoot: specPath, environment: environment),
+                options: ApplyOptions(sleep: { _ in try await Task.sleep(for: .milliseconds(5)) }),
+                progress: { [printed] event in printed.append(ProgressRenderer.line(event)) }
+            )
+            var report = await executor.apply(plan.changes, state: try backend.load() ?? State(lineage: "cisco-test"))
+            report.state.serial += 1
+            try backend.commit(report.state)
+            printed.append(ProgressRenderer.summary(report))
+            return report
+        }
+
+        var running: String { device.runningConfig.render() }
+
+        /// The lines typed since `mark` (an index into the configuration log).
+        func typed(since mark: Int) -> [String] { Array(device.configurationLog.dropFirst(mark)) }
+
+        /// Nothing the engine printed, returned or stored holds a secret's value.
+        func expectNoSecretLeaked(sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+            var texts = printed.all
+            let files = FileManager.default.enumerator(atPath: directory.appendingPathComponent("state").path)
+            while let file = files?.nextObject() as? String {
+                let path = directory.appendingPathComponent("state").appendingPathComponent(file).path
+                if let data = FileManager.default.contents(atPath: path) {
+                    texts.append(String(decoding: data, as: UTF8.self))
+                }
+            }
+            for secret in CiscoProviderTests.secretValues {
+                for text in texts where text.contains(secret) {
+                    Issue.record("a secret leaked into: \(text.prefix(300))", sourceLocation: sourceLocation)
+                }
+            }
+        }
+
+        func stop() {
+            router.stop()
+            azure.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    @Test func theSeedAppliesToABlankRouterThenPlansEmpty() async throws {
+        let lab = try await Lab("seed")
+        defer { lab.stop() }
+        let report = try await lab.apply()
+        #expect(report.ok, "\(report.failed)")
+        // The router now runs the seed's config: the rendered intended config, with the
+        // gateway's public IP and the secrets filled in, has nothing left to send.
+        let graph = try lab.graph()
+        let sections = graph.resources.filter { $0.provider == "cisco" }
+        let state = try #require(try lab.backend.load())
+        let ip = try #require(
+            state[ResourceAddress.azure("publicIPAddresses/hub-vpngw-pip1")]?.outputs["ipAddress"]?.scalarText
+        )
+        let resolver = SecretResolver(specRoot: lab.specPath, environment: lab.environment)
+        let intended = IOSRenderer.device(
+            sections,
+            context: IOSRenderer.Context(
+                output: { $0.output == "ipAddress" ? .string(ip) : nil },
+                secret: { try? resolver.resolve(SecretRef(source: $0, location: .whole("."))) }
+            )
+        )
+        let owned = Remediation.commands(running: lab.device.runningConfig, intended: intended) { text in
+            sections.contains { IOSSections.owns(type: $0.type, identity: $0.attributes, line: text) }
+        }
+        #expect(owned.lines.isEmpty, "\(Remediation.script(owned))")
+        #expect(lab.running.contains("tunnel destination \(ip)"))
+        #expect(lab.running.contains("enable secret 5 $1$"))
+        #expect(lab.device.startupConfig == lab.device.runningConfig, "write memory saved it")
+        // And then: nothing to do, the one-way enable secret compared by re-hashing.
+        let plan = try await lab.plan()
+        let pending = plan.changes.filter { $0.action != .noop }
+        #expect(pending.isEmpty, "perpetual diff: \(pending.map { "\($0.address) \($0.changes.map(\.path))" })")
+        let before = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(lab.typed(since: before).isEmpty, "a converged router got commands")
+        try lab.expectNoSecretLeaked()
+    }
+
+    @Test func eachRemediationRuleEndToEnd() async throws {
+        let lab = try await Lab("rules")
+        defer { lab.stop() }
+        #expect(try await lab.apply().ok)
+
+        // A new pre-shared key: replaced in place under its peer, never printed, then the
+        // SAs cleared so it takes effect; the plan shows the CLI with the key masked.
+        lab.environment["TOKYO_PSK"] = "tokyo-psk-Echo5"
+        let plan = try await lab.plan()
+        let keyring = try #require(plan.changes.first { $0.address == .cisco("tokyo-rtr1", "crypto-ikev2-keyring") })
+        #expect(keyring.action == .update)
+        #expect(keyring.preview.contains("  pre-shared-key <sensitive>"), "\(keyring.preview)")
+        var mark = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(
+            lab.typed(since: mark) == [
+                "crypto ikev2 keyring azure-keyring", "peer azure", "pre-shared-key tokyo-psk-Echo5",
+            ]
+        )
+        #expect(lab.running.contains("pre-shared-key tokyo-psk-Echo5"))
+
+        // A single-valued line is overwritten, not negated first.
+        try lab.edit("onprem.yaml", "tcpAdjustMss: 1350", "tcpAdjustMss: 1360")
+        mark = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(lab.typed(since: mark) == ["interface Tunnel1", "ip tcp adjust-mss 1360"])
+
+        // A route moves make-before-break: the new prefix is in before the old one goes.
+        try lab.edit("azure.yaml", "addressSpace: [10.10.0.0/16]", "addressSpace: [10.20.0.0/16]")
+        try lab.edit("azure.yaml", "prefix: 10.10.1.0/24", "prefix: 10.20.1.0/24")
+        try lab.edit("azure.yaml", "prefix: 10.10.120.0/27", "prefix: 10.20.120.0/27")
+        mark = lab.device.configurationLog.count
+        let moved = try await lab.apply()
+        #expect(moved.ok, "\(moved.failed)")
+        let routes = lab.typed(since: mark).filter { $0.contains("ip route") }
+        #expect(routes == ["ip route 10.20.0.0 255.255.0.0 Tunnel1", "no ip route 10.10.0.0 255.255.0.0 Tunnel1"])
+
+        // A numbered ACL is one list: a changed NAT source rewrites it whole.
+        try lab.edit("onprem.yaml", "overload: [192.168.10.0/24]", "overload: [192.168.10.0/25]")
+        mark = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(
+            lab.typed(since: mark).filter { $0.contains("access-list") } == [
+                "no access-list 11", "access-list 11 permit 192.168.10.0 0.0.0.127",
+            ]
+        )
+
+        // Teardown in the brief's order (§b4.4): routes, the tunnel, then crypto from the
+        // IPsec profile back to the proposal; the NAT prompt is answered on the way.
+        try FileManager.default.removeItem(atPath: lab.specPath + "/connection.yaml")
+        try lab.edit("onprem.yaml", "  nat:\n    overload: [192.168.10.0/25]\n", "")
+        mark = lab.device.configurationLog.count
+        let teardown = try await lab.apply()
+        #expect(teardown.ok, "\(teardown.failed)")
+        let removed = lab.typed(since: mark).filter {
+            $0.hasPrefix("no ") && !$0.hasPrefix("no ip nat") && !$0.hasPrefix("no ip virtual-reassembly")
+        }
+        #expect(
+            removed.filter { !$0.contains("access-list") } == [
+                "no ip route 10.20.0.0 255.255.0.0 Tunnel1", "no interface Tunnel1",
+                "no crypto ipsec profile azure-vti",
+                "no crypto ipsec transform-set azure-ipsec-proposal-set", "no crypto ikev2 profile azure-profile",
+                "no crypto ikev2 keyring azure-keyring", "no crypto ikev2 policy azure-policy",
+                "no crypto ikev2 proposal azure-proposal",
+            ]
+        )
+        #expect(!lab.running.contains("ip nat inside source"), "the NAT rule's question was answered")
+        #expect(!lab.running.contains("crypto"))
+        let after = try await lab.plan()
+        #expect(after.changes.allSatisfy { $0.action == .noop }, "\(after.changes.filter { $0.action != .noop })")
+        try lab.expectNoSecretLeaked()
+    }
+
+    @Test func anErrorMidPushRollsBackToTheExactPreviousConfig() async throws {
+        let lab = try await Lab("rollback")
+        defer { lab.stop() }
+        #expect(try await lab.apply().ok)
+        let before = lab.running
+        // Two sections change in one session; the router refuses the second one's line.
+        lab.environment["TOKYO_PSK"] = "tokyo-psk-Echo5"
+        try lab.edit("onprem.yaml", "tcpAdjustMss: 1350", "tcpAdjustMss: 1360")
+        lab.device.refuse(linesStartingWith: "ip tcp adjust-mss")
+        let report = try await lab.apply()
+        #expect(!report.ok)
+        let failure = report.failed.map(\.message).joined(separator: "\n")
+        #expect(failure.contains("the router refused 'ip tcp adjust-mss 1360'"), "\(failure)")
+        #expect(failure.contains("Rolled back: the running config is again exactly what it was before"), "\(failure)")
+        #expect(lab.running == before)
+        #expect(lab.device.file("reconcile-backup.cfg") == before)
+        // The keyring line that went through before the failure was undone too.
+        #expect(lab.typed(since: 0).contains("pre-shared-key tokyo-psk-Echo5"))
+        #expect(!lab.running.contains("tokyo-psk-Echo5"))
+        try lab.expectNoSecretLeaked()
+    }
+
+    @Test func aManagementPathChangeThatLocksUsOutIsNotConfirmedAndIsUndone() async throws {
+        let lab = try await Lab("lockout")
+        defer { lab.stop() }
+        #expect(try await lab.apply().ok)
+        let before = lab.running
+        // SSH only from a network the engineer's station is not on: the vty ACL is on the
+        // management path, so it goes last behind `reload in`, and the new session that should
+        // confirm it is refused.
+        try lab.edit("onprem.yaml", "sshAllowedFrom: [192.168.10.0/24]", "sshAllowedFrom: [10.99.0.0/24]")
+        let mark = lab.device.configurationLog.count
+        let report = try await lab.apply()
+        #expect(!report.ok)
+        let failure = report.failed.map(\.message).joined(separator: "\n")
+        #expect(failure.contains("no new session could be opened after the management-path change"), "\(failure)")
+        #expect(failure.contains("Rolled back"), "\(failure)")
+        #expect(lab.running == before)
+        #expect(lab.device.pendingRevert == nil, "the reload was cancelled after the rollback")
+        #expect(lab.typed(since: mark).contains("access-list 12 permit 10.99.0.0 0.0.0.255"))
+    }
+
+    @Test func aRouterWithAnArchiveUsesTheRevertTimerWhichRevertsUnconfirmedChanges() async throws {
+        var config = IOSDevice.dayZero(model: "C891FJ-K9")
+        config.lines.append(IOSLine("archive", children: [IOSLine("path flash:archive")]))
+        let lab = try await Lab("revert", config: config)
+        defer { lab.stop() }
+        #expect(try await lab.apply().ok)
+        #expect(lab.device.pendingRevert == nil, "confirmed from a new session")
+        // The timer itself: a change made under it and never confirmed goes away.
+        let before = lab.device.runningConfig
+        let session = IOSSession(device: lab.device, privileged: true)
+        _ = session.input("configure terminal revert timer 1")
+        _ = session.input("hostname unconfirmed")
+        _ = session.input("end")
+        #expect(lab.device.hostname == "unconfirmed")
+        try await Task.sleep(for: .milliseconds(900))
+        #expect(lab.device.runningConfig == before)
+    }
+
+    @Test func aHostKeyThatIsNotThePinnedOneRefusesTheRouter() async throws {
+        let lab = try await Lab("hostkey")
+        defer { lab.stop() }
+        let impostor = IOSSSHServer(device: IOSDevice(), username: "x", password: "y")
+        try impostor.start()
+        defer { impostor.stop() }
+        try Data("[127.0.0.1]:\(lab.router.port) \(impostor.hostKeyLine)\n".utf8).write(to: lab.knownHosts)
+        await #expect {
+            _ = try await lab.plan()
+        } throws: { error in
+            "\(error)".contains("host key check failed")
+        }
+        #expect(lab.device.configurationLog.isEmpty)
+    }
+}
