@@ -167,7 +167,7 @@ let package = Package(
             dependencies: [
                 "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
             ],
-            exclude: ["Corpus", "Golden", "Show"],
+            exclude: ["Corpus", "Golden", "Scripts", "Show"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

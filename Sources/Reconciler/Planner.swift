@@ -131,7 +131,9 @@ public struct Planner {
         names.formUnion(observed.attributes.keys)
         for name in names.sorted() {
             if let attribute = schema?.attribute(name), attribute.role == .computed { continue }
-            let wanted = desired[name] ?? schema?.defaults[name]
+            // Left out, or null ("not set"): the provider's default is what it will have.
+            let given = desired[name]
+            let wanted = given == .null ? schema?.defaults[name] ?? given : given ?? schema?.defaults[name]
             guard let wanted else { continue }  // not managed by the spec: the provider's own
             var have = observed.attributes[name] ?? schema?.defaults[name]
             if have == nil, case .secret = wanted { have = .null }  // not readable back: compare with the last applied

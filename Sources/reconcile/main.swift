@@ -72,7 +72,11 @@ await Reconcile.main { context in
                 )
                 let device = try IOSDevice.persisted(
                     at: path,
-                    config: IOSDevice.dayZero(model: spec.model ?? "C891FJ-K9"),
+                    config: IOSDevice.dayZero(
+                        model: spec.model ?? "C891FJ-K9",
+                        platform: spec.platform.rawValue,
+                        software: spec.software ?? "15.4(1)T1"
+                    ),
                     platform: spec.platform.rawValue,
                     model: spec.model ?? "C891FJ-K9",
                     software: spec.software ?? "15.4(1)T1"

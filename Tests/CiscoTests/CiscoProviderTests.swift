@@ -61,6 +61,8 @@ struct CiscoProviderTests {
                 atPath: Fixture.path("examples/s2s-cisco891-pppoe"),
                 toPath: directory.appendingPathComponent("spec").path
             )
+            // State a developer's own run left in the example is not this test's.
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("spec/.reconcile"))
         }
 
         var specPath: String { directory.appendingPathComponent("spec").path }

@@ -178,6 +178,17 @@ struct RemediationTests {
         #expect(changed == "username admin password n3w\n")
     }
 
+    @Test func anEnableSecretIsComparedByRehashingWithTheRunningSalt() throws {
+        // The brief's example: `enable secret cisco` prints as this MD5-crypt hash.
+        #expect(MD5Crypt.hash("cisco", salt: "mERr") == "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0")
+        #expect(MD5Crypt.verify("cisco", against: "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"))
+        #expect(!MD5Crypt.verify("Cisco", against: "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"))
+        let running = "enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n"
+        #expect(try Self.remediate(running, "enable secret cisco\n").isEmpty)
+        // A different secret replaces it in place; the hash is never negated first.
+        #expect(try Self.remediate(running, "enable secret n3w-secret\n") == "enable secret n3w-secret\n")
+    }
+
     @Test func onlyManagedSectionsAreTouched() throws {
         let out = try Self.remediate(
             "snmp-server community public RO\ncrypto ikev2 proposal OLD\n encryption aes-cbc-128\n",

@@ -91,6 +91,72 @@ struct SimulatorSSHTests {
         #expect(server.device.hostname == "R2")
     }
 
+    @Test func longOutputPagesAtMoreUntilTerminalLengthZero() throws {
+        var lines = [IOSLine("hostname R1")]
+        lines += (1...40).map { IOSLine("interface Loopback\($0)", children: [IOSLine("description loop \($0)")]) }
+        let server = IOSSSHServer(
+            device: IOSDevice(config: IOSConfig(lines: lines)),
+            username: "netops",
+            password: "n3tops-pw"
+        )
+        try server.start()
+        defer { server.stop() }
+        let client = try Client(server: server, knownKey: server.hostKeyLine)
+        defer { try? FileManager.default.removeItem(at: client.directory) }
+        // Space for the next page, `q` to stop; then the same with paging off.
+        let paged = try client.ssh(["-tt", "netops@127.0.0.1"], input: "show running-config\n q\nexit\n")
+        #expect(paged.status == 0, "\(paged.err)")
+        #expect(paged.out.components(separatedBy: " --More-- ").count == 3, "\(paged.out)")
+        #expect(paged.out.contains("interface Loopback10\r\n"))
+        #expect(!paged.out.contains("interface Loopback40"))
+        let whole = try client.ssh(
+            ["-tt", "netops@127.0.0.1"],
+            input: "terminal length 0\nshow running-config\nexit\n"
+        )
+        #expect(!whole.out.contains("--More--"))
+        #expect(whole.out.contains(" description loop 40\r\nend\r\nR1#exit"))
+    }
+
+    static var automationClientsInstalled: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import netmiko, scrapli"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// netmiko and scrapli, as network teams' scripts use them (CI installs both; elsewhere
+    /// the test needs `pip install netmiko scrapli` and is skipped without them).
+    @Test(
+        .enabled(
+            if: automationClientsInstalled || ProcessInfo.processInfo.environment["CI"] == "true",
+            "netmiko and scrapli are not installed (pip install netmiko scrapli)"
+        )
+    )
+    func netmikoAndScrapliDriveTheSimulator() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Fixture.path("Tests/CiscoTests/Scripts/automation_clients.py"), String(server.port), "netops",
+            "n3tops-pw", "3nable",
+        ]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = await Task.detached {
+            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }.value
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("automation clients OK"))
+        #expect(server.device.startupConfig.render().contains("description netmiko"))
+    }
+
     @Test func aHostKeyThatIsNotThePinnedOneIsRefused() throws {
         let server = try Self.server()
         defer { server.stop() }

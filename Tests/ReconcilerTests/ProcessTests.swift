@@ -26,6 +26,8 @@ struct ProcessTests {
                 atPath: Fixture.path("examples/s2s-cisco891-pppoe"),
                 toPath: root.appendingPathComponent("spec").path
             )
+            // State a developer's own run left in the example is not this test's.
+            try? FileManager.default.removeItem(at: root.appendingPathComponent("spec/.reconcile"))
             environment = ProcessTests.secrets.merging(
                 [
                     "RECONCILE_TEST_WORLD": root.appendingPathComponent("world").path,

@@ -222,6 +222,11 @@ public enum AzureMapping {
             for key in ["virtualNetworkGateway1", "localNetworkGateway2"] where p[key] != nil { g[key] = idOf(p[key]) }
             if p["peer"] != nil { g["peer"] = idOf(p["peer"]) }
             g["sharedKey"] = .null  // not readable in a list: compared with the last applied fingerprint
+        case "Microsoft.Network/vpnGateways":
+            // Azure fills in the instances' addresses; of the BGP settings, the ASN is the spec's.
+            g = (ARMShape.byType[type] ?? ARMShape()).graph(arm, child: false)
+            g["ipConfigurations"] = nil
+            if case .map(let bgp)? = g["bgpSettings"] { g["bgpSettings"] = .map(["asn": bgp["asn"] ?? .null]) }
         default:
             return (ARMShape.byType[type] ?? ARMShape()).graph(arm, child: type.split(separator: "/").count > 2)
         }
@@ -237,6 +242,21 @@ public enum AzureMapping {
             outputs["bgpPeeringAddress"] = address
         }
         if let status = p["connectionStatus"] { outputs["connectionStatus"] = status }
+        // A hub VPN gateway's two instances: `publicIpAddress0`, `bgpPeeringAddress0`, ...
+        if case .list(let configurations)? = p["ipConfigurations"] {
+            for (index, item) in configurations.enumerated() {
+                if case .map(let m) = item, let ip = m["publicIpAddress"] { outputs["publicIpAddress\(index)"] = ip }
+            }
+        }
+        if case .map(let bgp)? = p["bgpSettings"], case .list(let peerings)? = bgp["bgpPeeringAddresses"] {
+            for (index, item) in peerings.enumerated() {
+                if case .map(let m) = item, case .list(let addresses)? = m["defaultBgpIpAddresses"],
+                    let first = addresses.first
+                {
+                    outputs["bgpPeeringAddress\(index)"] = first
+                }
+            }
+        }
         return outputs
     }
 }

@@ -236,6 +236,8 @@ extension AzureModel {
             properties["bgpSettings"] = .map(bgp)
         case "connections":
             properties["connectionStatus"] = "NotConnected"
+        case "vpngateways":
+            computeHubGateway(existing: existing, properties: &properties)
         case "virtualhubs":
             // A Route Server's router addresses come from its ip configuration, a child.
             for field in ["virtualRouterAsn", "virtualRouterIps"] {
@@ -263,6 +265,57 @@ extension AzureModel {
     }
 
     /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.
+    /// A Virtual WAN hub's VPN gateway runs two instances: each a public IP (kept across
+    /// updates) and a BGP address inside the hub's prefix (the hub router takes the first
+    /// addresses; Azure shows the gateways at .12 and .13), as ARM reports them.
+    private func computeHubGateway(existing: Attributes?, properties: inout Attributes) {
+        var oldIPs: [String] = []
+        if case .map(let old)? = existing?["properties"], case .list(let configurations)? = old["ipConfigurations"] {
+            oldIPs = configurations.compactMap { item in
+                if case .map(let m) = item, case .string(let ip)? = m["publicIpAddress"] { ip } else { nil }
+            }
+        }
+        let hub = Self.reference(properties["virtualHub"]).flatMap { resources[$0.lowercased()] }
+        var base: UInt32 = IPv4Address("10.0.0.0")?.value ?? 0
+        if case .map(let hp)? = hub?.body["properties"], case .string(let text)? = hp["addressPrefix"],
+            let prefix = IPv4Prefix(text)
+        {
+            base = prefix.network.value
+        }
+        var configurations: [Value] = []
+        var peerings: [Value] = []
+        for instance in 0..<2 {
+            let ip: String
+            if instance < oldIPs.count {
+                ip = oldIPs[instance]
+            } else {
+                ip = "20.194.\(nextAddress / 250).\(nextAddress % 250 + 1)"
+                nextAddress += 1
+            }
+            let bgp = IPv4Address(base + 12 + UInt32(instance)).description
+            configurations.append(
+                .map([
+                    "id": .string("Instance\(instance)"), "publicIpAddress": .string(ip),
+                    "privateIpAddress": .string(IPv4Address(base + 4 + UInt32(instance)).description),
+                ])
+            )
+            peerings.append(
+                .map([
+                    "ipconfigurationId": .string("Instance\(instance)"), "defaultBgpIpAddresses": .list([.string(bgp)]),
+                    "customBgpIpAddresses": .list([]), "tunnelIpAddresses": .list([.string(ip)]),
+                ])
+            )
+        }
+        properties["ipConfigurations"] = .list(configurations)
+        var bgp: Attributes = ["asn": 65515, "peerWeight": 0]
+        if case .map(let given)? = properties["bgpSettings"] { bgp = bgp.merging(given) }
+        bgp["bgpPeeringAddress"] = .string(
+            (0..<2).map { IPv4Address(base + 12 + UInt32($0)).description }.joined(separator: ",")
+        )
+        bgp["bgpPeeringAddresses"] = .list(peerings)
+        properties["bgpSettings"] = .map(bgp)
+    }
+
     private func gatewayPeeringAddress(_ properties: Attributes) -> String? {
         guard case .list(let configurations)? = properties["ipConfigurations"],
             case .map(let first)? = configurations.first,

@@ -240,10 +240,11 @@ extension IOSDevice {
     ///
     /// Its physical ports, no addresses, and vty lines that take local users over SSH; the
     /// first login uses the credentials the server was started with.
-    public static func dayZero(model: String) -> IOSConfig {
+    public static func dayZero(model: String, platform: String = "ios", software: String = "15.4(1)T1") -> IOSConfig {
         let c891 = model.hasPrefix("C891") || model.hasPrefix("C892")
+        let release = software.split(separator: ".").prefix(2).joined(separator: ".").prefix { $0 != "(" }
         var lines = [
-            "version 15.4", "service timestamps debug datetime msec", "service timestamps log datetime msec",
+            "version \(release)", "service timestamps debug datetime msec", "service timestamps log datetime msec",
             "no service password-encryption", "hostname Router", "boot-start-marker", "boot-end-marker",
             "no aaa new-model", "ip cef", "no ipv6 cef",
         ].map { IOSLine($0) }
@@ -253,11 +254,13 @@ extension IOSDevice {
                 IOSLine("interface GigabitEthernet8", children: [IOSLine("no ip address"), IOSLine("shutdown")])
             )
         } else {
-            lines += (0...2).map {
+            // An ISR 4000 / Catalyst 8200 (IOS-XE) names its ports slot/subslot/port.
+            let names = platform == "ios-xe" ? (0...3).map { "0/0/\($0)" } : (0...2).map { "\($0)" }
+            lines += names.map {
                 IOSLine("interface GigabitEthernet\($0)", children: [IOSLine("no ip address"), IOSLine("shutdown")])
             }
         }
-        lines.append(IOSLine("interface Vlan1", children: [IOSLine("no ip address")]))
+        if platform != "ios-xe" { lines.append(IOSLine("interface Vlan1", children: [IOSLine("no ip address")])) }
         lines += ["ip forward-protocol nd", "no ip http server", "no ip http secure-server"].map { IOSLine($0) }
         lines.append(IOSLine("line con 0"))
         lines.append(IOSLine("line vty 0 4", children: [IOSLine("login local"), IOSLine("transport input ssh")]))

@@ -239,13 +239,24 @@ public final class IOSSession {
             output =
                 "Using \(device.startupConfig.render().utf8.count) out of 262136 bytes\r\n"
                 + device.startupConfig.render().replacingNewlines() + "end"
-        } else {
+        } else if let first = command.first?.lowercased(),
+            Self.showKeywords.contains(where: { $0.hasPrefix(first) && first.count >= 2 })
+        {
             let canonical = "show " + command.joined(separator: " ")
             output = device.status?(canonical, device) ?? ""
+        } else {
+            return invalid(line, at: 1)
         }
         guard let (kind, expression) = filter else { return output }
         return Self.filter(output, kind: kind, expression)
     }
+
+    /// The first words of the `show` commands the simulator knows (their output comes from
+    /// `status`); any other is IOS's invalid-input error.
+    static let showKeywords = [
+        "crypto", "ip", "interfaces", "clock", "inventory", "logging", "archive", "users", "ntp", "flash:", "reload",
+        "cdp", "dialer", "pppoe", "access-lists", "history", "terminal",
+    ]
 
     func runningConfig(section: String?) -> String {
         var config = device.runningConfig
@@ -471,7 +482,7 @@ public final class IOSSession {
                     Self.place(IOSLine(command), in: &lines, path: path)
                 }
                 // IOS 15.x adds virtual reassembly beside NAT on an interface.
-                if command == "ip nat inside" || command == "ip nat outside",
+                if device.platform == "ios", command == "ip nat inside" || command == "ip nat outside",
                     !lines.contains(where: { $0.text == "ip virtual-reassembly in" })
                 {
                     lines.append(IOSLine("ip virtual-reassembly in"))
