@@ -264,7 +264,6 @@ extension AzureModel {
         resources[hub] = stored
     }
 
-    /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.
     /// A Virtual WAN hub's VPN gateway runs two instances: each a public IP (kept across
     /// updates) and a BGP address inside the hub's prefix (the hub router takes the first
     /// addresses; Azure shows the gateways at .12 and .13), as ARM reports them.
@@ -316,6 +315,7 @@ extension AzureModel {
         properties["bgpSettings"] = .map(bgp)
     }
 
+    /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.
     private func gatewayPeeringAddress(_ properties: Attributes) -> String? {
         guard case .list(let configurations)? = properties["ipConfigurations"],
             case .map(let first)? = configurations.first,
