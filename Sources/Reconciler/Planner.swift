@@ -84,8 +84,11 @@ public struct Planner {
 
     private func withPreview(_ change: PlannedChange) -> PlannedChange {
         guard change.action != .noop, let provider = input.registry[change.address.provider] else { return change }
+        // The provider previews with every value known now (an unchanged gateway's address).
+        var known = change
+        known.desired = change.desired.map(resolveKnown)
         var change = change
-        change.preview = provider.preview(change)
+        change.preview = provider.preview(known)
         return change
     }
 
