@@ -105,6 +105,21 @@ let package = Package(
             path: "Sources/Providers/IOSSimulator",
             swiftSettings: swiftSettings
         ),
+        // Is it working: what must agree for a tunnel to come up, from both ends' facts (the
+        // lab's routers negotiate with it; `reconcile verify` names the cause with it).
+        .target(
+            name: "Verify",
+            dependencies: ["Spec", "Cisco"],
+            swiftSettings: swiftSettings
+        ),
+        // The lab: the Azure model and the simulated routers, started together and linked so
+        // a tunnel comes up only when both ends agree.
+        .target(
+            name: "Lab",
+            dependencies: ["Spec", "Cisco", "IOSSimulator", "AzureModel", "Verify"],
+            path: "Sources/Providers/Lab",
+            swiftSettings: swiftSettings
+        ),
         // The commands, with the provider registry injected (the CLI and the test harness).
         .target(
             name: "ReconcileCLI",
@@ -112,14 +127,18 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 "AzureModel",
+                "Azure",
                 "Cisco",
+                "Lab",
+                "IOSSimulator",
+                "Verify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "reconcile",
-            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "IOSSimulator"],
+            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab"],
             swiftSettings: swiftSettings
         ),
         // Benchmarks (run in release: `swift run -c release bench`).

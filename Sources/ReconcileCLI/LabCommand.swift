@@ -1,38 +1,106 @@
 import ArgumentParser
 import AzureModel
+import Cisco
 import Foundation
+import IOSSimulator
+import Lab
+import Spec
 
 struct Lab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the local lab on its own: the Azure model (and, later, the router simulators).",
+        abstract: "The local lab: the Azure model and the simulated routers, on their own.",
         discussion: """
-            Commands start the lab by themselves when a spec says `endpoint: lab`; `lab serve` \
-            keeps it running so other tools (the Azure SDKs, curl) can use it too. The world \
-            is saved after every change in .reconcile/lab/ inside the spec directory.
+            Commands start the lab by themselves when a spec says `endpoint: lab` or \
+            `management.lab: true`; `lab serve` keeps it running so other tools (the Azure \
+            SDKs, curl, ssh, netmiko) can use it too, `lab cli` types IOS commands on a lab \
+            router as someone at its console would (a change out of band), and `lab reset` \
+            starts the world again. The world is saved after every change in .reconcile/lab/ \
+            inside the spec directory.
 
             Examples:
-              reconcile lab serve examples/point-to-site
-              reconcile lab serve examples/point-to-site --port 8443
+              reconcile lab serve examples/s2s-cisco891-pppoe
+              reconcile lab cli examples/s2s-cisco891-pppoe tokyo-rtr1 "show running-config | section keyring"
               reconcile lab reset examples/point-to-site
             """,
-        subcommands: [Serve.self, Reset.self]
+        subcommands: [Serve.self, CLI.self, Reset.self]
     )
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve the lab's Azure model until interrupted.")
+        static let configuration = CommandConfiguration(abstract: "Serve the lab until interrupted.")
 
-        @Argument(help: "The spec directory whose lab to serve.") var spec: String = "."
+        @OptionGroup var spec: SpecOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var color: ColorOptions
         @Option(help: "The address to bind (loopback unless told otherwise).") var host: String = "127.0.0.1"
-        @Option(help: "The port (0: any free port).") var port: Int = 0
+        @Option(help: "The Azure model's port (0: any free port).") var port: Int = 0
 
         func run() async throws {
-            let path = state.directory(for: spec) + "/lab/azure.json"
-            let server = AzureModelServer(model: AzureModel(persistence: path))
-            try await server.start(host: host, port: port)
-            Output.out("Azure model: http://\(host):\(server.port)  (ARM; any bearer token; world in \(path))\n")
+            let validated = try EngineRunner.validated(spec, color: color)
+            let directory = state.directory(for: spec.path)
+            let world = try await LabWorld.start(
+                topology: validated.topology,
+                stateDirectory: directory,
+                secrets: SecretResolver(specRoot: validated.topology.root),
+                host: host,
+                azurePort: port
+            )
+            if let azure = world.azure {
+                Output.out("Azure model: \(azure.url)  (ARM; any bearer token; world in \(directory)/lab/azure.json)\n")
+            }
+            for router in world.routers.values.sorted(by: { $0.name < $1.name }) {
+                Output.out(
+                    "\(router.name): ssh -p \(router.port) \(validated.topology.routers[router.name]?.spec.management.username ?? "user")@\(host)"
+                        + "  (host key in \(router.knownHosts); config in \(router.path))\n"
+                )
+            }
             Output.out("Stop with Ctrl-C: the world is saved after every change.\n")
             while true { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+
+    struct CLI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cli",
+            abstract: "Type IOS commands on a lab router, at privileged level, and print what it answers.",
+            discussion: """
+                The lines go to the router's saved config in .reconcile/lab/devices/NAME.cfg, as \
+                if typed at its console; `configure terminal` … `end` work as on IOS. Use it to \
+                change a router out of band and watch `diff` and `verify` notice.
+
+                Example (a different pre-shared key on the router only):
+                  reconcile lab cli examples/s2s-cisco891-pppoe tokyo-rtr1 "configure terminal" \
+                    "crypto ikev2 keyring azure-keyring" "peer azure" "pre-shared-key not-the-same" "end"
+                """
+        )
+
+        @Argument(help: "The spec directory whose lab router to use.") var spec: String
+        @Argument(help: "The router (its CiscoRouter name).") var device: String
+        @Argument(help: "The lines to type, in order.") var lines: [String]
+        @OptionGroup var state: StateOptions
+
+        func run() throws {
+            let path = LabWorld.directory(state.directory(for: spec)) + "/devices/\(device).cfg"
+            guard FileManager.default.fileExists(atPath: path) else {
+                Output.err("error: there is no lab router '\(device)' in \(path); apply the spec to the lab first\n")
+                throw ExitCode(1)
+            }
+            let router: IOSDevice
+            do {
+                router = try IOSDevice.persisted(at: path)
+            } catch {
+                Output.err("error: \(path): \(error)\n")
+                throw ExitCode(1)
+            }
+            let session = IOSSession(device: router, privileged: true)
+            for line in lines {
+                let prompt = session.prompt
+                let (output, _) = session.answer(line)
+                // What is typed is echoed with any secret in it masked, as everywhere else.
+                Output.out("\(prompt)\(IOSRules.masked(line))\n" + output.replacingOccurrences(of: "\r\n", with: "\n"))
+            }
+            // What was typed in configuration mode is running; a console user saves it too.
+            _ = session.answer("end")
+            _ = session.answer("write memory")
         }
     }
 

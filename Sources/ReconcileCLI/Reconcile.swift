@@ -19,7 +19,9 @@ public struct Reconcile: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, StateCommand.self, Lab.self, Graph.self,
+            Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, StateCommand.self,
+            Lab.self,
+            Graph.self,
             Schema.self,
             Rules.self, Render.self, IOS.self,
         ]

@@ -2,54 +2,42 @@ import Azure
 import AzureModel
 import Cisco
 import Foundation
-import IOSSimulator
+import Lab
 import ReconcileCLI
 import Reconciler
 import Spec
 
-/// The lab's Azure model and simulated routers, kept alive for the whole command.
-nonisolated(unsafe) var labServer: AzureModelServer?
-nonisolated(unsafe) var labRouters: [IOSSSHServer] = []
+/// The lab, kept alive for the whole command.
+nonisolated(unsafe) var lab: LabWorld?
 
-/// The real providers, built from the spec. With `endpoint: lab` the Azure model runs in
-/// this process on 127.0.0.1, and with `management.lab: true` so does a simulated router,
-/// each persisted under `.reconcile/lab/`; the tool always says which target it talks to and
+/// The real providers, built from the spec. With `endpoint: lab` the Azure model, and with
+/// `management.lab: true` a simulated router, run in this process on 127.0.0.1 (`LabWorld`),
+/// persisted under `.reconcile/lab/`; the tool always says which target it talks to and
 /// never falls back from one to the other.
 await Reconcile.main { context in
     var providers: [any Provider] = []
     let topology = context.topology
+    let secrets = SecretResolver(specRoot: topology.root)
+    if topology.scope?.spec.endpoint == .lab || topology.routers.contains(where: { $0.spec.management.lab }) {
+        lab = try await LabWorld.start(topology: topology, stateDirectory: context.stateDirectory, secrets: secrets)
+    }
     if let scope = topology.scope?.spec {
         let client: ARMClient
-        switch scope.endpoint {
-        case .lab:
-            let path = context.stateDirectory + "/lab/azure.json"
-            let server = AzureModelServer(model: AzureModel(persistence: path))
-            try await server.start()
-            labServer = server
-            context.say("azure: the lab (local Azure model at \(server.url), world in \(path))")
-            client = ARMClient(
-                baseURL: server.url,
-                token: { "lab" },
-                operations: OperationJournal(file: context.stateDirectory + "/azure-operations.json")
-            )
-        case .publicCloud, .url:
+        let operations = OperationJournal(file: context.stateDirectory + "/azure-operations.json")
+        if scope.endpoint == .lab, let model = lab?.azure {
+            let world = LabWorld.directory(context.stateDirectory) + "/azure.json"
+            context.say("azure: the lab (local Azure model at \(model.url), world in \(world))")
+            client = ARMClient(baseURL: model.url, token: { "lab" }, operations: operations)
+        } else {
             let base = scope.endpoint == .publicCloud ? "https://management.azure.com" : scope.endpoint.description
             context.say("azure: \(base) (subscription \(scope.subscriptionId), resource group \(scope.resourceGroup))")
             let credential = AzureCredential()
-            client = ARMClient(
-                baseURL: base,
-                token: { try await credential.token() },
-                operations: OperationJournal(file: context.stateDirectory + "/azure-operations.json")
-            )
+            client = ARMClient(baseURL: base, token: { try await credential.token() }, operations: operations)
         }
         providers.append(AzureProvider(client: client, subscription: scope.subscriptionId, group: scope.resourceGroup))
     }
     if !topology.routers.isEmpty {
-        let secrets = SecretResolver(specRoot: topology.root)
         let root = topology.root
-        let resolve: @Sendable (SecretSource) throws -> String = {
-            try secrets.resolve(SecretRef(source: $0, location: .whole(root)))
-        }
         var routers: [String: CiscoProvider.Access] = [:]
         for router in topology.routers.sorted(by: { $0.name < $1.name }) {
             let spec = router.spec
@@ -64,48 +52,13 @@ await Reconcile.main { context in
                 insecureAcceptHostKey: context.insecureAcceptHostKey,
                 platform: spec.platform.rawValue
             )
-            if management.lab {
-                let path = context.stateDirectory + "/lab/devices/\(router.name).cfg"
-                try FileManager.default.createDirectory(
-                    atPath: context.stateDirectory + "/lab/devices",
-                    withIntermediateDirectories: true
-                )
-                let device = try IOSDevice.persisted(
-                    at: path,
-                    config: IOSDevice.dayZero(
-                        model: spec.model ?? "C891FJ-K9",
-                        platform: spec.platform.rawValue,
-                        software: spec.software ?? "15.4(1)T1"
-                    ),
-                    platform: spec.platform.rawValue,
-                    model: spec.model ?? "C891FJ-K9",
-                    software: spec.software ?? "15.4(1)T1"
-                )
-                let server = IOSSSHServer(
-                    device: device,
-                    username: management.username,
-                    password: try secrets.resolve(management.password),
-                    enableSecret: try management.enableSecret.map { try secrets.resolve($0) },
-                    privilegedLogin: management.enableSecret == nil
-                )
-                // The engineer's station: the last address of the router's LAN.
-                let lan = spec.lan.address.prefix
-                let size = lan.length >= 31 ? UInt64(2) : UInt64(1) << (32 - lan.length)
-                server.clientAddress = IPv4Address(UInt32(UInt64(lan.network.value) + size - 2)).description
-                try server.start()
-                labRouters.append(server)
-                // The simulated router's key, pinned for this run's sessions.
-                let knownHosts = context.stateDirectory + "/lab/devices/\(router.name).known_hosts"
-                try "[127.0.0.1]:\(server.port) \(server.hostKeyLine)\n".write(
-                    toFile: knownHosts,
-                    atomically: true,
-                    encoding: .utf8
-                )
+            if let simulated = lab?.routers[router.name] {
                 access.host = "127.0.0.1"
-                access.port = server.port
-                access.knownHosts = knownHosts
+                access.port = simulated.port
+                access.knownHosts = simulated.knownHosts
                 context.say(
-                    "cisco: \(router.name) is a lab router (simulated IOS at 127.0.0.1:\(server.port), config in \(path))"
+                    "cisco: \(router.name) is a lab router (simulated IOS at 127.0.0.1:\(simulated.port), "
+                        + "config in \(simulated.path))"
                 )
             } else {
                 if let key = management.hostKey, access.knownHosts == nil {
@@ -123,7 +76,9 @@ await Reconcile.main { context in
             }
             routers[router.name] = access
         }
-        providers.append(CiscoProvider(routers: routers, secret: resolve))
+        providers.append(
+            CiscoProvider(routers: routers) { try secrets.resolve(SecretRef(source: $0, location: .whole(root))) }
+        )
     }
     return ProviderRegistry(providers)
 }

@@ -8,15 +8,7 @@ import Testing
 /// `pip install azure-mgmt-network` and is skipped without it).
 @Suite("Azure model and the official Python SDK")
 struct SDKCompatibilityTests {
-    static var sdkInstalled: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import azure.mgmt.network"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
+    static var sdkInstalled: Bool { Fixture.pythonHas("azure.mgmt.network") }
 
     static var required: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
@@ -27,18 +19,8 @@ struct SDKCompatibilityTests {
         let server = AzureModelServer(model: AzureModel())
         try await server.start()
         defer { server.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixture.path("Tests/AzureTests/Scripts/sdk_roundtrip.py"), server.url]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = await Task.detached {
-            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }.value
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try await Fixture.python("Tests/AzureTests/Scripts/sdk_roundtrip.py", [server.url])
+        #expect(status == 0, "\(output)")
         #expect(output.contains("sdk round trip OK"))
     }
 }

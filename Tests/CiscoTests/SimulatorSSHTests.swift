@@ -117,15 +117,7 @@ struct SimulatorSSHTests {
         #expect(whole.out.contains(" description loop 40\r\nend\r\nR1#exit"))
     }
 
-    static var automationClientsInstalled: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import netmiko, scrapli"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
+    static var automationClientsInstalled: Bool { Fixture.pythonHas("netmiko", "scrapli") }
 
     /// netmiko and scrapli, as network teams' scripts use them (CI installs both; elsewhere
     /// the test needs `pip install netmiko scrapli` and is skipped without them).
@@ -138,21 +130,11 @@ struct SimulatorSSHTests {
     func netmikoAndScrapliDriveTheSimulator() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Fixture.path("Tests/CiscoTests/Scripts/automation_clients.py"), String(server.port), "netops",
-            "n3tops-pw", "3nable",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = await Task.detached {
-            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }.value
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try await Fixture.python(
+            "Tests/CiscoTests/Scripts/automation_clients.py",
+            [String(server.port), "netops", "n3tops-pw", "3nable"]
+        )
+        #expect(status == 0, "\(output)")
         #expect(output.contains("automation clients OK"))
         #expect(server.device.startupConfig.render().contains("description netmiko"))
     }

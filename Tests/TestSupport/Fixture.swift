@@ -80,6 +80,34 @@ public enum Fixture {
         return (process, out, err)
     }
 
+    /// Whether python3 can import every one of `modules` (compatibility tests skip without).
+    public static func pythonHas(_ modules: String...) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import " + modules.joined(separator: ", ")]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Runs a Python script of the tests (a path relative to the package root) to completion:
+    /// its exit status and everything it printed.
+    public static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", path(script)] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = await Task.detached {
+            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }.value
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// Runs a built executable to completion.
     public static func run(
         _ executable: String,

@@ -71,7 +71,7 @@ extension AzureModel {
             let group = parts.count > 3 ? String(parts[3]) : "?"
             return notFound(parts.count > 6 ? String(parts[6]) : "?", String(parts.last ?? ""), group)
         }
-        return json(200, stored.body)
+        return json(200, live(stored.body, key: id.lowercased()))
     }
 
     /// The stored resource with its provisioning state brought up to date; nil once a
@@ -189,7 +189,9 @@ extension AzureModel {
         let keys = resources.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }.sorted()
         let offset = Int(request.query["$skipToken"] ?? "0") ?? 0
         let page = keys.dropFirst(offset).prefix(options.pageSize)
-        var body: Attributes = ["value": .list(page.compactMap { current($0).map { Value.map($0.body) } })]
+        var body: Attributes = [
+            "value": .list(page.compactMap { key in current(key).map { Value.map(live($0.body, key: key)) } })
+        ]
         if offset + page.count < keys.count {
             let version = request.query["api-version"] ?? ""
             body["nextLink"] = .string(

@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Spec
+public import Spec
 
 /// The local Azure model: an ARM-compatible emulator of the networking resources the
 /// tool manages, with Azure's rules and error codes, long-running operations whose
@@ -148,10 +148,56 @@ public actor AzureModel {
         _ = rename(temp, persistence)
     }
 
+    // MARK: The lab's link to its routers
+
+    /// What the lab sees of the world after every change: each resource's body by id, and
+    /// the connections' shared keys by id.
+    public typealias Observer = @Sendable (_ resources: [String: Attributes], _ sharedKeys: [String: String]) -> Void
+    /// A connection's live status (`Connected` when the router at the other end agrees), by id.
+    public typealias LinkStatus = @Sendable (_ id: String) -> (status: String, bytesIn: Int, bytesOut: Int)?
+
+    var observer: Observer?
+    var linkStatus: LinkStatus?
+
+    /// Connects the lab: `observer` hears of every change (and of the world as it is now),
+    /// `status` answers for a connection's `connectionStatus` when it is read.
+    public func link(observer: @escaping Observer, status: @escaping LinkStatus) {
+        self.observer = observer
+        linkStatus = status
+        publish()
+    }
+
+    func publish() {
+        guard let observer else { return }
+        var bodies: [String: Attributes] = [:]
+        var keys: [String: String] = [:]
+        for key in resources.keys {
+            guard let stored = current(key) else { continue }
+            bodies[key] = stored.body
+            if let shared = stored.sharedKey { keys[key] = shared }
+        }
+        observer(bodies, keys)
+    }
+
+    /// A body as read: a connection's status from the link, when the lab has one.
+    func live(_ body: Attributes, key: String) -> Attributes {
+        guard let linkStatus, let (status, bytesIn, bytesOut) = linkStatus(key), case .map(var p)? = body["properties"]
+        else { return body }
+        var body = body
+        p["connectionStatus"] = .string(status)
+        p["ingressBytesTransferred"] = .int(bytesIn)
+        p["egressBytesTransferred"] = .int(bytesOut)
+        body["properties"] = .map(p)
+        return body
+    }
+
     /// Handles one ARM request; a change is saved before the answer goes out.
     public func handle(_ request: ARMRequest) -> ARMResponse {
         var answer = route(request)
-        if request.method != "GET" && answer.status < 300 { save() }
+        if request.method != "GET" && answer.status < 300 {
+            save()
+            publish()
+        }
         if let every = options.faults.dropEvery, requestCount % every == 0 { answer.dropConnection = true }
         return answer
     }

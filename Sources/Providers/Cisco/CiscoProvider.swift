@@ -285,6 +285,17 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         return outputs
     }
 
+    /// Runs `show` commands on a router in one session; their outputs, in order (for
+    /// `reconcile verify`).
+    public func show(_ device: String, _ commands: [String]) async throws -> [String] {
+        let access = try access(device)
+        return try await blocking {
+            let session = try self.open(device, access)
+            defer { session.close() }
+            return try commands.map { try session.run($0) }
+        }
+    }
+
     // MARK: Sessions
 
     func access(_ device: String) throws -> Access {

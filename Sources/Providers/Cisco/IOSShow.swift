@@ -283,6 +283,18 @@ public enum IOSShow {
         return version
     }
 
+    /// `show ip interface brief` → each interface's address (`unassigned` left out): a PPPoE
+    /// dialer's negotiated address is only here, not in the config.
+    public static func interfaceAddresses(_ output: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for raw in output.split(whereSeparator: \.isNewline) {
+            let words = raw.split(separator: " ")
+            guard words.count >= 2, !raw.hasPrefix("Interface"), IPv4Address(String(words[1])) != nil else { continue }
+            result[String(words[0])] = String(words[1])
+        }
+        return result
+    }
+
     /// `Encr: AES-CBC, keysize: 256, DH Grp:2` → name: value pairs.
     static func fields(_ line: String) -> [String: String] {
         var result: [String: String] = [:]

@@ -84,6 +84,30 @@ public struct IpsecPolicy: Sendable, Hashable {
     public var saDataSizeKilobytes: Int
 }
 
+extension IpsecPolicy {
+    /// A policy as ARM returns it in a connection's `ipsecPolicies` (the same names the spec
+    /// uses); nil when a field is missing or unknown.
+    public init?(arm fields: [String: String], lifetimeSeconds: Int, kilobytes: Int) {
+        guard let ikeEncryption = fields["ikeEncryption"].flatMap(IkeEncryption.init(rawValue:)),
+            let ikeIntegrity = fields["ikeIntegrity"].flatMap(IkeIntegrity.init(rawValue:)),
+            let dhGroup = fields["dhGroup"].flatMap(DhGroup.init(rawValue:)),
+            let ipsecEncryption = fields["ipsecEncryption"].flatMap(IpsecEncryption.init(rawValue:)),
+            let ipsecIntegrity = fields["ipsecIntegrity"].flatMap(IpsecIntegrity.init(rawValue:)),
+            let pfsGroup = fields["pfsGroup"].flatMap(PfsGroup.init(rawValue:))
+        else { return nil }
+        self.init(
+            ikeEncryption: ikeEncryption,
+            ikeIntegrity: ikeIntegrity,
+            dhGroup: dhGroup,
+            ipsecEncryption: ipsecEncryption,
+            ipsecIntegrity: ipsecIntegrity,
+            pfsGroup: pfsGroup,
+            saLifetimeSeconds: lifetimeSeconds,
+            saDataSizeKilobytes: kilobytes
+        )
+    }
+}
+
 public struct VpnConnection: Sendable {
     public var gateway: String
     public var site: String

@@ -1,0 +1,306 @@
+public import AzureModel
+internal import Cisco
+internal import Foundation
+public import IOSSimulator
+public import Spec
+internal import Verify
+
+/// The wire between the lab's Azure model and its routers.
+///
+/// What each end holds is kept in step (the model reports every change; the routers are read
+/// as they are), and what follows from it: a tunnel is up only when `TunnelChecks` finds both
+/// ends agree; then the router's SAs are READY and ACTIVE with packets moving, and Azure's
+/// connection is `Connected`.
+public final class LabLinks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [String: Attributes] = [:]
+    private var sharedKeys: [String: String] = [:]
+    private var devices: [String: IOSDevice] = [:]
+    /// The address a router's PPPoE dialer is given (the site's fixed public IP, as the
+    /// seed's ISP assigns it).
+    private var negotiated: [String: String] = [:]
+    private var upSince: [String: ContinuousClock.Instant] = [:]
+
+    public init() {}
+
+    /// Adds a router; `negotiatedAddress` is what its PPPoE session would be given.
+    public func add(_ name: String, device: IOSDevice, negotiatedAddress: String?) {
+        lock.withLock {
+            devices[name] = device
+            negotiated[name] = negotiatedAddress
+        }
+    }
+
+    /// The model's observer: the world after every change.
+    public var observer: AzureModel.Observer {
+        { [weak self] bodies, keys in
+            self?.lock.withLock {
+                self?.bodies = bodies
+                self?.sharedKeys = keys
+            }
+        }
+    }
+
+    /// The model's link status: a connection is `Connected` when a router's tunnel to its
+    /// gateway passes every check.
+    public var connectionStatus: AzureModel.LinkStatus {
+        { [weak self] id in
+            guard let self, let end = self.azureEnds().first(where: { $0.id == id })?.end else { return nil }
+            guard let (device, tunnel) = self.routerFacing(end) else { return ("NotConnected", 0, 0) }
+            let up = TunnelChecks.evaluate(router: tunnel, azure: end).allSatisfy(\.ok)
+            let packets = up ? self.packets(device, tunnel.tunnel) : 0
+            return (up ? "Connected" : "NotConnected", packets * 120, packets * 118)
+        }
+    }
+
+    // MARK: The two ends
+
+    func azureEnds() -> [(id: String, end: AzureEnd)] {
+        let (bodies, keys) = lock.withLock { (self.bodies, self.sharedKeys) }
+        let lookup = { (id: String) in bodies[id.lowercased()] }
+        var ends: [(String, AzureEnd)] = []
+        for (id, body) in bodies {
+            let parts = id.split(separator: "/")
+            guard parts.count >= 8, parts[5] == "microsoft.network" else { continue }
+            if parts.count == 8, parts[6] == "connections" {
+                ends.append(
+                    (id, AzureEnd.vnetConnection(name: String(parts[7]), body, sharedKey: keys[id], lookup: lookup))
+                )
+            } else if parts.count == 10, parts[6] == "vpngateways", parts[8] == "vpnconnections" {
+                let gateway = bodies[parts.prefix(8).map { "/" + $0 }.joined()]
+                ends.append(
+                    (id, AzureEnd.hubConnection(name: String(parts[9]), body, gateway: gateway, lookup: lookup))
+                )
+            }
+        }
+        return ends.sorted { $0.0 < $1.0 }
+    }
+
+    /// Each interface's address as `show ip interface brief` gives it (a PPPoE dialer's
+    /// is the negotiated one).
+    func addresses(_ name: String) -> [String: String] {
+        guard let (device, dialerAddress) = lock.withLock({ devices[name].map { ($0, negotiated[name]) } }) else {
+            return [:]
+        }
+        var result: [String: String] = [:]
+        for line in device.runningConfig.lines where line.text.hasPrefix("interface ") {
+            let interface = String(line.text.dropFirst("interface ".count))
+            for child in line.children {
+                let words = child.text.split(separator: " ")
+                if words.count == 4, words[0] == "ip", words[1] == "address" { result[interface] = String(words[2]) }
+                if child.text == "ip address negotiated", let dialerAddress { result[interface] = dialerAddress }
+            }
+        }
+        return result
+    }
+
+    func routerEnds(_ name: String) -> [RouterEnd] {
+        guard let device = lock.withLock({ devices[name] }) else { return [] }
+        return RouterEnd.tunnels(device: name, config: device.runningConfig, addresses: addresses(name))
+    }
+
+    /// The router tunnel that points at this connection's gateway, if any.
+    func routerFacing(_ end: AzureEnd) -> (String, RouterEnd)? {
+        let names = lock.withLock { devices.keys.sorted() }
+        for name in names {
+            if let tunnel = routerEnds(name).first(where: { $0.destination.map(end.gatewayAddresses.contains) ?? false }
+            ) {
+                return (name, tunnel)
+            }
+        }
+        return nil
+    }
+
+    /// The connection whose gateway a router's tunnel points at (the one Azure would answer
+    /// for at that address), if any.
+    func azureFacing(_ tunnel: RouterEnd) -> AzureEnd? {
+        let ends = azureEnds().map(\.end).filter { $0.gatewayAddresses.contains(tunnel.destination ?? "") }
+        return ends.first { $0.localAddress == tunnel.wanAddress } ?? ends.first
+    }
+
+    /// Packets through a tunnel: a steady trickle since it came up.
+    func packets(_ device: String, _ tunnel: String) -> Int {
+        let key = "\(device)/\(tunnel)"
+        let since = lock.withLock {
+            if let since = upSince[key] { return since }
+            let now = ContinuousClock.now
+            upSince[key] = now
+            return now
+        }
+        let elapsed = ContinuousClock.now - since
+        return 12 + Int(elapsed.components.seconds) * 4 + Int(elapsed.components.attoseconds / 250_000_000_000_000_000)
+    }
+
+    func down(_ device: String, _ tunnel: String) {
+        _ = lock.withLock { upSince.removeValue(forKey: "\(device)/\(tunnel)") }
+    }
+
+    // MARK: What the router shows
+
+    /// The device's `status` hook: the operational `show` commands, from both ends' state.
+    public func status(for name: String) -> IOSDevice.Status {
+        { [weak self] command, _ in
+            guard let self else { return nil }
+            let words = command.split(separator: " ").map { $0.lowercased() }
+            func starts(_ keywords: String...) -> Bool {
+                words.count > keywords.count
+                    && zip(words.dropFirst(), keywords).allSatisfy { $0.count >= 2 && $1.hasPrefix($0) }
+            }
+            if starts("crypto", "ikev2", "sa") { return self.ikev2(name) }
+            if starts("crypto", "ipsec", "sa") { return self.ipsec(name) }
+            if starts("ip", "interface", "brief") { return self.interfaceBrief(name) }
+            if starts("ip", "bgp", "summary") { return self.bgpSummary(name) }
+            if starts("ip", "route") { return self.ipRoute(name) }
+            return nil
+        }
+    }
+
+    func tunnels(_ name: String) -> [(RouterEnd, AzureEnd?, Bool)] {
+        routerEnds(name).map { tunnel in
+            let azure = azureFacing(tunnel)
+            let up = azure.map { TunnelChecks.evaluate(router: tunnel, azure: $0).allSatisfy(\.ok) } ?? false
+            if !up { down(name, tunnel.tunnel) }
+            return (tunnel, azure, up)
+        }
+    }
+
+    func ikev2(_ name: String) -> String {
+        var out = " IPv4 Crypto IKEv2  SA \r\n\r\n"
+        out += "Tunnel-id Local                 Remote                fvrf/ivrf            Status \r\n"
+        for (index, (tunnel, azure, up)) in tunnels(name).enumerated() where azure != nil {
+            let local = "\(tunnel.wanAddress ?? "0.0.0.0")/500"
+            let remote = "\(tunnel.destination ?? "0.0.0.0")/500"
+            out += String(index + 1).padding(toLength: 10, withPad: " ", startingAt: 0)
+            out += local.padding(toLength: 22, withPad: " ", startingAt: 0)
+            out += remote.padding(toLength: 22, withPad: " ", startingAt: 0)
+            out += "none/none            " + (up ? "READY  " : "IN-NEG ") + "\r\n"
+            if up {
+                let encryption = tunnel.encryption.first { azure?.accepts.ikeEncryption.contains($0) ?? false } ?? ""
+                let group = tunnel.groups.first { azure?.accepts.dhGroups.contains($0) ?? false } ?? ""
+                let bits = encryption.split(separator: "-").last.map(String.init) ?? "256"
+                out += "      Encr: AES-CBC, keysize: \(bits), PRF: SHA1, Hash: SHA96, DH Grp:\(group), "
+                out += "Auth sign: PSK, Auth verify: PSK\r\n"
+                out += "      Life/Active Time: 86400/\(packets(name, tunnel.tunnel) / 4) sec\r\n"
+            }
+        }
+        return out + "\r\n IPv6 Crypto IKEv2  SA \r\n"
+    }
+
+    func ipsec(_ name: String) -> String {
+        var out = ""
+        for (tunnel, _, up) in tunnels(name) {
+            let local = tunnel.wanAddress ?? "0.0.0.0"
+            let peer = tunnel.destination ?? "0.0.0.0"
+            let packets = up ? self.packets(name, tunnel.tunnel) : 0
+            out +=
+                "\r\ninterface: \(tunnel.tunnel)\r\n    Crypto map tag: \(tunnel.tunnel)-head-0, local addr \(local)\r\n\r\n"
+            out += "   protected vrf: (none)\r\n   local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)\r\n"
+            out += "   remote ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)\r\n"
+            out += "   current_peer \(peer) port 500\r\n     PERMIT, flags={origin_is_acl,}\r\n"
+            out += "    #pkts encaps: \(packets), #pkts encrypt: \(packets), #pkts digest: \(packets)\r\n"
+            out += "    #pkts decaps: \(packets), #pkts decrypt: \(packets), #pkts verify: \(packets)\r\n"
+            out += "    #send errors 0, #recv errors 0\r\n\r\n"
+            out += "     local crypto endpt.: \(local), remote crypto endpt.: \(peer)\r\n"
+            let sa =
+                "        transform: \(tunnel.transforms.joined(separator: " ")) ,\r\n        Status: ACTIVE(ACTIVE)\r\n"
+            out += "\r\n     inbound esp sas:\r\n" + (up ? "      spi: 0x5D2E8A41(1563331137)\r\n" + sa : "")
+            out += "\r\n     outbound esp sas:\r\n" + (up ? "      spi: 0x9A3C11F2(2587627506)\r\n" + sa : "")
+        }
+        return out
+    }
+
+    /// The BGP sessions to the gateways: established over a tunnel that is up, to a
+    /// gateway's BGP address with its ASN, with the prefixes the gateway advertises.
+    func sessions(_ name: String) -> [(neighbor: String, asn: String, prefixes: [String]?)] {
+        guard let device = lock.withLock({ devices[name] }),
+            let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
+        else { return [] }
+        let up = tunnels(name).filter(\.2).compactMap(\.1)
+        return bgp.children.compactMap { line in
+            let w = line.text.split(separator: " ").map(String.init)
+            guard w.count == 4, w[0] == "neighbor", w[2] == "remote-as" else { return nil }
+            let gateway = up.first { $0.gatewayBGPAddresses.contains(w[1]) && String($0.asn) == w[3] }
+            return (w[1], w[3], gateway?.advertised)
+        }
+    }
+
+    func bgpSummary(_ name: String) -> String {
+        guard let device = lock.withLock({ devices[name] }),
+            let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
+        else { return "% BGP not active\r\n" }
+        let asn = bgp.text.dropFirst("router bgp ".count)
+        let id = addresses(name).values.sorted().last ?? "0.0.0.0"
+        var out = "BGP router identifier \(id), local AS number \(asn)\r\n\r\n"
+        out += "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\r\n"
+        for session in sessions(name) {
+            out += session.neighbor.padding(toLength: 16, withPad: " ", startingAt: 0) + "4 "
+            out += String(repeating: " ", count: max(0, 12 - session.asn.count)) + session.asn
+            out += "      12      14        1    0    0 "
+            out +=
+                session.prefixes.map { "00:05:00 " + String(repeating: " ", count: 12) + "\($0.count)" }
+                ?? "never    Active"
+            out += "\r\n"
+        }
+        return out
+    }
+
+    /// The routing table: connected interfaces, static routes (through a tunnel only while
+    /// it is up, as a VTI's line protocol follows IPsec), and what BGP learned.
+    func ipRoute(_ name: String) -> String {
+        guard let device = lock.withLock({ devices[name] }) else { return "" }
+        let config = device.runningConfig
+        let addresses = addresses(name)
+        let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
+        var lines: [String] = []
+        var lastResort = "not set"
+        for line in config.lines where line.text.hasPrefix("interface ") {
+            let interface = String(line.text.dropFirst("interface ".count))
+            guard let address = addresses[interface], !line.children.contains(where: { $0.text == "shutdown" }) else {
+                continue
+            }
+            if let mask = line.children.compactMap({ child -> String? in
+                let w = child.text.split(separator: " ")
+                return w.count == 4 && w[0] == "ip" && w[1] == "address" ? String(w[3]) : nil
+            }).first, let prefix = IPv4Prefix("\(address)/\(Self.length(mask))") {
+                lines.append("C        \(prefix.network)/\(prefix.length) is directly connected, \(interface)")
+            }
+            lines.append("L        \(address)/32 is directly connected, \(interface)")
+        }
+        for line in config.lines where line.text.hasPrefix("ip route ") {
+            let w = line.text.split(separator: " ").map(String.init)
+            guard w.count >= 5, !downTunnels.contains(w[4]) else { continue }
+            let length = Self.length(w[3])
+            let isDefault = w[2] == "0.0.0.0" && length == 0
+            if isDefault { lastResort = "\(IPv4Address(w[4]) == nil ? "0.0.0.0" : w[4]) to network 0.0.0.0" }
+            let target = IPv4Address(w[4]) == nil ? "is directly connected, \(w[4])" : "[1/0] via \(w[4])"
+            lines.append((isDefault ? "S*       " : "S        ") + "\(w[2])/\(length) \(target)")
+        }
+        for session in sessions(name) {
+            for prefix in session.prefixes ?? [] {
+                lines.append("B        \(prefix) [20/0] via \(session.neighbor), 00:05:00")
+            }
+        }
+        return "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP\r\n\r\n"
+            + "Gateway of last resort is \(lastResort)\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func length(_ mask: String) -> Int {
+        IPv4Address(mask).map { $0.value.nonzeroBitCount } ?? 32
+    }
+
+    func interfaceBrief(_ name: String) -> String {
+        let addresses = addresses(name)
+        var out = "Interface              IP-Address      OK? Method Status                Protocol\r\n"
+        guard let device = lock.withLock({ devices[name] }) else { return out }
+        for line in device.runningConfig.lines where line.text.hasPrefix("interface ") {
+            let interface = String(line.text.dropFirst("interface ".count))
+            let shut = line.children.contains { $0.text == "shutdown" }
+            let method = line.children.contains { $0.text == "ip address negotiated" } ? "IPCP  " : "manual"
+            out += interface.padding(toLength: 23, withPad: " ", startingAt: 0)
+            out += (addresses[interface] ?? "unassigned").padding(toLength: 16, withPad: " ", startingAt: 0)
+            out += "YES \(method) " + (shut ? "administratively down  down    " : "up                    up      ")
+            out += "\r\n"
+        }
+        return out
+    }
+}

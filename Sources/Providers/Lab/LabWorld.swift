@@ -1,0 +1,114 @@
+public import AzureModel
+public import Cisco
+internal import Foundation
+public import IOSSimulator
+public import Spec
+
+/// The lab (DESIGN.md, "The lab"): one Azure model and one simulated router per CiscoRouter
+/// with `management.lab: true`, started in this process on 127.0.0.1, their world kept under
+/// `.reconcile/lab/`, and linked so that a tunnel comes up only when both ends agree.
+///
+/// The providers reach them exactly as they reach Azure and real routers: ARM over HTTP,
+/// the system OpenSSH client over SSH.
+public final class LabWorld: @unchecked Sendable {
+    /// A simulated router and how to reach it.
+    public struct Router: Sendable {
+        public var name: String
+        public var server: IOSSSHServer
+        public var port: Int
+        /// A known_hosts file that pins its key for this run.
+        public var knownHosts: String
+        /// Its config file (`.reconcile/lab/devices/NAME.cfg`).
+        public var path: String
+    }
+
+    public let azure: AzureModelServer?
+    public let routers: [String: Router]
+    public let links: LabLinks
+
+    init(azure: AzureModelServer?, routers: [String: Router], links: LabLinks) {
+        self.azure = azure
+        self.routers = routers
+        self.links = links
+    }
+
+    /// Where the lab keeps its world.
+    public static func directory(_ stateDirectory: String) -> String { stateDirectory + "/lab" }
+
+    /// Starts what the spec puts in the lab.
+    ///
+    /// The Azure model when its AzureScope says `endpoint: lab`, a simulated router for each
+    /// lab CiscoRouter; secrets (the routers' first login) come from `secrets`.
+    public static func start(
+        topology: Topology,
+        stateDirectory: String,
+        secrets: SecretResolver,
+        host: String = "127.0.0.1",
+        azurePort: Int = 0
+    ) async throws -> LabWorld {
+        let links = LabLinks()
+        let directory = Self.directory(stateDirectory)
+        try FileManager.default.createDirectory(atPath: directory + "/devices", withIntermediateDirectories: true)
+        var server: AzureModelServer?
+        if topology.scope?.spec.endpoint == .lab {
+            let model = AzureModel(persistence: directory + "/azure.json")
+            await model.link(observer: links.observer, status: links.connectionStatus)
+            let started = AzureModelServer(model: model)
+            try await started.start(host: host, port: azurePort)
+            server = started
+        }
+        var routers: [String: Router] = [:]
+        for router in topology.routers.sorted(by: { $0.name < $1.name }) where router.spec.management.lab {
+            let spec = router.spec
+            let management = spec.management
+            let path = directory + "/devices/\(router.name).cfg"
+            let model = spec.model ?? "C891FJ-K9"
+            let software = spec.software ?? "15.4(1)T1"
+            let device = try IOSDevice.persisted(
+                at: path,
+                config: IOSDevice.dayZero(model: model, platform: spec.platform.rawValue, software: software),
+                platform: spec.platform.rawValue,
+                model: model,
+                software: software,
+                status: links.status(for: router.name)
+            )
+            let site = topology.site(forDevice: router.name)
+            links.add(
+                router.name,
+                device: device,
+                negotiatedAddress: spec.wan.pppoe == nil ? nil : site?.spec.publicIp?.description
+            )
+            let ssh = IOSSSHServer(
+                device: device,
+                username: management.username,
+                password: try secrets.resolve(management.password),
+                enableSecret: try management.enableSecret.map { try secrets.resolve($0) },
+                privilegedLogin: management.enableSecret == nil
+            )
+            // The engineer's station: the last address of the router's LAN.
+            let lan = spec.lan.address.prefix
+            let size = lan.length >= 31 ? UInt64(2) : UInt64(1) << (32 - lan.length)
+            ssh.clientAddress = IPv4Address(UInt32(UInt64(lan.network.value) + size - 2)).description
+            try ssh.start(host: host)
+            let knownHosts = directory + "/devices/\(router.name).known_hosts"
+            try "[\(host)]:\(ssh.port) \(ssh.hostKeyLine)\n".write(
+                toFile: knownHosts,
+                atomically: true,
+                encoding: .utf8
+            )
+            routers[router.name] = Router(
+                name: router.name,
+                server: ssh,
+                port: ssh.port,
+                knownHosts: knownHosts,
+                path: path
+            )
+        }
+        return LabWorld(azure: server, routers: routers, links: links)
+    }
+
+    public func stop() {
+        for router in routers.values { router.server.stop() }
+        azure?.stop()
+    }
+}

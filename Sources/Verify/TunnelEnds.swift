@@ -1,0 +1,256 @@
+public import Cisco
+public import Spec
+
+/// The Azure end of one IPsec tunnel, as ARM reports it: what the gateway will accept from
+/// the site, and whether Azure says it is up.
+public struct AzureEnd: Sendable, Hashable {
+    /// The connection's name (a VpnConnection's, or a hub connection's link).
+    public var connection: String
+    /// The gateway's public addresses, one per instance.
+    public var gatewayAddresses: [String]
+    /// The gateway's BGP addresses, one per instance.
+    public var gatewayBGPAddresses: [String]
+    /// Where Azure expects the site's tunnel to come from (the local network gateway's or the
+    /// VPN site link's address).
+    public var localAddress: String?
+    /// The connection's pre-shared key; nil when it cannot be read.
+    public var sharedKey: String?
+    /// `IKEv2` or `IKEv1`.
+    public var ikeVersion: String
+    /// What the gateway accepts, in IOS's words (the connection's ipsecPolicy, or Azure's
+    /// defaults for a route-based gateway).
+    public var accepts: IOSCrypto
+    public var bgp: Bool
+    /// `connectionStatus` (`Connected`, `NotConnected`, `Connecting`, `Unknown`).
+    public var status: String?
+    /// The gateway's ASN and the prefixes it advertises over BGP (its VNet's address space,
+    /// or the hub's prefix).
+    public var asn: Int = 65515
+    public var advertised: [String] = []
+
+    public init(
+        connection: String,
+        gatewayAddresses: [String],
+        gatewayBGPAddresses: [String] = [],
+        localAddress: String?,
+        sharedKey: String?,
+        ikeVersion: String,
+        accepts: IOSCrypto,
+        bgp: Bool,
+        status: String? = nil
+    ) {
+        self.connection = connection
+        self.gatewayAddresses = gatewayAddresses
+        self.gatewayBGPAddresses = gatewayBGPAddresses
+        self.localAddress = localAddress
+        self.sharedKey = sharedKey
+        self.ikeVersion = ikeVersion
+        self.accepts = accepts
+        self.bgp = bgp
+        self.status = status
+    }
+
+    /// A VNet gateway's connection from ARM bodies: the connection (`properties` as ARM
+    /// returns them), its shared key, and `lookup` for the resources it refers to by id.
+    public static func vnetConnection(
+        name: String,
+        _ connection: Attributes,
+        sharedKey: String?,
+        lookup: (String) -> Attributes?
+    ) -> AzureEnd {
+        let p = properties(connection)
+        let gateway = reference(p["virtualNetworkGateway1"]).flatMap(lookup).map(properties) ?? [:]
+        var addresses: [String] = []
+        if case .list(let configurations)? = gateway["ipConfigurations"] {
+            for item in configurations {
+                guard case .map(let configuration) = item,
+                    let pip = reference(properties(configuration)["publicIPAddress"]).flatMap(lookup),
+                    case .string(let ip)? = properties(pip)["ipAddress"]
+                else { continue }
+                addresses.append(ip)
+            }
+        }
+        var bgpAddresses: [String] = []
+        if case .map(let bgp)? = gateway["bgpSettings"], case .string(let text)? = bgp["bgpPeeringAddress"] {
+            bgpAddresses = text.split(separator: ",").map(String.init)
+        }
+        let local = reference(p["localNetworkGateway2"]).flatMap(lookup).map(properties)
+        var advertised: [String] = []
+        if case .list(let configurations)? = gateway["ipConfigurations"], case .map(let first)? = configurations.first,
+            let subnet = reference(properties(first)["subnet"])
+        {
+            let vnet = "/" + subnet.split(separator: "/").dropLast(2).joined(separator: "/")
+            if let body = lookup(vnet), case .map(let space)? = properties(body)["addressSpace"],
+                case .list(let prefixes)? = space["addressPrefixes"]
+            {
+                advertised = prefixes.compactMap(\.scalarText)
+            }
+        }
+        var end = AzureEnd(
+            connection: name,
+            gatewayAddresses: addresses,
+            gatewayBGPAddresses: bgpAddresses,
+            localAddress: local?["gatewayIpAddress"]?.scalarText,
+            sharedKey: sharedKey,
+            ikeVersion: p["connectionProtocol"]?.scalarText ?? "IKEv2",
+            accepts: crypto(p["ipsecPolicies"]),
+            bgp: p["enableBgp"] == true,
+            status: p["connectionStatus"]?.scalarText
+        )
+        end.advertised = advertised
+        if case .map(let bgp)? = gateway["bgpSettings"], case .int(let asn)? = bgp["asn"] { end.asn = asn }
+        return end
+    }
+
+    /// A Virtual WAN hub connection's first link, from ARM bodies (the hub gateway's
+    /// instances, the VPN site link's address).
+    public static func hubConnection(
+        name: String,
+        _ connection: Attributes,
+        gateway: Attributes?,
+        lookup: (String) -> Attributes?
+    ) -> AzureEnd {
+        let p = properties(connection)
+        var link: Attributes = [:]
+        if case .list(let links)? = p["vpnLinkConnections"], case .map(let first)? = links.first {
+            link = properties(first)
+        }
+        let g = gateway.map(properties) ?? [:]
+        var addresses: [String] = []
+        if case .list(let configurations)? = g["ipConfigurations"] {
+            addresses = configurations.compactMap { item in
+                if case .map(let m) = item { m["publicIpAddress"]?.scalarText } else { nil }
+            }
+        }
+        var bgpAddresses: [String] = []
+        if case .map(let bgp)? = g["bgpSettings"], case .string(let text)? = bgp["bgpPeeringAddress"] {
+            bgpAddresses = text.split(separator: ",").map(String.init)
+        }
+        var local: String?
+        if let site = reference(p["remoteVpnSite"]).flatMap(lookup).map(properties),
+            case .list(let siteLinks)? = site["vpnSiteLinks"], case .map(let first)? = siteLinks.first
+        {
+            local = properties(first)["ipAddress"]?.scalarText
+        }
+        let hub = reference(g["virtualHub"]).flatMap(lookup).map(properties)
+        var end = AzureEnd(
+            connection: name,
+            gatewayAddresses: addresses,
+            gatewayBGPAddresses: bgpAddresses,
+            localAddress: local,
+            sharedKey: link["sharedKey"]?.scalarText,
+            ikeVersion: link["vpnConnectionProtocolType"]?.scalarText ?? "IKEv2",
+            accepts: crypto(link["ipsecPolicies"]),
+            bgp: link["enableBgp"] == true,
+            status: (link["connectionStatus"] ?? p["connectionStatus"])?.scalarText
+        )
+        end.advertised = hub?["addressPrefix"]?.scalarText.map { [$0] } ?? []
+        return end
+    }
+
+    static func properties(_ body: Attributes) -> Attributes {
+        if case .map(let p)? = body["properties"] { return p }
+        return body
+    }
+
+    static func reference(_ value: Value?) -> String? {
+        if case .map(let m)? = value { return m["id"]?.scalarText }
+        return value?.scalarText
+    }
+
+    /// The connection's first ipsecPolicy in IOS's words, or Azure's defaults.
+    static func crypto(_ value: Value?) -> IOSCrypto {
+        guard case .list(let policies)? = value, case .map(let first)? = policies.first else { return .azureDefault }
+        var fields: [String: String] = [:]
+        for entry in first { if let text = entry.value.scalarText { fields[entry.key] = text } }
+        let seconds = Int(fields["saLifeTimeSeconds"] ?? "") ?? 27000
+        let kilobytes = Int(fields["saDataSizeKilobytes"] ?? "") ?? 102_400_000
+        return IpsecPolicy(arm: fields, lifetimeSeconds: seconds, kilobytes: kilobytes).map(IOSCrypto.init)
+            ?? .azureDefault
+    }
+}
+
+/// The router end of one tunnel, from its running config and its interfaces' addresses
+/// (`show ip interface brief`: a PPPoE dialer's address is negotiated, not configured).
+public struct RouterEnd: Sendable, Hashable {
+    public var device: String
+    /// The tunnel interface (`Tunnel1`).
+    public var tunnel: String
+    public var destination: String?
+    /// The keyring peer's address, and the profile's remote identity.
+    public var peerAddress: String?
+    public var identity: String?
+    public var sharedKey: String?
+    /// The address the tunnel is sourced from (its `tunnel source` interface's).
+    public var wanAddress: String?
+    public var ikeVersion: String
+    public var encryption: [String]
+    public var integrity: [String]
+    public var groups: [String]
+    public var transforms: [String]
+    /// BGP neighbours configured on the router.
+    public var bgpNeighbors: [String]
+
+    /// Every IPsec tunnel interface of `config`.
+    public static func tunnels(device: String, config: IOSConfig, addresses: [String: String]) -> [RouterEnd] {
+        func section(_ text: String) -> IOSLine? { config.lines.first { $0.text == text } }
+        func value(_ line: IOSLine?, _ prefix: String) -> String? {
+            line?.children.first { $0.text.hasPrefix(prefix) }.map { String($0.text.dropFirst(prefix.count)) }
+        }
+        let proposals = config.lines.filter { $0.text.hasPrefix("crypto ikev2 policy ") }.flatMap(\.children).filter {
+            $0.text.hasPrefix("proposal ")
+        }.flatMap { $0.text.split(separator: " ").dropFirst().map(String.init) }
+        let offered = proposals.compactMap { section("crypto ikev2 proposal \($0)") }
+        func words(_ prefix: String) -> [String] {
+            offered.compactMap { value($0, prefix) }.flatMap { $0.split(separator: " ").map(String.init) }
+        }
+        let bgp = config.lines.first { $0.text.hasPrefix("router bgp ") }?.children.compactMap { line -> String? in
+            let w = line.text.split(separator: " ")
+            return w.count >= 4 && w[0] == "neighbor" && w[2] == "remote-as" ? String(w[1]) : nil
+        }
+        return config.lines.filter { $0.text.hasPrefix("interface Tunnel") }.compactMap { tunnel in
+            guard let protection = value(tunnel, "tunnel protection ipsec profile ") else { return nil }
+            let destination = value(tunnel, "tunnel destination ")
+            let ipsec = section("crypto ipsec profile \(protection)")
+            let profile = value(ipsec, "set ikev2-profile ").flatMap { section("crypto ikev2 profile \($0)") }
+            let transformPrefix = value(ipsec, "set transform-set ").map { "crypto ipsec transform-set \($0) " }
+            let transformLine = transformPrefix.flatMap { p in config.lines.first { $0.text.hasPrefix(p) } }
+            var transforms: [String] = []
+            for word in (transformLine?.text.dropFirst(transformPrefix?.count ?? 0) ?? "").split(separator: " ") {
+                if word.contains("-") || transforms.isEmpty {
+                    transforms.append(String(word))
+                } else {
+                    transforms[transforms.count - 1] += " \(word)"
+                }
+            }
+            let keyring = value(profile, "keyring local ").flatMap { section("crypto ikev2 keyring \($0)") }
+            let peers = keyring?.children.filter { $0.text.hasPrefix("peer ") } ?? []
+            let peer =
+                peers.first { value($0, "address ")?.split(separator: " ").first.map(String.init) == destination }
+                ?? peers.first
+            let key = value(peer, "pre-shared-key ").map { text -> String in
+                let parts = text.split(separator: " ").map(String.init)
+                if parts.count == 2, parts[0] == "7" { return Type7.decode(parts[1]) ?? parts[1] }
+                return parts.count == 2 && parts[0] == "0" ? parts[1] : text
+            }
+            let source = value(tunnel, "tunnel source ")
+            return RouterEnd(
+                device: device,
+                tunnel: String(tunnel.text.dropFirst("interface ".count)),
+                destination: destination,
+                peerAddress: value(peer, "address ")?.split(separator: " ").first.map(String.init),
+                identity: value(profile, "match identity remote address ")?.split(separator: " ").first.map(
+                    String.init
+                ),
+                sharedKey: key,
+                wanAddress: source.flatMap { addresses[$0] },
+                ikeVersion: profile == nil ? "IKEv1" : "IKEv2",
+                encryption: words("encryption "),
+                integrity: words("integrity "),
+                groups: words("group "),
+                transforms: transforms,
+                bgpNeighbors: bgp ?? []
+            )
+        }
+    }
+}

@@ -1,0 +1,159 @@
+public import Cisco
+internal import Foundation
+public import Spec
+
+/// Is one connection working, seen from both ends, and if not, why.
+public struct TunnelStatus: Sendable, Codable, Hashable {
+    public var connection: String
+    public var device: String?
+    public var tunnel: String?
+    /// Azure's `connectionStatus`.
+    public var azure: String
+    /// The router's IKEv2 SA status towards the gateway (`READY`, `IN-NEG`, `none`).
+    public var ike: String
+    /// The IPsec SA status (`ACTIVE`, `none`), and its packet counters.
+    public var ipsec: String
+    public var packetsEncrypted: Int
+    public var packetsDecrypted: Int
+    /// The BGP session to the gateway (`Established, 2 prefixes`, `Active`), nil when the
+    /// connection is static.
+    public var bgp: String?
+    /// Azure prefixes the router should route through the tunnel and does not.
+    public var missingRoutes: [String]
+    public var checks: [Check]
+    public var up: Bool
+    /// What is wrong, most telling first.
+    public var causes: [String]
+
+    /// The verdict from what each end reported.
+    public static func assess(
+        connection: String,
+        device: String?,
+        azure: AzureEnd?,
+        router: RouterEnd?,
+        ikev2: [IOSShow.IKEv2SA],
+        ipsec: [IOSShow.IPsecSA],
+        bgp: IOSShow.BGPSummary?,
+        routes: IOSShow.RoutingTable?,
+        expectedRoutes: [String]
+    ) -> TunnelStatus {
+        let peer = router?.destination ?? ""
+        let sa = ikev2.first { $0.remoteAddress == peer }
+        let child = ipsec.first { $0.interface == router?.tunnel }
+        var status = TunnelStatus(
+            connection: connection,
+            device: device,
+            tunnel: router?.tunnel,
+            azure: azure?.status ?? "absent",
+            ike: sa?.status ?? "none",
+            ipsec: child?.isUp == true ? "ACTIVE" : "none",
+            packetsEncrypted: child?.packetsEncrypted ?? 0,
+            packetsDecrypted: child?.packetsDecrypted ?? 0,
+            bgp: nil,
+            missingRoutes: [],
+            checks: [],
+            up: false,
+            causes: []
+        )
+        if let azure, let router { status.checks = TunnelChecks.evaluate(router: router, azure: azure) }
+        if azure?.bgp == true {
+            let neighbor = bgp?.neighbors.first { azure?.gatewayBGPAddresses.contains($0.address) ?? false }
+            if let neighbor, let received = neighbor.prefixesReceived {
+                status.bgp = "Established, \(received) prefixes"
+            } else {
+                status.bgp = neighbor?.state ?? "not configured"
+            }
+        }
+        if let routes, let router {
+            status.missingRoutes = expectedRoutes.filter { prefix in
+                guard let route = routes.route(prefix) else { return true }
+                return route.interface != router.tunnel && route.code.hasPrefix("S")
+            }
+        }
+        if azure == nil { status.causes.append("Azure has no connection '\(connection)'") }
+        if router == nil { status.causes.append("the router has no tunnel for '\(connection)'") }
+        status.causes += status.checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }
+        let tunnelUp = status.azure == "Connected" && status.ike == "READY" && status.ipsec == "ACTIVE"
+        if status.causes.isEmpty && !tunnelUp {
+            status.causes.append(
+                "both ends agree, but the tunnel is not up (Azure \(status.azure), IKE \(status.ike), IPsec \(status.ipsec))"
+            )
+        }
+        if tunnelUp, let state = status.bgp, !state.hasPrefix("Established") {
+            status.causes.append("the BGP session to the gateway is \(state)")
+        }
+        if tunnelUp, !status.missingRoutes.isEmpty {
+            status.causes.append(
+                "no route through \(router?.tunnel ?? "the tunnel") to \(status.missingRoutes.joined(separator: ", "))"
+            )
+        }
+        status.up = status.causes.isEmpty
+        return status
+    }
+}
+
+/// Every connection's status, and how to print it.
+public struct VerifyReport: Sendable, Codable, Hashable {
+    public var tunnels: [TunnelStatus]
+    public var up: Bool { tunnels.allSatisfy(\.up) }
+
+    public init(tunnels: [TunnelStatus]) {
+        self.tunnels = tunnels.sorted { $0.connection < $1.connection }
+    }
+
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json, markdown
+    }
+
+    public func render(_ format: Format) -> String {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = (try? encoder.encode(JSONView(up: up, tunnels: tunnels))) ?? Data()
+            return String(decoding: data, as: UTF8.self) + "\n"
+        case .markdown:
+            var out = "| Connection | Router | Azure | IKEv2 | IPsec | BGP | Verdict |\n|---|---|---|---|---|---|---|\n"
+            for t in tunnels {
+                let verdict = t.up ? "up" : "**down**: " + t.causes.joined(separator: "; ")
+                out +=
+                    "| \(t.connection) | \(router(t)) | \(t.azure) | \(t.ike) | \(ipsecText(t)) | \(t.bgp ?? "static") | "
+                out += verdict.replacingOccurrences(of: "|", with: "\\|") + " |\n"
+            }
+            return out
+        case .text:
+            let header = ["CONNECTION", "ROUTER", "AZURE", "IKEV2", "IPSEC", "BGP", "VERDICT"]
+            let rows = tunnels.map { t in
+                [t.connection, router(t), t.azure, t.ike, ipsecText(t), t.bgp ?? "static", t.up ? "up" : "DOWN"]
+            }
+            let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                    .trimmingCharacters(in: .whitespaces) + "\n"
+            }
+            var out = line(header) + rows.map(line).joined()
+            for t in tunnels where !t.up {
+                out += "\n\(t.connection) is down:\n" + t.causes.map { "  - \($0)\n" }.joined()
+            }
+            out +=
+                "\n"
+                + (up
+                    ? "All \(tunnels.count) connections are up.\n"
+                    : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) connections are down.\n")
+            return out
+        }
+    }
+
+    func router(_ t: TunnelStatus) -> String {
+        [t.device, t.tunnel].compactMap { $0 }.joined(separator: " ")
+    }
+
+    func ipsecText(_ t: TunnelStatus) -> String {
+        t.ipsec == "ACTIVE" ? "ACTIVE (\(t.packetsEncrypted)/\(t.packetsDecrypted) pkts)" : t.ipsec
+    }
+
+    struct JSONView: Codable {
+        var up: Bool
+        var tunnels: [TunnelStatus]
+    }
+}
