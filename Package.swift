@@ -190,6 +190,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LabTests",
+            dependencies: ["Cisco", "Spec", "Verify", "TestSupport", "reconcile"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", "TestSupport", "reconcile"],
             exclude: ["Golden"],

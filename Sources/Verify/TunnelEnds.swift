@@ -191,6 +191,36 @@ public struct RouterEnd: Sendable, Hashable {
     /// BGP neighbours configured on the router.
     public var bgpNeighbors: [String]
 
+    public init(
+        device: String,
+        tunnel: String,
+        destination: String?,
+        peerAddress: String?,
+        identity: String?,
+        sharedKey: String?,
+        wanAddress: String?,
+        ikeVersion: String,
+        encryption: [String],
+        integrity: [String],
+        groups: [String],
+        transforms: [String],
+        bgpNeighbors: [String]
+    ) {
+        self.device = device
+        self.tunnel = tunnel
+        self.destination = destination
+        self.peerAddress = peerAddress
+        self.identity = identity
+        self.sharedKey = sharedKey
+        self.wanAddress = wanAddress
+        self.ikeVersion = ikeVersion
+        self.encryption = encryption
+        self.integrity = integrity
+        self.groups = groups
+        self.transforms = transforms
+        self.bgpNeighbors = bgpNeighbors
+    }
+
     /// Every IPsec tunnel interface of `config`.
     public static func tunnels(device: String, config: IOSConfig, addresses: [String: String]) -> [RouterEnd] {
         func section(_ text: String) -> IOSLine? { config.lines.first { $0.text == text } }

@@ -253,6 +253,10 @@ public enum IOSSections {
                             "mtu": value(dialer, "ip mtu ").map(Value.string),
                             "chapHostname": value(dialer, "ppp chap hostname ").map(Value.string),
                             "chapPassword": secret(value(dialer, "ppp chap password "), intended: nil),
+                            // A dialer given a fixed address no longer takes the ISP's.
+                            "address": value(dialer, "ip address ").flatMap {
+                                $0 == "negotiated" ? nil : Value.string($0)
+                            },
                         ].compactMapValues { $0 }
                     )
                 )

@@ -1,0 +1,255 @@
+import Cisco
+import Foundation
+import Spec
+import TestSupport
+import Testing
+import Verify
+
+/// The lab as a user meets it, through the real `reconcile` binary: the Azure model over
+/// HTTP and a simulated router over SSH, linked so that a tunnel is up only when both ends
+/// agree. Each way they can disagree makes `verify` fail with that cause, and `apply`
+/// repairs it.
+@Suite("The lab and reconcile verify", .serialized)
+struct LabVerifyTests {
+    static let secrets = [
+        "TOKYO_PSK": "lab-tokyo-psk", "OSAKA_PSK": "lab-osaka-psk", "ER_AUTH": "lab-er-auth",
+        "RTR_PASSWORD": "lab-login", "RTR_ENABLE": "lab-enable", "PPP_PASSWORD": "lab-ppp",
+    ]
+
+    struct Workspace {
+        let root: URL
+        init(_ example: String) throws {
+            root = try Fixture.temporaryDirectory("lab-\(example)")
+            try FileManager.default.copyItem(
+                atPath: Fixture.path("examples/\(example)"),
+                toPath: root.appendingPathComponent("spec").path
+            )
+            try? FileManager.default.removeItem(at: root.appendingPathComponent("spec/.reconcile"))
+        }
+
+        @discardableResult
+        func run(_ arguments: [String]) throws -> Fixture.Run {
+            try Fixture.run("reconcile", arguments, environment: LabVerifyTests.secrets, directory: root)
+        }
+
+        /// Types IOS lines on the lab router, as someone at its console.
+        func console(_ device: String, _ lines: [String]) throws {
+            let typed = try run(["lab", "cli", "spec", device] + lines)
+            #expect(typed.status == 0, "\(typed.stderr)")
+        }
+
+        /// Changes the Azure model's world out of band (as someone in the portal would).
+        func azure(_ edit: (inout [String: Any]) -> Void) throws {
+            let url = root.appendingPathComponent("spec/.reconcile/lab/azure.json")
+            var world = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            edit(&world)
+            try JSONSerialization.data(withJSONObject: world, options: [.sortedKeys]).write(to: url)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: root) }
+    }
+
+    /// A resource's `properties` in the model's saved world, edited in place.
+    static func editProperties(_ world: inout [String: Any], _ suffix: String, _ edit: (inout [String: Any]) -> Void) {
+        guard var resources = world["resources"] as? [String: Any],
+            let key = resources.keys.first(where: { $0.hasSuffix(suffix) }),
+            var body = resources[key] as? [String: Any], var properties = body["properties"] as? [String: Any]
+        else {
+            Issue.record("no resource ending \(suffix)")
+            return
+        }
+        edit(&properties)
+        body["properties"] = properties
+        resources[key] = body
+        world["resources"] = resources
+    }
+
+    @Test(arguments: ["s2s-cisco891-pppoe", "vwan-internet-via-azure", "routeserver-nva-default-route"])
+    func anExampleAppliesFromNothingAndVerifiesUp(_ example: String) throws {
+        let ws = try Workspace(example)
+        defer { ws.remove() }
+        let apply = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let verify = try ws.run(["verify", "spec"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("Connected  READY  ACTIVE ("), "\(verify.stdout)")
+        #expect(verify.stdout.contains("are up."))
+        if example != "s2s-cisco891-pppoe" {
+            #expect(verify.stdout.contains("Established, 1 prefixes"), "BGP learned the gateway's prefix")
+        }
+        let json = try ws.run(["verify", "spec", "--format", "json"])
+        let report = try JSONDecoder().decode(VerifyReport.self, from: Data(json.stdout.utf8))
+        #expect(report.up)
+        #expect(report.tunnels.allSatisfy { $0.packetsEncrypted > 0 && $0.packetsDecrypted > 0 })
+        // A converged lab: a second apply changes nothing.
+        let again = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(again.stdout.contains("No changes"), "\(again.stdout)")
+    }
+
+    @Test func eachDisagreementIsNamedByVerifyAndRepairedByApply() throws {
+        let ws = try Workspace("s2s-cisco891-pppoe")
+        defer { ws.remove() }
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        #expect(try ws.run(["verify", "spec"]).status == 0)
+
+        let cases: [(cause: String, break: () throws -> Void)] = [
+            (
+                "pre-shared key: the router's and Azure's pre-shared keys differ",
+                {
+                    try ws.console(
+                        "tokyo-rtr1",
+                        [
+                            "configure terminal", "crypto ikev2 keyring azure-keyring", "peer azure",
+                            "pre-shared-key someone-else", "end",
+                        ]
+                    )
+                }
+            ),
+            (
+                "peer address: the router's tunnel destination is 198.51.100.99",
+                {
+                    try ws.console(
+                        "tokyo-rtr1",
+                        ["configure terminal", "interface Tunnel1", "tunnel destination 198.51.100.99", "end"]
+                    )
+                }
+            ),
+            (
+                "IKE proposal: the router offers aes-cbc-256, sha1, group 14; Azure accepts aes-cbc-256, sha1, group 2",
+                {
+                    try ws.console(
+                        "tokyo-rtr1",
+                        ["configure terminal", "crypto ikev2 proposal azure-proposal", "no group 2", "group 14", "end"]
+                    )
+                }
+            ),
+            (
+                "IPsec transform: the router offers esp-3des esp-sha-hmac",
+                {
+                    try ws.console(
+                        "tokyo-rtr1",
+                        [
+                            "configure terminal",
+                            "crypto ipsec transform-set azure-ipsec-proposal-set esp-3des esp-sha-hmac", "end",
+                        ]
+                    )
+                }
+            ),
+            (
+                "NAT: the router's address 192.168.1.2 is private: the site is behind NAT",
+                {
+                    try ws.console(
+                        "tokyo-rtr1",
+                        ["configure terminal", "interface Dialer1", "ip address 192.168.1.2 255.255.255.0", "end"]
+                    )
+                }
+            ),
+            (
+                "local address: Azure expects the site at 203.0.113.99",
+                {
+                    try ws.azure { world in
+                        Self.editProperties(&world, "/localnetworkgateways/tokyo-hq") {
+                            $0["gatewayIpAddress"] = "203.0.113.99"
+                        }
+                    }
+                }
+            ),
+            (
+                "IKE version: the connection uses IKEv1, the router IKEv2",
+                {
+                    try ws.azure { world in
+                        Self.editProperties(&world, "/connections/azure") { $0["connectionProtocol"] = "IKEv1" }
+                    }
+                }
+            ),
+        ]
+        for (cause, breakIt) in cases {
+            try breakIt()
+            let down = try ws.run(["verify", "spec"])
+            #expect(down.status == 2, "\(cause): \(down.stdout)\(down.stderr)")
+            #expect(down.stdout.contains(cause), "expected '\(cause)' in:\n\(down.stdout)")
+            #expect(down.stdout.contains("NotConnected"))
+            let diff = try ws.run(["diff", "spec"])
+            #expect(diff.status == 2, "the drift shows in diff: \(diff.stdout)")
+            let repair = try ws.run(["apply", "spec", "--auto-approve"])
+            #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+            let up = try ws.run(["verify", "spec"])
+            #expect(up.status == 0, "after repairing '\(cause)': \(up.stdout)")
+        }
+        // No secret in anything verify printed.
+        let report = try ws.run(["verify", "spec", "--format", "markdown"])
+        for secret in Self.secrets.values + ["someone-else"] { #expect(!report.stdout.contains(secret)) }
+    }
+}
+
+/// The checks themselves, on facts given directly.
+@Suite("Tunnel checks")
+struct TunnelCheckTests {
+    static let router = RouterEnd(
+        device: "r1",
+        tunnel: "Tunnel1",
+        destination: "20.0.0.1",
+        peerAddress: "20.0.0.1",
+        identity: "20.0.0.1",
+        sharedKey: "k",
+        wanAddress: "203.0.113.10",
+        ikeVersion: "IKEv2",
+        encryption: ["aes-cbc-256"],
+        integrity: ["sha1"],
+        groups: ["2"],
+        transforms: ["esp-aes 256", "esp-sha-hmac"],
+        bgpNeighbors: []
+    )
+    static let azure = AzureEnd(
+        connection: "c",
+        gatewayAddresses: ["20.0.0.1"],
+        localAddress: "203.0.113.10",
+        sharedKey: "k",
+        ikeVersion: "IKEv2",
+        accepts: .azureDefault,
+        bgp: false
+    )
+
+    @Test func agreeingEndsPassEveryCheck() {
+        let checks = TunnelChecks.evaluate(router: Self.router, azure: Self.azure)
+        #expect(checks.map(\.name) == TunnelChecks.names)
+        let failed = checks.filter { !$0.ok }
+        #expect(failed.isEmpty, "\(failed)")
+    }
+
+    @Test func eachDisagreementFailsItsOwnCheckOnly() {
+        func failing(_ router: RouterEnd, _ azure: AzureEnd) -> [String] {
+            TunnelChecks.evaluate(router: router, azure: azure).filter { !$0.ok }.map(\.name)
+        }
+        var r = Self.router
+        r.sharedKey = "other"
+        #expect(failing(r, Self.azure) == ["pre-shared key"])
+        r = Self.router
+        r.peerAddress = "20.0.0.2"
+        #expect(failing(r, Self.azure) == ["peer address"])
+        r = Self.router
+        r.groups = ["14"]
+        #expect(failing(r, Self.azure) == ["IKE proposal"])
+        r = Self.router
+        r.transforms = ["esp-gcm 256"]
+        #expect(failing(r, Self.azure) == ["IPsec transform"])
+        var a = Self.azure
+        a.ikeVersion = "IKEv1"
+        #expect(failing(Self.router, a) == ["IKE version"])
+        a = Self.azure
+        a.localAddress = "198.51.100.7"
+        #expect(failing(Self.router, a) == ["local address"])
+        r = Self.router
+        r.wanAddress = "100.64.0.9"
+        a = Self.azure
+        a.localAddress = "100.64.0.9"
+        #expect(failing(r, a) == ["NAT"])
+        // A key that cannot be read is not compared, and never printed either way.
+        a = Self.azure
+        a.sharedKey = nil
+        #expect(failing(Self.router, a).isEmpty)
+        r = Self.router
+        r.sharedKey = "s3cret-value"
+        #expect(!TunnelChecks.evaluate(router: r, azure: Self.azure).contains { $0.detail.contains("s3cret-value") })
+    }
+}
