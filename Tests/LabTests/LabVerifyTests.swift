@@ -5,10 +5,11 @@ import TestSupport
 import Testing
 import Verify
 
-/// The lab as a user meets it, through the real `reconcile` binary: the Azure model over
-/// HTTP and a simulated router over SSH, linked so that a tunnel is up only when both ends
-/// agree. Each way they can disagree makes `verify` fail with that cause, and `apply`
-/// repairs it.
+/// The lab as a user meets it, through the real `reconcile` binary.
+///
+/// The Azure model over HTTP and a simulated router over SSH are linked so that a tunnel is
+/// up only when both ends agree. Each way they can disagree makes `verify` fail with that
+/// cause, and `apply` repairs it.
 @Suite("The lab and reconcile verify", .serialized)
 struct LabVerifyTests {
     static let secrets = [
