@@ -27,6 +27,8 @@ public struct AzureEnd: Sendable, Hashable {
     /// or the hub's prefix).
     public var asn: Int = 65515
     public var advertised: [String] = []
+    /// The on-prem BGP peering address Azure has for the site (what it learns routes from).
+    public var siteBGPAddress: String?
 
     public init(
         connection: String,
@@ -99,6 +101,7 @@ public struct AzureEnd: Sendable, Hashable {
         )
         end.advertised = advertised
         if case .map(let bgp)? = gateway["bgpSettings"], case .int(let asn)? = bgp["asn"] { end.asn = asn }
+        if case .map(let bgp)? = local?["bgpSettings"] { end.siteBGPAddress = bgp["bgpPeeringAddress"]?.scalarText }
         return end
     }
 
@@ -127,10 +130,14 @@ public struct AzureEnd: Sendable, Hashable {
             bgpAddresses = text.split(separator: ",").map(String.init)
         }
         var local: String?
+        var siteBGP: String?
         if let site = reference(p["remoteVpnSite"]).flatMap(lookup).map(properties),
             case .list(let siteLinks)? = site["vpnSiteLinks"], case .map(let first)? = siteLinks.first
         {
             local = properties(first)["ipAddress"]?.scalarText
+            if case .map(let bgp)? = properties(first)["bgpProperties"] {
+                siteBGP = bgp["bgpPeeringAddress"]?.scalarText
+            }
         }
         let hub = reference(g["virtualHub"]).flatMap(lookup).map(properties)
         var end = AzureEnd(
@@ -145,6 +152,7 @@ public struct AzureEnd: Sendable, Hashable {
             status: (link["connectionStatus"] ?? p["connectionStatus"])?.scalarText
         )
         end.advertised = hub?["addressPrefix"]?.scalarText.map { [$0] } ?? []
+        end.siteBGPAddress = siteBGP
         return end
     }
 

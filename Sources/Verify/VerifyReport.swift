@@ -21,6 +21,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
     /// Azure prefixes the router should route through the tunnel and does not.
     public var missingRoutes: [String]
     public var checks: [Check]
+    /// Where the router sends internet traffic (its route to a public address): through
+    /// Azure, or out of its own WAN.
+    public var egress: String?
     public var up: Bool
     /// What is wrong, most telling first.
     public var causes: [String]
@@ -52,6 +55,7 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
             bgp: nil,
             missingRoutes: [],
             checks: [],
+            egress: routes.map { egress($0, tunnel: router?.tunnel) },
             up: false,
             causes: []
         )
@@ -92,6 +96,25 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
     }
 }
 
+extension TunnelStatus {
+    /// The route a public address (8.8.8.8) takes: the longest prefix that covers it.
+    static func egress(_ table: IOSShow.RoutingTable, tunnel: String?) -> String {
+        let target = IPv4Address("8.8.8.8")
+        let covering = table.routes.compactMap { route -> (IPv4Prefix, IOSShow.Route)? in
+            guard let prefix = IPv4Prefix(route.prefix), let target, prefix.contains(target) else { return nil }
+            return (prefix, route)
+        }
+        guard let (prefix, route) = covering.max(by: { $0.0.length < $1.0.length }) else {
+            return "no route to the internet"
+        }
+        let via = route.interface ?? route.nextHop ?? "?"
+        if route.code.hasPrefix("B") || route.interface?.hasPrefix("Tunnel") == true {
+            return "through Azure (\(prefix) via \(via))"
+        }
+        return "out of the site's own WAN (\(prefix) via \(via))"
+    }
+}
+
 /// Every connection's status, and how to print it.
 public struct VerifyReport: Sendable, Codable, Hashable {
     public var tunnels: [TunnelStatus]
@@ -120,7 +143,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
                     "| \(t.connection) | \(router(t)) | \(t.azure) | \(t.ike) | \(ipsecText(t)) | \(t.bgp ?? "static") | "
                 out += verdict.replacingOccurrences(of: "|", with: "\\|") + " |\n"
             }
-            return out
+            return out + egressLines.map { "\n" + $0 + "\n" }.joined()
         case .text:
             let header = ["CONNECTION", "ROUTER", "AZURE", "IKEV2", "IPSEC", "BGP", "VERDICT"]
             let rows = tunnels.map { t in
@@ -135,12 +158,22 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             for t in tunnels where !t.up {
                 out += "\n\(t.connection) is down:\n" + t.causes.map { "  - \($0)\n" }.joined()
             }
+            out += egressLines.map { "\n" + $0 }.joined()
             out +=
                 "\n"
                 + (up
                     ? "All \(tunnels.count) connections are up.\n"
                     : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) connections are down.\n")
             return out
+        }
+    }
+
+    /// Where each router sends internet traffic, once per router.
+    var egressLines: [String] {
+        var seen: Set<String> = []
+        return tunnels.compactMap { t in
+            guard let device = t.device, let egress = t.egress, seen.insert(device).inserted else { return nil }
+            return "Internet traffic from \(device) goes \(egress)."
         }
     }
 

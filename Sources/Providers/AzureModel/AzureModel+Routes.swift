@@ -91,8 +91,32 @@ extension AzureModel {
     func announced(_ peer: String) -> [String] {
         let key = peer.lowercased()
         if let exact = announcements[key] { return exact }
+        if let lab = labAnnouncements?()[peer] { return lab }
         // An ExpressRoute circuit's announcements cover its peerings.
         return announcements.keys.sorted().filter { key.hasPrefix($0 + "/") }.flatMap { announcements[$0] ?? [] }
+    }
+
+    /// What Azure advertises to each site over BGP, by connection id: a VNet gateway's
+    /// advertised routes towards the site's peering address (never 0/0 from a VPN gateway),
+    /// or a hub's routes as that connection sees them (0/0 only with internet security on).
+    func advertisedToSites() -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for connection in all("connections") {
+            guard let gateway = Self.reference(connection.properties["virtualNetworkGateway1"]) else { continue }
+            let site = lookup(Self.reference(connection.properties["localNetworkGateway2"]))
+            var peer = ""
+            if case .map(let bgp)? = site?["bgpSettings"] { peer = bgp["bgpPeeringAddress"].map(Self.text) ?? "" }
+            result[connection.id.lowercased()] =
+                advertisedRoutes(gateway: gateway, peer: peer)?.compactMap { $0["network"]?.scalarText } ?? []
+        }
+        for connection in all("vpnGateways/vpnConnections") {
+            guard let hub = Self.reference(lookup(Self.parent(connection.id))?["virtualHub"]) else { continue }
+            result[connection.id.lowercased()] =
+                hubEffectiveRoutes(hub: hub, resource: connection.id)?.flatMap {
+                    Self.strings($0["addressPrefixes"])
+                } ?? []
+        }
+        return result
     }
 
     /// The Route Server in a VNet: its hub id, whether it exchanges routes with the gateways, its peers.

@@ -150,20 +150,33 @@ public actor AzureModel {
 
     // MARK: The lab's link to its routers
 
-    /// What the lab sees of the world after every change: each resource's body by id, and
-    /// the connections' shared keys by id.
-    public typealias Observer = @Sendable (_ resources: [String: Attributes], _ sharedKeys: [String: String]) -> Void
+    /// What the lab sees of the world after every change: each resource's body by id, the
+    /// connections' shared keys by id, and the prefixes Azure advertises over each connection
+    /// (by its id), by Azure's rules.
+    public typealias Observer =
+        @Sendable (
+            _ resources: [String: Attributes], _ sharedKeys: [String: String], _ advertised: [String: [String]]
+        ) -> Void
+    /// What the lab's routers announce over BGP now, by the on-prem peering address Azure knows.
+    public typealias Announcements = @Sendable () -> [String: [String]]
     /// A connection's live status (`Connected` when the router at the other end agrees), by id.
     public typealias LinkStatus = @Sendable (_ id: String) -> (status: String, bytesIn: Int, bytesOut: Int)?
 
     var observer: Observer?
     var linkStatus: LinkStatus?
+    var labAnnouncements: Announcements?
 
     /// Connects the lab: `observer` hears of every change (and of the world as it is now),
-    /// `status` answers for a connection's `connectionStatus` when it is read.
-    public func link(observer: @escaping Observer, status: @escaping LinkStatus) {
+    /// `status` answers for a connection's `connectionStatus` when it is read, and
+    /// `announcements` says what the routers' BGP sessions announce.
+    public func link(
+        observer: @escaping Observer,
+        status: @escaping LinkStatus,
+        announcements: @escaping Announcements
+    ) {
         self.observer = observer
         linkStatus = status
+        labAnnouncements = announcements
         publish()
     }
 
@@ -176,7 +189,7 @@ public actor AzureModel {
             bodies[key] = stored.body
             if let shared = stored.sharedKey { keys[key] = shared }
         }
-        observer(bodies, keys)
+        observer(bodies, keys, advertisedToSites())
     }
 
     /// A body as read: a connection's status from the link, when the lab has one.

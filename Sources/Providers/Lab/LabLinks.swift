@@ -15,6 +15,7 @@ public final class LabLinks: @unchecked Sendable {
     private let lock = NSLock()
     private var bodies: [String: Attributes] = [:]
     private var sharedKeys: [String: String] = [:]
+    private var advertised: [String: [String]] = [:]
     private var devices: [String: IOSDevice] = [:]
     /// The address a router's PPPoE dialer is given (the site's fixed public IP, as the
     /// seed's ISP assigns it).
@@ -33,11 +34,42 @@ public final class LabLinks: @unchecked Sendable {
 
     /// The model's observer: the world after every change.
     public var observer: AzureModel.Observer {
-        { [weak self] bodies, keys in
+        { [weak self] bodies, keys, advertised in
             self?.lock.withLock {
                 self?.bodies = bodies
                 self?.sharedKeys = keys
+                self?.advertised = advertised
             }
+        }
+    }
+
+    /// The model's BGP announcements: each router's `network` prefixes, announced from the
+    /// peering address Azure has for its site, while its session over an up tunnel holds.
+    public var announcements: AzureModel.Announcements {
+        { [weak self] in
+            guard let self else { return [:] }
+            var result: [String: [String]] = [:]
+            for name in self.lock.withLock({ self.devices.keys.sorted() }) {
+                let networks = self.networks(name)
+                for session in self.sessions(name) where session.prefixes != nil {
+                    guard let peer = session.end?.siteBGPAddress else { continue }
+                    result[peer] = networks
+                }
+            }
+            return result
+        }
+    }
+
+    /// The prefixes a router's BGP `network` statements announce.
+    func networks(_ name: String) -> [String] {
+        guard let device = lock.withLock({ devices[name] }),
+            let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
+        else { return [] }
+        return bgp.children.compactMap { line in
+            let w = line.text.split(separator: " ").map(String.init)
+            guard w.count >= 2, w[0] == "network" else { return nil }
+            let mask = w.count >= 4 && w[2] == "mask" ? Self.length(w[3]) : Self.classfulLength(w[1])
+            return IPv4Prefix("\(w[1])/\(mask)")?.description
         }
     }
 
@@ -56,22 +88,24 @@ public final class LabLinks: @unchecked Sendable {
     // MARK: The two ends
 
     func azureEnds() -> [(id: String, end: AzureEnd)] {
-        let (bodies, keys) = lock.withLock { (self.bodies, self.sharedKeys) }
+        let (bodies, keys, advertised) = lock.withLock { (self.bodies, self.sharedKeys, self.advertised) }
         let lookup = { (id: String) in bodies[id.lowercased()] }
         var ends: [(String, AzureEnd)] = []
         for (id, body) in bodies {
             let parts = id.split(separator: "/")
             guard parts.count >= 8, parts[5] == "microsoft.network" else { continue }
+            var end: AzureEnd
             if parts.count == 8, parts[6] == "connections" {
-                ends.append(
-                    (id, AzureEnd.vnetConnection(name: String(parts[7]), body, sharedKey: keys[id], lookup: lookup))
-                )
+                end = AzureEnd.vnetConnection(name: String(parts[7]), body, sharedKey: keys[id], lookup: lookup)
             } else if parts.count == 10, parts[6] == "vpngateways", parts[8] == "vpnconnections" {
                 let gateway = bodies[parts.prefix(8).map { "/" + $0 }.joined()]
-                ends.append(
-                    (id, AzureEnd.hubConnection(name: String(parts[9]), body, gateway: gateway, lookup: lookup))
-                )
+                end = AzureEnd.hubConnection(name: String(parts[9]), body, gateway: gateway, lookup: lookup)
+            } else {
+                continue
             }
+            // What Azure's own rules say the gateway advertises to this site.
+            if let routes = advertised[id] { end.advertised = routes }
+            ends.append((id, end))
         }
         return ends.sorted { $0.0 < $1.0 }
     }
@@ -211,7 +245,7 @@ public final class LabLinks: @unchecked Sendable {
 
     /// The BGP sessions to the gateways: established over a tunnel that is up, to a
     /// gateway's BGP address with its ASN, with the prefixes the gateway advertises.
-    func sessions(_ name: String) -> [(neighbor: String, asn: String, prefixes: [String]?)] {
+    func sessions(_ name: String) -> [(neighbor: String, asn: String, prefixes: [String]?, end: AzureEnd?)] {
         guard let device = lock.withLock({ devices[name] }),
             let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
         else { return [] }
@@ -220,7 +254,7 @@ public final class LabLinks: @unchecked Sendable {
             let w = line.text.split(separator: " ").map(String.init)
             guard w.count == 4, w[0] == "neighbor", w[2] == "remote-as" else { return nil }
             let gateway = up.first { $0.gatewayBGPAddresses.contains(w[1]) && String($0.asn) == w[3] }
-            return (w[1], w[3], gateway?.advertised)
+            return (w[1], w[3], gateway?.advertised, gateway)
         }
     }
 
@@ -275,13 +309,21 @@ public final class LabLinks: @unchecked Sendable {
             let target = IPv4Address(w[4]) == nil ? "is directly connected, \(w[4])" : "[1/0] via \(w[4])"
             lines.append((isDefault ? "S*       " : "S        ") + "\(w[2])/\(length) \(target)")
         }
+        // A learned route is installed unless a static route holds its prefix (distance 1 < 20).
+        let statics = Set(lines.filter { $0.hasPrefix("S") }.compactMap { $0.split(separator: " ").dropFirst().first })
         for session in sessions(name) {
-            for prefix in session.prefixes ?? [] {
+            for prefix in session.prefixes ?? [] where !statics.contains(Substring(prefix)) {
                 lines.append("B        \(prefix) [20/0] via \(session.neighbor), 00:05:00")
             }
         }
         return "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP\r\n\r\n"
             + "Gateway of last resort is \(lastResort)\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A `network` statement without `mask` is classful.
+    static func classfulLength(_ address: String) -> Int {
+        let first = Int(address.split(separator: ".").first ?? "") ?? 0
+        return first < 128 ? 8 : first < 192 ? 16 : 24
     }
 
     static func length(_ mask: String) -> Int {

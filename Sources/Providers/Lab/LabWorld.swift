@@ -52,7 +52,11 @@ public final class LabWorld: @unchecked Sendable {
         var server: AzureModelServer?
         if topology.scope?.spec.endpoint == .lab {
             let model = AzureModel(persistence: directory + "/azure.json")
-            await model.link(observer: links.observer, status: links.connectionStatus)
+            await model.link(
+                observer: links.observer,
+                status: links.connectionStatus,
+                announcements: links.announcements
+            )
             let started = AzureModelServer(model: model)
             try await started.start(host: host, port: azurePort)
             server = started
