@@ -89,7 +89,7 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             type: "ios.wan",
             attributes: [
                 .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
-                .init("defaultRoute"),
+                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes"),
             ],
             outputs: []
         ),

@@ -105,7 +105,13 @@ public enum IOSRenderer {
                     )
                 )
             }
-            if v.has("defaultRoute") { out.append(IOSLine("ip route 0.0.0.0 0.0.0.0 \(v.text("defaultRoute"))")) }
+            if v.has("defaultRoute") {
+                let distance = v.has("defaultRouteDistance") ? " \(v.text("defaultRouteDistance"))" : ""
+                out.append(IOSLine("ip route 0.0.0.0 0.0.0.0 \(v.text("defaultRoute"))\(distance)"))
+            }
+            for route in v.maps("peerRoutes") {
+                out.append(IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(route.text("nextHop"))"))
+            }
             return out
         case "ios.lan":
             return [

@@ -92,6 +92,12 @@ public enum IOSSections {
                 || (!user.isEmpty && text.hasPrefix("username \(user) "))
         case "ios.wan":
             if text == "interface \(v.text("interface"))" || text.hasPrefix("ip route 0.0.0.0 0.0.0.0 ") { return true }
+            // Host routes to the hub gateways through the WAN's next hop.
+            if v.has("peerRoutes"), text.hasPrefix("ip route "),
+                text.hasSuffix(" 255.255.255.255 \(v.text("defaultRoute"))")
+            {
+                return true
+            }
             guard case .map(let pppoe)? = a["pppoe"] else { return false }
             let dialer = IOSRenderer.Values.text(pppoe["dialer"], v.context)
             return text == "interface Dialer\(dialer)" || text == "dialer-list 1 protocol ip permit"
@@ -265,7 +271,22 @@ public enum IOSSections {
                 out["mask"] = .string(String(address[1]))
             }
             out["natOutside"] = .bool(outside.children.contains { $0.text == "ip nat outside" })
-            out["defaultRoute"] = top("ip route 0.0.0.0 0.0.0.0 ").first.map(Value.string)
+            if let route = top("ip route 0.0.0.0 0.0.0.0 ").first?.split(separator: " ") {
+                out["defaultRoute"] = route.first.map { .string(String($0)) }
+                if route.count > 1 { out["defaultRouteDistance"] = .string(String(route[1])) }
+                if let hop = route.first {
+                    let hosts = config.lines.filter {
+                        $0.text.hasPrefix("ip route ") && $0.text.hasSuffix(" 255.255.255.255 \(hop)")
+                    }.map { line -> Value in
+                        let w = line.text.split(separator: " ")
+                        return .map([
+                            "prefix": .string(String(w[2])), "mask": .string(String(w[3])),
+                            "nextHop": .string(String(hop)),
+                        ])
+                    }
+                    if !hosts.isEmpty { out["peerRoutes"] = .list(hosts) }
+                }
+            }
             return out
         }
 

@@ -22,7 +22,16 @@ public final class LabLinks: @unchecked Sendable {
     private var negotiated: [String: String] = [:]
     private var upSince: [String: ContinuousClock.Instant] = [:]
 
+    /// BGP speakers in Azure that are not routers the lab simulates (a Route Server's NVA
+    /// peers): what each announces, by its address.
+    private var speakers: [String: [String]] = [:]
+
     public init() {}
+
+    /// An NVA peering with a Route Server, announcing `prefixes` for as long as the lab runs.
+    public func addSpeaker(_ address: String, prefixes: [String]) {
+        lock.withLock { speakers[address] = prefixes }
+    }
 
     /// Adds a router; `negotiatedAddress` is what its PPPoE session would be given.
     public func add(_ name: String, device: IOSDevice, negotiatedAddress: String?) {
@@ -48,7 +57,7 @@ public final class LabLinks: @unchecked Sendable {
     public var announcements: AzureModel.Announcements {
         { [weak self] in
             guard let self else { return [:] }
-            var result: [String: [String]] = [:]
+            var result = self.lock.withLock { self.speakers }
             for name in self.lock.withLock({ self.devices.keys.sorted() }) {
                 let networks = self.networks(name)
                 for session in self.sessions(name) where session.prefixes != nil {
@@ -300,10 +309,13 @@ public final class LabLinks: @unchecked Sendable {
             }
             lines.append("L        \(address)/32 is directly connected, \(interface)")
         }
+        let learned = Set(sessions(name).flatMap { $0.prefixes ?? [] })
         for line in config.lines where line.text.hasPrefix("ip route ") {
             let w = line.text.split(separator: " ").map(String.init)
             guard w.count >= 5, !downTunnels.contains(w[4]) else { continue }
             let length = Self.length(w[3])
+            // A floating static (distance above eBGP's 20) stands back while BGP has the prefix.
+            if w.count > 5, let distance = Int(w[5]), distance > 20, learned.contains("\(w[2])/\(length)") { continue }
             let isDefault = w[2] == "0.0.0.0" && length == 0
             if isDefault { lastResort = "\(IPv4Address(w[4]) == nil ? "0.0.0.0" : w[4]) to network 0.0.0.0" }
             let target = IPv4Address(w[4]) == nil ? "is directly connected, \(w[4])" : "[1/0] via \(w[4])"

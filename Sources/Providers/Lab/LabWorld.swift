@@ -47,6 +47,12 @@ public final class LabWorld: @unchecked Sendable {
         azurePort: Int = 0
     ) async throws -> LabWorld {
         let links = LabLinks()
+        // The NVAs a Route Server peers with announce what the spec says they do.
+        for server in topology.routeServers {
+            for peer in server.spec.peers {
+                links.addSpeaker(peer.ip.description, prefixes: peer.advertises.map(\.description))
+            }
+        }
         let directory = Self.directory(stateDirectory)
         try FileManager.default.createDirectory(atPath: directory + "/devices", withIntermediateDirectories: true)
         var server: AzureModelServer?

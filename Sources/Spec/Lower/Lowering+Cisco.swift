@@ -123,6 +123,26 @@ extension Lowering {
             wanAttributes["address"] = .string(address.address.description)
             wanAttributes["mask"] = .string(address.prefix.dottedMask)
             wanAttributes["defaultRoute"] = .optional(wan.gateway?.description)
+            // A hub that propagates its default route over BGP carries the site's internet
+            // traffic: the site's own default only floats behind it (distance 250), and the hub
+            // gateways are reached through the WAN by host routes (not through the tunnel
+            // that leads to them).
+            let site = topology.site(forDevice: router.name)
+            let fromHub =
+                site.map { topology.hubVpnConnections(toSite: $0.name) }?.filter {
+                    $0.spec.propagateDefaultRoute && $0.spec.bgp
+                } ?? []
+            if let gateway = wan.gateway, !fromHub.isEmpty {
+                wanAttributes["defaultRouteDistance"] = 250
+                wanAttributes["peerRoutes"] = .list(
+                    fromHub.sorted { $0.name < $1.name }.map {
+                        .map([
+                            "prefix": .output(AzureAddress.hubVpnGateway($0.spec.hub), "publicIpAddress0"),
+                            "mask": "255.255.255.255", "nextHop": .string(gateway.description),
+                        ])
+                    }
+                )
+            }
         }
         wanAttributes["natOutside"] = .bool(!spec.natOverload.isEmpty)
         add(.cisco(device, CiscoSection.wan), type: "ios.wan", from: router.meta, wanAttributes)
