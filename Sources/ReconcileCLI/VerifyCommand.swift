@@ -91,6 +91,7 @@ struct Verifier {
             let prefixes =
                 topology.gateways[c.spec.gateway].flatMap { topology.virtualNetworks[$0.spec.virtualNetwork] }?.spec
                 .addressSpace.map(\.description) ?? []
+            let learned = try? await azure?.routes(.learned(gateway: c.spec.gateway)).map(\.prefix)
             tunnels.append(
                 try await status(
                     c.name,
@@ -98,7 +99,8 @@ struct Verifier {
                     azure: end,
                     cisco: cisco,
                     facts: &facts,
-                    expected: c.spec.routing == .bgp ? end?.advertised ?? [] : prefixes
+                    expected: c.spec.routing == .bgp ? end?.advertised ?? [] : prefixes,
+                    learned: (learned, sitePrefixes(c.spec.site))
                 )
             )
         }
@@ -115,6 +117,7 @@ struct Verifier {
                 let lookup = try await resolve(body, provider: provider)
                 return AzureEnd.hubConnection(name: c.name, body, gateway: gateway, lookup: { lookup[$0.lowercased()] })
             }
+            let learned = try? await azure?.routes(.hub(c.spec.hub, connection: nil)).map(\.prefix)
             tunnels.append(
                 try await status(
                     c.name,
@@ -122,7 +125,8 @@ struct Verifier {
                     azure: end,
                     cisco: cisco,
                     facts: &facts,
-                    expected: end?.advertised ?? []
+                    expected: end?.advertised ?? [],
+                    learned: (learned, sitePrefixes(c.spec.site))
                 )
             )
         }
@@ -191,7 +195,8 @@ struct Verifier {
         azure: AzureEnd?,
         cisco: CiscoProvider?,
         facts: inout [String: RouterFacts],
-        expected: [String]
+        expected: [String],
+        learned: (routes: [String]?, site: [String])
     ) async throws -> TunnelStatus {
         var router: RouterEnd?
         var seen: RouterFacts?
@@ -229,8 +234,15 @@ struct Verifier {
             ipsec: seen?.ipsec ?? [],
             bgp: seen?.bgp,
             routes: seen?.routes,
-            expectedRoutes: expected
+            expectedRoutes: expected,
+            azureLearned: learned.routes,
+            sitePrefixes: learned.site
         )
+    }
+
+    /// The prefixes a site announces (its address space).
+    func sitePrefixes(_ site: String) -> [String] {
+        topology.sites[site]?.spec.addressSpace.map(\.description) ?? []
     }
 
     func tunnelInterface(device: String, connection: String) -> String? {

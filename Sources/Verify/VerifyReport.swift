@@ -20,6 +20,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
     public var bgp: String?
     /// Azure prefixes the router should route through the tunnel and does not.
     public var missingRoutes: [String]
+    /// Site prefixes Azure should have learned (the gateway's learned routes, the hub's
+    /// effective routes) and has not; empty when they could not be read.
+    public var missingInAzure: [String] = []
     public var checks: [Check]
     /// Where the router sends internet traffic (its route to a public address): through
     /// Azure, or out of its own WAN.
@@ -38,7 +41,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         ipsec: [IOSShow.IPsecSA],
         bgp: IOSShow.BGPSummary?,
         routes: IOSShow.RoutingTable?,
-        expectedRoutes: [String]
+        expectedRoutes: [String],
+        azureLearned: [String]? = nil,
+        sitePrefixes: [String] = []
     ) -> TunnelStatus {
         let peer = router?.destination ?? ""
         let sa = ikev2.first { $0.remoteAddress == peer }
@@ -74,6 +79,7 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
                 return route.interface != router.tunnel && route.code.hasPrefix("S")
             }
         }
+        if let azureLearned { status.missingInAzure = sitePrefixes.filter { !azureLearned.contains($0) } }
         if azure == nil { status.causes.append("Azure has no connection '\(connection)'") }
         if router == nil { status.causes.append("the router has no tunnel for '\(connection)'") }
         status.causes += status.checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }
@@ -90,6 +96,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
             status.causes.append(
                 "no route through \(router?.tunnel ?? "the tunnel") to \(status.missingRoutes.joined(separator: ", "))"
             )
+        }
+        if tunnelUp, !status.missingInAzure.isEmpty {
+            status.causes.append("Azure has not learned \(status.missingInAzure.joined(separator: ", ")) from the site")
         }
         status.up = status.causes.isEmpty
         return status

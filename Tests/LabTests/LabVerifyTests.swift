@@ -65,8 +65,17 @@ struct LabVerifyTests {
         world["resources"] = resources
     }
 
-    @Test(arguments: ["s2s-cisco891-pppoe", "vwan-internet-via-azure", "routeserver-nva-default-route"])
-    func anExampleAppliesFromNothingAndVerifiesUp(_ example: String) throws {
+    /// The examples with routers, and where each sends its site's internet traffic: the
+    /// second seed's two designs through Azure, the others out of their own WAN.
+    static let examples = [
+        ("s2s-cisco891-pppoe", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
+        ("vwan-internet-via-azure", "through Azure (0.0.0.0/0 via 10.100.0.12)"),
+        ("routeserver-nva-default-route", "through Azure (0.0.0.0/1 via 10.10.120.62)"),
+        ("forced-tunneling", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
+    ]
+
+    @Test(arguments: examples)
+    func anExampleAppliesFromNothingAndVerifiesUp(_ example: String, _ egress: String) throws {
         let ws = try Workspace(example)
         defer { ws.remove() }
         let apply = try ws.run(["apply", "spec", "--auto-approve"])
@@ -75,11 +84,11 @@ struct LabVerifyTests {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("Connected  READY  ACTIVE ("), "\(verify.stdout)")
         #expect(verify.stdout.contains("are up."))
-        if example != "s2s-cisco891-pppoe" {
+        if example.contains("vwan") || example.contains("routeserver") {
             #expect(verify.stdout.contains("Established, "), "BGP learned the gateway's prefixes")
         }
         // Where internet traffic goes, by the router's own table.
-        #expect(verify.stdout.contains("Internet traffic from "), "\(verify.stdout)")
+        #expect(verify.stdout.contains("goes \(egress)."), "\(verify.stdout)")
         let json = try ws.run(["verify", "spec", "--format", "json"])
         let report = try JSONDecoder().decode(VerifyReport.self, from: Data(json.stdout.utf8))
         #expect(report.up)
@@ -182,6 +191,48 @@ struct LabVerifyTests {
         // No secret in anything verify printed.
         let report = try ws.run(["verify", "spec", "--format", "markdown"])
         for secret in Self.secrets.values + ["someone-else"] { #expect(!report.stdout.contains(secret)) }
+    }
+}
+
+/// What a missing route on either side makes of a tunnel that is up.
+@Suite("Verify verdicts")
+struct VerifyVerdictTests {
+    @Test func routesEachSideShouldHaveLearnedAreChecked() {
+        let sa = IOSShow.ikev2SAs(
+            "Tunnel-id Local                 Remote                fvrf/ivrf            Status \n"
+                + "1         203.0.113.10/500      20.0.0.1/500          none/none            READY  \n"
+        )
+        var azure = TunnelCheckTests.azure
+        azure.status = "Connected"
+        let ipsec = IOSShow.ipsecSAs(
+            "interface: Tunnel1\n   current_peer 20.0.0.1 port 500\n"
+                + "    #pkts encaps: 5, #pkts encrypt: 5, #pkts digest: 5\n"
+                + "    #pkts decaps: 5, #pkts decrypt: 5, #pkts verify: 5\n"
+                + "     inbound esp sas:\n        Status: ACTIVE(ACTIVE)\n"
+                + "     outbound esp sas:\n        Status: ACTIVE(ACTIVE)\n"
+        )
+        let table = IOSShow.routes("S        10.10.0.0/16 is directly connected, Tunnel1\n")
+        func verdict(learned: [String], expected: [String]) -> TunnelStatus {
+            TunnelStatus.assess(
+                connection: "c",
+                device: "r1",
+                azure: azure,
+                router: TunnelCheckTests.router,
+                ikev2: sa,
+                ipsec: ipsec,
+                bgp: nil,
+                routes: table,
+                expectedRoutes: expected,
+                azureLearned: learned,
+                sitePrefixes: ["192.168.10.0/24"]
+            )
+        }
+        #expect(verdict(learned: ["192.168.10.0/24"], expected: ["10.10.0.0/16"]).up)
+        let notLearned = verdict(learned: [], expected: ["10.10.0.0/16"])
+        #expect(!notLearned.up)
+        #expect(notLearned.causes == ["Azure has not learned 192.168.10.0/24 from the site"])
+        let noRoute = verdict(learned: ["192.168.10.0/24"], expected: ["10.20.0.0/16"])
+        #expect(noRoute.causes == ["no route through Tunnel1 to 10.20.0.0/16"])
     }
 }
 
