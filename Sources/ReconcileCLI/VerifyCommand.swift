@@ -167,7 +167,7 @@ struct Verifier {
         case .map(let m):
             var result: [String] = []
             for entry in m {
-                if entry.key == "id", case .string(let id) = entry.value { continue }
+                if entry.key == "id" { continue }
                 if case .map(let inner) = entry.value, case .string(let id)? = inner["id"], inner.count == 1 {
                     result.append(id)
                 } else {

@@ -1,5 +1,5 @@
-public import Cisco
-public import Spec
+internal import Cisco
+internal import Spec
 
 /// One condition a tunnel needs, and what was found.
 public struct Check: Sendable, Hashable, Codable {

@@ -72,10 +72,7 @@ public struct AzureEnd: Sendable, Hashable {
                 addresses.append(ip)
             }
         }
-        var bgpAddresses: [String] = []
-        if case .map(let bgp)? = gateway["bgpSettings"], case .string(let text)? = bgp["bgpPeeringAddress"] {
-            bgpAddresses = text.split(separator: ",").map(String.init)
-        }
+        let bgpAddresses = peeringAddresses(gateway)
         let local = reference(p["localNetworkGateway2"]).flatMap(lookup).map(properties)
         var advertised: [String] = []
         if case .list(let configurations)? = gateway["ipConfigurations"], case .map(let first)? = configurations.first,
@@ -125,10 +122,7 @@ public struct AzureEnd: Sendable, Hashable {
                 if case .map(let m) = item { m["publicIpAddress"]?.scalarText } else { nil }
             }
         }
-        var bgpAddresses: [String] = []
-        if case .map(let bgp)? = g["bgpSettings"], case .string(let text)? = bgp["bgpPeeringAddress"] {
-            bgpAddresses = text.split(separator: ",").map(String.init)
-        }
+        let bgpAddresses = peeringAddresses(g)
         var local: String?
         var siteBGP: String?
         if let site = reference(p["remoteVpnSite"]).flatMap(lookup).map(properties),
@@ -154,6 +148,14 @@ public struct AzureEnd: Sendable, Hashable {
         end.advertised = hub?["addressPrefix"]?.scalarText.map { [$0] } ?? []
         end.siteBGPAddress = siteBGP
         return end
+    }
+
+    /// A gateway's BGP addresses (`bgpSettings.bgpPeeringAddress`, comma-separated per instance).
+    static func peeringAddresses(_ gateway: Attributes) -> [String] {
+        guard case .map(let bgp)? = gateway["bgpSettings"], case .string(let text)? = bgp["bgpPeeringAddress"] else {
+            return []
+        }
+        return text.split(separator: ",").map(String.init)
     }
 
     static func properties(_ body: Attributes) -> Attributes {
@@ -253,14 +255,7 @@ public struct RouterEnd: Sendable, Hashable {
             let profile = value(ipsec, "set ikev2-profile ").flatMap { section("crypto ikev2 profile \($0)") }
             let transformPrefix = value(ipsec, "set transform-set ").map { "crypto ipsec transform-set \($0) " }
             let transformLine = transformPrefix.flatMap { p in config.lines.first { $0.text.hasPrefix(p) } }
-            var transforms: [String] = []
-            for word in (transformLine?.text.dropFirst(transformPrefix?.count ?? 0) ?? "").split(separator: " ") {
-                if word.contains("-") || transforms.isEmpty {
-                    transforms.append(String(word))
-                } else {
-                    transforms[transforms.count - 1] += " \(word)"
-                }
-            }
+            let transforms = IOSSections.transforms(transformLine?.text.dropFirst(transformPrefix?.count ?? 0) ?? "")
             let keyring = value(profile, "keyring local ").flatMap { section("crypto ikev2 keyring \($0)") }
             let peers = keyring?.children.filter { $0.text.hasPrefix("peer ") } ?? []
             let peer =

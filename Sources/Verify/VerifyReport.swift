@@ -1,6 +1,6 @@
 public import Cisco
 internal import Foundation
-public import Spec
+internal import Spec
 
 /// Is one connection working, seen from both ends, and if not, why.
 public struct TunnelStatus: Sendable, Codable, Hashable {

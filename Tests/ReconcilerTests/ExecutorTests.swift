@@ -20,7 +20,7 @@ struct ExecutorTests {
         // Everything goes away: c before b before a.
         let changes = try await bed.plan(DesiredGraph([]))
         let state = try #require(try bed.backend.load())
-        let deleted = await try bed.executor().apply(changes, state: state)
+        let deleted = try await bed.executor().apply(changes, state: state)
         #expect(deleted.ok)
         #expect(bed.azure.applied.suffix(3) == [.azure("c"), .azure("b"), .azure("a")])
         #expect(bed.azure.count == 0)
@@ -44,7 +44,7 @@ struct ExecutorTests {
     }
 
     @Test func changesSharingASerializationKeyNeverOverlap() async throws {
-        var bed = try TestBed("serial", latency: .milliseconds(10))
+        let bed = try TestBed("serial", latency: .milliseconds(10))
         defer { bed.remove() }
         bed.azure.serializeOn = "vnet"
         _ = bed
@@ -126,7 +126,7 @@ struct ExecutorTests {
         let events = EventRecorder()
         let changes = try await bed.plan(DesiredGraph([Graphs.resource("azure:a")]))
         try bed.backend.commit(State(lineage: "t"))
-        let report = await try bed.executor(sleeps: sleeps, events: events).apply(changes, state: State(lineage: "t"))
+        let report = try await bed.executor(sleeps: sleeps, events: events).apply(changes, state: State(lineage: "t"))
         #expect(report.ok)
         #expect(bed.azure.applyCalls == 3)
         let waits = events.events.compactMap { event -> Duration? in

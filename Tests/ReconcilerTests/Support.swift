@@ -117,7 +117,7 @@ struct TestBed {
         let changes = try await plan(graph)
         var state = try backend.load() ?? State(lineage: "test")
         if try backend.load() == nil { try backend.commit(state) }
-        let report = await try executor(parallelism: parallelism, sleeps: sleeps).apply(changes, state: state)
+        let report = try await executor(parallelism: parallelism, sleeps: sleeps).apply(changes, state: state)
         state = report.state
         state.serial += 1
         try backend.commit(state)

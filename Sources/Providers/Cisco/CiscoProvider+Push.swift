@@ -1,5 +1,5 @@
-public import Reconciler
-public import Spec
+internal import Reconciler
+internal import Spec
 
 extension CiscoProvider {
     /// One router's unit of work, pushed in one session (docs/ios.md, "Applying").

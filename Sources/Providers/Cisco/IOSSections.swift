@@ -123,6 +123,20 @@ public enum IOSSections {
         }
     }
 
+    /// A transform set's transforms: each keyword with any key size after it (`esp-aes 256`,
+    /// `esp-sha-hmac`).
+    public static func transforms(_ text: Substring) -> [String] {
+        var transforms: [String] = []
+        for word in text.split(separator: " ") {
+            if word.contains("-") || transforms.isEmpty {
+                transforms.append(String(word))
+            } else {
+                transforms[transforms.count - 1] += " \(word)"
+            }
+        }
+        return transforms
+    }
+
     /// `observed` in the shape of `wanted`: numbers where the spec has numbers, and list items
     /// in the spec's order (IOS sorts some of them), so equal means equal.
     static func conform(_ observed: Value, to wanted: Value) -> Value {
@@ -387,17 +401,9 @@ public enum IOSSections {
             let name = v.text("name")
             let prefix = "crypto ipsec transform-set \(name) "
             guard let line = config.lines.first(where: { $0.text.hasPrefix(prefix) }) else { return nil }
-            // A transform is its keyword and any size after it (`esp-aes 256`).
-            var transforms: [String] = []
-            for word in line.text.dropFirst(prefix.count).split(separator: " ") {
-                if word.contains("-") || transforms.isEmpty {
-                    transforms.append(String(word))
-                } else {
-                    transforms[transforms.count - 1] += " \(word)"
-                }
-            }
             return [
-                "name": .string(name), "transforms": .list(transforms.map(Value.string)),
+                "name": .string(name),
+                "transforms": .list(IOSSections.transforms(line.text.dropFirst(prefix.count)).map(Value.string)),
                 "mode": .string(value(line, "mode ") ?? "tunnel"),
             ]
         }

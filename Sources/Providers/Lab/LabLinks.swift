@@ -2,7 +2,7 @@ public import AzureModel
 internal import Cisco
 internal import Foundation
 public import IOSSimulator
-public import Spec
+internal import Spec
 internal import Verify
 
 /// The wire between the lab's Azure model and its routers.

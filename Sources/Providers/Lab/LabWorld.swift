@@ -1,5 +1,5 @@
 public import AzureModel
-public import Cisco
+internal import Cisco
 internal import Foundation
 public import IOSSimulator
 public import Spec
