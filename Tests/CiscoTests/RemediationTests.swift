@@ -189,6 +189,14 @@ struct RemediationTests {
         #expect(try Self.remediate(running, "enable secret n3w-secret\n") == "enable secret n3w-secret\n")
     }
 
+    @Test func linesTheRouterAddsItselfAreNeverNegated() throws {
+        let out = try Self.remediate(
+            "interface GigabitEthernet8\n no ip address\n duplex auto\n speed auto\n shutdown\n",
+            "interface GigabitEthernet8\n no ip address\n pppoe enable group global\n"
+        )
+        #expect(out == "interface GigabitEthernet8\n no shutdown\n pppoe enable group global\n")
+    }
+
     @Test func onlyManagedSectionsAreTouched() throws {
         let out = try Self.remediate(
             "snmp-server community public RO\ncrypto ikev2 proposal OLD\n encryption aes-cbc-128\n",

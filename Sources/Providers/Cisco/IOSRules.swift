@@ -50,6 +50,10 @@ public struct IOSRules: Sendable {
     public var sectionWeights: [(section: Pattern, pattern: Pattern, weight: Int)]
     /// Interfaces that cannot be deleted, only defaulted.
     public var physicalInterfaces: [String]
+    /// Lines a router adds on its own and prints whatever is sent (`duplex auto` on a
+    /// physical port): never negated when the intended config lacks them (brief §b5's
+    /// ignore list), else the push would chase them forever.
+    public var kept: [Pattern] = []
     /// The idempotent and negation rules by the first word they need, in rule order.
     let idempotentByWord: [String: [Int]]
     let negationsByWord: [String: [Int]]
@@ -59,8 +63,10 @@ public struct IOSRules: Sendable {
         negations: [(pattern: Pattern, negation: String)],
         rootWeights: [(pattern: Pattern, weight: Int)],
         sectionWeights: [(section: Pattern, pattern: Pattern, weight: Int)],
-        physicalInterfaces: [String]
+        physicalInterfaces: [String],
+        kept: [Pattern] = []
     ) {
+        self.kept = kept
         self.idempotent = idempotent
         self.negations = negations
         self.rootWeights = rootWeights
@@ -135,7 +141,8 @@ public struct IOSRules: Sendable {
             "Ethernet", "FastEthernet", "GigabitEthernet", "TenGigabitEthernet", "TwentyFiveGigE",
             "FortyGigabitEthernet",
             "HundredGigE", "Serial", "ATM", "Cellular", "Wlan-GigabitEthernet",
-        ]
+        ],
+        kept: ["duplex auto", "speed auto", "negotiation auto", "license udi *"].map(Pattern.init)
     )
 
     /// The key a single-valued line overwrites by, or nil for an additive line.
@@ -170,6 +177,12 @@ public struct IOSRules: Sendable {
             }
         }
         return "no \(text)"
+    }
+
+    /// A line the router adds on its own (`kept`).
+    func isKept(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        return kept.contains { Self.matches($0, text, words) }
     }
 
     func isPhysical(_ name: String) -> Bool {
