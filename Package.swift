@@ -106,10 +106,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Is it working: what must agree for a tunnel to come up, from both ends' facts (the
-        // lab's routers negotiate with it; `reconcile verify` names the cause with it).
+        // lab's routers negotiate with it), and the gathering of those facts through the
+        // providers for `reconcile verify`.
         .target(
             name: "Verify",
-            dependencies: ["Spec", "Cisco"],
+            dependencies: ["Spec", "Reconciler", "Cisco", "Azure"],
             swiftSettings: swiftSettings
         ),
         // The lab: the Azure model and the simulated routers, started together and linked so
@@ -127,7 +128,6 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 "AzureModel",
-                "Azure",
                 "Cisco",
                 "Lab",
                 "IOSSimulator",

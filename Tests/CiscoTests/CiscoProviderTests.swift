@@ -349,6 +349,9 @@ struct CiscoProviderTests {
         #expect(failure.contains("Rolled back"), "\(failure)")
         #expect(lab.running == before)
         #expect(lab.device.pendingRevert == nil, "the reload was cancelled after the rollback")
+        // Without an archive path the guard is `reload in`: armed once on the blank router's
+        // vty change, and once for this change.
+        #expect(lab.device.scheduledReverts == [.reload, .reload])
         #expect(lab.typed(since: mark).contains("access-list 12 permit 10.99.0.0 0.0.0.255"))
     }
 
@@ -358,6 +361,13 @@ struct CiscoProviderTests {
         let lab = try await Lab("revert", config: config)
         defer { lab.stop() }
         #expect(try await lab.apply().ok)
+        // With an archive path the guard is the revert timer, never a reload, and a new
+        // session confirmed it.
+        #expect(lab.device.scheduledReverts.count == 1)
+        if case .timer? = lab.device.scheduledReverts.first {
+        } else {
+            Issue.record("the guard was \(lab.device.scheduledReverts), not the revert timer")
+        }
         #expect(lab.device.pendingRevert == nil, "confirmed from a new session")
         // The timer itself: a change made under it and never confirmed goes away.
         let before = lab.device.runningConfig

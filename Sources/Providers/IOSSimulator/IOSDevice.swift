@@ -137,8 +137,14 @@ public final class IOSDevice: @unchecked Sendable {
     /// The revert waiting to fire, if any.
     public var pendingRevert: Revert? { lock.withLock { revert?.kind } }
 
+    private var scheduled: [Revert] = []
+
+    /// Every dead-man switch armed on this router, in order (`revert timer` or `reload in`).
+    public var scheduledReverts: [Revert] { lock.withLock { scheduled } }
+
     func schedule(_ kind: Revert, minutes: Int) {
         let (delay, mine) = lock.withLock { () -> (Duration, Int) in
+            scheduled.append(kind)
             generation += 1
             revert = (kind, .now + _minute * minutes, generation)
             return (_minute * minutes, generation)

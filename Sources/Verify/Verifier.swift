@@ -1,0 +1,207 @@
+internal import Azure
+internal import Cisco
+public import Reconciler
+public import Spec
+
+/// Gathers both ends of every VPN connection of a spec through the providers (ARM reads,
+/// one SSH session per router) and assesses them: `reconcile verify`.
+///
+/// Nothing here knows the lab: the same reads go to real Azure and real routers.
+public struct Verifier {
+    let topology: Topology
+    let graph: DesiredGraph
+    let azure: AzureProvider?
+    let cisco: CiscoProvider?
+
+    static let apiVersion = "2024-05-01"
+    static let showCommands = [
+        "show running-config", "show ip interface brief", "show crypto ikev2 sa", "show crypto ipsec sa",
+        "show ip bgp summary", "show ip route",
+    ]
+
+    /// A verifier over the providers a run built (`azure` and `cisco` in `registry`).
+    public init(topology: Topology, graph: DesiredGraph, registry: ProviderRegistry) {
+        self.topology = topology
+        self.graph = graph
+        azure = registry["azure"] as? AzureProvider
+        cisco = registry["cisco"] as? CiscoProvider
+    }
+
+    /// One connection to check, whichever kind it is.
+    struct Connection {
+        var name: String
+        var site: String
+        /// Its Azure end, read through the provider.
+        var read: (AzureProvider) async throws -> AzureEnd?
+        /// Where Azure's learned routes are read.
+        var learned: AzureRouteQuery
+        /// The Azure prefixes a static connection routes through the tunnel; nil with BGP,
+        /// where they are what the gateway advertises.
+        var staticPrefixes: [String]?
+    }
+
+    public func run() async throws -> VerifyReport {
+        guard let azure else { throw ProviderError("verify needs the Azure provider (an AzureScope in the spec)") }
+        var facts: [String: RouterFacts] = [:]
+        var tunnels: [TunnelStatus] = []
+        for connection in connections() {
+            let end = try await connection.read(azure)
+            let learned = try? await azure.routes(connection.learned).map(\.prefix)
+            let device = topology.sites[connection.site]?.spec.device
+            var router: RouterEnd?
+            var seen: RouterFacts?
+            if let device, let cisco {
+                if facts[device] == nil { facts[device] = try await read(device, cisco) }
+                seen = facts[device]
+                // The tunnel the spec gives this connection, by its interface name.
+                let interface = graph[.cisco(device, Lowering.CiscoSection.tunnel(connection.name))]?
+                    .attributes["interface"]?.scalarText
+                let ends = seen.map { RouterEnd.tunnels(device: device, config: $0.config, addresses: $0.addresses) }
+                router = ends?.first { $0.tunnel == interface } ?? ends?.first
+            }
+            tunnels.append(
+                TunnelStatus.assess(
+                    connection: connection.name,
+                    device: device,
+                    azure: end,
+                    router: router,
+                    ikev2: seen?.ikev2 ?? [],
+                    ipsec: seen?.ipsec ?? [],
+                    bgp: seen?.bgp,
+                    routes: seen?.routes,
+                    expectedRoutes: connection.staticPrefixes ?? end?.advertised ?? [],
+                    azureLearned: learned,
+                    sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
+                )
+            )
+        }
+        return VerifyReport(tunnels: tunnels)
+    }
+
+    /// The spec's VpnConnections and HubVpnConnections, in name order.
+    func connections() -> [Connection] {
+        var result: [Connection] = []
+        for c in topology.vpnConnections {
+            let path = { (provider: AzureProvider) in provider.path(Lowering.AzureAddress.connection(c.name)) }
+            let vnet = topology.gateways[c.spec.gateway].flatMap { topology.virtualNetworks[$0.spec.virtualNetwork] }
+            result.append(
+                Connection(
+                    name: c.name,
+                    site: c.spec.site,
+                    read: { provider in
+                        guard let body = try await provider.client.get(path(provider), apiVersion: Self.apiVersion)
+                        else { return nil }
+                        // ARM's `sharedkey` read; without the right to it, the key is not compared.
+                        let key = try? await provider.client.get(
+                            path(provider) + "/sharedkey",
+                            apiVersion: Self.apiVersion
+                        )
+                        let lookup = try await resolve(body, provider: provider)
+                        return AzureEnd.vnetConnection(
+                            name: c.name,
+                            body,
+                            sharedKey: key?["value"]?.scalarText,
+                            lookup: { lookup[$0.lowercased()] }
+                        )
+                    },
+                    learned: .learned(gateway: c.spec.gateway),
+                    staticPrefixes: c.spec.routing == .bgp ? nil : vnet?.spec.addressSpace.map(\.description) ?? []
+                )
+            )
+        }
+        for c in topology.hubVpnConnections {
+            let gateway = Lowering.AzureAddress.hubVpnGateway(c.spec.hub)
+            result.append(
+                Connection(
+                    name: c.name,
+                    site: c.spec.site,
+                    read: { provider in
+                        let path = provider.path(.azure("\(gateway.path)/vpnConnections/\(c.name)"))
+                        guard let body = try await provider.client.get(path, apiVersion: Self.apiVersion) else {
+                            return nil
+                        }
+                        let hub = try await provider.client.get(provider.path(gateway), apiVersion: Self.apiVersion)
+                        let lookup = try await resolve(body, provider: provider)
+                        return AzureEnd.hubConnection(
+                            name: c.name,
+                            body,
+                            gateway: hub,
+                            lookup: { lookup[$0.lowercased()] }
+                        )
+                    },
+                    learned: .hub(c.spec.hub, connection: nil),
+                    staticPrefixes: nil
+                )
+            )
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+
+    /// The resources a body refers to by id, and theirs (a connection's gateway and its
+    /// public IPs, its local network gateway, a VPN site).
+    func resolve(_ body: Attributes, provider: AzureProvider) async throws -> [String: Attributes] {
+        var found: [String: Attributes] = [:]
+        var pending = Self.ids(in: .map(body))
+        var depth = 0
+        while !pending.isEmpty && depth < 3 {
+            var next: [String] = []
+            for id in pending where found[id.lowercased()] == nil {
+                guard id.lowercased().contains("/providers/microsoft.network/"),
+                    id.split(separator: "/").count % 2 == 0,
+                    let resource = try await provider.client.get(id, apiVersion: Self.apiVersion)
+                else { continue }
+                found[id.lowercased()] = resource
+                next += Self.ids(in: .map(resource))
+            }
+            pending = next
+            depth += 1
+        }
+        return found
+    }
+
+    /// The ids a body refers to (`{"id": …}` objects), not its own.
+    static func ids(in value: Value) -> [String] {
+        switch value {
+        case .map(let m):
+            var result: [String] = []
+            for entry in m where entry.key != "id" {
+                if case .map(let inner) = entry.value, case .string(let id)? = inner["id"], inner.count == 1 {
+                    result.append(id)
+                } else {
+                    result += ids(in: entry.value)
+                }
+            }
+            return result
+        case .list(let items): return items.flatMap(ids)
+        default: return []
+        }
+    }
+
+    /// What a router shows, read once per router.
+    struct RouterFacts {
+        var config: IOSConfig
+        var addresses: [String: String]
+        var ikev2: [IOSShow.IKEv2SA]
+        var ipsec: [IOSShow.IPsecSA]
+        var bgp: IOSShow.BGPSummary
+        var routes: IOSShow.RoutingTable
+    }
+
+    func read(_ device: String, _ cisco: CiscoProvider) async throws -> RouterFacts {
+        let out = try await cisco.show(device, Self.showCommands)
+        let config: IOSConfig
+        do {
+            config = try IOSParser.parse(out[0])
+        } catch {
+            throw ProviderError("\(device): its running config does not parse: \(error)")
+        }
+        return RouterFacts(
+            config: config,
+            addresses: IOSShow.interfaceAddresses(out[1]),
+            ikev2: IOSShow.ikev2SAs(out[2]),
+            ipsec: IOSShow.ipsecSAs(out[3]),
+            bgp: IOSShow.bgpSummary(out[4]),
+            routes: IOSShow.routes(out[5])
+        )
+    }
+}
