@@ -14,7 +14,7 @@ public import Spec
 /// - `state.journal`: one JSON line per resource applied since, each fsynced before the
 ///   resource counts as done, so `kill -9` at any point loses at most the one in flight
 ///   (a torn last line is ignored);
-/// - `state.lock`: who runs (created with O_EXCL); `state.key`: the fingerprint key (0600).
+/// - `state.lock`: who runs (its holder written first, then linked into place); `state.key`: the fingerprint key (0600).
 public struct LocalStateBackend: StateBackend {
     public let directory: String
 
@@ -70,23 +70,32 @@ public struct LocalStateBackend: StateBackend {
         return state
     }
 
+    /// Takes the lock: the holder is written to a file of its own first, which is then linked
+    /// into place (`link` fails if the lock exists), so a process killed at any point never
+    /// leaves a lock without its holder.
     public func lock(_ info: LockInfo) throws {
         try ensureDirectory()
-        let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        if fd < 0 {
+        let temp = lockPath + ".\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw StateError.io("cannot create \(temp): \(String(cString: strerror(errno)))") }
+        defer { unlink(temp) }
+        do {
+            defer { close(fd) }
+            try writeAll(fd, (try? JSONEncoder().encode(info)) ?? Data(), path: temp)
+        }
+        if link(temp, lockPath) != 0 {
             guard errno == EEXIST else {
                 throw StateError.io("cannot create \(lockPath): \(String(cString: strerror(errno)))")
             }
             guard let holder = try lockHolder() else { return try lock(info) }
             throw StateError.locked(holder, stale: Self.isStale(holder))
         }
-        defer { close(fd) }
-        let data = (try? JSONEncoder().encode(info)) ?? Data()
-        try writeAll(fd, data, path: lockPath)
     }
 
-    /// A lock is stale when it was taken on this host by a process that no longer runs.
+    /// A lock is stale when it was taken on this host by a process that no longer runs (or
+    /// its holder cannot be read: a lock torn by a crash before this version linked it).
     public static func isStale(_ info: LockInfo) -> Bool {
+        guard info.pid > 0 else { return true }
         guard info.host == ProcessInfo.processInfo.hostName else { return false }
         return kill(info.pid, 0) != 0 && errno == ESRCH
     }

@@ -84,6 +84,23 @@ struct StateTests {
         #expect(LocalStateBackend.isStale(dead))
     }
 
+    /// A kill can land anywhere in `lock`: no lock is ever left without its holder, and a torn
+    /// one (an empty file, as an older version could leave) is stale, so `state unlock` breaks it.
+    @Test func aLockIsNeverLeftWithoutItsHolderAndATornOneIsStale() throws {
+        let (backend, dir) = try backend("torn-lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let me = LockInfo(holder: "me", host: ProcessInfo.processInfo.hostName, pid: getpid(), time: "t", command: "c")
+        try backend.lock(me)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("s").path)
+        #expect(files.filter { $0.hasPrefix("state.lock") } == ["state.lock"], "no temporary file is left: \(files)")
+        try backend.unlock()
+        try Data().write(to: dir.appendingPathComponent("s/state.lock"))
+        let torn = try #require(try backend.lockHolder())
+        #expect(torn.pid == 0)
+        #expect(LocalStateBackend.isStale(torn))
+        #expect(throws: StateError.locked(torn, stale: true)) { try backend.lock(me) }
+    }
+
     @Test func theFingerprintKeyIsStable() throws {
         let (backend, dir) = try backend("key")
         defer { try? FileManager.default.removeItem(at: dir) }
