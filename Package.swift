@@ -113,6 +113,20 @@ let package = Package(
             dependencies: ["Spec", "Reconciler", "Cisco", "Azure"],
             swiftSettings: swiftSettings
         ),
+        // Drift: what changed out of band, classified against the spec and the last apply;
+        // its reports, the scheduled loop and the webhook. Providers only through Reconciler.
+        .target(
+            name: "Drift",
+            dependencies: [
+                "Spec",
+                "Reconciler",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The lab: the Azure model and the simulated routers, started together and linked so
         // a tunnel comes up only when both ends agree.
         .target(
@@ -132,6 +146,7 @@ let package = Package(
                 "Lab",
                 "IOSSimulator",
                 "Verify",
+                "Drift",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -187,6 +202,18 @@ let package = Package(
                 "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
             ],
             exclude: ["Corpus", "Golden", "Scripts", "Show"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftTests",
+            dependencies: [
+                "Drift", "Spec", "Reconciler", "TestSupport", "reconcile", "Cisco",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Golden", "Scripts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,7 +22,7 @@ struct Lab: AsyncParsableCommand {
               reconcile lab cli examples/s2s-cisco891-pppoe tokyo-rtr1 "show running-config | section keyring"
               reconcile lab reset examples/point-to-site
             """,
-        subcommands: [Serve.self, CLI.self, Reset.self]
+        subcommands: [Serve.self, CLI.self, Line.self, Reset.self]
     )
 
     struct Serve: AsyncParsableCommand {
@@ -101,6 +101,37 @@ struct Lab: AsyncParsableCommand {
             // What was typed in configuration mode is running; a console user saves it too.
             _ = session.answer("end")
             _ = session.answer("write memory")
+        }
+    }
+
+    struct Line: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a lab router's ISP line down, or bring it back (an outage, not a config change).",
+            discussion: """
+                With the line down the router's PPPoE dialer gets no address from the lab's ISP, \
+                so its tunnels stay down whatever the config says: what `verify` and `drift` \
+                report as operational. Takes effect for the next command that starts the lab.
+
+                Example:
+                  reconcile lab line examples/s2s-cisco891-pppoe tokyo-rtr1 down
+                """
+        )
+
+        enum State: String, ExpressibleByArgument, CaseIterable { case up, down }
+
+        @Argument(help: "The spec directory whose lab to use.") var spec: String
+        @Argument(help: "The router (its CiscoRouter name).") var device: String
+        @Argument(help: "up or down.") var state: State
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            do {
+                try LabWorld.setLine(device, up: state == .up, stateDirectory: stateOptions.directory(for: spec))
+            } catch {
+                Output.err("error: \(error)\n")
+                throw ExitCode(1)
+            }
+            Output.out("\(device)'s ISP line is \(state.rawValue) in the lab of \(spec).\n")
         }
     }
 

@@ -19,7 +19,8 @@ public struct Reconcile: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, StateCommand.self,
+            Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, DriftCommand.self,
+            StateCommand.self,
             Lab.self,
             Graph.self,
             Schema.self,

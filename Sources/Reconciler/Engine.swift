@@ -120,6 +120,16 @@ public struct Engine: Sendable {
         return observed
     }
 
+    /// The keyed fingerprint of each secret's current value (nil when it cannot be read now),
+    /// to compare with what providers read back and state recorded.
+    public func secretFingerprints(specRoot: String) throws(Failure) -> @Sendable (SecretSource) -> String? {
+        let printer = try fingerprinter()
+        let secrets = SecretResolver(specRoot: specRoot)
+        return { source in
+            (try? secrets.resolve(SecretRef(source: source, location: .whole(specRoot)))).map(printer.fingerprint)
+        }
+    }
+
     /// Refreshes and plans a validated spec.
     public func plan(
         _ spec: ValidatedSpec,
@@ -129,8 +139,6 @@ public struct Engine: Sendable {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         let state = try loadState()
         let observed = try await refresh(desired: desired, state: state, specRoot: spec.topology.root)
-        let printer = try fingerprinter()
-        let secrets = SecretResolver(specRoot: spec.topology.root)
         let changes = Planner.plan(
             Planner.Input(
                 desired: desired,
@@ -138,10 +146,7 @@ public struct Engine: Sendable {
                 state: state,
                 registry: registry,
                 ignore: (spec.topology.driftPolicy?.spec.ignore ?? []).map(IgnoreRule.init),
-                fingerprint: { source in
-                    (try? secrets.resolve(SecretRef(source: source, location: .whole(spec.topology.root))))
-                        .map(printer.fingerprint)
-                },
+                fingerprint: try secretFingerprints(specRoot: spec.topology.root),
                 targets: targets,
                 destroy: destroy
             )

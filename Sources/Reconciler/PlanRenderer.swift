@@ -25,6 +25,19 @@ public enum PlanRenderer {
     /// What a plan shows for a secret, wherever it sits.
     public static let sensitive = "(sensitive)"
 
+    /// What a plan or report may show of a value: secrets and fingerprints never.
+    public static func masked(_ value: Value) -> Value {
+        switch value {
+        case .secret, .fingerprint: return .string(sensitive)
+        case .list(let items): return .list(items.map(masked))
+        case .map(let entries):
+            var result = entries
+            for entry in entries { result[entry.key] = masked(entry.value) }
+            return .map(result)
+        default: return value
+        }
+    }
+
     /// One line for a value: strings quoted, references "(known after apply)".
     public static func show(_ value: Value?) -> String {
         guard let value else { return "(none)" }

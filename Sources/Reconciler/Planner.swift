@@ -150,11 +150,15 @@ public struct Planner {
             )
         }
         diffs.removeAll { change in
-            input.ignore.contains { $0.ignores(resource.address, attributePath: change.path) }
+            input.ignore.contains {
+                $0.ignores(resource.address, attributePath: change.path, type: resource.type, labels: resource.labels)
+            }
         }
         var change = base
         change.changes = diffs
-        if input.ignore.contains(where: { $0.path == nil && $0.matches(resource.address) }) {
+        if input.ignore.contains(where: {
+            $0.ignoresWhole(resource.address, type: resource.type, labels: resource.labels)
+        }) {
             change.action = .noop
             change.changes = []
         } else if diffs.isEmpty {
@@ -315,18 +319,7 @@ public struct Planner {
         schema?.attribute(name)?.sensitive ?? false
     }
 
-    /// What a plan may show of a value: secrets and fingerprints never.
-    private func display(_ value: Value) -> Value {
-        switch value {
-        case .secret, .fingerprint: return .string(PlanRenderer.sensitive)
-        case .list(let items): return .list(items.map(display))
-        case .map(let entries):
-            var result = entries
-            for entry in entries { result[entry.key] = display(entry.value) }
-            return .map(result)
-        default: return value
-        }
-    }
+    private func display(_ value: Value) -> Value { PlanRenderer.masked(value) }
 
     private func display(_ value: Value?) -> Value? { value.map(display) }
 }

@@ -200,6 +200,11 @@ public protocol Provider: Sendable {
 
     /// Lines to show under a change in a plan (a router's CLI lines, in order).
     func preview(_ change: PlannedChange) -> [String]
+
+    /// For drift reports: how the resource's config, as last read, differs from what the
+    /// spec wants, as config lines (`- ` the device has it, `+ ` the spec wants it; context
+    /// lines start with two spaces), secrets masked. Empty for a provider without config text.
+    func configLines(_ change: PlannedChange) -> [String]
 }
 
 extension Provider {
@@ -208,6 +213,7 @@ extension Provider {
     public func units(_ changes: [PlannedChange]) -> [[PlannedChange]] { changes.map { [$0] } }
     public func serializationKey(_ change: PlannedChange) -> String? { nil }
     public func preview(_ change: PlannedChange) -> [String] { [] }
+    public func configLines(_ change: PlannedChange) -> [String] { [] }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
         schemas.first { $0.type == type }

@@ -219,9 +219,10 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         let (configs, sections) = lock.withLock { (lastRead, sectionsRead) }
         return configs.keys.sorted().flatMap { device in
             (configs[device]?.lines ?? []).filter { line in
-                !(sections[device] ?? []).contains {
-                    IOSSections.owns(type: $0.type, identity: $0.identity, line: line.text)
-                }
+                !IOSRules.ios.isSelfMaintained(line)
+                    && !(sections[device] ?? []).contains {
+                        IOSSections.owns(type: $0.type, identity: $0.identity, line: line.text)
+                    }
             }.map {
                 UnmanagedObject(provider: name, kind: "ios.line", name: "\(device): \(IOSRules.masked($0.text))")
             }
@@ -241,8 +242,49 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
     /// The exact lines the change sends, from what the router ran when it was read, with
     /// secrets masked and values known only after apply shown as `<address.output>`.
     public func preview(_ change: PlannedChange) -> [String] {
+        guard let (running, intended, owns) = section(change) else { return [] }
+        let commands = Remediation.commands(running: running, intended: intended, scope: owns)
+        return Remediation.script(commands).map(IOSRules.masked)
+    }
+
+    /// How the section's lines on the router differ from the spec's, block by block: a
+    /// changed child is shown under its parent; secrets masked.
+    public func configLines(_ change: PlannedChange) -> [String] {
+        guard let (running, intended, owns) = section(change) else { return [] }
+        let have = running.lines.filter { owns($0.text) }
+        var out: [String] = []
+        func compare(_ have: [IOSLine], _ want: [IOSLine], depth: Int, parent: String?) {
+            let indent = String(repeating: " ", count: depth)
+            var printedParent = false
+            func line(_ sign: String, _ text: String) {
+                if let parent, !printedParent {
+                    out.append("  " + String(repeating: " ", count: depth - 1) + IOSRules.masked(parent))
+                    printedParent = true
+                }
+                out.append(sign + indent + IOSRules.masked(text))
+            }
+            let wanted = Dictionary(want.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
+            let had = Dictionary(have.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
+            for item in have where wanted[item.text] == nil { line("- ", item.text) }
+            for item in want where had[item.text] == nil { line("+ ", item.text) }
+            for item in want {
+                guard let old = had[item.text], old.children != item.children else { continue }
+                if let parent, !printedParent {
+                    out.append("  " + String(repeating: " ", count: depth - 1) + IOSRules.masked(parent))
+                    printedParent = true
+                }
+                compare(old.children, item.children, depth: depth + 1, parent: item.text)
+            }
+        }
+        compare(have, intended.lines, depth: 0, parent: nil)
+        return out
+    }
+
+    /// What the router ran when it was read, what the spec wants of one change's section, and
+    /// which running lines that section owns.
+    private func section(_ change: PlannedChange) -> (IOSConfig, IOSConfig, @Sendable (String) -> Bool)? {
         let device = Self.device(change.address)
-        guard let running = lock.withLock({ lastRead[device] }) else { return [] }
+        guard let running = lock.withLock({ lastRead[device] }) else { return nil }
         let context = IOSRenderer.Context(secret: { [secret] in try? secret($0) })
         let intended =
             change.action == .delete || change.desired == nil
@@ -253,10 +295,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
                 context: context
             )
         let identities = [change.desired].compactMap { $0 } + [deleted(change)].compactMap { $0 }
-        let commands = Remediation.commands(running: running, intended: intended) { text in
-            identities.contains { IOSSections.owns(type: change.type, identity: $0, line: text) }
-        }
-        return Remediation.script(commands).map(IOSRules.masked)
+        let type = change.type
+        return (
+            running, intended,
+            { text in identities.contains { IOSSections.owns(type: type, identity: $0, line: text) } }
+        )
     }
 
     /// A deleted section's identity, rebuilt from what the plan shows of it.

@@ -179,6 +179,28 @@ public struct IOSRules: Sendable {
         return "no \(text)"
     }
 
+    /// Lines every IOS router shows whoever configured it: its defaults, markers and counters.
+    ///
+    /// Never reported as unmanaged; the block ones only while they are empty.
+    static let selfMaintained = [
+        "version *", "boot-start-marker", "boot-end-marker", "ntp clock-period *", "no aaa new-model", "ip cef",
+        "no ipv6 cef", "ip forward-protocol nd", "multilink bundle-name authenticated", "memory-size iomem *",
+        "service timestamps *", "end",
+    ].map(Pattern.init)
+    static let selfMaintainedBlocks = ["control-plane", "redundancy", "line con 0", "line aux 0"]
+
+    /// Whether a top-level line is the router's own rather than anyone's config: a default,
+    /// a marker, a counter, a physical port or built-in block with nothing configured on it.
+    func isSelfMaintained(_ line: IOSLine) -> Bool {
+        let words = line.text.split(separator: " ")
+        if isKept(line.text) || Self.selfMaintained.contains(where: { Self.matches($0, line.text, words) }) {
+            return true
+        }
+        guard line.children.isEmpty else { return false }
+        if Self.selfMaintainedBlocks.contains(line.text) { return true }
+        return line.text.hasPrefix("interface ") && isPhysical(String(line.text.dropFirst("interface ".count)))
+    }
+
     /// A line the router adds on its own (`kept`).
     func isKept(_ text: String) -> Bool {
         let words = text.split(separator: " ")
@@ -274,7 +296,7 @@ extension IOSRules {
         var words = line.split(separator: " ").map(String.init)
         var index = 0
         while index < words.count - 1 {
-            if ["pre-shared-key", "password", "secret", "key"].contains(words[index]) {
+            if ["pre-shared-key", "password", "secret", "key", "community"].contains(words[index]) {
                 var value = index + 1
                 if ["0", "5", "6", "7"].contains(words[value]), value + 1 < words.count { value += 1 }
                 words[value] = "<sensitive>"

@@ -35,6 +35,25 @@ public final class LabWorld: @unchecked Sendable {
     /// Where the lab keeps its world.
     public static func directory(_ stateDirectory: String) -> String { stateDirectory + "/lab" }
 
+    /// The routers whose ISP line is down (`reconcile lab line ROUTER down`): their PPPoE
+    /// dialer gets no address, so their tunnels cannot come up whatever the config says.
+    public static func linesDown(_ stateDirectory: String) -> Set<String> {
+        let file = directory(stateDirectory) + "/lines-down.json"
+        guard let data = FileManager.default.contents(atPath: file),
+            let names = try? JSONDecoder().decode([String].self, from: data)
+        else { return [] }
+        return Set(names)
+    }
+
+    /// Takes a router's ISP line down or brings it back, for the next command that starts the lab.
+    public static func setLine(_ router: String, up: Bool, stateDirectory: String) throws {
+        var down = linesDown(stateDirectory)
+        if up { down.remove(router) } else { down.insert(router) }
+        try FileManager.default.createDirectory(atPath: directory(stateDirectory), withIntermediateDirectories: true)
+        let data = try JSONEncoder().encode(down.sorted())
+        try data.write(to: URL(fileURLWithPath: directory(stateDirectory) + "/lines-down.json"), options: .atomic)
+    }
+
     /// Starts what the spec puts in the lab.
     ///
     /// The Azure model when its AzureScope says `endpoint: lab`, a simulated router for each
@@ -83,10 +102,12 @@ public final class LabWorld: @unchecked Sendable {
                 status: links.status(for: router.name)
             )
             let site = topology.site(forDevice: router.name)
+            // A PPPoE session gets the site's address from the lab's ISP, unless its line is down.
+            let lineUp = !Self.linesDown(stateDirectory).contains(router.name)
             links.add(
                 router.name,
                 device: device,
-                negotiatedAddress: spec.wan.pppoe == nil ? nil : site?.spec.publicIp?.description
+                negotiatedAddress: spec.wan.pppoe == nil || !lineUp ? nil : site?.spec.publicIp?.description
             )
             let ssh = IOSSSHServer(
                 device: device,

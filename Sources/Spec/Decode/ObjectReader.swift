@@ -161,6 +161,10 @@ struct ObjectReader {
         case .string(.envName):
             problem =
                 NameRules.isEnvName(text) ? nil : (.secretSource, "'\(text)' is not an environment variable name", nil)
+        case .string(.date):
+            problem =
+                CalendarDay(text) == nil
+                ? (.schemaValue, "'\(key)' must be a day written YYYY-MM-DD, not '\(text)'", "e.g. 2026-12-31") : nil
         default:
             problem = text.isEmpty ? (.schemaValue, "'\(key)' must not be empty", nil) : nil
         }

@@ -17,6 +17,8 @@ public indirect enum FieldType: Sendable {
         case url
         /// An environment variable name.
         case envName
+        /// A calendar day, `YYYY-MM-DD`.
+        case date
     }
 
     case string(StringFormat)

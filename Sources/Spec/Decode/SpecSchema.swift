@@ -522,11 +522,41 @@ public enum SpecSchema {
                                 [
                                     FieldSchema("resource", .string(.any), required: true, "Resource id glob."),
                                     FieldSchema("path", .string(.any), "Attribute path or config-line pattern."),
+                                    FieldSchema(
+                                        "kind",
+                                        .string(.any),
+                                        "Resource type glob (Microsoft.Network/*, ios.*)."
+                                    ),
+                                    FieldSchema("label", .string(.any), "key=value: a label of the spec object."),
                                 ]
                             )
                         )
                     ),
                     "Ignore rules (plan and drift alike)."
+                ),
+                FieldSchema(
+                    "acknowledge",
+                    .list(
+                        .object(
+                            ObjectSchema(
+                                "Acknowledgement",
+                                "A drift finding accepted until a day: reported as acknowledged, not as drift.",
+                                [
+                                    FieldSchema("resource", .string(.any), required: true, "Resource id glob."),
+                                    FieldSchema("path", .string(.any), "Attribute path or config-line pattern."),
+                                    FieldSchema("reason", .string(.any), required: true, "Why it is accepted."),
+                                    FieldSchema(
+                                        "expires",
+                                        .string(.date),
+                                        required: true,
+                                        "Last day (UTC), YYYY-MM-DD."
+                                    ),
+                                    FieldSchema("by", .string(.any), "Who accepted it."),
+                                ]
+                            )
+                        )
+                    ),
+                    "Acknowledged drift findings."
                 ),
                 FieldSchema("reportUnmanaged", .boolean, "List what no spec owns (default false)."),
                 FieldSchema(

@@ -267,12 +267,28 @@ extension TopologyBuilder {
         let ignore = r.objects("ignore") { i, _ -> DriftPolicy.IgnoreRule? in
             let resource = i.string("resource")
             let path = i.string("path")
-            return resource.map { DriftPolicy.IgnoreRule(resource: $0, path: path) }
+            return resource.map {
+                DriftPolicy.IgnoreRule(resource: $0, path: path, kind: i.string("kind"), label: i.string("label"))
+            }
+        }
+        let acknowledgements = r.objects("acknowledge") { a, _ -> DriftPolicy.Acknowledgement? in
+            guard let resource = a.string("resource"), let reason = a.string("reason"),
+                let expires = a.string("expires").flatMap(CalendarDay.init)
+            else { return nil }
+            return DriftPolicy.Acknowledgement(
+                resource: resource,
+                path: a.string("path"),
+                reason: reason,
+                expires: expires,
+                by: a.string("by"),
+                location: a.location(a.node)
+            )
         }
         let unmanaged = r.bool("reportUnmanaged") ?? false
         let webhook = r.object("notify").flatMap { $0.object("webhook") }
         return DriftPolicy(
             ignore: ignore,
+            acknowledgements: acknowledgements,
             reportUnmanaged: unmanaged,
             webhookURL: webhook?.string("url"),
             webhookSecret: webhook?.secret("secret")

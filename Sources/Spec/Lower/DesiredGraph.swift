@@ -11,6 +11,10 @@ public struct Resource: Sendable {
     public var dependencies: [ResourceAddress]
     /// The spec object it came from.
     public var source: SourceLocation
+    /// That object, as messages print it (`VirtualNetwork 'hub-vnet'`).
+    public var object: String = ""
+    /// That object's `metadata.labels`.
+    public var labels: [String: String] = [:]
 
     public var provider: String { address.provider }
 

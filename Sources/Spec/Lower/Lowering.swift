@@ -49,15 +49,16 @@ public struct Lowering {
             dependencies.append(ref.address)
         }
         dependencies.sort()
-        resources.append(
-            Resource(
-                address: address,
-                type: type,
-                attributes: attributes,
-                dependencies: dependencies,
-                source: meta.location
-            )
+        var resource = Resource(
+            address: address,
+            type: type,
+            attributes: attributes,
+            dependencies: dependencies,
+            source: meta.location
         )
+        resource.object = meta.reference
+        resource.labels = meta.labels
+        resources.append(resource)
     }
 
     // MARK: Names shared by lowering, analysis and the providers

@@ -288,12 +288,32 @@ public struct Intent: Sendable {
 }
 
 public struct DriftPolicy: Sendable {
+    /// A finding to leave alone; every field given must match.
     public struct IgnoreRule: Sendable {
+        /// Resource id glob (`azure:*`, `cisco:tokyo-rtr1/*`).
+        public var resource: String
+        /// Attribute path glob, or for a router a config-line pattern (`ntp server *`).
+        public var path: String?
+        /// Resource type glob (`Microsoft.Network/*`, `ios.*`).
+        public var kind: String? = nil
+        /// `key=value`: a label of the spec object the resource comes from.
+        public var label: String? = nil
+    }
+
+    /// A finding someone has seen and accepted for a while: reported as acknowledged, not
+    /// as drift, until the end of `expires` (UTC).
+    public struct Acknowledgement: Sendable {
         public var resource: String
         public var path: String?
+        public var reason: String
+        public var expires: CalendarDay
+        public var by: String?
+        /// Where it is written, for reports.
+        public var location: SourceLocation
     }
 
     public var ignore: [IgnoreRule]
+    public var acknowledgements: [Acknowledgement] = []
     public var reportUnmanaged: Bool
     public var webhookURL: String?
     public var webhookSecret: SecretRef?

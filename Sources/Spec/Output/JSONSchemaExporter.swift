@@ -110,6 +110,7 @@ public enum JSONSchemaExporter {
             ])
         case .string(.url): return .map(["type": "string", "pattern": "^https?://"])
         case .string(.envName): return .map(["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"])
+        case .string(.date): return .map(["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"])
         case .integer(let range):
             return .map([
                 "type": "integer", "minimum": .int(Int(range.lowerBound)), "maximum": .int(Int(range.upperBound)),

@@ -1,0 +1,179 @@
+/// Draws a spec's topology as SVG: sites on the left, their tunnels to gateways and Virtual
+/// WAN hubs, the VNets behind them, route servers beside their VNet.
+///
+/// Each element is a `<g data-element="KIND:NAME">` whose class says its state (`ok`,
+/// `drifted`, `down`, `pending`), so reports mark drifted and down elements and tools and
+/// browsers can find them. Pure: same topology and marks, same bytes. No script, no external
+/// resource: it reads offline.
+public enum TopologyDiagram {
+    public enum Mark: String, Sendable, Comparable {
+        case ok, pending, drifted, down
+
+        public static func < (a: Mark, b: Mark) -> Bool { a.rank < b.rank }
+        var rank: Int { [.ok: 0, .pending: 1, .down: 2, .drifted: 3][self] ?? 0 }
+    }
+
+    static let colors: [Mark: (stroke: String, fill: String)] = [
+        .ok: ("#4a5568", "#f7fafc"), .pending: ("#3182ce", "#ebf8ff"), .drifted: ("#d62728", "#fff5f5"),
+        .down: ("#ff7f0e", "#fffaf0"),
+    ]
+
+    struct Box {
+        var id: String
+        var label: String
+        var detail: String
+        var x: Int
+        var y: Int
+    }
+
+    static let width = 210
+    static let height = 58
+
+    /// The SVG for `topology`, with `marks` by element id (`site:tokyo-hq`, `connection:azure`).
+    public static func svg(_ topology: Topology, marks: [String: Mark] = [:]) -> String {
+        var boxes: [Box] = []
+        func column(_ x: Int, _ items: [(String, String, String)]) {
+            for (i, item) in items.enumerated() {
+                boxes.append(Box(id: item.0, label: item.1, detail: item.2, x: x, y: 70 + i * 96))
+            }
+        }
+        column(
+            30,
+            topology.sites.map {
+                ("site:\($0.name)", $0.name, $0.spec.device.map { "router \($0)" } ?? "site")
+            }
+        )
+        column(
+            420,
+            topology.gateways.map { ("gateway:\($0.name)", $0.name, "gateway \($0.spec.sku)") }
+                + topology.virtualHubs.map { ("hub:\($0.name)", $0.name, "Virtual WAN hub") }
+        )
+        column(780, topology.virtualNetworks.map { ("vnet:\($0.name)", $0.name, "VNet") })
+        column(1_100, topology.routeServers.map { ("routeserver:\($0.name)", $0.name, "Route Server") })
+        let at = Dictionary(boxes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        struct Edge {
+            var id: String?
+            var from: String
+            var to: String
+            var label: String
+        }
+        var edges: [Edge] = []
+        for c in topology.vpnConnections {
+            edges.append(
+                Edge(
+                    id: "connection:\(c.name)",
+                    from: "site:\(c.spec.site)",
+                    to: "gateway:\(c.spec.gateway)",
+                    label: c.name
+                )
+            )
+        }
+        for c in topology.expressRouteConnections {
+            edges.append(
+                Edge(
+                    id: "connection:\(c.name)",
+                    from: "site:\(c.spec.site)",
+                    to: "gateway:\(c.spec.gateway)",
+                    label: c.name
+                )
+            )
+        }
+        for c in topology.hubVpnConnections {
+            edges.append(
+                Edge(id: "connection:\(c.name)", from: "site:\(c.spec.site)", to: "hub:\(c.spec.hub)", label: c.name)
+            )
+        }
+        for g in topology.gateways {
+            edges.append(Edge(from: "gateway:\(g.name)", to: "vnet:\(g.spec.virtualNetwork)", label: ""))
+        }
+        for h in topology.virtualHubs {
+            for c in h.spec.virtualNetworkConnections {
+                edges.append(Edge(from: "hub:\(h.name)", to: "vnet:\(c.virtualNetwork)", label: ""))
+            }
+        }
+        for r in topology.routeServers {
+            edges.append(Edge(from: "vnet:\(r.spec.virtualNetwork)", to: "routeserver:\(r.name)", label: ""))
+        }
+
+        let rows = max(1, boxes.map { ($0.y - 70) / 96 + 1 }.max() ?? 1)
+        let totalHeight = 70 + rows * 96 + 20
+        var out = """
+            <svg id="topology" xmlns="http://www.w3.org/2000/svg" width="1340" height="\(totalHeight)" \
+            viewBox="0 0 1340 \(totalHeight)" font-family="sans-serif" font-size="13" role="img" \
+            aria-label="Topology: sites, tunnels, gateways, hubs, VNets, route servers">
+
+            """
+        for (x, title) in [(30, "On-prem sites"), (420, "Gateways and hubs"), (780, "VNets"), (1_100, "Route servers")]
+        {
+            out += "<text x=\"\(x)\" y=\"40\" font-weight=\"bold\" fill=\"#2d3748\">\(title)</text>\n"
+        }
+        for edge in edges {
+            guard let a = at[edge.from], let b = at[edge.to] else { continue }
+            let (x1, y1, x2, y2) = (a.x + width, a.y + height / 2, b.x, b.y + height / 2)
+            guard let id = edge.id else {
+                out +=
+                    "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"#a0aec0\" stroke-width=\"2\"/>\n"
+                continue
+            }
+            let mark = marks[id] ?? .ok
+            let color = colors[mark] ?? ("#4a5568", "#f7fafc")
+            let dash = mark == .down ? " stroke-dasharray=\"10 6\"" : ""
+            let stroke = mark == .ok ? 2 : 4
+            out += "<g class=\"element edge \(mark.rawValue)\" data-element=\"\(escape(id))\">"
+            out +=
+                "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(color.stroke)\" stroke-width=\"\(stroke)\"\(dash)/>"
+            let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2)
+            out +=
+                "<text x=\"\(mx)\" y=\"\(my - 8)\" text-anchor=\"middle\" fill=\"#2d3748\">\(escape(edge.label))</text>"
+            if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: mx - 28, y: my + 4) }
+            out += "</g>\n"
+        }
+        for box in boxes {
+            let mark = marks[box.id] ?? .ok
+            let color = colors[mark] ?? ("#4a5568", "#f7fafc")
+            let stroke = mark == .ok ? 1.5 : 4
+            out += "<g class=\"element node \(mark.rawValue)\" data-element=\"\(escape(box.id))\">"
+            out += "<rect x=\"\(box.x)\" y=\"\(box.y)\" width=\"\(width)\" height=\"\(height)\" rx=\"8\" "
+            out += "fill=\"\(color.fill)\" stroke=\"\(color.stroke)\" stroke-width=\"\(stroke)\"/>"
+            out +=
+                "<text x=\"\(box.x + 12)\" y=\"\(box.y + 24)\" font-weight=\"bold\" fill=\"#1a202c\">\(escape(box.label))</text>"
+            out += "<text x=\"\(box.x + 12)\" y=\"\(box.y + 44)\" fill=\"#4a5568\">\(escape(box.detail))</text>"
+            if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: box.x + width - 60, y: box.y - 10) }
+            out += "</g>\n"
+        }
+        return out + "</svg>\n"
+    }
+
+    static func badge(_ mark: Mark) -> String? {
+        switch mark {
+        case .drifted: return "DRIFT"
+        case .down: return "DOWN"
+        case .pending: return "PENDING"
+        case .ok: return nil
+        }
+    }
+
+    static func badge(_ text: String, mark: Mark, x: Int, y: Int) -> String {
+        let color = colors[mark]?.stroke ?? "#000"
+        return "<rect x=\"\(x)\" y=\"\(y)\" width=\"64\" height=\"20\" rx=\"4\" fill=\"\(color)\"/>"
+            + "<text class=\"mark\" x=\"\(x + 32)\" y=\"\(y + 15)\" text-anchor=\"middle\" font-weight=\"bold\" "
+            + "font-size=\"12\" fill=\"#ffffff\">\(text)</text>"
+    }
+
+    /// Text for XML and HTML.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
