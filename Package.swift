@@ -159,7 +159,7 @@ let package = Package(
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",
-            dependencies: ["Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco"],
+            dependencies: ["Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco", "Lab", "Drift", "Verify"],
             swiftSettings: swiftSettings
         ),
         // A provider for engine tests: a JSON "world" on disk with injected delays, failures

@@ -62,6 +62,14 @@ public struct AcknowledgementNote: Sendable, Codable, Hashable {
     public var source: String
     /// It matched, but its day has passed: the finding is drift again.
     public var expired: Bool
+
+    public init(reason: String, expires: String, by: String?, source: String, expired: Bool) {
+        self.reason = reason
+        self.expires = expires
+        self.by = by
+        self.source = source
+        self.expired = expired
+    }
 }
 
 /// One thing a drift run found.
@@ -166,7 +174,8 @@ public struct DriftReport: Sendable, Codable {
     public var findings: [Finding]
     public var checked: [CheckedResource]
     public var connections: [ConnectionState]
-    /// How many differences the ignore rules and built-in normalisation left out.
+    /// How many differences the DriftPolicy's ignore rules left out (built-in normalisation
+    /// drops provider noise without counting it).
     public var ignored: Int
 
     public init(

@@ -92,10 +92,11 @@ public struct Schedule: Sendable {
                         say("Sent the drift report to the webhook (the findings changed).")
                     } catch {
                         entry.notifyError = String(describing: error)
-                        say("error: notifying the webhook failed: \(error)")
+                        say("error: notifying the webhook failed (the next run tries again): \(error)")
                     }
                 }
-                previous = report.digest
+                // A notification that could not be sent is owed: the next run sends it.
+                if entry.notifyError == nil { previous = report.digest }
             }
             append(entry)
             guard let interval, maxRuns.map({ runs < $0 }) ?? true else { break }
@@ -112,13 +113,16 @@ public struct Schedule: Sendable {
         return .milliseconds(Int64(Double(interval.components.seconds * 1_000) * factor))
     }
 
-    /// The digest of the last successful run in the history: a restart does not notify again.
+    /// The digest of the last successful run in the history whose notification, if one was
+    /// due, went out: a restart does not notify again, and does not forget one it owes.
     func lastDigest() -> String {
         let empty = DriftReport(spec: "", generatedAt: "", epochSeconds: 0).digest
         guard let text = try? String(contentsOfFile: history, encoding: .utf8) else { return empty }
         let decoder = JSONDecoder()
         for line in text.split(separator: "\n").reversed() {
-            if let entry = try? decoder.decode(Entry.self, from: Data(line.utf8)), entry.status == "ok" {
+            if let entry = try? decoder.decode(Entry.self, from: Data(line.utf8)), entry.status == "ok",
+                entry.notifyError == nil
+            {
                 return entry.digest
             }
         }

@@ -91,68 +91,30 @@ struct DriftCommand: AsyncParsableCommand {
         let operational = !noOperational
         let topology = validated.topology
         let last = await schedule.run(topology: topology) {
-            let report = await Self.once(validated, engine: engine, path: path, operational: operational)
+            let report = await Drift.run(
+                validated,
+                engine: engine,
+                path: path,
+                operational: operational ? Self.connections : nil
+            )
             Output.out(DriftRenderer.render(report, format: format, topology: topology))
             return report
         }
         if let last, last.exitCode != 0 { throw ExitCode(last.exitCode) }
     }
 
-    /// One run: read everything, classify, never change anything.
-    ///
-    /// A run that cannot read what it needs is a failed run, never "no drift".
-    static func once(_ validated: ValidatedSpec, engine: Engine, path: String, operational: Bool) async -> DriftReport {
-        let now = Date()
-        let seconds = Int(now.timeIntervalSince1970)
-        let formatter = ISO8601DateFormatter()
-        let timestamp = formatter.string(from: now)
-        guard let desired = validated.graph else {
-            return .failed(spec: path, at: timestamp, epochSeconds: seconds, error: "the spec has errors")
-        }
-        do {
-            let state = try engine.loadState()
-            let observed = try await engine.refresh(desired: desired, state: state, specRoot: validated.topology.root)
-            let policy = validated.topology.driftPolicy?.spec
-            var unmanaged: [UnmanagedObject]?
-            if policy?.reportUnmanaged == true {
-                var managed = Set(desired.resources.map(\.address))
-                managed.formUnion(state.resources.values.map(\.address))
-                var found: [UnmanagedObject] = []
-                for name in engine.registry.providers.keys.sorted() {
-                    found += try await engine.registry[name]?.listUnmanaged(managed: managed) ?? []
-                }
-                unmanaged = found
-            }
-            var connections: [ConnectionState] = []
-            let topology = validated.topology
-            if operational && engine.registry["azure"] != nil
-                && !(topology.vpnConnections.isEmpty && topology.hubVpnConnections.isEmpty)
-            {
-                let report = try await Verifier(topology: topology, graph: desired, registry: engine.registry).run()
-                connections = report.tunnels.map {
-                    ConnectionState(name: $0.connection, device: $0.device, up: $0.up, causes: $0.causes)
-                }
-            }
-            return Drift.detect(
-                Drift.Input(
-                    spec: path,
-                    desired: desired,
-                    observed: observed,
-                    state: state,
-                    registry: engine.registry,
-                    ignore: (policy?.ignore ?? []).map(IgnoreRule.init),
-                    acknowledgements: policy?.acknowledgements ?? [],
-                    fingerprint: try engine.secretFingerprints(specRoot: topology.root),
-                    unmanaged: unmanaged,
-                    connections: connections,
-                    now: seconds,
-                    timestamp: timestamp
-                )
-            )
-        } catch let failure as Engine.Failure {
-            return .failed(spec: path, at: timestamp, epochSeconds: seconds, error: failure.description)
-        } catch {
-            return .failed(spec: path, at: timestamp, epochSeconds: seconds, error: String(describing: error))
+    /// Each connection's state by `verify`'s checks, for operational findings.
+    static func connections(
+        _ validated: ValidatedSpec,
+        _ desired: DesiredGraph,
+        _ registry: ProviderRegistry
+    ) async throws -> [ConnectionState] {
+        let topology = validated.topology
+        guard registry["azure"] != nil, !(topology.vpnConnections.isEmpty && topology.hubVpnConnections.isEmpty)
+        else { return [] }
+        let report = try await Verifier(topology: topology, graph: desired, registry: registry).run()
+        return report.tunnels.map {
+            ConnectionState(name: $0.connection, device: $0.device, up: $0.up, causes: $0.causes)
         }
     }
 

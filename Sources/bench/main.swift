@@ -5,6 +5,7 @@
 //   swift run -c release bench --write DIR     (writes the generated spec, for the CLI)
 //   swift run -c release bench --engine        (plan 10,000 resources; apply 1,000 at 50 ms)
 //   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
+//   swift run -c release bench --drift [--sites 1000]   (drift of the generated spec against the lab)
 //   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
@@ -221,6 +222,11 @@ if CommandLine.arguments.contains("--engine") {
     exit(0)
 }
 let files = generate(sites: options.sites)
+if CommandLine.arguments.contains("--drift") {
+    // Drift (issue: drift detection): the generated spec applied to the lab, then drifted.
+    DriftBench.run(sites: options.sites, files: files)
+    exit(0)
+}
 if let flag = CommandLine.arguments.firstIndex(of: "--write"), flag + 1 < CommandLine.arguments.count {
     // Writes the generated spec to a directory, e.g. to time `reconcile validate` on it.
     let directory = CommandLine.arguments[flag + 1]

@@ -12,43 +12,7 @@ import Verify
 /// cause, and `apply` repairs it.
 @Suite("The lab and reconcile verify", .serialized)
 struct LabVerifyTests {
-    static let secrets = [
-        "TOKYO_PSK": "lab-tokyo-psk", "OSAKA_PSK": "lab-osaka-psk", "ER_AUTH": "lab-er-auth",
-        "RTR_PASSWORD": "lab-login", "RTR_ENABLE": "lab-enable", "PPP_PASSWORD": "lab-ppp",
-    ]
-
-    struct Workspace {
-        let root: URL
-        init(_ example: String) throws {
-            root = try Fixture.temporaryDirectory("lab-\(example)")
-            try FileManager.default.copyItem(
-                atPath: Fixture.path("examples/\(example)"),
-                toPath: root.appendingPathComponent("spec").path
-            )
-            try? FileManager.default.removeItem(at: root.appendingPathComponent("spec/.reconcile"))
-        }
-
-        @discardableResult
-        func run(_ arguments: [String]) throws -> Fixture.Run {
-            try Fixture.run("reconcile", arguments, environment: LabVerifyTests.secrets, directory: root)
-        }
-
-        /// Types IOS lines on the lab router, as someone at its console.
-        func console(_ device: String, _ lines: [String]) throws {
-            let typed = try run(["lab", "cli", "spec", device] + lines)
-            #expect(typed.status == 0, "\(typed.stderr)")
-        }
-
-        /// Changes the Azure model's world out of band (as someone in the portal would).
-        func azure(_ edit: (inout [String: Any]) -> Void) throws {
-            let url = root.appendingPathComponent("spec/.reconcile/lab/azure.json")
-            var world = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-            edit(&world)
-            try JSONSerialization.data(withJSONObject: world, options: [.sortedKeys]).write(to: url)
-        }
-
-        func remove() { try? FileManager.default.removeItem(at: root) }
-    }
+    typealias Workspace = LabWorkspace
 
     /// A resource's `properties` in the model's saved world, edited in place.
     static func editProperties(_ world: inout [String: Any], _ suffix: String, _ edit: (inout [String: Any]) -> Void) {
@@ -190,7 +154,7 @@ struct LabVerifyTests {
         }
         // No secret in anything verify printed.
         let report = try ws.run(["verify", "spec", "--format", "markdown"])
-        for secret in Self.secrets.values + ["someone-else"] { #expect(!report.stdout.contains(secret)) }
+        for secret in LabWorkspace.secrets.values + ["someone-else"] { #expect(!report.stdout.contains(secret)) }
     }
 }
 
@@ -305,5 +269,15 @@ struct TunnelCheckTests {
         r = Self.router
         r.sharedKey = "s3cret-value"
         #expect(!TunnelChecks.evaluate(router: r, azure: Self.azure).contains { $0.detail.contains("s3cret-value") })
+    }
+}
+
+extension LabWorkspace {
+    /// Changes the Azure model's world out of band (as someone in the portal would).
+    func azure(_ edit: (inout [String: Any]) -> Void) throws {
+        let url = spec.appendingPathComponent(".reconcile/lab/azure.json")
+        var world = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        edit(&world)
+        try JSONSerialization.data(withJSONObject: world, options: [.sortedKeys]).write(to: url)
     }
 }

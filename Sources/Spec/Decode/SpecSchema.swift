@@ -525,9 +525,13 @@ public enum SpecSchema {
                                     FieldSchema(
                                         "kind",
                                         .string(.any),
-                                        "Resource type glob (Microsoft.Network/*, ios.*)."
+                                        "(addition) Resource type glob (Microsoft.Network/*, ios.*)."
                                     ),
-                                    FieldSchema("label", .string(.any), "key=value: a label of the spec object."),
+                                    FieldSchema(
+                                        "label",
+                                        .string(.any),
+                                        "(addition) key=value: a label of the spec object."
+                                    ),
                                 ]
                             )
                         )
@@ -556,7 +560,7 @@ public enum SpecSchema {
                             )
                         )
                     ),
-                    "Acknowledged drift findings."
+                    "(addition) Acknowledged drift findings."
                 ),
                 FieldSchema("reportUnmanaged", .boolean, "List what no spec owns (default false)."),
                 FieldSchema(

@@ -272,15 +272,16 @@ extension TopologyBuilder {
             }
         }
         let acknowledgements = r.objects("acknowledge") { a, _ -> DriftPolicy.Acknowledgement? in
-            guard let resource = a.string("resource"), let reason = a.string("reason"),
-                let expires = a.string("expires").flatMap(CalendarDay.init)
-            else { return nil }
+            // Every field is read (and so checked) before any is required.
+            let (resource, path, reason) = (a.string("resource"), a.string("path"), a.string("reason"))
+            let (expires, by) = (a.string("expires").flatMap(CalendarDay.init), a.string("by"))
+            guard let resource, let reason, let expires else { return nil }
             return DriftPolicy.Acknowledgement(
                 resource: resource,
-                path: a.string("path"),
+                path: path,
                 reason: reason,
                 expires: expires,
-                by: a.string("by"),
+                by: by,
                 location: a.location(a.node)
             )
         }
