@@ -7,7 +7,7 @@ public import Spec
 /// one SSH session per router) and assesses them: `reconcile verify`.
 ///
 /// Nothing here knows the lab: the same reads go to real Azure and real routers.
-public struct Verifier {
+public struct Verifier: Sendable {
     let topology: Topology
     let graph: DesiredGraph
     let azure: AzureProvider?
@@ -32,7 +32,7 @@ public struct Verifier {
         var name: String
         var site: String
         /// Its Azure end, read through the provider.
-        var read: (AzureProvider) async throws -> AzureEnd?
+        var read: @Sendable (AzureProvider) async throws -> AzureEnd?
         /// Where Azure's learned routes are read.
         var learned: AzureRouteQuery
         /// The Azure prefixes a static connection routes through the tunnel; nil with BGP,
@@ -42,22 +42,35 @@ public struct Verifier {
 
     public func run() async throws -> VerifyReport {
         guard let azure else { throw ProviderError("verify needs the Azure provider (an AzureScope in the spec)") }
+        let connections = connections()
+        // One session per router and the connections' ARM reads, several at once (as the
+        // providers allow): a thousand sites are not read one after another.
         var facts: [String: RouterFacts] = [:]
+        if let cisco {
+            let devices = Set(connections.compactMap { topology.sites[$0.site]?.spec.device }).sorted()
+            facts = try await Self.concurrently(devices, limit: cisco.maxConcurrency) { try await read($0, cisco) }
+        }
+        let azureEnds = try await Self.concurrently(Array(connections.indices), limit: azure.maxConcurrency) {
+            try await connections[$0].read(azure)
+        }
+        // A gateway's learned routes are the same for each of its connections: read once.
+        let learnedRoutes = try await Self.concurrently(
+            Array(Set(connections.map(\.learned))),
+            limit: azure.maxConcurrency
+        ) { query in try? await azure.routes(query).map(\.prefix) }
         var tunnels: [TunnelStatus] = []
-        for connection in connections() {
-            let end = try await connection.read(azure)
-            let learned = try? await azure.routes(connection.learned).map(\.prefix)
+        for (i, connection) in connections.enumerated() {
+            let end = azureEnds[i] ?? nil
+            let learned = learnedRoutes[connection.learned] ?? nil
             let device = topology.sites[connection.site]?.spec.device
             var router: RouterEnd?
-            var seen: RouterFacts?
-            if let device, let cisco {
-                if facts[device] == nil { facts[device] = try await read(device, cisco) }
-                seen = facts[device]
+            let seen = device.flatMap { facts[$0] }
+            if let device, let seen {
                 // The tunnel the spec gives this connection, by its interface name.
                 let interface = graph[.cisco(device, Lowering.CiscoSection.tunnel(connection.name))]?
                     .attributes["interface"]?.scalarText
-                let ends = seen.map { RouterEnd.tunnels(device: device, config: $0.config, addresses: $0.addresses) }
-                router = ends?.first { $0.tunnel == interface } ?? ends?.first
+                let ends = RouterEnd.tunnels(device: device, config: seen.config, addresses: seen.addresses)
+                router = ends.first { $0.tunnel == interface } ?? ends.first
             }
             tunnels.append(
                 TunnelStatus.assess(
@@ -78,11 +91,32 @@ public struct Verifier {
         return VerifyReport(tunnels: tunnels)
     }
 
+    /// `body` for every key, at most `limit` at once; the results by key.
+    static func concurrently<Key: Hashable & Sendable, Result: Sendable>(
+        _ keys: [Key],
+        limit: Int,
+        _ body: @escaping @Sendable (Key) async throws -> Result
+    ) async throws -> [Key: Result] {
+        try await withThrowingTaskGroup(of: (Key, Result).self) { group in
+            var results: [Key: Result] = [:]
+            var next = keys.makeIterator()
+            for _ in 0..<max(1, limit) {
+                guard let key = next.next() else { break }
+                group.addTask { (key, try await body(key)) }
+            }
+            while let (key, result) = try await group.next() {
+                results[key] = result
+                if let key = next.next() { group.addTask { (key, try await body(key)) } }
+            }
+            return results
+        }
+    }
+
     /// The spec's VpnConnections and HubVpnConnections, in name order.
     func connections() -> [Connection] {
         var result: [Connection] = []
         for c in topology.vpnConnections {
-            let path = { (provider: AzureProvider) in provider.path(Lowering.AzureAddress.connection(c.name)) }
+            let path: @Sendable (AzureProvider) -> String = { $0.path(Lowering.AzureAddress.connection(c.name)) }
             let vnet = topology.gateways[c.spec.gateway].flatMap { topology.virtualNetworks[$0.spec.virtualNetwork] }
             result.append(
                 Connection(
@@ -178,7 +212,7 @@ public struct Verifier {
     }
 
     /// What a router shows, read once per router.
-    struct RouterFacts {
+    struct RouterFacts: Sendable {
         var config: IOSConfig
         var addresses: [String: String]
         var ikev2: [IOSShow.IKEv2SA]

@@ -128,6 +128,9 @@ enum DriftBench {
                     EngineBench.seconds(elapsed) / max(EngineBench.seconds(planTime), 1e-9)
                 )
             )
+            if let first = found.findings.first {
+                print("          first finding: \(first.id): \(first.summary) \(first.lines.prefix(2))")
+            }
         }
         print(String(format: "          memory peak %.0f MB", peakResidentMB()))
     }

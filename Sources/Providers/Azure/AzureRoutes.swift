@@ -35,7 +35,7 @@ public struct AzureRoute: Sendable, Hashable, Codable {
 /// Which routes to read.
 ///
 /// Names are resource names in the provider's resource group.
-public enum AzureRouteQuery: Sendable {
+public enum AzureRouteQuery: Sendable, Hashable {
     /// What a virtual network gateway has learned (`getLearnedRoutes`).
     case learned(gateway: String)
     /// What a virtual network gateway advertises to one BGP peer (`getAdvertisedRoutes`).

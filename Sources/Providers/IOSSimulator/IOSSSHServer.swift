@@ -16,7 +16,9 @@ public final class IOSSSHServer: @unchecked Sendable {
     let privilegedLogin: Bool
     let hostKey = NIOSSHPrivateKey(ed25519Key: Curve25519.Signing.PrivateKey())
     private var channel: (any Channel)?
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// NIO's shared loops: a lab of a thousand routers is a thousand listening sockets, not
+    /// a thousand threads and their selectors.
+    private let group = MultiThreadedEventLoopGroup.singleton
     public private(set) var port = 0
     /// The address the router sees a client come from, for `access-class` on the vty lines
     /// (the lab puts the engineer's station on the LAN; nil: the real peer address).
@@ -94,7 +96,6 @@ public final class IOSSSHServer: @unchecked Sendable {
 
     public func stop() {
         try? channel?.close().wait()
-        try? group.syncShutdownGracefully()
     }
 }
 

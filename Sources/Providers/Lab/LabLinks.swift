@@ -142,16 +142,18 @@ public final class LabLinks: @unchecked Sendable {
         return RouterEnd.tunnels(device: name, config: device.runningConfig, addresses: addresses(name))
     }
 
-    /// The router tunnel that points at this connection's gateway, if any.
+    /// The router tunnel that points at this connection's gateway, if any: of several sites'
+    /// routers that point at the same gateway, the one whose address the connection expects.
     func routerFacing(_ end: AzureEnd) -> (String, RouterEnd)? {
         let names = lock.withLock { devices.keys.sorted() }
+        var first: (String, RouterEnd)?
         for name in names {
-            if let tunnel = routerEnds(name).first(where: { $0.destination.map(end.gatewayAddresses.contains) ?? false }
-            ) {
-                return (name, tunnel)
+            for tunnel in routerEnds(name) where tunnel.destination.map(end.gatewayAddresses.contains) ?? false {
+                if tunnel.wanAddress == end.localAddress { return (name, tunnel) }
+                if first == nil { first = (name, tunnel) }
             }
         }
-        return nil
+        return first
     }
 
     /// The connection whose gateway a router's tunnel points at (the one Azure would answer
