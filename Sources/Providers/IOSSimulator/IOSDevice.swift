@@ -70,6 +70,11 @@ public final class IOSDevice: @unchecked Sendable {
 
     /// The running config, as `show running-config` would print it (a copy).
     public var runningConfig: IOSConfig { lock.withLock { running } }
+
+    /// How many times the running config has changed: what was derived from it may be kept
+    /// while this stays the same.
+    public var revision: Int { lock.withLock { changes } }
+    private var changes = 0
     public var startupConfig: IOSConfig { lock.withLock { startup } }
 
     /// The hostname the prompt shows (`Router` until one is set).
@@ -80,6 +85,7 @@ public final class IOSDevice: @unchecked Sendable {
     func change(_ body: (inout IOSConfig) -> Void) {
         let text = lock.withLock {
             body(&running)
+            changes += 1
             return running.render()
         }
         guard let persistence else { return }

@@ -17,6 +17,11 @@ public final class LabLinks: @unchecked Sendable {
     private var sharedKeys: [String: String] = [:]
     private var advertised: [String: [String]] = [:]
     private var devices: [String: IOSDevice] = [:]
+    /// Every connection's Azure end, until the model reports a change.
+    private var allEnds: [(id: String, end: AzureEnd)]?
+    private var worldVersion = 0
+    /// Each router's tunnels, by the config revision they were read from.
+    private var ends: [String: (revision: Int, tunnels: [RouterEnd])] = [:]
     /// The address a router's PPPoE dialer is given (the site's fixed public IP, as the
     /// seed's ISP assigns it).
     private var negotiated: [String: String] = [:]
@@ -48,6 +53,8 @@ public final class LabLinks: @unchecked Sendable {
                 self?.bodies = bodies
                 self?.sharedKeys = keys
                 self?.advertised = advertised
+                self?.allEnds = nil
+                self?.worldVersion += 1
             }
         }
     }
@@ -86,7 +93,7 @@ public final class LabLinks: @unchecked Sendable {
     /// gateway passes every check.
     public var connectionStatus: AzureModel.LinkStatus {
         { [weak self] id in
-            guard let self, let end = self.azureEnds().first(where: { $0.id == id })?.end else { return nil }
+            guard let self, let end = self.azureEnd(id) else { return nil }
             guard let (device, tunnel) = self.routerFacing(end) else { return ("NotConnected", 0, 0) }
             let up = TunnelChecks.evaluate(router: tunnel, azure: end).allSatisfy(\.ok)
             let packets = up ? self.packets(device, tunnel.tunnel) : 0
@@ -97,26 +104,36 @@ public final class LabLinks: @unchecked Sendable {
     // MARK: The two ends
 
     func azureEnds() -> [(id: String, end: AzureEnd)] {
-        let (bodies, keys, advertised) = lock.withLock { (self.bodies, self.sharedKeys, self.advertised) }
-        let lookup = { (id: String) in bodies[id.lowercased()] }
-        var ends: [(String, AzureEnd)] = []
-        for (id, body) in bodies {
-            let parts = id.split(separator: "/")
-            guard parts.count >= 8, parts[5] == "microsoft.network" else { continue }
-            var end: AzureEnd
-            if parts.count == 8, parts[6] == "connections" {
-                end = AzureEnd.vnetConnection(name: String(parts[7]), body, sharedKey: keys[id], lookup: lookup)
-            } else if parts.count == 10, parts[6] == "vpngateways", parts[8] == "vpnconnections" {
-                let gateway = bodies[parts.prefix(8).map { "/" + $0 }.joined()]
-                end = AzureEnd.hubConnection(name: String(parts[9]), body, gateway: gateway, lookup: lookup)
-            } else {
-                continue
-            }
-            // What Azure's own rules say the gateway advertises to this site.
-            if let routes = advertised[id] { end.advertised = routes }
-            ends.append((id, end))
+        let (cached, version, ids) = lock.withLock { (allEnds, worldVersion, Array(bodies.keys)) }
+        if let cached { return cached }
+        let ends = ids.sorted().compactMap { id in azureEnd(id).map { (id, $0) } }
+        // Kept until the model reports a change; not kept if one came in meanwhile.
+        lock.withLock { if worldVersion == version { allEnds = ends } }
+        return ends
+    }
+
+    /// One connection's Azure end (a VNet gateway's connection or a hub's VPN connection),
+    /// built from the bodies the model reported; nil for anything else.
+    func azureEnd(_ id: String) -> AzureEnd? {
+        let (body, bodies, key, routes) = lock.withLock {
+            (self.bodies[id], self.bodies, self.sharedKeys[id], self.advertised[id])
         }
-        return ends.sorted { $0.0 < $1.0 }
+        guard let body else { return nil }
+        let lookup = { (id: String) in bodies[id.lowercased()] }
+        let parts = id.split(separator: "/")
+        guard parts.count >= 8, parts[5] == "microsoft.network" else { return nil }
+        var end: AzureEnd
+        if parts.count == 8, parts[6] == "connections" {
+            end = AzureEnd.vnetConnection(name: String(parts[7]), body, sharedKey: key, lookup: lookup)
+        } else if parts.count == 10, parts[6] == "vpngateways", parts[8] == "vpnconnections" {
+            let gateway = bodies[parts.prefix(8).map { "/" + $0 }.joined()]
+            end = AzureEnd.hubConnection(name: String(parts[9]), body, gateway: gateway, lookup: lookup)
+        } else {
+            return nil
+        }
+        // What Azure's own rules say the gateway advertises to this site.
+        if let routes { end.advertised = routes }
+        return end
     }
 
     /// Each interface's address as `show ip interface brief` gives it (a PPPoE dialer's
@@ -139,7 +156,12 @@ public final class LabLinks: @unchecked Sendable {
 
     func routerEnds(_ name: String) -> [RouterEnd] {
         guard let device = lock.withLock({ devices[name] }) else { return [] }
-        return RouterEnd.tunnels(device: name, config: device.runningConfig, addresses: addresses(name))
+        // Kept while the config is unchanged: each connection's status looks at every router.
+        let revision = device.revision
+        if let cached = lock.withLock({ ends[name] }), cached.revision == revision { return cached.tunnels }
+        let tunnels = RouterEnd.tunnels(device: name, config: device.runningConfig, addresses: addresses(name))
+        lock.withLock { ends[name] = (revision, tunnels) }
+        return tunnels
     }
 
     /// The router tunnel that points at this connection's gateway, if any: of several sites'
