@@ -8,11 +8,15 @@ import Reconciler
 import Spec
 import Verify
 
-/// Drift of the generated spec against the lab, all in this process.
+/// Drift of the generated spec against the lab.
 ///
-/// The Azure model over loopback HTTP and one simulated router per site over SSH. The spec is applied first (not
-/// timed as drift); then, in the same run, the baseline is a refresh + plan (the same reads
-/// `reconcile diff` makes) and drift is measured with and without its operational checks.
+/// The lab (the Azure model over loopback HTTP, one simulated router per site over SSH) runs
+/// in a child process, `bench --lab-world DIR`, as `reconcile lab serve` would: a thousand
+/// listening sockets in the reading process would be a thousand file descriptors, and
+/// Foundation's `Process.run` (spawning `ssh`) crashes beside that many. The spec is applied
+/// first (not timed as drift); then, in the same run, the baseline is a refresh + plan (the
+/// same reads `reconcile diff` makes) and drift is measured with and without its operational
+/// checks. Requests are counted by the ARM client: what drift sends.
 enum DriftBench {
     static func run(sites: Int, files: [(String, [UInt8])]) {
         let done = DispatchSemaphore(value: 0)
@@ -27,6 +31,40 @@ enum DriftBench {
         done.wait()
     }
 
+    /// The secrets the generated spec names.
+    static func setSecrets(sites: Int) {
+        for (name, value) in [
+            ("RTR_PASSWORD", "bench-login"), ("RTR_ENABLE", "bench-enable"), ("PPP_PASSWORD", "bench-ppp"),
+        ] {
+            setenv(name, value, 1)
+        }
+        for s in 0..<sites { setenv("PSK_\(s)", "bench-psk-\(s)", 1) }
+    }
+
+    /// `bench --lab-world DIR`: starts the lab of the spec in DIR, prints where it listens (one
+    /// JSON line) and serves until killed.
+    static func serve(_ root: String, sites: Int) {
+        setSecrets(sites: sites)
+        let validated = SpecPipeline.run(root)
+        Task {
+            do {
+                let lab = try await LabWorld.start(
+                    topology: validated.topology,
+                    stateDirectory: root + "/.reconcile",
+                    secrets: SecretResolver(specRoot: root)
+                )
+                var routers: [String: [String]] = [:]
+                for (name, router) in lab.routers { routers[name] = [String(router.port), router.knownHosts] }
+                let line: [String: Any] = ["azure": lab.azure?.url ?? "", "routers": routers]
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self)
+                FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            } catch {
+                FileHandle.standardOutput.write(Data("{\"error\": \"\(error)\"}\n".utf8))
+            }
+        }
+        dispatchMain()
+    }
+
     static func measure(sites: Int, files: [(String, [UInt8])]) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-drift-bench-\(getpid())")
             .path
@@ -39,46 +77,49 @@ enum DriftBench {
             )
             try Data(bytes).write(to: URL(fileURLWithPath: target))
         }
-        for (name, value) in [
-            ("RTR_PASSWORD", "bench-login"), ("RTR_ENABLE", "bench-enable"), ("PPP_PASSWORD", "bench-ppp"),
-        ] {
-            setenv(name, value, 1)
-        }
-        for s in 0..<sites { setenv("PSK_\(s)", "bench-psk-\(s)", 1) }
+        setSecrets(sites: sites)
         let validated = SpecPipeline.run(root)
         guard validated.graph != nil else { throw ProviderError("the generated spec has errors") }
         let stateDirectory = root + "/.reconcile"
         let secrets = SecretResolver(specRoot: root)
         let clock = ContinuousClock()
         var start = clock.now
-        let lab = try await LabWorld.start(
-            topology: validated.topology,
-            stateDirectory: stateDirectory,
-            secrets: secrets
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["--lab-world", root, "--sites", String(sites)]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL) }
+        var buffer = Data()
+        while !buffer.contains(0x0A) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { throw ProviderError("the lab process ended") }
+            buffer.append(chunk)
+        }
+        guard let world = try JSONSerialization.jsonObject(with: buffer.prefix { $0 != 0x0A }) as? [String: Any],
+            let url = world["azure"] as? String, let ports = world["routers"] as? [String: [String]]
+        else { throw ProviderError("the lab process said: \(String(decoding: buffer, as: UTF8.self))") }
+        print(
+            "drift     lab of \(ports.count) routers and the Azure model started in \(ms(clock.now - start)) (own process)"
         )
-        defer { lab.stop() }
-        guard let model = lab.azure else { throw ProviderError("no Azure model") }
-        print("drift     lab of \(sites) routers and the Azure model started in \(ms(clock.now - start))")
         var routers: [String: CiscoProvider.Access] = [:]
         for router in validated.topology.routers {
-            guard let simulated = lab.routers[router.name] else { continue }
+            guard let found = ports[router.name], let port = Int(found[0]) else { continue }
             routers[router.name] = CiscoProvider.Access(
                 host: "127.0.0.1",
-                port: simulated.port,
+                port: port,
                 username: router.spec.management.username,
                 password: router.spec.management.password.source,
                 enableSecret: router.spec.management.enableSecret?.source,
-                knownHosts: simulated.knownHosts,
+                knownHosts: found[1],
                 platform: router.spec.platform.rawValue
             )
         }
+        let client = ARMClient(baseURL: url, token: { "lab" })
         let engine = Engine(
             registry: ProviderRegistry([
-                AzureProvider(
-                    client: ARMClient(baseURL: model.url, token: { "lab" }),
-                    subscription: "00000000-0000-0000-0000-000000000000",
-                    group: "rg-bench"
-                ),
+                AzureProvider(client: client, subscription: "00000000-0000-0000-0000-000000000000", group: "rg-bench"),
                 CiscoProvider(routers: routers) { try secrets.resolve(SecretRef(source: $0, location: .whole(root))) },
             ]),
             backend: LocalStateBackend(directory: stateDirectory),
@@ -94,17 +135,17 @@ enum DriftBench {
                 + "(\(report.failed.count) failed)"
         )
 
-        var before = await model.model.requestCount
+        var before = client.sent.value
         start = clock.now
         let baseline = try await engine.plan(validated)
         let planTime = clock.now - start
-        let planRequests = await model.model.requestCount - before
+        let planRequests = client.sent.value - before
         print(
             "drift     baseline refresh + plan of \(baseline.changes.count) resources: \(ms(planTime)), "
                 + "\(planRequests) ARM requests, \(routers.count) router sessions"
         )
         for operational in [false, true] {
-            before = await model.model.requestCount
+            before = client.sent.value
             start = clock.now
             let found = await Drift.run(
                 validated,
@@ -113,7 +154,7 @@ enum DriftBench {
                 operational: operational ? connections : nil
             )
             let elapsed = clock.now - start
-            let requests = await model.model.requestCount - before
+            let requests = client.sent.value - before
             let label = operational ? "with operational checks" : "config only (--no-operational)"
             print(
                 String(

@@ -222,6 +222,11 @@ if CommandLine.arguments.contains("--engine") {
     exit(0)
 }
 let files = generate(sites: options.sites)
+if let flag = CommandLine.arguments.firstIndex(of: "--lab-world"), flag + 1 < CommandLine.arguments.count {
+    // The lab for `--drift`, in a process of its own.
+    DriftBench.serve(CommandLine.arguments[flag + 1], sites: options.sites)
+    exit(0)
+}
 if CommandLine.arguments.contains("--drift") {
     // Drift (issue: drift detection): the generated spec applied to the lab, then drifted.
     DriftBench.run(sites: options.sites, files: files)

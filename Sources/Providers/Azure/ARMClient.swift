@@ -32,6 +32,8 @@ public struct ARMClient: Sendable {
     public var operationTimeout: Duration
     /// Operations in flight, so an interrupted run resumes them.
     public var operations: OperationJournal
+    /// How many HTTP requests this client (and its copies) has sent, retries included.
+    public let sent = RequestCount()
 
     public init(
         baseURL: String,
@@ -107,6 +109,7 @@ public struct ARMClient: Sendable {
     private func once(_ method: String, _ url: String, body: Value?, bearer: String, headers: [String: String])
         async throws -> Answer
     {
+        sent.add()
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request.headers.add(name: name, value: value) }
@@ -306,4 +309,16 @@ public struct ARMClient: Sendable {
             try await sleep(.seconds(5))
         }
     }
+}
+
+/// A count shared by a client's copies.
+public final class RequestCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    public init() {}
+
+    public var value: Int { lock.withLock { count } }
+
+    func add() { lock.withLock { count += 1 } }
 }
