@@ -178,7 +178,9 @@ public enum Drift {
         var lines: [String: [String]] = [:]
         for object in objects {
             if object.kind == "ios.line" {
-                let (device, line) = object.name.split(separator: ":", maxSplits: 1).map(String.init).pair
+                // `device: line`, as the Cisco provider names an unmanaged line.
+                let parts = object.name.split(separator: ":", maxSplits: 1).map(String.init)
+                let (device, line) = (parts[0], parts.count > 1 ? parts[1] : "")
                 let text = String(line.drop { $0 == " " })
                 let id = ResourceAddress(provider: object.provider, path: device)
                 if input.ignore.contains(where: { $0.ignores(id, attributePath: text) }) {
@@ -323,9 +325,4 @@ public enum Drift {
         if text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
         return text
     }
-}
-
-extension Array where Element == String {
-    /// The first element and the second (empty when absent).
-    fileprivate var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
 }

@@ -1,5 +1,5 @@
-internal import Crypto
 internal import Foundation
+internal import Reconciler
 public import Spec
 
 /// How a finding came about.
@@ -233,9 +233,7 @@ public struct DriftReport: Sendable, Codable {
                 separator: "\u{1F}"
             )
         }
-        return SHA256.hash(data: Data(keys.sorted().joined(separator: "\u{1E}").utf8)).map {
-            String(format: "%02x", $0)
-        }.joined()
+        return Digests.sha256(Array(keys.sorted().joined(separator: "\u{1E}").utf8))
     }
 
     /// The summary line reports start with.

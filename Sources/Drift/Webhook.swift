@@ -1,8 +1,8 @@
 internal import AsyncHTTPClient
-internal import Crypto
 public import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import Reconciler
 
 /// Sends a drift report to a webhook: a JSON POST signed with HMAC-SHA256 of the body
 /// (`X-Reconcile-Signature: sha256=HEX`), retried with exponential backoff on connection
@@ -25,8 +25,7 @@ public struct Webhook: Sendable {
 
     /// `sha256=` and the hex HMAC-SHA256 of `body` keyed with `secret`.
     public static func signature(_ body: Data, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Digests.hmacSHA256(Array(body), key: Array(secret.utf8))
     }
 
     public struct Failure: Error, CustomStringConvertible, Sendable {

@@ -122,19 +122,18 @@ struct DriftCommand: AsyncParsableCommand {
     static func duration(_ text: String) throws -> Duration {
         var total = 0
         var number = ""
-        for c in text {
+        var valid = !text.isEmpty
+        for c in text where valid {
             if c.isNumber {
                 number.append(c)
-                continue
+            } else if let n = Int(number), let unit = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(c)] {
+                total += n * unit
+                number = ""
+            } else {
+                valid = false
             }
-            guard let n = Int(number), let unit = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(c)] else {
-                Output.err("error: --every '\(text)' is not a duration (30s, 30m, 1h, 2h30m)\n")
-                throw ExitCode(1)
-            }
-            total += n * unit
-            number = ""
         }
-        guard number.isEmpty, total > 0 else {
+        guard valid, number.isEmpty, total > 0 else {
             Output.err("error: --every '\(text)' is not a duration (30s, 30m, 1h, 2h30m)\n")
             throw ExitCode(1)
         }

@@ -13,8 +13,22 @@ public struct Fingerprinter: Sendable {
     }
 
     public func fingerprint(_ value: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: key))
-        return "hmac-sha256:" + mac.map { String(format: "%02x", $0) }.joined()
+        "hmac-sha256:" + Digests.hmacSHA256(Array(value.utf8), key: key)
+    }
+}
+
+/// SHA-256 and HMAC-SHA256 as lowercase hex, the one way this project prints a digest.
+public enum Digests {
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    public static func hmacSHA256(_ bytes: [UInt8], key: [UInt8]) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: key)))
+    }
+
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -32,6 +46,6 @@ public enum SpecDigest {
             hasher.update(data: Data(loaded.sources.files[file] ?? []))
             hasher.update(data: Data([0]))
         }
-        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return "sha256:" + Digests.hex(hasher.finalize())
     }
 }

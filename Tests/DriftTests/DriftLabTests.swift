@@ -28,6 +28,15 @@ struct DriftLabTests {
     @Test func aCleanLabHasNoDrift() throws {
         let ws = try LabWorkspace(Self.example)
         defer { ws.remove() }
+        // Bad options are errors that say what is wanted, before anything is read.
+        for (option, message) in [
+            (["--every", "30x"], "--every '30x' is not a duration (30s, 30m, 1h, 2h30m)"),
+            (["--every", "m"], "--every 'm' is not a duration"),
+            (["--report", "pdf=out.pdf"], "--report 'pdf=out.pdf' is not format=path"),
+        ] {
+            let bad = try ws.run(["drift", "spec"] + option)
+            #expect(bad.status == 1 && bad.stderr.contains(message), "\(option): \(bad.stderr)")
+        }
         // Before any apply there is nothing to compare with: a failed run, not "no drift".
         let before = try ws.run(["drift", "spec"])
         #expect(before.status == 1, "\(before.stdout)")
