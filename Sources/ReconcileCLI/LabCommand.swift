@@ -54,7 +54,7 @@ struct Lab: AsyncParsableCommand {
                 )
             }
             Output.out("Stop with Ctrl-C: the world is saved after every change.\n")
-            while true { try await Task.sleep(for: .seconds(3600)) }
+            await world.serve()
         }
     }
 

@@ -48,13 +48,13 @@ public struct Verifier: Sendable {
         var facts: [String: RouterFacts] = [:]
         if let cisco {
             let devices = Set(connections.compactMap { topology.sites[$0.site]?.spec.device }).sorted()
-            facts = try await Self.concurrently(devices, limit: cisco.maxConcurrency) { try await read($0, cisco) }
+            facts = try await Bounded.map(devices, limit: cisco.maxConcurrency) { try await read($0, cisco) }
         }
-        let azureEnds = try await Self.concurrently(Array(connections.indices), limit: azure.maxConcurrency) {
+        let azureEnds = try await Bounded.map(Array(connections.indices), limit: azure.maxConcurrency) {
             try await connections[$0].read(azure)
         }
         // A gateway's learned routes are the same for each of its connections: read once.
-        let learnedRoutes = try await Self.concurrently(
+        let learnedRoutes = try await Bounded.map(
             Array(Set(connections.map(\.learned))),
             limit: azure.maxConcurrency
         ) { query in try? await azure.routes(query).map(\.prefix) }
@@ -89,27 +89,6 @@ public struct Verifier: Sendable {
             )
         }
         return VerifyReport(tunnels: tunnels)
-    }
-
-    /// `body` for every key, at most `limit` at once; the results by key.
-    static func concurrently<Key: Hashable & Sendable, Result: Sendable>(
-        _ keys: [Key],
-        limit: Int,
-        _ body: @escaping @Sendable (Key) async throws -> Result
-    ) async throws -> [Key: Result] {
-        try await withThrowingTaskGroup(of: (Key, Result).self) { group in
-            var results: [Key: Result] = [:]
-            var next = keys.makeIterator()
-            for _ in 0..<max(1, limit) {
-                guard let key = next.next() else { break }
-                group.addTask { (key, try await body(key)) }
-            }
-            while let (key, result) = try await group.next() {
-                results[key] = result
-                if let key = next.next() { group.addTask { (key, try await body(key)) } }
-            }
-            return results
-        }
     }
 
     /// The spec's VpnConnections and HubVpnConnections, in name order.

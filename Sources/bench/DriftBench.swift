@@ -11,9 +11,9 @@ import Verify
 /// Drift of the generated spec against the lab.
 ///
 /// The lab (the Azure model over loopback HTTP, one simulated router per site over SSH) runs
-/// in a child process, `bench --lab-world DIR`, as `reconcile lab serve` would: a thousand
-/// listening sockets in the reading process would be a thousand file descriptors, and
-/// Foundation's `Process.run` (spawning `ssh`) crashes beside that many. The spec is applied
+/// in a child process, `bench --lab-world DIR`, as `reconcile lab serve` would, so that its
+/// thousand listening sockets are not file descriptors of the reader (Foundation's
+/// `Process.run`, spawning `ssh`, reads them all each time). The spec is applied
 /// first (not timed as drift); then, in the same run, the baseline is a refresh + plan (the
 /// same reads `reconcile diff` makes) and drift is measured with and without its operational
 /// checks. Requests are counted by the ARM client: what drift sends.
@@ -58,6 +58,7 @@ enum DriftBench {
                 let line: [String: Any] = ["azure": lab.azure?.url ?? "", "routers": routers]
                 let text = String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self)
                 FileHandle.standardOutput.write(Data((text + "\n").utf8))
+                await lab.serve()
             } catch {
                 FileHandle.standardOutput.write(Data("{\"error\": \"\(error)\"}\n".utf8))
             }

@@ -152,6 +152,36 @@ struct AzureProviderTests {
         }
     }
 
+    /// Azure takes one write at a time per gateway, not per subscription: connections to two
+    /// gateways the same apply creates must not share a queue, and a connection is queued with
+    /// its gateway's others whether the gateway is new (a reference) or exists (an ARM id).
+    @Test func connectionsQueuePerGatewayEvenWhenTheGatewaysAreNew() throws {
+        let provider = AzureProvider(
+            client: ARMClient(baseURL: "http://127.0.0.1:9", token: { "unused" }),
+            subscription: "00000000-0000-0000-0000-000000000000",
+            group: "rg"
+        )
+        func connection(_ name: String, gateway: Value) -> PlannedChange {
+            PlannedChange(
+                address: .azure("connections/\(name)"),
+                type: AzureTypes.connection,
+                action: .create,
+                desired: ["virtualNetworkGateway1": gateway],
+                dependencies: []
+            )
+        }
+        let new1 = Value.reference(OutputReference(.azure("virtualNetworkGateways/vpngw-1"), "id"))
+        let new2 = Value.reference(OutputReference(.azure("virtualNetworkGateways/vpngw-2"), "id"))
+        let existing1 = Value.string(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+                + "Microsoft.Network/virtualNetworkGateways/VPNGW-1"
+        )
+        let keys = [new1, new2, existing1].map { provider.serializationKey(connection("c", gateway: $0)) }
+        #expect(keys[0] != nil)
+        #expect(keys[0] != keys[1])
+        #expect(keys[0] == keys[2])
+    }
+
     @Test func aRefreshCostsRequestsPerTypeNotPerResource() async throws {
         let lab = try await Lab("refresh", options: AzureModel.Options(pageSize: 7))
         defer { lab.stop() }

@@ -271,12 +271,26 @@ public struct AzureProvider: Provider {
         if change.type == AzureTypes.gateway, case .list(let configs)? = change.desired?["ipConfigurations"],
             case .map(let first)? = configs.first, case .map(let subnet)? = first["subnet"]
         {
-            return "vnet:" + PlanRenderer.show(subnet["virtualNetwork"])
+            return "vnet:" + Self.named(subnet["virtualNetwork"])
         }
         if change.type == AzureTypes.connection {
-            return "gateway:" + PlanRenderer.show(change.desired?["virtualNetworkGateway1"])
+            return "gateway:" + Self.named(change.desired?["virtualNetworkGateway1"])
         }
         return nil
+    }
+
+    /// The resource a value names, the same whether it is still a reference to a resource
+    /// this apply creates or already its ARM id: `virtualnetworkgateways/vpngw-1`. (Every
+    /// reference shows as "(known after apply)", so keying by that would put all of a plan's
+    /// new gateways' connections in one queue.)
+    static func named(_ value: Value?) -> String {
+        let path: String
+        switch value {
+        case .reference(let reference)?: path = reference.address.path
+        case .string(let id)?: path = id
+        default: return PlanRenderer.show(value)
+        }
+        return path.lowercased().split(separator: "/").suffix(2).joined(separator: "/")
     }
 }
 

@@ -39,12 +39,24 @@ extension AzureModel {
     /// Resources of one type (`virtualNetworkGateways`, `virtualHubs/bgpConnections`), sorted by id.
     func all(_ type: String) -> [(id: String, properties: Attributes)] {
         let wanted = "microsoft.network/" + type.lowercased()
-        return resources.keys.sorted().compactMap { key in
+        return keys(ofType: wanted).compactMap { key in
             guard let stored = current(key), case .string(let t)? = stored.body["type"], t.lowercased() == wanted,
                 case .string(let id)? = stored.body["id"]
             else { return nil }
             return (id, properties(stored.body))
         }
+    }
+
+    /// The keys of one type's resources, sorted, from an index kept until `resources` changes.
+    func keys(ofType type: String) -> [String] {
+        if let index = typeIndex { return index[type] ?? [] }
+        var index: [String: [String]] = [:]
+        for key in resources.keys.sorted() {
+            guard case .string(let t)? = resources[key]?.body["type"] else { continue }
+            index[t.lowercased(), default: []].append(key)
+        }
+        typeIndex = index
+        return index[type] ?? []
     }
 
     func lookup(_ id: String?) -> Attributes? {
@@ -101,13 +113,18 @@ extension AzureModel {
     /// or a hub's routes as that connection sees them (0/0 only with internet security on).
     func advertisedToSites() -> [String: [String]] {
         var result: [String: [String]] = [:]
+        // Each gateway's candidates once, however many sites it serves.
+        var gateways: [String: Advertising?] = [:]
         for connection in all("connections") {
             guard let gateway = Self.reference(connection.properties["virtualNetworkGateway1"]) else { continue }
             let site = lookup(Self.reference(connection.properties["localNetworkGateway2"]))
             var peer = ""
             if case .map(let bgp)? = site?["bgpSettings"] { peer = bgp["bgpPeeringAddress"].map(Self.text) ?? "" }
+            if gateways[gateway.lowercased()] == nil {
+                gateways[gateway.lowercased()] = .some(advertising(gateway: gateway))
+            }
             result[connection.id.lowercased()] =
-                advertisedRoutes(gateway: gateway, peer: peer)?.compactMap { $0["network"]?.scalarText } ?? []
+                gateways[gateway.lowercased()]??.routes(to: peer).map(\.prefix.description) ?? []
         }
         for connection in all("vpnGateways/vpnConnections") {
             guard let hub = Self.reference(lookup(Self.parent(connection.id))?["virtualHub"]) else { continue }
@@ -214,36 +231,57 @@ extension AzureModel {
         }
     }
 
-    /// `getAdvertisedRoutes?peer=`: what the gateway sends one BGP peer.
-    ///
-    /// A VPN gateway never
-    /// sends 0.0.0.0/0 nor a prefix overlapping its VNet's; an ExpressRoute gateway sends 0/0.
-    func advertisedRoutes(gateway id: String, peer: String) -> [Attributes]? {
+    /// What a gateway may advertise, before it is filtered for one peer.
+    struct Advertising {
+        var local: String
+        var isVpn: Bool
+        var space: [IPv4Prefix]
+        var candidates: [Route]
+
+        /// What the gateway sends `peer`: never a route back to where it came from; a VPN
+        /// gateway never sends 0.0.0.0/0 nor a prefix inside its VNet's space but the VNet's own.
+        func routes(to peer: String) -> [(prefix: IPv4Prefix, route: Route)] {
+            var seen: Set<IPv4Prefix> = []
+            var result: [(prefix: IPv4Prefix, route: Route)] = []
+            for route in candidates where route.source.lowercased() != peer.lowercased() {
+                guard let prefix = IPv4Prefix(route.prefix), !seen.contains(prefix) else { continue }
+                // Only the VNet's own prefixes may fall inside its space (0.0.0.0/1 may cover it).
+                if isVpn && route.source != local
+                    && (prefix == .defaultRoute || space.contains(where: { $0.contains(prefix) }))
+                {
+                    continue
+                }
+                seen.insert(prefix)
+                result.append((prefix, route))
+            }
+            return result
+        }
+    }
+
+    func advertising(gateway id: String) -> Advertising? {
         guard let gateway = lookup(id), let vnet = Self.vnet(ofIPConfigurations: gateway) else { return nil }
         let local = Self.peeringAddress(gateway) ?? ""
-        let isVpn = gateway["gatewayType"] != "ExpressRoute"
-        let space = vnetPrefixes(vnet).compactMap(IPv4Prefix.init)
-        var seen: Set<String> = []
-        var result: [Attributes] = []
-        let candidates =
-            vnetPrefixes(vnet).map { Route(prefix: $0, nextHop: local, origin: "Network", asPath: "", source: local) }
-            + connectionRoutes(gateway: id) + transitRoutes(gateway: id, vnet: vnet)
-        for route in candidates where route.source.lowercased() != peer.lowercased() {
-            guard let prefix = IPv4Prefix(route.prefix), !seen.contains(prefix.description) else { continue }
-            // Only the VNet's own prefixes may fall inside its space (0.0.0.0/1 may cover it).
-            if isVpn && route.source != local
-                && (prefix == .defaultRoute || space.contains(where: { $0.contains(prefix) }))
-            {
-                continue
-            }
-            seen.insert(prefix.description)
-            result.append([
+        return Advertising(
+            local: local,
+            isVpn: gateway["gatewayType"] != "ExpressRoute",
+            space: vnetPrefixes(vnet).compactMap(IPv4Prefix.init),
+            candidates: vnetPrefixes(vnet).map {
+                Route(prefix: $0, nextHop: local, origin: "Network", asPath: "", source: local)
+            } + connectionRoutes(gateway: id) + transitRoutes(gateway: id, vnet: vnet)
+        )
+    }
+
+    /// `getAdvertisedRoutes?peer=`: what the gateway sends one BGP peer (`Advertising`).
+    func advertisedRoutes(gateway id: String, peer: String) -> [Attributes]? {
+        guard let advertising = advertising(gateway: id) else { return nil }
+        let local = advertising.local
+        return advertising.routes(to: peer).map { prefix, route in
+            [
                 "localAddress": .string(local), "network": .string(prefix.description), "nextHop": .string(local),
                 "sourcePeer": .string(local), "origin": .string(route.origin == "Network" ? "Igp" : route.origin),
                 "asPath": .string(route.asPath.isEmpty ? "65515" : "65515 \(route.asPath)"), "weight": 0,
-            ])
+            ]
         }
-        return result
     }
 
     // MARK: Route Server

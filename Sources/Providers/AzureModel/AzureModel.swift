@@ -81,7 +81,11 @@ public actor AzureModel {
     public nonisolated let options: Options
     let clock = ContinuousClock()
     var groups: [String: Attributes] = [:]
-    var resources: [String: Stored] = [:]
+    var resources: [String: Stored] = [:] {
+        didSet { typeIndex = nil }
+    }
+    /// Resource keys by lower-cased type, sorted; rebuilt after any change to `resources`.
+    var typeIndex: [String: [String]]?
     var operations: [String: Operation] = [:]
     var nextAddress = 10
     /// Prefixes each BGP peer announces (lower-cased peer address or circuit id), set by the lab.

@@ -171,13 +171,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         ObservedResource]
     {
         let byDevice = Dictionary(grouping: resources, by: Self.device)
-        var observed: [ResourceAddress: ObservedResource] = [:]
-        try await withThrowingTaskGroup(of: [ResourceAddress: ObservedResource].self) { group in
-            for (device, addresses) in byDevice {
-                group.addTask { try await self.read(device: device, addresses, context: context) }
-            }
-            for try await found in group { observed.merge(found) { a, _ in a } }
+        let found = try await Bounded.map(byDevice.keys.sorted(), limit: maxConcurrency) { device in
+            try await self.read(device: device, byDevice[device] ?? [], context: context)
         }
+        var observed: [ResourceAddress: ObservedResource] = [:]
+        for part in found.values { observed.merge(part) { a, _ in a } }
         return observed
     }
 

@@ -138,6 +138,15 @@ public final class LabWorld: @unchecked Sendable {
         return LabWorld(azure: server, routers: routers, links: links)
     }
 
+    /// Serves until the task is cancelled, then stops.
+    ///
+    /// The world must outlive its servers: the routers' `show` commands and the model's
+    /// observer reach `links` weakly, so a lab whose last reference went away answers nothing.
+    public func serve() async {
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        stop()
+    }
+
     public func stop() {
         for router in routers.values { router.server.stop() }
         azure?.stop()
