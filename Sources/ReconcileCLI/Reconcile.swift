@@ -23,6 +23,7 @@ public struct Reconcile: AsyncParsableCommand {
             StateCommand.self,
             Lab.self,
             Graph.self,
+            Explain.self,
             Schema.self,
             Rules.self, Render.self, IOS.self,
         ]

@@ -137,8 +137,8 @@ struct ValidationRuleTests {
         kind: Intent
         metadata: {name: intents}
         spec:
-          internetEgress: [{from: tokyo, via: azure}]
-          reachability: [{from: osaka, to: hub-vnet/app, expect: reachable}]
+          internetEgress: [{from: spoke-vnet, via: azure}]
+          reachability: [{from: tokyo, to: hub-vnet/app, expect: reachable}]
         # END
         """
 
@@ -382,7 +382,17 @@ struct ValidationRuleTests {
             breaks: [("lan: {interface: Vlan1,", "lan: {interface: gi1,")],
             passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
         ),
-        Case("intent-endpoint", breaks: [("internetEgress: [{from: tokyo,", "internetEgress: [{from: tokio,")]),
+        Case(
+            "intent-endpoint",
+            breaks: [("internetEgress: [{from: spoke-vnet,", "internetEgress: [{from: spoke-vent,")]
+        ),
+        Case(
+            "intent-violated",
+            breaks: [("{from: spoke-vnet, via: azure}", "{from: spoke-vnet, via: onprem}")],
+            passes: [
+                ("{from: tokyo, to: hub-vnet/app, expect: reachable}", "{from: tokyo, to: spoke-vnet, expect: blocked}")
+            ]
+        ),
         Case(
             "intent-endpoint",
             breaks: [("to: hub-vnet/app,", "to: hub-vnet/web,")],

@@ -108,6 +108,7 @@ extension RuleID {
 
     // MARK: Intents
     public static let intentEndpoint = RuleID(rawValue: "intent-endpoint")
+    public static let intentViolated = RuleID(rawValue: "intent-violated")
 }
 
 /// What a rule checks, for `docs/rules.md` and `reconcile validate --explain`.
@@ -379,6 +380,11 @@ extension RuleID {
             id: .intentEndpoint,
             severity: .error,
             summary: "An intent names a place that is not a site, VNet or VNet/subnet."
+        ),
+        RuleInfo(
+            id: .intentViolated,
+            severity: .error,
+            summary: "An intent does not hold in the routing analysis of the spec (the path that breaks it is shown)."
         ),
     ]
 }

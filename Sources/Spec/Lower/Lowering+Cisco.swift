@@ -128,10 +128,7 @@ extension Lowering {
             // gateways are reached through the WAN by host routes (not through the tunnel
             // that leads to them).
             let site = topology.site(forDevice: router.name)
-            let fromHub =
-                site.map { topology.hubVpnConnections(toSite: $0.name) }?.filter {
-                    $0.spec.propagateDefaultRoute && $0.spec.bgp
-                } ?? []
+            let fromHub = site.map { topology.hubDefaultRouteConnections(toSite: $0.name) } ?? []
             if let gateway = wan.gateway, !fromHub.isEmpty {
                 wanAttributes["defaultRouteDistance"] = 250
                 wanAttributes["peerRoutes"] = .list(

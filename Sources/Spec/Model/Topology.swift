@@ -161,6 +161,12 @@ public struct Topology: Sendable {
         (hubConnectionsBySite[site] ?? []).map { hubVpnConnections[$0] }
     }
 
+    /// The HubVpnConnections to a site that bring it the hub's default route over BGP: its
+    /// router's own default then floats behind the hub's (a static WAN next hop only).
+    public func hubDefaultRouteConnections(toSite site: String) -> [SpecObject<HubVpnConnection>] {
+        hubVpnConnections(toSite: site).filter { $0.spec.propagateDefaultRoute && $0.spec.bgp }
+    }
+
     /// The site whose `device` names this router, if any (the first by name).
     public func site(forDevice device: String) -> SpecObject<Site>? {
         siteByDevice[device].map { sites[$0] }

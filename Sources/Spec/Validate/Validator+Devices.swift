@@ -171,6 +171,28 @@ extension Validator {
         }
     }
 
+    /// Every intent must hold in the route model of the spec; a failing one is reported with
+    /// the path that breaks it, hop by hop, and what the places on it do not get.
+    mutating func checkIntentPaths() {
+        guard !topology.intents.isEmpty else { return }
+        let model = RouteModel(topology)
+        for result in model.checkIntents() where !result.holds {
+            let path = result.paths.first
+            var notes: [Diagnostic.Note] = []
+            for hop in path?.hops ?? [] {
+                guard let location = model.location(of: hop.place) else { continue }
+                notes.append(Diagnostic.Note(RouteModel.describe(hop), at: location))
+            }
+            error(
+                .intentViolated,
+                "\(result.statement) does not hold: \(result.reason ?? "")",
+                at: result.location,
+                hint: path?.withheld.first,
+                notes: notes
+            )
+        }
+    }
+
     /// A place is a site, a VNet, `vnet/subnet`, or (as a destination) an IPv4 address.
     private func isPlace(_ text: String, allowSubnet: Bool, allowAddress: Bool) -> Bool {
         if allowAddress && IPv4Address(text) != nil { return true }

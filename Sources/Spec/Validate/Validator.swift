@@ -26,6 +26,8 @@ public struct Validator {
         validator.checkSites()
         validator.checkDevices()
         validator.checkIntents()
+        // The routing analysis needs a spec whose references hold.
+        if !validator.diagnostics.hasErrors { validator.checkIntentPaths() }
         return validator.diagnostics.all
     }
 
