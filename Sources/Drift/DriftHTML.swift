@@ -37,7 +37,12 @@ enum DriftHTML {
         }
         if let topology {
             out += "<h2>Topology</h2>\n<div class=\"diagram\">\n"
-            out += TopologyDiagram.svg(topology, marks: marks(report, topology: topology))
+            // With the routing analysis's paths: each site's internet traffic, each intent.
+            out += TopologyDiagram.svg(
+                topology,
+                marks: marks(report, topology: topology),
+                trails: RouteDiagram.trails(RouteModel(topology))
+            )
             out += "</div>\n"
         }
         out += "<h2>Findings</h2>\n"

@@ -9,9 +9,14 @@ struct Graph: ParsableCommand {
             known only after apply; dot and mermaid draw the dependency graph. A spec with \
             errors prints its diagnostics and exits 1.
 
+            --routes draws the network instead (svg, mermaid or dot): sites, gateways, hubs and \
+            VNets, with the path of each site's internet traffic and of each intent from the \
+            routing analysis (a failing intent dashed red). It draws even when an intent fails.
+
             Examples:
               reconcile graph examples/s2s-cisco891-pppoe --format mermaid
               reconcile graph examples/s2s-cisco891-pppoe --format dot | dot -Tsvg > graph.svg
+              reconcile graph examples/routeserver-nva-default-route --routes --format svg > routes.svg
             """
     )
 
@@ -19,13 +24,38 @@ struct Graph: ParsableCommand {
     @OptionGroup var color: ColorOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, dot, mermaid
+        case json, dot, mermaid, svg
     }
 
-    @Option(help: "Output format: json, dot or mermaid.")
+    @Option(help: "Output format: json, dot or mermaid; with --routes svg, mermaid or dot.")
     var format: Format = .json
 
+    @Flag(help: "Draw the routing analysis: each site's internet path and each intent's.")
+    var routes = false
+
+    func validate() throws {
+        if routes && format == .json { throw ValidationError("--routes draws svg, mermaid or dot, not json") }
+        if !routes && format == .svg {
+            throw ValidationError("svg is for --routes; the dependency graph is json, dot or mermaid")
+        }
+    }
+
     func run() throws {
+        if routes {
+            let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+            // A failing intent is drawn (dashed red); any other error stops here.
+            if result.diagnostics.contains(where: { $0.severity == .error && $0.rule != .intentViolated }) {
+                Output.report(result, color: color)
+                throw ExitCode(1)
+            }
+            let model = RouteModel(result.topology)
+            switch format {
+            case .svg: Output.out(RouteDiagram.svg(model))
+            case .mermaid: Output.out(RouteDiagram.mermaid(model))
+            default: Output.out(RouteDiagram.dot(model))
+            }
+            return
+        }
         let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
         guard let graph = result.graph else {
             Output.report(result, color: color)

@@ -6,6 +6,7 @@
 //   swift run -c release bench --engine        (plan 10,000 resources; apply 1,000 at 50 ms)
 //   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
 //   swift run -c release bench --drift [--sites 1000]   (drift of the generated spec against the lab)
+//   swift run -c release bench --routes [--sites 1000]  (routing analysis: every site's egress and reach)
 //   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
@@ -225,6 +226,11 @@ let files = generate(sites: options.sites)
 if let flag = CommandLine.arguments.firstIndex(of: "--lab-world"), flag + 1 < CommandLine.arguments.count {
     // The lab for `--drift`, in a process of its own.
     DriftBench.serve(CommandLine.arguments[flag + 1], sites: options.sites)
+    exit(0)
+}
+if CommandLine.arguments.contains("--routes") {
+    // Routing analysis (issue: routing analysis): every site's egress and reachability.
+    RoutesBench.run(sites: options.sites, files: files, iterations: options.iterations)
     exit(0)
 }
 if CommandLine.arguments.contains("--drift") {

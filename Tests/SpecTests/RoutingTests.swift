@@ -452,3 +452,55 @@ struct RoutingTests {
         #expect(!error.notes.isEmpty)
     }
 }
+
+/// What the routing analysis prints: `explain route` and `graph --routes`, as golden files,
+/// and the CLI's exit codes.
+@Suite("Routing analysis output")
+struct RoutingOutputTests {
+    static let examples = ["routeserver-nva-default-route", "vwan-internet-via-azure", "forced-tunneling"]
+
+    static func model(_ name: String) -> RouteModel {
+        RouteModel(SpecPipeline.run(Fixture.path("examples/\(name)")).topology)
+    }
+
+    @Test(arguments: examples)
+    func pictures(_ name: String) {
+        let model = Self.model(name)
+        Fixture.assertGolden(RouteDiagram.svg(model), "Tests/SpecTests/Golden/routes/\(name).svg")
+        Fixture.assertGolden(RouteDiagram.mermaid(model), "Tests/SpecTests/Golden/routes/\(name).mmd")
+        Fixture.assertGolden(RouteDiagram.dot(model), "Tests/SpecTests/Golden/routes/\(name).dot")
+        #expect(RouteDiagram.svg(model) == RouteDiagram.svg(Self.model(name)), "same spec, same bytes")
+    }
+
+    @Test func explainTextAndJSON() throws {
+        let model = Self.model("routeserver-nva-default-route")
+        let paths = [model.trace(from: .site("tokyo-hq"), to: RouteModel.internetProbes[0])]
+        Fixture.assertGolden(
+            paths.map(RouteExplain.text).joined(),
+            "Tests/SpecTests/Golden/routes/explain-tokyo-internet.txt"
+        )
+        let json = RouteExplain.json(paths)
+        Fixture.assertGolden(json, "Tests/SpecTests/Golden/routes/explain-tokyo-internet.json")
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let first = try #require((decoded?["paths"] as? [[String: Any]])?.first)
+        #expect(first["exit"] as? String == "azure")
+        #expect((first["hops"] as? [Any])?.count == 3)
+    }
+
+    @Test func explainRouteFromTheCommandLine() throws {
+        let root = Fixture.path("examples/routeserver-nva-default-route")
+        let ok = try Fixture.reconcile(["explain", "route", root, "--from", "tokyo-hq", "--to", "internet"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("Result: leaves for the internet from NVA 10.10.2.4 (Azure)"))
+        // Nowhere to go: exit 2, with the reason.
+        let dropped = try Fixture.reconcile(["explain", "route", root, "--from", "hub-vnet/app", "--to", "172.16.0.1"])
+        #expect(dropped.status == 2)
+        #expect(dropped.stdout.contains("Result: dropped at subnet hub-vnet/app"))
+        // A name that is not in the spec: exit 1, nothing printed on stdout.
+        let bad = try Fixture.reconcile(["explain", "route", root, "--from", "tokio-hq", "--to", "internet"])
+        #expect(bad.status == 1 && bad.stdout.isEmpty && bad.stderr.contains("--from 'tokio-hq'"))
+        // graph --routes needs a picture format.
+        let json = try Fixture.reconcile(["graph", root, "--routes"])
+        #expect(json.status != 0 && json.stderr.contains("--routes draws svg, mermaid or dot"))
+    }
+}

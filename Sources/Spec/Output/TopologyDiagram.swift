@@ -29,8 +29,33 @@ public enum TopologyDiagram {
     static let width = 210
     static let height = 58
 
-    /// The SVG for `topology`, with `marks` by element id (`site:tokyo-hq`, `connection:azure`).
-    public static func svg(_ topology: Topology, marks: [String: Mark] = [:]) -> String {
+    /// A path to draw over the topology: the elements it goes through, in order.
+    public struct Trail: Sendable {
+        public var label: String
+        public var elements: [String]
+        /// Where it ends: "internet (Azure)", "delivered", "dropped", …
+        public var end: String
+        /// A path that breaks an intent is drawn dashed red.
+        public var broken: Bool
+
+        public init(label: String, elements: [String], end: String, broken: Bool) {
+            self.label = label
+            self.elements = elements
+            self.end = end
+            self.broken = broken
+        }
+    }
+
+    /// An ExpressRoute connection ends at a VNet gateway or at a Virtual WAN hub.
+    static func gatewayElement(_ topology: Topology, _ name: String) -> String {
+        topology.gateways[name] != nil ? "gateway:\(name)" : "hub:\(name)"
+    }
+
+    static let trailColors = ["#2f855a", "#6b46c1", "#2b6cb0", "#5a67d8", "#319795", "#97266d"]
+
+    /// The SVG for `topology`, with `marks` by element id (`site:tokyo-hq`, `connection:azure`)
+    /// and `trails` drawn over it (`reconcile graph --routes`).
+    public static func svg(_ topology: Topology, marks: [String: Mark] = [:], trails: [Trail] = []) -> String {
         var boxes: [Box] = []
         func column(_ x: Int, _ items: [(String, String, String)]) {
             for (i, item) in items.enumerated() {
@@ -74,7 +99,7 @@ public enum TopologyDiagram {
                 Edge(
                     id: "connection:\(c.name)",
                     from: "site:\(c.spec.site)",
-                    to: "gateway:\(c.spec.gateway)",
+                    to: gatewayElement(topology, c.spec.gateway),
                     label: c.name
                 )
             )
@@ -97,7 +122,7 @@ public enum TopologyDiagram {
         }
 
         let rows = max(1, boxes.map { ($0.y - 70) / 96 + 1 }.max() ?? 1)
-        let totalHeight = 70 + rows * 96 + 20
+        let totalHeight = 70 + rows * 96 + 20 + legendHeight(trails)
         var out = """
             <svg id="topology" xmlns="http://www.w3.org/2000/svg" width="1340" height="\(totalHeight)" \
             viewBox="0 0 1340 \(totalHeight)" font-family="sans-serif" font-size="13" role="img" \
@@ -129,6 +154,8 @@ public enum TopologyDiagram {
             if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: mx - 28, y: my + 4) }
             out += "</g>\n"
         }
+        // Under the boxes, so that names stay readable.
+        out += overlay(trails, at: at)
         for box in boxes {
             let mark = marks[box.id] ?? .ok
             let color = colors[mark] ?? ("#4a5568", "#f7fafc")
@@ -142,8 +169,49 @@ public enum TopologyDiagram {
             if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: box.x + width - 60, y: box.y - 10) }
             out += "</g>\n"
         }
+        out += legend(trails, top: totalHeight - legendHeight(trails))
         return out + "</svg>\n"
     }
+
+    /// Trails as polylines through the boxes' centres, each offset a little so that shared
+    /// stretches stay apart.
+    static func overlay(_ trails: [Trail], at: [String: Box]) -> String {
+        var out = ""
+        for (i, trail) in trails.enumerated() {
+            let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
+            let offset = (i % 5) * 4 - 8
+            let points = trail.elements.compactMap { at[$0] }.map {
+                "\($0.x + width / 2 + offset),\($0.y + height / 2 + offset)"
+            }
+            guard !points.isEmpty else { continue }
+            let dash = trail.broken ? " stroke-dasharray=\"8 5\"" : ""
+            out += "<g class=\"trail\(trail.broken ? " broken" : "")\" data-trail=\"\(escape(trail.label))\">"
+            out += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" "
+            out += "stroke-width=\"3\" stroke-opacity=\"0.8\"\(dash)/>"
+            if let last = trail.elements.last.flatMap({ at[$0] }) {
+                out += "<circle cx=\"\(last.x + width / 2 + offset)\" cy=\"\(last.y + height / 2 + offset)\" r=\"5\" "
+                out += "fill=\"\(color)\"/>"
+            }
+            out += "</g>\n"
+        }
+        return out
+    }
+
+    /// Each trail's colour, label and end, below the diagram.
+    static func legend(_ trails: [Trail], top: Int) -> String {
+        guard !trails.isEmpty else { return "" }
+        var out = "<g class=\"legend\">"
+        for (i, trail) in trails.enumerated() {
+            let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
+            let y = top + i * 18
+            out += "<line x1=\"30\" y1=\"\(y)\" x2=\"60\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"3\"/>"
+            out += "<text x=\"70\" y=\"\(y + 4)\" fill=\"#2d3748\">\(escape(trail.label + ": " + trail.end))</text>"
+        }
+        return out + "</g>\n"
+    }
+
+    /// How tall the legend of `trails` makes the picture.
+    static func legendHeight(_ trails: [Trail]) -> Int { trails.isEmpty ? 0 : trails.count * 18 + 10 }
 
     static func badge(_ mark: Mark) -> String? {
         switch mark {
