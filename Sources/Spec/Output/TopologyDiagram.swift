@@ -33,7 +33,7 @@ public enum TopologyDiagram {
     public struct Trail: Sendable {
         public var label: String
         public var elements: [String]
-        /// Where it ends: "internet (Azure)", "delivered", "dropped", …
+        /// Where it ends, as the trace says it (left for the internet, delivered, dropped).
         public var end: String
         /// A path that breaks an intent is drawn dashed red.
         public var broken: Bool
