@@ -62,7 +62,10 @@ struct Apply: AsyncParsableCommand {
                 return fresh
             }
             Output.out(PlanRenderer.render(plan, format: .text, color: color.enabled(for: STDOUT_FILENO)))
-            guard plan.hasChanges else { return nil }
+            guard plan.hasChanges else {
+                try await EngineRunner.run { () async throws(Engine.Failure) in try engine.recordRouting(plan) }
+                return nil
+            }
             try EngineRunner.confirm("Apply these changes?", autoApprove: autoApprove || saved != nil)
             return try await EngineRunner.run { () async throws(Engine.Failure) -> ApplyReport in
                 try await engine.apply(plan, specRoot: specPath, specCommit: EngineRunner.gitCommit(of: specPath))

@@ -151,12 +151,16 @@ public struct Engine: Sendable {
                 destroy: destroy
             )
         )
+        // Where traffic goes once this is applied, and what moves against the last apply.
+        let routing = destroy ? [:] : RouteModel(spec.topology).summary()
         return Plan(
             lineage: state.lineage,
             serial: state.serial,
             specDigest: SpecDigest.compute(spec.loaded),
             spec: spec.topology.root,
-            changes: changes
+            changes: changes,
+            routing: routing,
+            routingChanges: state.routing.map { RouteModel.changes(from: $0, to: routing) }
         )
     }
 
@@ -205,6 +209,22 @@ public struct Engine: Sendable {
         return try await body()
     }
 
+    /// Keeps a plan's routing summary when there is nothing else to apply (an NVA's
+    /// announcements are not resources, yet they move traffic), so the next plan compares with
+    /// it. Call it inside `locked`.
+    public func recordRouting(_ plan: Plan) throws(Failure) {
+        var state = try loadState()
+        guard !state.lineage.isEmpty, let routing = plan.routing, state.routing != routing else { return }
+        state.routing = routing
+        do {
+            try backend.commit(state)
+        } catch let error as StateError {
+            throw .state(error)
+        } catch {
+            throw .state(.io("\(error)"))
+        }
+    }
+
     /// Applies a plan and commits the new state (serial + 1), even when some resources failed, so nothing that was done is forgotten.
     ///
     /// Call it inside `locked`.
@@ -229,6 +249,8 @@ public struct Engine: Sendable {
             state.serial += 1
             state.specCommit = specCommit ?? state.specCommit
         }
+        // Routing is as planned only when everything was applied.
+        if report.failed.isEmpty && report.skipped.isEmpty, let routing = plan.routing { state.routing = routing }
         report.state = state
         do {
             try backend.commit(state)

@@ -88,13 +88,27 @@ public struct Plan: Sendable, Codable {
     /// The spec path, as given.
     public var spec: String
     public var changes: [PlannedChange]
+    /// Where traffic will go once applied (kept in the state by apply).
+    public var routing: [String: RoutingLine]?
+    /// The paths this plan moves, against the state's summary (none before one was recorded).
+    public var routingChanges: [RoutingChange]?
 
-    public init(lineage: String, serial: Int, specDigest: String, spec: String, changes: [PlannedChange]) {
+    public init(
+        lineage: String,
+        serial: Int,
+        specDigest: String,
+        spec: String,
+        changes: [PlannedChange],
+        routing: [String: RoutingLine]? = nil,
+        routingChanges: [RoutingChange]? = nil
+    ) {
         self.lineage = lineage
         self.serial = serial
         self.specDigest = specDigest
         self.spec = spec
         self.changes = changes.sorted { $0.address < $1.address }
+        self.routing = routing
+        self.routingChanges = routingChanges
     }
 
     /// The changes that do something.

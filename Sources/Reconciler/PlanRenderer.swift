@@ -64,7 +64,9 @@ public enum PlanRenderer {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         let pending = plan.pending
         guard !pending.isEmpty else {
+            // The NVAs' announcements are not resources: routing can move with nothing to apply.
             return "No changes: the infrastructure matches the spec (\(plan.changes.count) resources).\n"
+                + routingText(plan)
         }
         var out = "reconcile will make these changes:\n"
         for change in pending {
@@ -95,7 +97,20 @@ public enum PlanRenderer {
                 for line in change.preview { out += "      \(line)\n" }
             }
         }
+        out += routingText(plan)
         return out + "\n" + summaryLine(plan) + "\n"
+    }
+
+    /// "Routing changes:" with each path that moves, before and after.
+    static func routingText(_ plan: Plan) -> String {
+        guard let moves = plan.routingChanges, !moves.isEmpty else { return "" }
+        var out = "\nRouting changes:\n"
+        for move in moves {
+            out += "  \(move.sentence)\n"
+            if let before = move.before { out += "      before: \(before.path)\n" }
+            if let after = move.after { out += "      after:  \(after.path)\n" }
+        }
+        return out
     }
 
     static func json(_ plan: Plan) -> String {
@@ -104,7 +119,7 @@ public enum PlanRenderer {
             var summary: [String: Int]
 
             enum CodingKeys: String, CodingKey {
-                case formatVersion, lineage, serial, specDigest, spec, changes, summary
+                case formatVersion, lineage, serial, specDigest, spec, changes, summary, routingChanges
             }
 
             func encode(to encoder: any Encoder) throws {
@@ -116,6 +131,7 @@ public enum PlanRenderer {
                 try container.encode(plan.spec, forKey: .spec)
                 try container.encode(plan.changes, forKey: .changes)
                 try container.encode(summary, forKey: .summary)
+                try container.encodeIfPresent(plan.routingChanges, forKey: .routingChanges)
             }
         }
         var summary: [String: Int] = [:]
@@ -139,6 +155,11 @@ public enum PlanRenderer {
                 }
                 out += "\n"
             }
+            out += "\n"
+        }
+        if let moves = plan.routingChanges, !moves.isEmpty {
+            out += "**Routing changes:**\n\n"
+            for move in moves { out += "- \(move.sentence)\n" }
             out += "\n"
         }
         if plan.pending.isEmpty { return out + "No changes.\n" }

@@ -38,6 +38,9 @@ public struct State: Sendable, Codable {
     /// The spec's git commit at the last apply, when the spec is in a repository.
     public var specCommit: String?
     public var resources: [String: StateResource]
+    /// Where traffic went after the last apply (the routing analysis's summary), so that a plan
+    /// can show how it moves; nil before the first apply that recorded it.
+    public var routing: [String: RoutingLine]?
 
     public init(lineage: String, serial: Int = 0, specCommit: String? = nil, resources: [String: StateResource] = [:]) {
         self.lineage = lineage
