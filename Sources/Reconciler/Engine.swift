@@ -209,9 +209,10 @@ public struct Engine: Sendable {
         return try await body()
     }
 
-    /// Keeps a plan's routing summary when there is nothing else to apply (an NVA's
-    /// announcements are not resources, yet they move traffic), so the next plan compares with
-    /// it. Call it inside `locked`.
+    /// Keeps a plan's routing summary when there is nothing else to apply.
+    ///
+    /// An NVA's announcements are not resources, yet they move traffic: the next plan compares
+    /// with what this records. Call it inside `locked`.
     public func recordRouting(_ plan: Plan) throws(Failure) {
         var state = try loadState()
         guard !state.lineage.isEmpty, let routing = plan.routing, state.routing != routing else { return }

@@ -1,5 +1,7 @@
-/// Where the traffic that matters goes, one line per path: each site's and each workload
-/// subnet's internet traffic, and each reachability intent. Kept in the state at apply, so the
+/// Where the traffic that matters goes, one line per path.
+///
+/// Each site's and each workload subnet's internet traffic, and each reachability intent.
+/// Kept in the state at apply, so the
 /// next plan can say how a change moves it ("internet traffic from site tokyo-hq moves from
 /// local breakout at site tokyo-hq to NVA 10.10.2.4 in Azure").
 public struct RoutingLine: Sendable, Hashable, Codable {
