@@ -59,6 +59,8 @@ public struct Verifier: Sendable {
             limit: azure.maxConcurrency
         ) { query in try? await azure.routes(query).map(\.prefix) }
         var tunnels: [TunnelStatus] = []
+        let model = RouteModel(topology)
+        var egressChecked: Set<String> = []
         for (i, connection) in connections.enumerated() {
             let end = azureEnds[i] ?? nil
             let learned = learnedRoutes[connection.learned] ?? nil
@@ -72,7 +74,7 @@ public struct Verifier: Sendable {
                 let ends = RouterEnd.tunnels(device: device, config: seen.config, addresses: seen.addresses)
                 router = ends.first { $0.tunnel == interface } ?? ends.first
             }
-            tunnels.append(
+            var status =
                 TunnelStatus.assess(
                     connection: connection.name,
                     device: device,
@@ -86,9 +88,75 @@ public struct Verifier: Sendable {
                     azureLearned: learned,
                     sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
                 )
-            )
+            // What the routing analysis expects of an up tunnel, against the router's table.
+            if status.up, let routes = seen?.routes {
+                status.causes += Self.routeCauses(
+                    model: model,
+                    connection: connection.name,
+                    site: connection.site,
+                    routes: routes,
+                    tunnel: router?.tunnel,
+                    bgp: end?.bgp == true,
+                    egress: status.egress,
+                    checkEgress: egressChecked.insert(connection.site).inserted
+                )
+                status.up = status.causes.isEmpty
+            }
+            tunnels.append(status)
         }
         return VerifyReport(tunnels: tunnels)
+    }
+
+    /// Where the route model and the router disagree, for an up tunnel: BGP routes the site
+    /// should hold through it, and (once per site) which way its internet traffic leaves.
+    static func routeCauses(
+        model: RouteModel,
+        connection: String,
+        site: String,
+        routes: IOSShow.RoutingTable,
+        tunnel: String?,
+        bgp: Bool,
+        egress: String?,
+        checkEgress: Bool
+    ) -> [String] {
+        let topology = model.topology
+        let towards: Place
+        if let c = topology.vpnConnections[connection] {
+            towards = .gateway(c.spec.gateway)
+        } else if let c = topology.hubVpnConnections[connection] {
+            towards = .hub(c.spec.hub)
+        } else {
+            return []
+        }
+        var causes: [String] = []
+        let table = model.table(.site(site))
+        if bgp {
+            for route in table where route.nextHop == .place(towards) {
+                // Only what the site would use for that prefix (a floating route is not expected).
+                let best = table.filter { $0.prefix == route.prefix }.map(\.preference).min()
+                guard route.preference == best else { continue }
+                let seen = routes.route(route.prefix.description)
+                if seen == nil || !(seen?.code.hasPrefix("B") == true || seen?.interface == tunnel) {
+                    causes.append(
+                        "routing: the route model expects \(route.prefix) from \(towards) (\(route.why)); "
+                            + (seen.map { "the router routes it via \($0.interface ?? $0.nextHop ?? "?")" }
+                                ?? "the router has no route to it")
+                    )
+                }
+            }
+        }
+        if checkEgress, let egress {
+            let path = model.trace(from: .site(site), to: RouteModel.internetProbes[0])
+            let viaAzure = path.hops.first?.route.map { $0.nextHop != .internet } ?? false
+            if viaAzure != egress.hasPrefix("through Azure") {
+                causes.append(
+                    "routing: the route model sends \(site)'s internet traffic "
+                        + (viaAzure ? "through Azure" : "out of its own WAN")
+                        + " (\(path.hops.first?.route.map { "\($0.prefix): \($0.why)" } ?? "")); the router sends it \(egress)"
+                )
+            }
+        }
+        return causes
     }
 
     /// The spec's VpnConnections and HubVpnConnections, in name order.

@@ -77,6 +77,12 @@ public final class LabWorld: @unchecked Sendable {
         var server: AzureModelServer?
         if topology.scope?.spec.endpoint == .lab {
             let model = AzureModel(persistence: directory + "/azure.json")
+            // The lab has no circuits: each ExpressRoute circuit announces its site's address
+            // space, as the on-prem edge behind it would.
+            for c in topology.expressRouteConnections {
+                guard let site = topology.sites[c.spec.site] else { continue }
+                await model.announce(from: c.spec.circuitId, prefixes: site.spec.addressSpace.map(\.description))
+            }
             await model.link(
                 observer: links.observer,
                 status: links.connectionStatus,

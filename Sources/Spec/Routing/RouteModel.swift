@@ -449,6 +449,8 @@ public struct RouteModel: Sendable {
         var result: [Route] = []
         var seen: Set<IPv4Prefix> = []
         for route in table {
+            // The hub's own prefix is not advertised: its gateways' peers are reached by host routes.
+            if route.nextHop == .local { continue }
             if let site, route.nextHop == .place(.site(site)) { continue }
             if case .vnet(let v) = route.nextHop, case .subnet(let own, _) = receiver, v == own { continue }
             if case .place(.site(let other)) = route.nextHop, site != nil, !branchToBranch {
