@@ -100,11 +100,47 @@ public struct Verifier: Sendable {
                     egress: status.egress,
                     checkEgress: egressChecked.insert(connection.site).inserted
                 )
+                if let learned {
+                    status.causes += Self.learnedCauses(model: model, connection: connection.name, learned: learned)
+                }
                 status.up = status.causes.isEmpty
             }
             tunnels.append(status)
         }
         return VerifyReport(tunnels: tunnels)
+    }
+
+    /// Routes the route model says Azure's end of a connection (its VNet gateway or hub)
+    /// learns, missing from what Azure reports it learned.
+    static func learnedCauses(model: RouteModel, connection: String, learned: [String]) -> [String] {
+        let place: Place
+        if let c = model.topology.vpnConnections[connection] {
+            place = .gateway(c.spec.gateway)
+        } else if let c = model.topology.hubVpnConnections[connection] {
+            place = .hub(c.spec.hub)
+        } else {
+            return []
+        }
+        let have = Set(learned)
+        var causes: [String] = []
+        var seen: Set<IPv4Prefix> = []
+        // Forced tunneling's default site is configuration, not a learned route.
+        let defaultSite: String?
+        if case .gateway(let name) = place {
+            defaultSite = model.topology.gateways[name]?.spec.defaultSite
+        } else {
+            defaultSite = nil
+        }
+        for route in model.table(place) where route.origin == .bgp || route.origin == .static {
+            if let defaultSite, route.nextHop == .place(.site(defaultSite)), route.prefix == .defaultRoute { continue }
+            guard case .place = route.nextHop, seen.insert(route.prefix).inserted,
+                !have.contains(route.prefix.description)
+            else { continue }
+            causes.append(
+                "routing: the route model expects \(place) to have learned \(route.prefix) (\(route.why)); Azure's routes lack it"
+            )
+        }
+        return causes
     }
 
     /// Where the route model and the router disagree, for an up tunnel: BGP routes the site

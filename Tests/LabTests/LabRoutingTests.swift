@@ -1,6 +1,9 @@
 import Foundation
+import Spec
 import TestSupport
 import Testing
+
+@testable import Verify
 
 /// The plan's differential view of routing, through the real binary against the lab: apply
 /// records where traffic goes; a later plan says how a change moves it.
@@ -73,5 +76,28 @@ struct LabRoutingTests {
         #expect(text.contains("the router sends it out of the site's own WAN (0.0.0.0/1 via Dialer1)"))
         // drift reports it as operational: the router's config drifted too (an unmanaged line),
         // so the config finding explains it; verify is where the routing difference shows.
+    }
+}
+
+/// The Azure half of verify's routing comparison, on its own: what the model says a gateway
+/// learns, against a learned-routes list.
+@Suite("Verify against the route model")
+struct VerifyRouteModelTests {
+    @Test func aGatewayThatHasNotLearnedTheNvasRoutesIsACause() throws {
+        let spec = SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route"))
+        let model = RouteModel(spec.topology)
+        let everything = model.table(.gateway("hub-vpngw")).map(\.prefix.description)
+        #expect(Verifier.learnedCauses(model: model, connection: "hub-to-tokyo", learned: everything).isEmpty)
+        // Route Server stopped passing the NVA's routes (branch-to-branch off in Azure).
+        let without = everything.filter { !["0.0.0.0/1", "128.0.0.0/1", "0.0.0.0/0"].contains($0) }
+        let causes = Verifier.learnedCauses(model: model, connection: "hub-to-tokyo", learned: without)
+        #expect(causes.count == 3, "\(causes)")
+        #expect(
+            causes.contains {
+                $0.hasPrefix(
+                    "routing: the route model expects gateway hub-vpngw to have learned 0.0.0.0/1 (from NVA fw-nva"
+                )
+            }
+        )
     }
 }
