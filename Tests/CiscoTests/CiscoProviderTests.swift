@@ -287,6 +287,9 @@ struct CiscoProviderTests {
         // Teardown in the brief's order (§b4.4): routes, the tunnel, then crypto from the
         // IPsec profile back to the proposal; the NAT prompt is answered on the way.
         try FileManager.default.removeItem(atPath: lab.specPath + "/connection.yaml")
+        // Without the tunnel the app subnet is out of reach: the intent must say so, or the
+        // spec is refused (rule intent-violated).
+        try lab.edit("policy.yaml", "to: hub-vnet/app, expect: reachable", "to: hub-vnet/app, expect: blocked")
         try lab.edit("onprem.yaml", "  nat:\n    overload: [192.168.10.0/25]\n", "")
         mark = lab.device.configurationLog.count
         let teardown = try await lab.apply()

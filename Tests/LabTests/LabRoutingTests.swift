@@ -9,7 +9,7 @@ import Testing
 /// records where traffic goes; a later plan says how a change moves it.
 @Suite("Routing changes in the plan", .serialized)
 struct LabRoutingTests {
-    @Test func aPlanSaysHowOnPremInternetTrafficMoves() throws {
+    @Test func aPlanSaysHowOnPremInternetTrafficMoves() async throws {
         let ws = try LabWorkspace("routeserver-nva-default-route")
         defer { ws.remove() }
         let applied = try ws.run(["apply", "spec", "--auto-approve"])
@@ -45,6 +45,13 @@ struct LabRoutingTests {
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let moves = try #require(document?["routingChanges"] as? [[String: Any]])
         #expect(moves.map { $0["key"] as? String } == ["internet traffic from site tokyo-hq"])
+        let saved = ws.root.appendingPathComponent("plan.json")
+        try Data(json.stdout.utf8).write(to: saved)
+        let schema = try await Fixture.python(
+            "Tests/DriftTests/Scripts/check_json_schema.py",
+            [Fixture.path("schemas/plan.schema.json"), saved.path]
+        )
+        #expect(schema.status == 0, "\(schema.output)")
 
         // Nothing to apply but the move: apply records it, and the next plan is quiet.
         let recorded = try ws.run(["apply", "spec", "--auto-approve"])
