@@ -259,6 +259,69 @@ struct RoutingTests {
         #expect(Self.prefixes(other.table(.site("nagoya"))).contains("192.168.10.0/24"))
     }
 
+    @Test func azureDropsRoutesThatComeBackWithItsOwnAS() throws {
+        let hub = """
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualWan
+            metadata: {name: corp-wan}
+            spec: {type: Standard, allowBranchToBranchTraffic: true}
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualHub
+            metadata: {name: japan-hub}
+            spec:
+              virtualWan: corp-wan
+              addressPrefix: 10.100.0.0/23
+              vpnGateway: {scaleUnits: 1}
+              virtualNetworkConnections: [{virtualNetwork: spoke-vnet, propagateDefaultRoute: false}]
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualNetwork
+            metadata: {name: spoke-vnet}
+            spec: {addressSpace: [10.20.0.0/16], subnets: [{name: app, prefix: 10.20.1.0/24}]}
+            ---
+            apiVersion: reconcile/v1
+            kind: HubVpnConnection
+            metadata: {name: hub-to-tokyo}
+            spec: {hub: japan-hub, site: tokyo-hq, sharedKey: {fromEnv: HUB_PSK}, bgp: true}
+            """
+        let model = try Self.model(Self.spec(extra: hub))
+        // The site learns both Azure ends' prefixes; neither end learns the other's through it.
+        #expect(Self.prefixes(model.table(.site("tokyo-hq"))).isSuperset(of: ["10.10.0.0/16", "10.20.0.0/16"]))
+        #expect(!Self.prefixes(model.table(.gateway("hub-vpngw"))).contains("10.20.0.0/16"))
+        #expect(
+            model.withheld[.gateway("hub-vpngw")]?.contains {
+                $0.contains("drops 10.20.0.0/16 re-advertised by site tokyo-hq: its AS path 65010 65515 holds 65515")
+            } == true
+        )
+        #expect(
+            model.trace(from: .subnet("hub-vnet", "app"), to: Self.ip("10.20.1.4")).outcome
+                == .dropped(
+                    .subnet("hub-vnet", "app"),
+                    "system route: private space outside the VNet goes nowhere"
+                )
+        )
+    }
+
+    @Test func privateRoutingIntentSendsBranchToSpokeTrafficThroughTheFirewall() throws {
+        let model = try Self.model(try Self.example("vwan-internet-via-azure"))
+        let path = model.trace(from: .site("osaka-branch"), to: Self.ip("10.20.1.4"))
+        #expect(path.hops.map(\.place) == [.site("osaka-branch"), .hub("japan-hub"), .firewall("japan-hub")])
+        #expect(path.outcome == .delivered(.subnet("app-vnet", "app")))
+        let without = try Self.model(
+            try Self.example(
+                "vwan-internet-via-azure",
+                [("routingIntent: {internet: hub-fw, privateTraffic: hub-fw}", "routingIntent: {internet: hub-fw}")]
+            )
+        )
+        #expect(
+            without.trace(from: .site("osaka-branch"), to: Self.ip("10.20.1.4")).hops.map(\.place) == [
+                .site("osaka-branch"), .hub("japan-hub"),
+            ]
+        )
+    }
+
     @Test func forcedTunnelingSendsAzureInternetTrafficToTheDefaultSite() throws {
         let yaml = try Self.example("forced-tunneling")
         let model = try Self.model(yaml)
@@ -427,6 +490,21 @@ struct RoutingTests {
                 ]
             ],
             statement: "reachability from osaka-branch to app-vnet/app: reachable"
+        ),
+        Breakage(
+            example: "vwan-internet-via-azure",
+            edits: [
+                [
+                    "    - {name: app, prefix: 10.20.1.0/24}",
+                    "    - {name: app, prefix: 10.20.1.0/24, routeTable: app-rt}",
+                ],
+                [
+                    "kind: VirtualNetwork\n",
+                    "kind: RouteTable\nmetadata: {name: app-rt}\nspec: {routes: [{name: blackhole, prefix: 0.0.0.0/0, nextHopType: None}]}\n"
+                        + "---\napiVersion: reconcile/v1\nkind: VirtualNetwork\n",
+                ],
+            ],
+            statement: "internetEgress from app-vnet via azure"
         ),
         Breakage(
             example: "forced-tunneling",

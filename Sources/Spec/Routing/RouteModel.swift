@@ -102,7 +102,7 @@ public struct RouteModel: Sendable {
 
     static let azureASN: UInt32 = ASN.azure.value
     static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Prefix.init)
-    /// Azure's system routes with next hop None (outside the VNet's own space).
+    /// Azure's system routes with next hop None (a VNet's more specific space still wins).
     static let noneRanges = privateRanges + [IPv4Prefix("100.64.0.0/10")].compactMap { $0 }
 
     public init(_ topology: Topology) {
@@ -169,8 +169,32 @@ public struct RouteModel: Sendable {
         }
         for hub in topology.virtualHubs { buildHub(hub) }
         for site in topology.sites { buildSite(site, learned: learned) }
+        noteAzureLoops()
         for vnet in topology.virtualNetworks {
             for subnet in vnet.spec.subnets { buildSubnet(vnet, subnet, learned: learned) }
+        }
+    }
+
+    /// A site that speaks BGP to two Azure ends passes each the other's routes, AS path
+    /// "SITE 65515 …": Azure drops them (65515 is its own AS), so on-prem never carries routes
+    /// between two Azure gateways or hubs over BGP. Only notes: no table changes.
+    mutating func noteAzureLoops() {
+        var ends: [(site: String, end: Place)] = []
+        for c in topology.vpnConnections where c.spec.routing == .bgp {
+            ends.append((c.spec.site, .gateway(c.spec.gateway)))
+        }
+        for c in topology.hubVpnConnections where c.spec.bgp { ends.append((c.spec.site, .hub(c.spec.hub))) }
+        for (site, end) in ends {
+            guard let asn = topology.sites[site]?.spec.bgp?.asn.value else { continue }
+            for route in tables[.site(site)] ?? [] where route.origin == .bgp && route.nextHop != .place(end) {
+                guard route.asPath.contains(Self.azureASN) else { continue }
+                let path = ([asn] + route.asPath).map(String.init).joined(separator: " ")
+                note(
+                    end,
+                    "\(end) drops \(route.prefix) re-advertised by site \(site): its AS path \(path) holds 65515, "
+                        + "Azure's own AS (on-prem cannot carry routes between Azure gateways or hubs over BGP)"
+                )
+            }
         }
     }
 
@@ -613,7 +637,8 @@ public struct RouteModel: Sendable {
         routes.append(
             Route(.defaultRoute, .internet, .system, preference: 3, why: "system route: 0.0.0.0/0 to the internet")
         )
-        routes += Self.noneRanges.filter { range in !space.contains { range.overlaps($0) } }.map {
+        // Kept unless the VNet's space covers the whole range (then VnetLocal replaces it).
+        routes += Self.noneRanges.filter { range in !space.contains { $0.contains(range) } }.map {
             Route($0, .drop, .system, preference: 3, why: "system route: private space outside the VNet goes nowhere")
         }
         let table = subnet.routeTable.flatMap { topology.routeTables[$0] }
