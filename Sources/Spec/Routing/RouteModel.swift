@@ -175,9 +175,11 @@ public struct RouteModel: Sendable {
         }
     }
 
+    /// Notes the routes Azure drops because they come back with its own AS in the path.
+    ///
     /// A site that speaks BGP to two Azure ends passes each the other's routes, AS path
-    /// "SITE 65515 …": Azure drops them (65515 is its own AS), so on-prem never carries routes
-    /// between two Azure gateways or hubs over BGP. Only notes: no table changes.
+    /// "SITE 65515 …": Azure drops them, so on-prem never carries routes between two Azure
+    /// gateways or hubs over BGP. Only notes: no table changes.
     mutating func noteAzureLoops() {
         var ends: [(site: String, end: Place)] = []
         for c in topology.vpnConnections where c.spec.routing == .bgp {
