@@ -251,7 +251,10 @@ public struct Engine: Sendable {
             state.specCommit = specCommit ?? state.specCommit
         }
         // Routing is as planned only when everything was applied.
-        if report.failed.isEmpty && report.skipped.isEmpty, let routing = plan.routing { state.routing = routing }
+        // (After a destroy there is nothing to route: the next apply starts a new baseline.)
+        if report.failed.isEmpty && report.skipped.isEmpty, let routing = plan.routing {
+            state.routing = routing.isEmpty ? nil : routing
+        }
         report.state = state
         do {
             try backend.commit(state)
