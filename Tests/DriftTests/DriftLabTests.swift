@@ -175,6 +175,41 @@ struct DriftLabTests {
         #expect(status == 0, "\(report)")
     }
 
+    /// Branch-to-branch turned off on the Route Server in Azure, out of band: the Route Server
+    /// drifted (a config finding), and the site's tunnel, whose own config is fine, no longer
+    /// carries what the routing analysis says it should: an operational finding that says so.
+    @Test func aRoutingDifferenceIsOperationalDrift() async throws {
+        let ws = try LabWorkspace("routeserver-nva-default-route")
+        defer { ws.remove() }
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        let lab = try Watched(["lab", "serve", "spec"], in: ws)
+        _ = try lab.line(containing: "Stop with Ctrl-C")
+        let oob = try OutOfBand(from: lab.output, group: "rg-rs-hub", in: ws)
+        try await oob.update("virtualHubs/hub-rs") { body in
+            var properties = body["properties"] as? [String: Any] ?? [:]
+            properties["allowBranchToBranchTraffic"] = false
+            body["properties"] = properties
+        }
+        lab.process.interrupt()
+        _ = try lab.wait()
+        let (status, report) = try Self.drift(ws)
+        #expect(status == 2, "\(report)")
+        let found = Self.findings(report)
+        #expect(found["azure:virtualHubs/hub-rs"]?["class"] as? String == "changed", "\(found.keys.sorted())")
+        let tunnel = try #require(found["connection:hub-to-tokyo"], "\(found.keys.sorted())")
+        #expect(tunnel["class"] as? String == "operational")
+        let causes = tunnel["lines"] as? [String] ?? []
+        #expect(
+            causes.contains {
+                $0.hasPrefix("routing: the route model expects gateway hub-vpngw to have learned 0.0.0.0/1")
+            },
+            "\(causes)"
+        )
+        #expect(
+            causes.contains { $0.hasPrefix("routing: the route model sends tokyo-hq's internet traffic through Azure") }
+        )
+    }
+
     @Test func aScheduledRunNotifiesOnceWhenTheFindingsChange() async throws {
         let ws = try LabWorkspace(Self.example)
         defer { ws.remove() }
