@@ -48,6 +48,12 @@ struct Explain: ParsableCommand {
             let model = RouteModel(result.topology)
             let sources = model.sources(from)
             guard !sources.isEmpty else {
+                if result.topology.virtualNetworks[from] != nil {
+                    Output.err(
+                        "error: --from '\(from)': the VNet has only Azure's own subnets; name one as \(from)/SUBNET\n"
+                    )
+                    throw ExitCode(1)
+                }
                 Output.err("error: --from '\(from)' is not a site, a VNet or VNET/SUBNET of this spec\n")
                 throw ExitCode(1)
             }

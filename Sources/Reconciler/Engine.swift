@@ -217,6 +217,10 @@ public struct Engine: Sendable {
         var state = try loadState()
         guard !state.lineage.isEmpty, let routing = plan.routing, state.routing != routing else { return }
         state.routing = routing
+        try commit(state)
+    }
+
+    func commit(_ state: State) throws(Failure) {
         do {
             try backend.commit(state)
         } catch let error as StateError {
@@ -234,7 +238,7 @@ public struct Engine: Sendable {
         if state.lineage.isEmpty {
             state.lineage = UUID().uuidString.lowercased()
             // The first apply: write the empty state so the journal has a snapshot to follow.
-            do { try backend.commit(state) } catch let error as StateError { throw .state(error) } catch {}
+            try commit(state)
         }
         let executor = Executor(
             registry: registry,
@@ -256,13 +260,7 @@ public struct Engine: Sendable {
             state.routing = routing.isEmpty ? nil : routing
         }
         report.state = state
-        do {
-            try backend.commit(state)
-        } catch let error as StateError {
-            throw .state(error)
-        } catch {
-            throw .state(.io("\(error)"))
-        }
+        try commit(state)
         return report
     }
 }

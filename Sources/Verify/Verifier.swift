@@ -113,26 +113,12 @@ public struct Verifier: Sendable {
     /// Routes the route model says Azure's end of a connection (its VNet gateway or hub)
     /// learns, missing from what Azure reports it learned.
     static func learnedCauses(model: RouteModel, connection: String, learned: [String]) -> [String] {
-        let place: Place
-        if let c = model.topology.vpnConnections[connection] {
-            place = .gateway(c.spec.gateway)
-        } else if let c = model.topology.hubVpnConnections[connection] {
-            place = .hub(c.spec.hub)
-        } else {
-            return []
-        }
+        guard let place = model.azureEnd(ofConnection: connection) else { return [] }
         let have = Set(learned)
         var causes: [String] = []
         var seen: Set<IPv4Prefix> = []
-        // Forced tunneling's default site is configuration, not a learned route.
-        let defaultSite: String?
-        if case .gateway(let name) = place {
-            defaultSite = model.topology.gateways[name]?.spec.defaultSite
-        } else {
-            defaultSite = nil
-        }
         for route in model.table(place) where route.origin == .bgp || route.origin == .static {
-            if let defaultSite, route.nextHop == .place(.site(defaultSite)), route.prefix == .defaultRoute { continue }
+            if model.isDefaultSite(route, at: place) { continue }
             guard case .place = route.nextHop, seen.insert(route.prefix).inserted,
                 !have.contains(route.prefix.description)
             else { continue }
@@ -155,15 +141,7 @@ public struct Verifier: Sendable {
         egress: String?,
         checkEgress: Bool
     ) -> [String] {
-        let topology = model.topology
-        let towards: Place
-        if let c = topology.vpnConnections[connection] {
-            towards = .gateway(c.spec.gateway)
-        } else if let c = topology.hubVpnConnections[connection] {
-            towards = .hub(c.spec.hub)
-        } else {
-            return []
-        }
+        guard let towards = model.azureEnd(ofConnection: connection) else { return [] }
         var causes: [String] = []
         let table = model.table(.site(site))
         if bgp {

@@ -81,8 +81,8 @@ struct LabRoutingTests {
         #expect(text.contains("the router routes it via Dialer1"))
         #expect(text.contains("routing: the route model sends tokyo-hq's internet traffic through Azure"))
         #expect(text.contains("the router sends it out of the site's own WAN (0.0.0.0/1 via Dialer1)"))
-        // drift reports it as operational: the router's config drifted too (an unmanaged line),
-        // so the config finding explains it; verify is where the routing difference shows.
+        // drift would report the router's config (the typed line) as the news here; a routing
+        // difference with no config behind it is DriftLabTests.aRoutingDifferenceIsOperationalDrift.
     }
 }
 

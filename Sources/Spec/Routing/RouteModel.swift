@@ -200,6 +200,22 @@ public struct RouteModel: Sendable {
         }
     }
 
+    /// Azure's end of a VpnConnection (its gateway) or a HubVpnConnection (its hub), by name.
+    public func azureEnd(ofConnection name: String) -> Place? {
+        if let c = topology.vpnConnections[name] { return .gateway(c.spec.gateway) }
+        if let c = topology.hubVpnConnections[name] { return .hub(c.spec.hub) }
+        return nil
+    }
+
+    /// Whether a route is forced tunneling's 0.0.0.0/0 to a gateway's default site: set, not
+    /// learned, and never advertised.
+    public func isDefaultSite(_ route: Route, at place: Place) -> Bool {
+        guard case .gateway(let name) = place, let site = topology.gateways[name]?.spec.defaultSite else {
+            return false
+        }
+        return route.prefix == .defaultRoute && route.nextHop == .place(.site(site))
+    }
+
     mutating func note(_ place: Place, _ text: String) {
         if !(withheld[place] ?? []).contains(text) { withheld[place, default: []].append(text) }
     }
@@ -335,7 +351,9 @@ public struct RouteModel: Sendable {
         var seen: Set<IPv4Prefix> = []
         var result: [Route] = []
         for route in learned {
-            if route.nextHop == .place(.site(site.name)) || route.why.hasPrefix("forced tunneling") { continue }
+            if route.nextHop == .place(.site(site.name)) || isDefaultSite(route, at: .gateway(gateway.name)) {
+                continue
+            }
             if isVpn && route.prefix == .defaultRoute {
                 note(
                     .site(site.name),
