@@ -35,6 +35,26 @@ public struct AttributeChange: Sendable, Hashable, Codable {
         self.forcesReplacement = forcesReplacement
         self.sensitive = sensitive
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case path, before, after, forcesReplacement, sensitive
+    }
+
+    /// Keeps `"before": null` (the value was null) apart from no `before` (nothing there), so
+    /// a saved plan decodes to the plan that was saved: the synthesized decoder read both as
+    /// nil, and a plan that changes a secret could never be applied from its file.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Value? {
+            guard container.contains(key) else { return nil }
+            return try container.decodeNil(forKey: key) ? .null : container.decode(Value.self, forKey: key)
+        }
+        path = try container.decode(String.self, forKey: .path)
+        before = try value(.before)
+        after = try value(.after)
+        forcesReplacement = try container.decode(Bool.self, forKey: .forcesReplacement)
+        sensitive = try container.decode(Bool.self, forKey: .sensitive)
+    }
 }
 
 /// A planned change to one resource.

@@ -94,4 +94,32 @@ struct PlanOutputTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
     }
+
+    /// A saved plan decodes to the plan that was saved, a changed secret's `"before": null`
+    /// (a secret no provider reads back) included: issue 15, such a plan never applied from its file.
+    @Test func aSavedPlanDecodesToThePlanThatWasSaved() async throws {
+        var plan = try await Self.scenario()
+        plan.changes.append(
+            PlannedChange(
+                address: .cisco("tokyo-rtr1", "crypto-ikev2-keyring"),
+                type: "crypto-ikev2-keyring",
+                action: .update,
+                changes: [
+                    AttributeChange(path: "peers", before: nil, after: .list([]), sensitive: false),
+                    AttributeChange(
+                        path: "preSharedKey",
+                        before: .null,
+                        after: .secret(.environment("PSK")),
+                        sensitive: true
+                    ),
+                ],
+                desired: ["preSharedKey": .secret(.environment("PSK"))],
+                dependencies: []
+            )
+        )
+        let saved = PlanRenderer.render(plan, format: .json)
+        let decoded = try JSONDecoder().decode(Plan.self, from: Data(saved.utf8))
+        #expect(decoded.changes == plan.changes)
+        #expect(PlanRenderer.render(decoded, format: .json) == saved)
+    }
 }
