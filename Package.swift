@@ -183,7 +183,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness"],
+            dependencies: [
+                "Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness", "ReconcileCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

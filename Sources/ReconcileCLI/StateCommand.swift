@@ -12,8 +12,9 @@ struct StateCommand: ParsableCommand {
               reconcile state list examples/s2s-cisco891-pppoe
               reconcile state show azure:virtualNetworks/hub-vnet --state-dir examples/s2s-cisco891-pppoe/.reconcile
               reconcile state unlock examples/s2s-cisco891-pppoe
+              reconcile state new-key examples/s2s-cisco891-pppoe
             """,
-        subcommands: [List.self, Show.self, Remove.self, Unlock.self]
+        subcommands: [List.self, Show.self, Remove.self, Unlock.self, NewKey.self]
     )
 
     /// The state directory from a spec path or --state-dir.
@@ -21,11 +22,20 @@ struct StateCommand: ParsableCommand {
         @Option(help: "The state directory (default: .reconcile/ inside the spec directory).")
         var stateDir: String?
 
-        @Option(help: "The spec directory whose state to use.")
-        var spec: String = "."
+        @Argument(help: "The spec directory whose state to use (default: the current directory).")
+        var spec: String?
+
+        @Option(name: .customLong("spec"), help: "The same as the spec argument.")
+        var specOption: String?
+
+        func validate() throws {
+            if spec != nil && specOption != nil {
+                throw ValidationError("give the spec directory once: as an argument or with --spec")
+            }
+        }
 
         var backend: LocalStateBackend {
-            LocalStateBackend(directory: StateOptions.directory(stateDir, for: spec))
+            LocalStateBackend(directory: StateOptions.directory(stateDir, for: spec ?? specOption ?? "."))
         }
 
         func load() throws -> State {
@@ -86,16 +96,8 @@ struct StateCommand: ParsableCommand {
             }
             let backend = location.backend
             do {
-                try backend.lock(
-                    LockInfo(
-                        holder: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
-                        host: ProcessInfo.processInfo.hostName,
-                        pid: ProcessInfo.processInfo.processIdentifier,
-                        time: ISO8601DateFormatter().string(from: Date()),
-                        command: "reconcile state rm \(id)"
-                    )
-                )
-                defer { try? backend.unlock() }
+                let held = try HeldLock.acquire(backend, command: "reconcile state rm \(id)")
+                defer { held.release() }
                 state[address] = nil
                 state.serial += 1
                 try backend.commit(state)
@@ -132,6 +134,35 @@ struct StateCommand: ParsableCommand {
             try? backend.unlock()
             Output.out(
                 "Broke the \(stale ? "stale " : "")lock of pid \(holder.pid) on \(holder.host) ('\(holder.command)', since \(holder.time)).\n"
+            )
+        }
+    }
+
+    struct NewKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "new-key",
+            abstract: "Make a new fingerprint key when state.key was lost or damaged.",
+            discussion: """
+                Restore state.key from a copy if you can. With a new key every secret's \
+                fingerprint reads as changed: the next plan shows each secret as an update, and \
+                apply sends each again. A damaged key is kept as state.key.damaged; a good key is \
+                never replaced.
+                """
+        )
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let backend = location.backend
+            do {
+                let held = try HeldLock.acquire(backend, command: "reconcile state new-key")
+                defer { held.release() }
+                try backend.newFingerprintKey()
+            } catch let error as StateError {
+                Output.err("error: \(error)\n")
+                throw ExitCode(1)
+            }
+            Output.out(
+                "Made a new key in \(backend.directory)/state.key; the next apply sends every secret again.\n"
             )
         }
     }

@@ -191,21 +191,16 @@ public struct Engine: Sendable {
     }
 
     /// Runs `body` holding the state lock (refresh, plan and apply under one lock, so no other
-    /// run changes the world in between); the lock is released however `body` ends.
+    /// run changes the world in between); the lock is released however `body` ends, and when
+    /// SIGINT, SIGTERM or SIGHUP ends the process (`HeldLock`).
     public func locked<T>(command: String, _ body: () async throws -> T) async throws -> T {
-        let info = LockInfo(
-            holder: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
-            host: ProcessInfo.processInfo.hostName,
-            pid: ProcessInfo.processInfo.processIdentifier,
-            time: ISO8601DateFormatter().string(from: Date()),
-            command: command
-        )
+        let held: HeldLock
         do {
-            try backend.lock(info)
-        } catch let error as StateError {
+            held = try HeldLock.acquire(backend, command: command)
+        } catch {
             throw Failure.state(error)
         }
-        defer { try? backend.unlock() }
+        defer { held.release() }
         return try await body()
     }
 

@@ -44,30 +44,97 @@ public struct LocalStateBackend: StateBackend {
     public func load() throws -> State? {
         guard let data = FileManager.default.contents(atPath: statePath) else {
             if FileManager.default.fileExists(atPath: journalPath) {
-                throw StateError.corrupt("\(journalPath) exists without \(statePath); restore \(backupPath)")
+                throw StateError.corrupt(
+                    "\(journalPath) exists without \(statePath): the snapshot it follows is gone; "
+                        + restoreStep("then run again")
+                )
+            }
+            if FileManager.default.fileExists(atPath: backupPath) {
+                // A backup is written only when a state is replaced: this state existed and was lost.
+                throw StateError.corrupt(
+                    "\(statePath) is missing, but \(backupPath) is there, so a state existed; "
+                        + restoreStep("then run `reconcile plan`")
+                        + ", or remove \(backupPath) to start with no state"
+                )
             }
             return nil
         }
-        var state: State
-        do {
-            state = try JSONDecoder().decode(State.self, from: data)
-        } catch {
-            throw StateError.corrupt("\(statePath): \(error)")
-        }
-        guard state.formatVersion == State.formatVersion else {
-            throw StateError.corrupt(
-                "\(statePath) has format \(state.formatVersion); this reconcile reads \(State.formatVersion)"
-            )
-        }
+        var state = try decodeSnapshot(data)
         if let journal = FileManager.default.contents(atPath: journalPath) {
-            let decoder = JSONDecoder()
-            for line in journal.split(separator: 0x0A) {
-                // A line a crash tore in half does not decode: it never counted as done.
-                guard let entry = try? decoder.decode(JournalEntry.self, from: Data(line)) else { continue }
-                state[entry.address] = entry.resource
-            }
+            try replay(journal, into: &state)
         }
         return state
+    }
+
+    /// `cp BACKUP STATE` when there is a backup to restore; otherwise where else one could come from.
+    private func restoreStep(_ then: String) -> String {
+        guard FileManager.default.fileExists(atPath: backupPath) else {
+            return "restore \(statePath) from a copy (there is no \(backupPath)), \(then)"
+        }
+        return "restore the state before the last apply with `cp \(backupPath) \(statePath)`, \(then) "
+            + "(what that apply made shows as 'exists and matches, but is not in state' and is adopted)"
+    }
+
+    private func decodeSnapshot(_ data: Data) throws -> State {
+        struct Header: Decodable { var formatVersion: Int? }
+        // The version first: a newer format may not decode at all, and that is not damage.
+        if let version = (try? JSONDecoder().decode(Header.self, from: data))?.formatVersion,
+            version != State.formatVersion
+        {
+            throw StateError.corrupt(
+                version > State.formatVersion
+                    ? "\(statePath) was written by a newer reconcile (state format \(version); this one reads "
+                        + "\(State.formatVersion)): run that version or a later one, and leave the file as it is"
+                    : "\(statePath) has state format \(version); this reconcile reads \(State.formatVersion)"
+            )
+        }
+        do {
+            return try JSONDecoder().decode(State.self, from: data)
+        } catch {
+            throw StateError.corrupt(
+                "\(statePath) is damaged (\(Self.summary(error))); " + restoreStep("then run `reconcile plan`")
+            )
+        }
+    }
+
+    /// Applies the journal's lines in order.
+    ///
+    /// Only the last line may fail to decode, and only when a crash tore it (it has no newline):
+    /// it never counted as done. A bad line before others is damage, and skipping it would
+    /// silently revert its resource to an older value.
+    private func replay(_ journal: Data, into state: inout State) throws {
+        var lines = journal.split(separator: 0x0A, omittingEmptySubsequences: false)
+        lines.removeLast()  // empty after the final newline, or the torn line
+        let decoder = JSONDecoder()
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            do {
+                let entry = try decoder.decode(JournalEntry.self, from: Data(line))
+                state[entry.address] = entry.resource
+            } catch {
+                let number = index + 1
+                throw StateError.corrupt(
+                    "\(journalPath):\(number): this line does not decode (\(Self.summary(error))), and "
+                        + "\(lines.count - number) recorded after it; remove it with "
+                        + "`sed -i '\(number)d' \(journalPath)` and run `reconcile plan`: the resource it recorded "
+                        + "then shows as adopted, to create or to update"
+                )
+            }
+        }
+    }
+
+    /// A decoding error in a few words, with the key path where it happened.
+    static func summary(_ error: any Error) -> String {
+        func at(_ path: [any CodingKey]) -> String {
+            path.isEmpty
+                ? "" : " at " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error as? DecodingError {
+        case .dataCorrupted(let context): return "not valid JSON" + at(context.codingPath)
+        case .keyNotFound(let key, let context): return "'\(key.stringValue)' missing" + at(context.codingPath)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "unexpected value" + at(context.codingPath)
+        default: return "\(error)"
+        }
     }
 
     /// Takes the lock: the holder is written to a file of its own first, which is then linked
@@ -123,8 +190,21 @@ public struct LocalStateBackend: StateBackend {
         let fd = open(journalPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard fd >= 0 else { throw StateError.io("cannot open \(journalPath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        try dropTornLine(fd)
         try writeAll(fd, data, path: journalPath)
         guard fsync(fd) == 0 else { throw StateError.io("cannot sync \(journalPath)") }
+    }
+
+    /// Cuts a line a crash tore (no newline) off the journal's end before appending: glued to
+    /// the next line it would make that one undecodable too, in the middle of the journal.
+    private func dropTornLine(_ fd: Int32) throws {
+        guard let journal = FileManager.default.contents(atPath: journalPath), let last = journal.last,
+            last != 0x0A
+        else { return }
+        let keep = journal.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        guard ftruncate(fd, off_t(keep)) == 0 else {
+            throw StateError.io("cannot truncate \(journalPath): \(String(cString: strerror(errno)))")
+        }
     }
 
     public func commit(_ state: State) throws {
@@ -148,22 +228,89 @@ public struct LocalStateBackend: StateBackend {
         syncDirectory()
     }
 
+    /// The key, made on first use.
+    ///
+    /// A missing key is made again only while no state holds a fingerprint: a new key would make
+    /// every secret look changed and push each again. A damaged key, or one others may read, is refused.
     public func fingerprintKey() throws -> [UInt8] {
-        if let data = FileManager.default.contents(atPath: keyPath), data.count == 32 { return [UInt8](data) }
+        if let key = try readKey() { return key }
+        if let state = try load(),
+            state.resources.values.contains(where: { !Value.map($0.attributes).sensitivePaths().isEmpty })
+        {
+            throw StateError.corrupt(
+                "\(keyPath) is missing, and \(statePath) holds secret fingerprints made with it; restore it from "
+                    + "your copy (chmod 600), or run `reconcile state new-key --state-dir \(directory)` to make a new "
+                    + "one: every secret then reads as changed and the next apply sends each again"
+            )
+        }
+        return try makeKey()
+    }
+
+    /// Replaces a missing or damaged key with a new one (`reconcile state new-key`); refuses to
+    /// replace a good key.
+    public func newFingerprintKey() throws {
+        do {
+            if try readKey() != nil {
+                throw StateError.io("\(keyPath) is a good key; it is not replaced")
+            }
+        } catch StateError.corrupt {
+            // Damaged: moved aside, not deleted, in case it is the one a copy can repair.
+            try? FileManager.default.removeItem(atPath: keyPath + ".damaged")
+            guard rename(keyPath, keyPath + ".damaged") == 0 else {
+                throw StateError.io("cannot move \(keyPath) aside: \(String(cString: strerror(errno)))")
+            }
+        }
+        _ = try makeKey()
+    }
+
+    /// The key file's 32 bytes; nil when there is none.
+    private func readKey() throws -> [UInt8]? {
+        var info = stat()
+        guard stat(keyPath, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw StateError.io("cannot read \(keyPath): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw StateError.io(
+                "\(keyPath) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
+                    + "run `chmod 600 \(keyPath)`"
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: keyPath) else {
+            throw StateError.io("cannot read \(keyPath)")
+        }
+        guard data.count == 32 else {
+            throw StateError.corrupt(
+                "\(keyPath) holds \(data.count) bytes, not 32; restore it from your copy, or run "
+                    + "`reconcile state new-key --state-dir \(directory)` to make a new one: every secret then reads "
+                    + "as changed and the next apply sends each again"
+            )
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes a new key to a file of its own, then links it into place, so no reader ever sees
+    /// half a key; when another process linked one first, that one is used.
+    private func makeKey() throws -> [UInt8] {
         try ensureDirectory()
         var generator = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let fd = open(keyPath, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 {
-            // Another process created it first: use theirs.
-            if errno == EEXIST, let data = FileManager.default.contents(atPath: keyPath), data.count == 32 {
-                return [UInt8](data)
-            }
-            throw StateError.io("cannot create \(keyPath): \(String(cString: strerror(errno)))")
+        let temp = keyPath + ".\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw StateError.io("cannot create \(temp): \(String(cString: strerror(errno)))") }
+        defer { unlink(temp) }
+        do {
+            defer { close(fd) }
+            try writeAll(fd, Data(key), path: temp)
+            guard fsync(fd) == 0 else { throw StateError.io("cannot sync \(temp)") }
         }
-        defer { close(fd) }
-        try writeAll(fd, Data(key), path: keyPath)
-        _ = fsync(fd)
+        if link(temp, keyPath) != 0 {
+            guard errno == EEXIST, let theirs = try readKey() else {
+                throw StateError.io("cannot create \(keyPath): \(String(cString: strerror(errno)))")
+            }
+            return theirs
+        }
+        syncDirectory()
         return key
     }
 

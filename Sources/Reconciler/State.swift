@@ -1,4 +1,11 @@
+internal import Foundation
 public import Spec
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
 
 /// What the last apply left: one record per resource the tool manages.
 public struct StateResource: Sendable, Hashable, Codable {
@@ -75,6 +82,20 @@ public struct LockInfo: Sendable, Codable, Equatable {
         self.pid = pid
         self.time = time
         self.command = command
+    }
+
+    /// This process, running `command`: the user is the uid's name (`$USER` is often unset in CI
+    /// containers and cron), then `$USER`, then `uid N`.
+    public static func current(command: String) -> LockInfo {
+        let uid = getuid()
+        let name = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        return LockInfo(
+            holder: name ?? ProcessInfo.processInfo.environment["USER"] ?? "uid \(uid)",
+            host: ProcessInfo.processInfo.hostName,
+            pid: getpid(),
+            time: ISO8601DateFormatter().string(from: Date()),
+            command: command
+        )
     }
 }
 

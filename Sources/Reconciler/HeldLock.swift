@@ -1,0 +1,103 @@
+internal import Dispatch
+internal import Foundation
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// The state lock while this process holds it.
+///
+/// Released by `release()` or, when SIGINT, SIGTERM or SIGHUP ends the process first (Ctrl-C,
+/// a cancelled CI job, a closed terminal), by the signal's handler: the next run then needs no
+/// `state unlock`. What the run applied is already in the journal; the process still dies of the signal.
+public final class HeldLock: Sendable {
+    private let backend: any StateBackend
+    private let id: Int
+
+    private init(backend: any StateBackend, id: Int) {
+        self.backend = backend
+        self.id = id
+    }
+
+    /// Takes the backend's lock for this process, running `command`.
+    public static func acquire(_ backend: any StateBackend, command: String) throws(StateError) -> HeldLock {
+        do {
+            try backend.lock(LockInfo.current(command: command))
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw .io("\(error)")
+        }
+        // Only once it is ours: a handler must never remove another process's lock.
+        return HeldLock(backend: backend, id: SignalRelease.shared.add(backend))
+    }
+
+    /// Releases the lock (once; later calls do nothing).
+    public func release() {
+        guard SignalRelease.shared.remove(id) else { return }
+        try? backend.unlock()
+    }
+}
+
+/// The locks this process holds, and the signal handlers that release them, installed while
+/// there is one.
+private final class SignalRelease: @unchecked Sendable {
+    static let shared = SignalRelease()
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    private let mutex = NSLock()
+    private var held: [Int: any StateBackend] = [:]
+    private var next = 0
+    private var sources: [DispatchSourceSignal] = []
+
+    func add(_ backend: any StateBackend) -> Int {
+        mutex.withLock {
+            if held.isEmpty { install() }
+            next += 1
+            held[next] = backend
+            return next
+        }
+    }
+
+    /// Whether `id` was still held.
+    func remove(_ id: Int) -> Bool {
+        mutex.withLock {
+            guard held.removeValue(forKey: id) != nil else { return false }
+            if held.isEmpty { uninstall() }
+            return true
+        }
+    }
+
+    private func install() {
+        for number in Self.signals {
+            // Ignored, so that only the dispatch source sees it (libdispatch's own advice).
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in fire(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func uninstall() {
+        for source in sources { source.cancel() }
+        sources = []
+        for number in Self.signals { signal(number, SIG_DFL) }
+    }
+
+    /// Releases every held lock, then lets the signal end the process as it would have.
+    private func fire(_ number: Int32) {
+        let backends = mutex.withLock {
+            defer { held = [:] }
+            return Array(held.values)
+        }
+        for backend in backends { try? backend.unlock() }
+        signal(number, SIG_DFL)
+        kill(getpid(), number)
+        // Should the signal be blocked on every thread, exit as a shell reports that signal.
+        usleep(200_000)
+        _exit(128 + number)
+    }
+}
