@@ -108,9 +108,23 @@ public final class SSHTransport {
         return arguments + [o.host]
     }
 
+    /// What to do when no key for the router is pinned (an empty or missing known_hosts file).
+    static func nothingPinned(_ o: Options) -> String {
+        let file = o.knownHosts ?? "~/.ssh/known_hosts"
+        let scan = o.port == 22 ? "ssh-keyscan \(o.host)" : "ssh-keyscan -p \(o.port) \(o.host)"
+        return "no key for \(o.host) is pinned (\(file) has none for it); set the router's management.hostKey, "
+            + "or add its key to \(file) (`\(scan)`, after checking the fingerprint on the router's console)"
+    }
+
     func login() throws {
         var answered = false
         let text = try read { text in
+            // ssh says "No ED25519 host key is known for HOST" when nothing is pinned at all.
+            if text.contains("host key is known for") && !text.contains("different type")
+                && text.contains("Host key verification failed")
+            {
+                throw Failure.hostKey(Self.nothingPinned(self.options))
+            }
             if text.contains("Host key verification failed") || text.contains("HOST IDENTIFICATION HAS CHANGED") {
                 throw Failure.hostKey("the router's key is not the pinned one (\(self.options.host))")
             }
