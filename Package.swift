@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LabTests",
-            dependencies: ["Cisco", "Spec", "Verify", "TestSupport", "reconcile"],
+            dependencies: ["Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport", "reconcile"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,8 +52,9 @@ public final class IOSDevice: @unchecked Sendable {
         status: Status? = nil
     ) throws(IOSParseError) -> IOSDevice {
         var initial = config
-        if let data = FileManager.default.contents(atPath: path) {
-            initial = try IOSParser.parse(String(decoding: data, as: UTF8.self))
+        let existing = FileManager.default.contents(atPath: path)
+        if let existing {
+            initial = try IOSParser.parse(String(decoding: existing, as: UTF8.self))
         }
         let device = IOSDevice(
             config: initial,
@@ -63,8 +64,21 @@ public final class IOSDevice: @unchecked Sendable {
             persistence: path,
             status: status
         )
-        // A router's startup config is what it booted with: the file, saved as it is now.
-        device.change { _ in }
+        // A new router's file is made once, linked into place so that it never replaces one
+        // another process made meanwhile. A device read from its file does not write it back:
+        // a run that only reads the lab (drift, or an apply the lock refuses) must leave the
+        // files of the run that holds the lock as they are.
+        if existing == nil {
+            let directory = (path as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let temporary = path + ".\(getpid()).\(UUID().uuidString).tmp"
+            let text = Data(initial.render().utf8)
+            if FileManager.default.createFile(atPath: temporary, contents: text, attributes: [.posixPermissions: 0o600])
+            {
+                _ = link(temporary, path)
+                unlink(temporary)
+            }
+        }
         return device
     }
 

@@ -14,7 +14,7 @@ public final class IOSSSHServer: @unchecked Sendable {
     let password: String
     let enableSecret: String?
     let privilegedLogin: Bool
-    let hostKey = NIOSSHPrivateKey(ed25519Key: Curve25519.Signing.PrivateKey())
+    let hostKey: NIOSSHPrivateKey
     private var channel: (any Channel)?
     /// NIO's shared loops: a lab of a thousand routers is a thousand listening sockets, not
     /// a thousand threads and their selectors.
@@ -26,13 +26,18 @@ public final class IOSSSHServer: @unchecked Sendable {
 
     /// A server for `device`; a login lands in privileged mode (`#`) when `privilegedLogin`,
     /// else in user exec (`>`, then `enable` with `enableSecret`).
+    ///
+    /// `hostKey` is the router's own key, kept across restarts as a real router keeps it
+    /// (`RouterHostKey.persisted(at:)`); nil makes a new one for this server alone.
     public init(
         device: IOSDevice,
         username: String,
         password: String,
         enableSecret: String? = nil,
-        privilegedLogin: Bool = true
+        privilegedLogin: Bool = true,
+        hostKey: RouterHostKey? = nil
     ) {
+        self.hostKey = NIOSSHPrivateKey(ed25519Key: hostKey?.key ?? Curve25519.Signing.PrivateKey())
         self.device = device
         self.username = username
         self.password = password

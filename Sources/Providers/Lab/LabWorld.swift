@@ -76,7 +76,15 @@ public final class LabWorld: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory + "/devices", withIntermediateDirectories: true)
         var server: AzureModelServer?
         if topology.scope?.spec.endpoint == .lab {
-            let model = AzureModel(persistence: directory + "/azure.json")
+            // RECONCILE_LAB_TIME_SCALE stretches or shrinks Azure's provisioning times (default
+            // 0.0005: a VPN gateway in 1.35 s), e.g. to interrupt a gateway's operation in tests.
+            var options = AzureModel.Options()
+            if let scale = ProcessInfo.processInfo.environment["RECONCILE_LAB_TIME_SCALE"].flatMap(Double.init),
+                scale >= 0
+            {
+                options.timeScale = scale
+            }
+            let model = AzureModel(options: options, persistence: directory + "/azure.json")
             // The lab has no circuits: each ExpressRoute circuit announces its site's address
             // space, as the on-prem edge behind it would.
             for c in topology.expressRouteConnections {
@@ -120,19 +128,19 @@ public final class LabWorld: @unchecked Sendable {
                 username: management.username,
                 password: try secrets.resolve(management.password),
                 enableSecret: try management.enableSecret.map { try secrets.resolve($0) },
-                privilegedLogin: management.enableSecret == nil
+                privilegedLogin: management.enableSecret == nil,
+                hostKey: try RouterHostKey.persisted(at: directory + "/devices/\(router.name).hostkey")
             )
             // The engineer's station: the last address of the router's LAN.
             let lan = spec.lan.address.prefix
             let size = lan.length >= 31 ? UInt64(2) : UInt64(1) << (32 - lan.length)
             ssh.clientAddress = IPv4Address(UInt32(UInt64(lan.network.value) + size - 2)).description
             try ssh.start(host: host)
+            // The pin names the key, not this run's port: every process serving this lab
+            // presents the same key, so the file's bytes never change once written and a second
+            // run cannot invalidate the pin a first one is using.
             let knownHosts = directory + "/devices/\(router.name).known_hosts"
-            try "[\(host)]:\(ssh.port) \(ssh.hostKeyLine)\n".write(
-                toFile: knownHosts,
-                atomically: true,
-                encoding: .utf8
-            )
+            try Self.writeIfChanged("[\(host)]:* \(ssh.hostKeyLine)\n", to: knownHosts)
             routers[router.name] = Router(
                 name: router.name,
                 server: ssh,
@@ -142,6 +150,20 @@ public final class LabWorld: @unchecked Sendable {
             )
         }
         return LabWorld(azure: server, routers: routers, links: links)
+    }
+
+    /// Writes `text` to `path` unless the file already holds exactly that (a unique temporary
+    /// file renamed into place, mode 0600), so runs that agree never touch each other's files.
+    static func writeIfChanged(_ text: String, to path: String) throws {
+        let data = Data(text.utf8)
+        if FileManager.default.contents(atPath: path) == data { return }
+        let temporary = path + ".\(getpid()).\(UUID().uuidString).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary]) }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
     }
 
     /// Serves until the task is cancelled, then stops.
