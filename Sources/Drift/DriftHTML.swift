@@ -5,7 +5,7 @@ internal import Spec
 /// fetched), readable offline, with the topology diagram marking what drifted and what is down.
 enum DriftHTML {
     static func page(_ report: DriftReport, topology: Topology?) -> String {
-        let esc = TopologyDiagram.escape
+        let esc = Escape.xml
         var out = """
             <!DOCTYPE html>
             <html lang="en">

@@ -27,7 +27,9 @@ public enum DriftRenderer {
     // MARK: Text
 
     static func text(_ report: DriftReport) -> String {
-        var out = "Drift in \(report.spec) (\(report.generatedAt)): \(report.headline)\n"
+        // Everything from the world is one line with its control characters shown, not acted on.
+        let t = { (text: String) in Escape.terminal(text, newlines: false) }
+        var out = "Drift in \(t(report.spec)) (\(t(report.generatedAt))): \(t(report.headline))\n"
         if report.status == .failed { return out }
         if report.findings.isEmpty {
             return out + "No drift: \(report.checked.count) resources match the spec and the last apply.\n"
@@ -36,9 +38,9 @@ public enum DriftRenderer {
             out += "\n\(title)\n"
             for finding in findings {
                 let origin = [finding.object, finding.source].compactMap { $0 }.joined(separator: ", ")
-                out += "  \(finding.id)" + (origin.isEmpty ? "" : " (\(origin))") + "\n"
-                out += "    \(finding.summary)\n"
-                for line in details(finding) { out += "    \(line)\n" }
+                out += "  \(t(finding.id))" + (origin.isEmpty ? "" : " (\(t(origin)))") + "\n"
+                out += "    \(t(finding.summary))\n"
+                for line in details(finding) { out += "    \(t(line))\n" }
             }
         }
         return out
@@ -142,7 +144,8 @@ public enum DriftRenderer {
     // MARK: Markdown
 
     static func markdown(_ report: DriftReport) -> String {
-        var out = "## Drift: \(report.headline)\n\n`\(report.spec)` at \(report.generatedAt)\n"
+        var out = "## Drift: \(Escape.markdownCell(report.headline))\n\n"
+        out += "\(Escape.markdownCode(report.spec)) at \(Escape.markdownCell(report.generatedAt))\n"
         if report.status == .failed { return out }
         if report.findings.isEmpty {
             return out + "\nNo drift: \(report.checked.count) resources match the spec and the last apply.\n"
@@ -152,15 +155,12 @@ public enum DriftRenderer {
                 "\n### \(title.prefix(1).uppercased() + title.dropFirst())\n\n| Resource | From | What |\n|---|---|---|\n"
             for finding in findings {
                 let origin = [finding.object, finding.source].compactMap { $0 }.joined(separator: ", ")
-                let what = ([finding.summary] + details(finding).map { "`\($0)`" }).joined(separator: "<br>")
-                out += "| `\(finding.id)` | \(cell(origin)) | \(cell(what)) |\n"
+                let what = ([Escape.markdownCell(finding.summary)] + details(finding).map(Escape.markdownCode))
+                    .joined(separator: "<br>")
+                out += "| \(Escape.markdownCode(finding.id)) | \(Escape.markdownCell(origin)) | \(what) |\n"
             }
         }
         return out
-    }
-
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
 
     // MARK: JUnit
@@ -168,7 +168,7 @@ public enum DriftRenderer {
     /// One test case per resource looked at (and per unmanaged object and connection):
     /// failing on drift, skipped when only pending, passing otherwise.
     static func junit(_ report: DriftReport) -> String {
-        let esc = TopologyDiagram.escape
+        let esc = Escape.xml
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         if report.status == .failed {
             out += "<testsuites name=\"reconcile drift\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
@@ -221,8 +221,8 @@ public enum DriftRenderer {
 
     static func prometheus(_ report: DriftReport) -> String {
         func label(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            Escape.terminal(text, newlines: true).replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
         }
         var counts: [String: Int] = [:]
         for finding in report.findings {

@@ -45,7 +45,8 @@ public enum PlanRenderer {
         case .null: return "null"
         case .bool(let b): return String(b)
         case .int(let i): return String(i)
-        case .string(let s): return s == sensitive ? sensitive : "\"\(s)\""
+        // A value read from the world is shown, never acted on by the terminal.
+        case .string(let s): return s == sensitive ? sensitive : "\"\(Escape.terminal(s, newlines: false))\""
         case .list(let items): return "[" + items.map { show($0) }.joined(separator: ", ") + "]"
         case .map(let entries):
             return "{" + entries.map { "\($0.key): \(show($0.value))" }.joined(separator: ", ") + "}"
@@ -174,7 +175,7 @@ public enum PlanRenderer {
                 }
             }
             if !change.preview.isEmpty {
-                out += "\n```\n" + change.preview.joined(separator: "\n") + "\n```\n"
+                out += "\n" + Escape.markdownBlock(change.preview)
             }
             out += "\n</details>\n\n"
         }
@@ -183,8 +184,7 @@ public enum PlanRenderer {
 
     private static func cell(_ value: Value?) -> String {
         guard value != nil else { return "" }
-        return "`" + show(value).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
-            + "`"
+        return Escape.markdownCode(show(value))
     }
 }
 
@@ -197,8 +197,8 @@ public enum ProgressRenderer {
             return "\(address): \(action.rawValue) done after \(seconds(elapsed))"
         case .stillRunning(let address, let elapsed): return "\(address): still running (\(seconds(elapsed)))"
         case .retrying(let address, let attempt, let after, let reason):
-            return "\(address): attempt \(attempt) failed (\(reason)); retrying in \(seconds(after))"
-        case .failed(let address, let message): return "\(address): FAILED: \(message)"
+            return "\(address): attempt \(attempt) failed (\(Escape.terminal(reason))); retrying in \(seconds(after))"
+        case .failed(let address, let message): return "\(address): FAILED: \(Escape.terminal(message))"
         case .skipped(let address, let cause): return "\(address): skipped because \(cause) failed"
         }
     }
@@ -211,7 +211,7 @@ public enum ProgressRenderer {
     public static func summary(_ report: ApplyReport) -> String {
         var out =
             "Apply: \(report.succeeded.count) succeeded, \(report.failed.count) failed, \(report.skipped.count) skipped.\n"
-        for failure in report.failed { out += "  failed:  \(failure.address): \(failure.message)\n" }
+        for failure in report.failed { out += "  failed:  \(failure.address): \(Escape.terminal(failure.message))\n" }
         for skip in report.skipped { out += "  skipped: \(skip.address) (because \(skip.cause) failed)\n" }
         return out
     }

@@ -145,12 +145,12 @@ public enum TopologyDiagram {
             let color = colors[mark] ?? ("#4a5568", "#f7fafc")
             let dash = mark == .down ? " stroke-dasharray=\"10 6\"" : ""
             let stroke = mark == .ok ? 2 : 4
-            out += "<g class=\"element edge \(mark.rawValue)\" data-element=\"\(escape(id))\">"
+            out += "<g class=\"element edge \(mark.rawValue)\" data-element=\"\(Escape.xml(id))\">"
             out +=
                 "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(color.stroke)\" stroke-width=\"\(stroke)\"\(dash)/>"
             let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2)
             out +=
-                "<text x=\"\(mx)\" y=\"\(my - 8)\" text-anchor=\"middle\" fill=\"#2d3748\">\(escape(edge.label))</text>"
+                "<text x=\"\(mx)\" y=\"\(my - 8)\" text-anchor=\"middle\" fill=\"#2d3748\">\(Escape.xml(edge.label))</text>"
             if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: mx - 28, y: my + 4) }
             out += "</g>\n"
         }
@@ -160,12 +160,12 @@ public enum TopologyDiagram {
             let mark = marks[box.id] ?? .ok
             let color = colors[mark] ?? ("#4a5568", "#f7fafc")
             let stroke = mark == .ok ? 1.5 : 4
-            out += "<g class=\"element node \(mark.rawValue)\" data-element=\"\(escape(box.id))\">"
+            out += "<g class=\"element node \(mark.rawValue)\" data-element=\"\(Escape.xml(box.id))\">"
             out += "<rect x=\"\(box.x)\" y=\"\(box.y)\" width=\"\(width)\" height=\"\(height)\" rx=\"8\" "
             out += "fill=\"\(color.fill)\" stroke=\"\(color.stroke)\" stroke-width=\"\(stroke)\"/>"
             out +=
-                "<text x=\"\(box.x + 12)\" y=\"\(box.y + 24)\" font-weight=\"bold\" fill=\"#1a202c\">\(escape(box.label))</text>"
-            out += "<text x=\"\(box.x + 12)\" y=\"\(box.y + 44)\" fill=\"#4a5568\">\(escape(box.detail))</text>"
+                "<text x=\"\(box.x + 12)\" y=\"\(box.y + 24)\" font-weight=\"bold\" fill=\"#1a202c\">\(Escape.xml(box.label))</text>"
+            out += "<text x=\"\(box.x + 12)\" y=\"\(box.y + 44)\" fill=\"#4a5568\">\(Escape.xml(box.detail))</text>"
             if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: box.x + width - 60, y: box.y - 10) }
             out += "</g>\n"
         }
@@ -185,7 +185,7 @@ public enum TopologyDiagram {
             }
             guard !points.isEmpty else { continue }
             let dash = trail.broken ? " stroke-dasharray=\"8 5\"" : ""
-            out += "<g class=\"trail\(trail.broken ? " broken" : "")\" data-trail=\"\(escape(trail.label))\">"
+            out += "<g class=\"trail\(trail.broken ? " broken" : "")\" data-trail=\"\(Escape.xml(trail.label))\">"
             out += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" "
             out += "stroke-width=\"3\" stroke-opacity=\"0.8\"\(dash)/>"
             if let last = trail.elements.last.flatMap({ at[$0] }) {
@@ -205,7 +205,7 @@ public enum TopologyDiagram {
             let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
             let y = top + i * 18
             out += "<line x1=\"30\" y1=\"\(y)\" x2=\"60\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"3\"/>"
-            out += "<text x=\"70\" y=\"\(y + 4)\" fill=\"#2d3748\">\(escape(trail.label + ": " + trail.end))</text>"
+            out += "<text x=\"70\" y=\"\(y + 4)\" fill=\"#2d3748\">\(Escape.xml(trail.label + ": " + trail.end))</text>"
         }
         return out + "</g>\n"
     }
@@ -227,21 +227,5 @@ public enum TopologyDiagram {
         return "<rect x=\"\(x)\" y=\"\(y)\" width=\"64\" height=\"20\" rx=\"4\" fill=\"\(color)\"/>"
             + "<text class=\"mark\" x=\"\(x + 32)\" y=\"\(y + 15)\" text-anchor=\"middle\" font-weight=\"bold\" "
             + "font-size=\"12\" fill=\"#ffffff\">\(text)</text>"
-    }
-
-    /// Text for XML and HTML.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
