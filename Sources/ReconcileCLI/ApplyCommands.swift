@@ -41,7 +41,7 @@ struct Apply: AsyncParsableCommand {
     var targets: [String] = []
 
     func run() async throws {
-        let saved = Self.savedPlan(at: path)
+        let saved = try Self.savedPlan(at: path)
         let specPath = saved?.spec ?? path
         let spec = try SpecOptions.parse([specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : []))
         let validated = try EngineRunner.validated(spec, color: color)
@@ -77,12 +77,34 @@ struct Apply: AsyncParsableCommand {
     }
 
     /// The plan in a file written by `plan --out`, if `path` is one.
-    static func savedPlan(at path: String) -> Reconciler.Plan? {
+    ///
+    /// A spec is YAML, so a `.json` file is a plan: one that cannot be read is refused with how
+    /// to make a new one (it used to be taken for a spec, with a confusing error).
+    static func savedPlan(at path: String) throws -> Reconciler.Plan? {
         var isDirectory: ObjCBool = false
         guard path.hasSuffix(".json"), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-            !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path)
+            !isDirectory.boolValue
         else { return nil }
-        return try? JSONDecoder().decode(Reconciler.Plan.self, from: data)
+        struct Header: Decodable {
+            var formatVersion: Int?
+            var spec: String?
+        }
+        let data = FileManager.default.contents(atPath: path) ?? Data()
+        let header = try? JSONDecoder().decode(Header.self, from: data)
+        let again = "make a new one with `reconcile plan \(header?.spec ?? "SPEC") --out \(path)`"
+        if let version = header?.formatVersion, version != Reconciler.Plan.formatVersion {
+            Output.err(
+                "error: \(path) is a plan of format \(version); this reconcile reads \(Reconciler.Plan.formatVersion): "
+                    + "apply it with the reconcile that made it, or \(again)\n"
+            )
+            throw ExitCode(1)
+        }
+        do {
+            return try JSONDecoder().decode(Reconciler.Plan.self, from: data)
+        } catch {
+            Output.err("error: \(path) is not a whole plan file from `reconcile plan --out`; \(again)\n")
+            throw ExitCode(1)
+        }
     }
 }
 

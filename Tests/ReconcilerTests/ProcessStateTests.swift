@@ -82,4 +82,27 @@ extension ProcessTests {
         #expect(try ws.run(["state", "unlock", "spec"]).stdout.contains("not locked"))
         #expect(try ws.run(["state", "list", "spec", "--spec", "spec"]).status == 64)
     }
+
+    /// A saved plan that is cut short or from a newer reconcile is refused as a plan, with how
+    /// to make a new one (it was taken for a spec directory).
+    @Test func aDamagedOrNewerPlanFileIsRefusedAsAPlan() throws {
+        let ws = try Workspace("bad-plan")
+        defer { ws.remove() }
+        #expect(try ws.run(["plan", "spec", "--out", "plan.json"]).status == 0)
+        let plan = ws.root.appendingPathComponent("plan.json")
+        let text = try String(contentsOf: plan, encoding: .utf8)
+        try Data(text.prefix(text.count / 2).utf8).write(to: plan)
+        let cut = try ws.run(["apply", "plan.json"])
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("plan.json is not a whole plan file from `reconcile plan --out`"), "\(cut.stderr)")
+        #expect(cut.stderr.contains("`reconcile plan SPEC --out plan.json`"), "\(cut.stderr)")
+        try Data(text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 9").utf8).write(
+            to: plan
+        )
+        let newer = try ws.run(["apply", "plan.json"])
+        #expect(newer.status == 1)
+        #expect(newer.stderr.contains("plan.json is a plan of format 9; this reconcile reads 1"), "\(newer.stderr)")
+        #expect(newer.stderr.contains("`reconcile plan spec --out plan.json`"), "\(newer.stderr)")
+        #expect(ws.worldCount() == 0)
+    }
 }
