@@ -176,6 +176,21 @@ let package = Package(
             path: "Tests/Harness",
             swiftSettings: swiftSettings
         ),
+        // Fuzzing (`.ci/fuzz`): what each fuzzer runs on an input, shared with the regression
+        // test that replays Tests/Fuzz/Regressions, and the driver (libFuzzer when built with
+        // `-sanitize=fuzzer -DLIBFUZZER`, else a seeded random mutator).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["Spec", "Cisco"],
+            path: "Tests/Fuzz/Targets",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "reconcile-fuzz",
+            dependencies: ["FuzzTargets"],
+            path: "Tests/Fuzz/Driver",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport",
@@ -226,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec", "TestSupport", "reconcile"],
+            dependencies: ["Spec", "TestSupport", "reconcile", "FuzzTargets"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

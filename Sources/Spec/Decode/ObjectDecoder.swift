@@ -20,7 +20,7 @@ struct ObjectDecoder {
         for pair in pairs where !Self.envelopeFields.contains(pair.key.text) {
             context.diagnostics.error(
                 .schemaUnknownField,
-                "unknown top-level field '\(pair.key.text)'",
+                "unknown top-level field '\(Excerpt.of(pair.key.text))'",
                 at: pair.keyMark.located(in: file),
                 hint: Suggest.didYouMean(pair.key.text, in: Self.envelopeFields)
                     ?? "a document has apiVersion, kind, metadata and spec"
@@ -82,7 +82,7 @@ struct ObjectDecoder {
         if text != Kind.apiVersion {
             context.diagnostics.error(
                 .schemaApiVersion,
-                "apiVersion '\(text)' is not supported",
+                "apiVersion '\(Excerpt.of(text))' is not supported",
                 at: node.mark.located(in: file),
                 hint: "this version of reconcile reads '\(Kind.apiVersion)'"
             )
@@ -103,7 +103,7 @@ struct ObjectDecoder {
         guard let kind = Kind(rawValue: text) else {
             context.diagnostics.error(
                 .schemaKind,
-                "unknown kind '\(text)'",
+                "unknown kind '\(Excerpt.of(text))'",
                 at: node.mark.located(in: file),
                 hint: Suggest.didYouMean(text, in: names) ?? "kinds: " + names.joined(separator: ", ")
             )

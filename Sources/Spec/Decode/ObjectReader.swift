@@ -46,7 +46,7 @@ struct ObjectReader {
             let pair = pairs[i]
             context.diagnostics.error(
                 .schemaUnknownField,
-                "unknown field '\(pair.key.text)' in \(what)",
+                "unknown field '\(Excerpt.of(pair.key.text))' in \(what)",
                 at: pair.keyMark.located(in: file),
                 hint: Suggest.didYouMean(pair.key.text, in: names)
                     ?? "known fields: " + names.joined(separator: ", ")
@@ -145,26 +145,31 @@ struct ObjectReader {
                 NameRules.isValid(text)
                 ? nil
                 : (
-                    .nameInvalid, "'\(text)' is not a valid name for '\(key)'",
+                    .nameInvalid, "'\(Excerpt.of(text))' is not a valid name for '\(key)'",
                     "names match [A-Za-z0-9][A-Za-z0-9._-]{0,62}"
                 )
         case .string(.uuid):
-            problem = NameRules.isUUID(text) ? nil : (.schemaValue, "'\(key)' must be a GUID, not '\(text)'", nil)
+            problem =
+                NameRules.isUUID(text) ? nil : (.schemaValue, "'\(key)' must be a GUID, not '\(Excerpt.of(text))'", nil)
         case .string(.endpoint):
             problem =
                 Endpoint(text) == nil
-                ? (.schemaValue, "'\(text)' is not an endpoint", "use lab, public or an https:// URL") : nil
+                ? (.schemaValue, "'\(Excerpt.of(text))' is not an endpoint", "use lab, public or an https:// URL") : nil
         case .string(.url):
             problem =
                 text.hasPrefix("https://") || text.hasPrefix("http://")
                 ? nil : (.schemaValue, "'\(key)' must be an http(s) URL", nil)
         case .string(.envName):
             problem =
-                NameRules.isEnvName(text) ? nil : (.secretSource, "'\(text)' is not an environment variable name", nil)
+                NameRules.isEnvName(text)
+                ? nil : (.secretSource, "'\(Excerpt.of(text))' is not an environment variable name", nil)
         case .string(.date):
             problem =
                 CalendarDay(text) == nil
-                ? (.schemaValue, "'\(key)' must be a day written YYYY-MM-DD, not '\(text)'", "e.g. 2026-12-31") : nil
+                ? (
+                    .schemaValue, "'\(key)' must be a day written YYYY-MM-DD, not '\(Excerpt.of(text))'",
+                    "e.g. 2026-12-31"
+                ) : nil
         default:
             problem = text.isEmpty ? (.schemaValue, "'\(key)' must not be empty", nil) : nil
         }
@@ -186,9 +191,9 @@ struct ObjectReader {
         if scalar.isQuoted {
             context.diagnostics.error(
                 .schemaType,
-                "'\(key)' must be an integer, not the quoted string \"\(text)\"",
+                "'\(key)' must be an integer, not the quoted string \"\(Excerpt.of(text))\"",
                 at: location(node),
-                hint: "write \(text) without quotes"
+                hint: "write \(Excerpt.of(text)) without quotes"
             )
             return nil
         }
@@ -196,7 +201,7 @@ struct ObjectReader {
         guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int64(text) else {
             context.diagnostics.error(
                 .schemaType,
-                "'\(key)' must be an integer, not '\(text)'",
+                "'\(key)' must be an integer, not '\(Excerpt.of(text))'",
                 at: location(node)
             )
             return nil
@@ -204,7 +209,7 @@ struct ObjectReader {
         if digits.count > 1 && digits.hasPrefix("0") {
             context.diagnostics.error(
                 .schemaType,
-                "'\(key)' has a leading zero ('\(text)'); YAML 1.1 tools read it as octal",
+                "'\(key)' has a leading zero ('\(Excerpt.of(text))'); YAML 1.1 tools read it as octal",
                 at: location(node),
                 hint: "write \(value) without the leading zero"
             )
@@ -228,7 +233,7 @@ struct ObjectReader {
         let yaml11 = ["y", "yes", "on", "n", "no", "off", "true", "false"].contains(scalar.text.lowercased())
         context.diagnostics.error(
             .schemaType,
-            "'\(key)' must be true or false, not \(scalar.isQuoted ? "the string " : "")'\(scalar.text)'",
+            "'\(key)' must be true or false, not \(scalar.isQuoted ? "the string " : "")'\(Excerpt.of(scalar.text))'",
             at: location(node),
             hint: yaml11 ? "this tool does not guess YAML 1.1 booleans; write true or false" : nil
         )
@@ -245,7 +250,7 @@ struct ObjectReader {
         guard let address = IPv4Address(scalar.text) else {
             context.diagnostics.error(
                 .schemaValue,
-                "'\(scalar.text)' is not an IPv4 address (in '\(key)')",
+                "'\(Excerpt.of(scalar.text))' is not an IPv4 address (in '\(key)')",
                 at: location(node)
             )
             return nil
@@ -266,14 +271,14 @@ struct ObjectReader {
         case .failure(.hostBitsSet(let suggestion)):
             context.diagnostics.error(
                 .schemaValue,
-                "'\(scalar.text)' has host bits set (in '\(key)')",
+                "'\(Excerpt.of(scalar.text))' has host bits set (in '\(key)')",
                 at: location(node),
                 hint: "did you mean \(suggestion)?"
             )
         case .failure(.malformed):
             context.diagnostics.error(
                 .schemaValue,
-                "'\(scalar.text)' is not an IPv4 prefix (in '\(key)')",
+                "'\(Excerpt.of(scalar.text))' is not an IPv4 prefix (in '\(key)')",
                 at: location(node),
                 hint: "write a CIDR prefix such as 10.10.0.0/16"
             )
@@ -286,7 +291,7 @@ struct ObjectReader {
         guard let address = InterfaceAddress(scalar.text) else {
             context.diagnostics.error(
                 .schemaValue,
-                "'\(scalar.text)' is not an interface address (in '\(key)')",
+                "'\(Excerpt.of(scalar.text))' is not an interface address (in '\(key)')",
                 at: location(node),
                 hint: "write the address with its prefix length, e.g. 192.168.10.1/24"
             )
@@ -308,7 +313,7 @@ struct ObjectReader {
         let allowed = E.allCases.map(\.rawValue)
         context.diagnostics.error(
             .schemaValue,
-            "'\(scalar.text)' is not a valid '\(key)'",
+            "'\(Excerpt.of(scalar.text))' is not a valid '\(key)'",
             at: location(node),
             hint: Suggest.didYouMean(scalar.text, in: allowed) ?? "use one of " + allowed.joined(separator: ", ")
         )
@@ -330,7 +335,7 @@ struct ObjectReader {
             guard let scalar = pair.value.scalar else {
                 context.diagnostics.error(
                     .schemaType,
-                    "'\(key).\(pair.key.text)' must be a string, not \(pair.value.shapeDescription)",
+                    "'\(key).\(Excerpt.of(pair.key.text))' must be a string, not \(pair.value.shapeDescription)",
                     at: location(pair.value)
                 )
                 continue
@@ -379,7 +384,7 @@ struct ObjectReader {
             guard NameRules.isEnvName(text) else {
                 context.diagnostics.error(
                     .secretSource,
-                    "'\(text)' is not an environment variable name",
+                    "'\(Excerpt.of(text))' is not an environment variable name",
                     at: location(pair.value),
                     hint: "use letters, digits and underscores, not starting with a digit"
                 )

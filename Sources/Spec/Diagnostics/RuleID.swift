@@ -20,6 +20,8 @@ extension RuleID {
     // MARK: Reading files and YAML
     public static let ioRead = RuleID(rawValue: "io-read")
     public static let ioNoSpec = RuleID(rawValue: "io-no-spec")
+    public static let ioSymlink = RuleID(rawValue: "io-symlink")
+    public static let ioSizeLimit = RuleID(rawValue: "io-size-limit")
     public static let yamlSyntax = RuleID(rawValue: "yaml-syntax")
     public static let yamlEncoding = RuleID(rawValue: "yaml-encoding")
     public static let yamlDuplicateKey = RuleID(rawValue: "yaml-duplicate-key")
@@ -127,6 +129,16 @@ extension RuleID {
             id: .yamlSyntax,
             severity: .error,
             summary: "libyaml rejected the text (tabs, bad indentation, unclosed quotes...)."
+        RuleInfo(
+            id: .ioSymlink,
+            severity: .warning,
+            summary: "A symbolic link was skipped: links to directories are not followed; a link that leads nowhere."
+        ),
+        RuleInfo(
+            id: .ioSizeLimit,
+            severity: .error,
+            summary: "A file, a line or a value is larger than the reader takes (8 MiB, 16 KiB, 64 KiB)."
+        ),
         ),
         RuleInfo(id: .yamlEncoding, severity: .error, summary: "The file is not valid UTF-8."),
         RuleInfo(id: .yamlDuplicateKey, severity: .error, summary: "A mapping repeats a key."),

@@ -34,24 +34,43 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    /// The offending line and a caret under the column (columns count Unicode scalars).
+    /// The most of a source line a snippet shows, in Unicode scalars: a line may be up to
+    /// `YAMLReader.Limits.defaultMaxLineBytes` long, and the reader needs only the part around
+    /// the column, not a value echoed whole (issue 15).
+    static let snippetWidth = 100
+
+    /// The offending line and a caret under the column (columns count Unicode scalars); a
+    /// long line is cut to `snippetWidth` scalars around the column, the cuts shown as `…`.
     ///
     /// `masking`: the line holds a literal secret from the column on; it is never printed.
     func snippet(_ location: SourceLocation, masking: Bool = false) -> String {
         guard location.line > 0, let line = sources.line(location.line, of: location.file) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        var visible = line.replacingOccurrences(of: "\r", with: "")
+        var visible = line
         if masking {
             visible =
                 String(String.UnicodeScalarView(visible.unicodeScalars.prefix(max(0, location.column - 1))))
                 + "********"
         }
-        var caretPad = ""
-        for (i, scalar) in visible.unicodeScalars.enumerated() where i < location.column - 1 {
+        var scalars = Array(visible.unicodeScalars)
+        var caret = min(max(0, location.column - 1), scalars.count)
+        var lead = ""
+        var trail = ""
+        if scalars.count > Self.snippetWidth {
+            let from = max(0, min(caret - Self.snippetWidth / 2, scalars.count - Self.snippetWidth))
+            let to = from + Self.snippetWidth
+            lead = from > 0 ? "…" : ""
+            trail = to < scalars.count ? "…" : ""
+            scalars = Array(scalars[from..<to])
+            caret -= from
+        }
+        var caretPad = lead.isEmpty ? "" : " "
+        for scalar in scalars.prefix(caret) {
             caretPad.append(scalar == "\t" ? "\t" : " ")
         }
-        return " \(number) | \(visible)\n \(gutter) | \(caretPad)\(paint("^", "1;32"))\n"
+        let shown = lead + String(String.UnicodeScalarView(scalars)) + trail
+        return " \(number) | \(shown)\n \(gutter) | \(caretPad)\(paint("^", "1;32"))\n"
     }
 
     public static func json(_ diagnostics: [Diagnostic]) -> String {

@@ -207,7 +207,7 @@ extension Validator {
             (topology.declared[.site] ?? [:]).keys.sorted() + (topology.declared[.virtualNetwork] ?? [:]).keys.sorted()
         error(
             .intentEndpoint,
-            "'\(text)' is not a site, a VNet or VNet/subnet of this spec",
+            "'\(Excerpt.of(text))' is not a site, a VNet or VNet/subnet of this spec",
             at: location,
             hint: Suggest.didYouMean(text, in: names) ?? "places: " + names.prefix(8).joined(separator: ", ")
         )

@@ -6,15 +6,50 @@ internal import CYAML
 /// expansion is bounded, and scalars keep their exact text (typing is the schema's job).
 /// A syntax error ends the file (libyaml cannot resume) but earlier documents are kept.
 public enum YAMLReader {
+    /// What one file may cost: a spec is read from a repository anyone can open a pull
+    /// request against, so a hostile file must end in a clear error, not in minutes of work.
     public struct Limits: Sendable {
+        /// The largest spec file read, 8 MiB.
+        ///
+        /// A generated file holding all of a 1,000-site spec is about 1.5 MB (the benchmark
+        /// writes one file per site, each under 2 KB); before this limit a 50 MB file took
+        /// 41 s and 444 MB (issue 15).
+        public static let defaultMaxFileBytes = 8 << 20
+        /// The longest line, 16 KiB.
+        ///
+        /// The longest legitimate lines are a root certificate's base64 (`publicCertData`,
+        /// about 1.8 KB for RSA-4096) and flow lists of prefixes; a 10 MB line took 6.6 s,
+        /// and every diagnostic prints its line.
+        public static let defaultMaxLineBytes = 16 << 10
+        /// The largest value, 64 KiB.
+        ///
+        /// A multi-line block such as a banner or a certificate chain is the largest
+        /// legitimate one; diagnostics quote values only in part.
+        public static let defaultMaxScalarBytes = 64 << 10
+
         /// The most nodes one document may expand to, counting every alias as a copy.
         public var maxExpandedNodes: Int
         /// The deepest nesting accepted.
         public var maxDepth: Int
+        /// The largest file, in bytes; a larger one is refused before it is parsed.
+        public var maxFileBytes: Int
+        /// The longest line, in bytes (between YAML line breaks).
+        public var maxLineBytes: Int
+        /// The largest scalar value, in bytes.
+        public var maxScalarBytes: Int
 
-        public init(maxExpandedNodes: Int = 1_000_000, maxDepth: Int = 256) {
+        public init(
+            maxExpandedNodes: Int = 1_000_000,
+            maxDepth: Int = 256,
+            maxFileBytes: Int = defaultMaxFileBytes,
+            maxLineBytes: Int = defaultMaxLineBytes,
+            maxScalarBytes: Int = defaultMaxScalarBytes
+        ) {
             self.maxExpandedNodes = maxExpandedNodes
             self.maxDepth = maxDepth
+            self.maxFileBytes = maxFileBytes
+            self.maxLineBytes = maxLineBytes
+            self.maxScalarBytes = maxScalarBytes
         }
     }
 
@@ -24,6 +59,9 @@ public enum YAMLReader {
         file: String,
         limits: Limits = Limits()
     ) -> (documents: [YAMLDocument], diagnostics: [Diagnostic]) {
+        if let oversize = sizeProblem(bytes, file: file, limits: limits) {
+            return ([], [oversize])
+        }
         var builder = TreeBuilder(file: file, limits: limits)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -48,6 +86,39 @@ public enum YAMLReader {
             }
         }
         return (builder.documents, builder.diagnostics)
+    }
+
+    /// The file or its first line that is over the limits, before libyaml sees any of it.
+    static func sizeProblem(_ bytes: [UInt8], file: String, limits: Limits) -> Diagnostic? {
+        if bytes.count > limits.maxFileBytes {
+            return Diagnostic(
+                .error,
+                .ioSizeLimit,
+                "the file is larger than \(sizeText(limits.maxFileBytes)), the most a spec file may be",
+                at: SourceLocation(file: file, line: 1, column: 1),
+                hint: "split the spec into several files"
+            )
+        }
+        for (number, range) in LineBreaks.lines(bytes).enumerated() where range.count > limits.maxLineBytes {
+            // The column of the character the limit falls in (columns count Unicode scalars).
+            let at = range.lowerBound + limits.maxLineBytes
+            let column = bytes[range.lowerBound...at].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+            return Diagnostic(
+                .error,
+                .ioSizeLimit,
+                "line \(number + 1) is longer than \(sizeText(limits.maxLineBytes)), the most a line may be",
+                at: SourceLocation(file: file, line: number + 1, column: column),
+                hint: "break the value over several lines (a block scalar or a block list)"
+            )
+        }
+        return nil
+    }
+
+    /// A size as people read it: `16 KiB` for whole KiB or MiB, else bytes.
+    static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     private static func parserError(_ parser: yaml_parser_t, bytes: [UInt8], file: String) -> Diagnostic {
@@ -92,33 +163,20 @@ public enum YAMLReader {
     /// The 1-based line and Unicode-scalar column of a byte offset.
     static func markForByteOffset(_ offset: Int, in bytes: [UInt8]) -> Mark {
         var line = 1
-        var column = 1
-        var index = 0
-        let end = min(offset, bytes.count)
-        while index < end {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-            index += 1
+        var start = 0
+        for (index, range) in LineBreaks.lines(bytes).enumerated() {
+            if range.lowerBound > offset { break }
+            line = index + 1
+            start = range.lowerBound
         }
+        let column = bytes[start..<max(start, min(offset, bytes.count))].reduce(1) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
         return Mark(line: line, column: column)
     }
 
     private static func lineContainsTab(_ bytes: [UInt8], line: Int) -> Bool {
-        var current = 1
-        for byte in bytes {
-            if byte == 0x0A {
-                current += 1
-                if current > line { return false }
-            } else if byte == 0x09 && current == line {
-                return true
-            }
-        }
-        return false
+        let lines = LineBreaks.lines(bytes)
+        guard line >= 1 && line <= lines.count else { return false }
+        return bytes[lines[line - 1]].contains(0x09)
     }
 }
 
@@ -171,6 +229,17 @@ private struct TreeBuilder {
             documentIndex += 1
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
+            if data.length > limits.maxScalarBytes {
+                fail(
+                    Diagnostic(
+                        .error,
+                        .ioSizeLimit,
+                        "this value is \(data.length) bytes, more than \(YAMLReader.sizeText(limits.maxScalarBytes)), the most a value may be",
+                        at: mark.located(in: file)
+                    )
+                )
+                return
+            }
             let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
             let style: YAMLScalar.Style
             switch data.style {
@@ -194,8 +263,8 @@ private struct TreeBuilder {
                         .error,
                         .yamlAlias,
                         inProgress
-                            ? "alias *\(name) refers to a node that contains it (recursive alias)"
-                            : "alias *\(name) refers to no anchor &\(name) defined before it",
+                            ? "alias *\(Excerpt.of(name)) refers to a node that contains it (recursive alias)"
+                            : "alias *\(Excerpt.of(name)) refers to no anchor &\(Excerpt.of(name)) defined before it",
                         at: mark.located(in: file)
                     )
                 )
@@ -324,10 +393,10 @@ private struct TreeBuilder {
                     Diagnostic(
                         .error,
                         .yamlDuplicateKey,
-                        "duplicate key '\(pair.key.text)'",
+                        "duplicate key '\(Excerpt.of(pair.key.text))'",
                         at: pair.keyMark.located(in: file),
                         hint: "remove one of the two; YAML would silently keep only the last",
-                        notes: [.init("'\(pair.key.text)' first appears here", at: first.located(in: file))]
+                        notes: [.init("'\(Excerpt.of(pair.key.text))' first appears here", at: first.located(in: file))]
                     )
                 )
                 continue
