@@ -126,6 +126,15 @@ struct IOSParserTests {
         #expect(config.lines[4].children.map(\.text) == ["vacant-message ^Cgone\n  fishing^C", "login"])
     }
 
+    /// An ETX-delimited banner whose text holds the characters `^C` keeps ETX when printed:
+    /// printed as `^C`, it closed early when read back (found by `.ci/fuzz`, issue 15).
+    @Test func anETXBannerHoldingACaretCReadsBackTheSame() throws {
+        let text = "banner motd \u{03}\nPress ^C to stop\n\u{03}\nhostname r1\n"
+        let config = try IOSParser.parse(text)
+        #expect(config.lines.map(\.text) == ["banner motd \u{03}\nPress ^C to stop\n\u{03}", "hostname r1"])
+        #expect(try IOSParser.parse(config.render()) == config)
+    }
+
     @Test func aCertificateIsKeptWholeUpToItsQuit() throws {
         let text = """
             crypto pki certificate chain TP-self-signed-1

@@ -204,22 +204,33 @@ public enum IOSParser {
             throw IOSParseError(line: startLine, message: "\(keyword) has no delimiter")
         }
         rest = rest.dropFirst(delimiter.count)
-        let shown = delimiter == etx ? "^C" : delimiter
-        var text = "\(keyword) \(shown)"
+        var body: String
+        var closed = false
         // The closing delimiter may be on the opening line.
         if let end = rest.firstRange(of: delimiter) {
-            return text + rest[..<end.lowerBound] + shown
-        }
-        text += rest
-        while index < raw.count {
-            let line = raw[index]
-            index += 1
-            if let end = line.firstRange(of: delimiter) {
-                return text + "\n" + line[..<end.lowerBound] + shown
+            body = String(rest[..<end.lowerBound])
+            closed = true
+        } else {
+            body = String(rest)
+            while index < raw.count {
+                let line = raw[index]
+                index += 1
+                if let end = line.firstRange(of: delimiter) {
+                    body += "\n" + line[..<end.lowerBound]
+                    closed = true
+                    break
+                }
+                body += "\n" + line
             }
-            text += "\n" + line
         }
-        throw IOSParseError(line: startLine, message: "\(keyword) is not closed: no \(shown) before the end")
+        // ETX prints as `^C`, as IOS shows it, unless the text holds a literal `^C`: that would
+        // close the banner early when the printed config is read back (found by the fuzzer).
+        let shown = delimiter == etx && !body.contains("^C") ? "^C" : delimiter
+        guard closed else {
+            let named = delimiter == etx ? "^C" : delimiter
+            throw IOSParseError(line: startLine, message: "\(keyword) is not closed: no \(named) before the end")
+        }
+        return "\(keyword) \(shown)" + body + shown
     }
 
     /// ASCII letters, the start of a banner type (`motd`, `login`, `exec`, …).
