@@ -114,7 +114,16 @@ enum EngineRunner {
     /// Runs `body` under the state lock; a held or stale lock is reported and exits 1.
     static func locked<T>(_ engine: Engine, command: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await engine.locked(command: command, body)
+            return try await engine.locked(
+                command: command,
+                tookOver: { previous in
+                    Output.err(
+                        "note: took over the state lock of pid \(previous.pid) ('\(previous.command)', since "
+                            + "\(previous.time)): that process is no longer running on this host\n"
+                    )
+                },
+                body
+            )
         } catch let failure as Engine.Failure {
             Output.err("error: \(failure.description)\n")
             throw ExitCode(1)

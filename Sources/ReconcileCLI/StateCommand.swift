@@ -131,7 +131,10 @@ struct StateCommand: ParsableCommand {
                 )
                 throw ExitCode(1)
             }
-            try? backend.unlock()
+            guard (try? backend.breakLock(ifHeldBy: holder)) == true else {
+                Output.err("error: the lock changed hands while it was being broken; look again\n")
+                throw ExitCode(1)
+            }
             Output.out(
                 "Broke the \(stale ? "stale " : "")lock of pid \(holder.pid) on \(holder.host) ('\(holder.command)', since \(holder.time)).\n"
             )

@@ -193,7 +193,13 @@ public struct Engine: Sendable {
     /// Runs `body` holding the state lock (refresh, plan and apply under one lock, so no other
     /// run changes the world in between); the lock is released however `body` ends, and when
     /// SIGINT, SIGTERM or SIGHUP ends the process (`HeldLock`).
-    public func locked<T>(command: String, _ body: () async throws -> T) async throws -> T {
+    ///
+    /// `tookOver` hears of a lock left by a process that died on this host, replaced.
+    public func locked<T>(
+        command: String,
+        tookOver: (LockInfo) -> Void = { _ in },
+        _ body: () async throws -> T
+    ) async throws -> T {
         let held: HeldLock
         do {
             held = try HeldLock.acquire(backend, command: command)
@@ -201,6 +207,7 @@ public struct Engine: Sendable {
             throw Failure.state(error)
         }
         defer { held.release() }
+        if let previous = held.tookOver { tookOver(previous) }
         return try await body()
     }
 

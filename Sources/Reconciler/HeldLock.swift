@@ -15,23 +15,37 @@ internal import Foundation
 public final class HeldLock: Sendable {
     private let backend: any StateBackend
     private let id: Int
+    /// The lock this one replaced: its process had died on this host (a kill -9, a power cut).
+    public let tookOver: LockInfo?
 
-    private init(backend: any StateBackend, id: Int) {
+    private init(backend: any StateBackend, id: Int, tookOver: LockInfo?) {
         self.backend = backend
         self.id = id
+        self.tookOver = tookOver
     }
 
     /// Takes the backend's lock for this process, running `command`.
+    ///
+    /// A lock whose holder provably no longer runs (taken on this host by a process that is
+    /// gone) is taken over, so a run killed with SIGKILL converges on the next run with no
+    /// `state unlock`; a lock from another host, or one whose holder cannot be read, is not.
     public static func acquire(_ backend: any StateBackend, command: String) throws(StateError) -> HeldLock {
+        var tookOver: LockInfo?
         do {
-            try backend.lock(LockInfo.current(command: command))
+            do {
+                try backend.lock(LockInfo.current(command: command))
+            } catch StateError.locked(let holder, stale: true) where holder.pid > 0 && LockInfo.diedHere(holder) {
+                guard try backend.breakLock(ifHeldBy: holder) else { throw StateError.locked(holder, stale: false) }
+                tookOver = holder
+                try backend.lock(LockInfo.current(command: command))
+            }
         } catch let error as StateError {
             throw error
         } catch {
             throw .io("\(error)")
         }
         // Only once it is ours: a handler must never remove another process's lock.
-        return HeldLock(backend: backend, id: SignalRelease.shared.add(backend))
+        return HeldLock(backend: backend, id: SignalRelease.shared.add(backend), tookOver: tookOver)
     }
 
     /// Releases the lock (once; later calls do nothing).

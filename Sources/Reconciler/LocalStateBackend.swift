@@ -162,9 +162,25 @@ public struct LocalStateBackend: StateBackend {
     /// A lock is stale when it was taken on this host by a process that no longer runs (or
     /// its holder cannot be read: a lock torn by a crash before this version linked it).
     public static func isStale(_ info: LockInfo) -> Bool {
-        guard info.pid > 0 else { return true }
-        guard info.host == ProcessInfo.processInfo.hostName else { return false }
-        return kill(info.pid, 0) != 0 && errno == ESRCH
+        info.pid <= 0 || LockInfo.diedHere(info)
+    }
+
+    /// Breaking is serialised by an advisory lock on a file of its own (`flock`, released by
+    /// the kernel when its holder dies): under it the holder is read again, and only the lock
+    /// judged stale is removed, never a fresh one another run has taken meanwhile.
+    public func breakLock(ifHeldBy holder: LockInfo) throws -> Bool {
+        try ensureDirectory()
+        let guardPath = lockPath + ".break"
+        let fd = open(guardPath, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw StateError.io("cannot open \(guardPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else {
+            throw StateError.io("cannot lock \(guardPath): \(String(cString: strerror(errno)))")
+        }
+        defer { flock(fd, LOCK_UN) }
+        guard try lockHolder() == holder else { return false }
+        try unlock()
+        return true
     }
 
     public func unlock() throws {

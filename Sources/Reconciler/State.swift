@@ -84,6 +84,13 @@ public struct LockInfo: Sendable, Codable, Equatable {
         self.command = command
     }
 
+    /// Whether the lock's process has provably ended: it was taken on this host, and no
+    /// process of its pid runs (a reused pid makes it look alive: the safe direction).
+    public static func diedHere(_ info: LockInfo) -> Bool {
+        guard info.pid > 0, info.host == ProcessInfo.processInfo.hostName else { return false }
+        return kill(info.pid, 0) != 0 && errno == ESRCH
+    }
+
     /// This process, running `command`: the user is the uid's name (`$USER` is often unset in CI
     /// containers and cron), then `$USER`, then `uid N`.
     public static func current(command: String) -> LockInfo {
@@ -111,6 +118,10 @@ public protocol StateBackend: Sendable {
     func unlock() throws
     /// Who holds the lock, if anyone.
     func lockHolder() throws -> LockInfo?
+    /// Removes the lock only if `holder` still holds it, atomically with respect to every other
+    /// process breaking it (so two runs that find one stale lock never both take it over);
+    /// whether it was removed.
+    func breakLock(ifHeldBy holder: LockInfo) throws -> Bool
     /// Records one resource's new state (nil: it was deleted) durably before returning, so a
     /// crash loses at most the resource in flight.
     func record(_ address: ResourceAddress, _ resource: StateResource?) throws

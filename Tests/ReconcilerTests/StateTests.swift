@@ -84,6 +84,30 @@ struct StateTests {
         #expect(LocalStateBackend.isStale(dead))
     }
 
+    /// A run killed with SIGKILL leaves its lock, and the next run on this host takes it over.
+    ///
+    /// Its process is provably gone. A lock from another host is never taken over, and
+    /// breaking removes only the lock that was judged stale.
+    @Test func aDeadRunsLockIsTakenOverByTheNextAndNoOtherLockIs() throws {
+        let (backend, dir) = try backend("take-over")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let here = ProcessInfo.processInfo.hostName
+        let dead = LockInfo(holder: "x", host: here, pid: 999_999, time: "t", command: "reconcile apply")
+        try backend.lock(dead)
+        let held = try HeldLock.acquire(backend, command: "reconcile apply")
+        #expect(held.tookOver == dead)
+        #expect(try backend.lockHolder()?.pid == getpid())
+        #expect(try backend.breakLock(ifHeldBy: dead) == false, "the new holder's lock is not the stale one")
+        held.release()
+
+        let elsewhere = LockInfo(holder: "x", host: here + "-other", pid: 999_999, time: "t", command: "c")
+        try backend.lock(elsewhere)
+        #expect(throws: StateError.locked(elsewhere, stale: false)) {
+            _ = try HeldLock.acquire(backend, command: "reconcile apply")
+        }
+        #expect(try backend.lockHolder() == elsewhere)
+    }
+
     /// A kill can land anywhere in `lock`: no lock is ever left without its holder, and a torn
     /// one (an empty file, as an older version could leave) is stale, so `state unlock` breaks it.
     @Test func aLockIsNeverLeftWithoutItsHolderAndATornOneIsStale() throws {
