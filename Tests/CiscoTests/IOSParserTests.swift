@@ -126,13 +126,19 @@ struct IOSParserTests {
         #expect(config.lines[4].children.map(\.text) == ["vacant-message ^Cgone\n  fishing^C", "login"])
     }
 
-    /// An ETX-delimited banner whose text holds the characters `^C` keeps ETX when printed:
-    /// printed as `^C`, it closed early when read back (found by `.ci/fuzz`, issue 15).
-    @Test func anETXBannerHoldingACaretCReadsBackTheSame() throws {
+    /// What the parser prints reads back the same (found by `.ci/fuzz`, issue 15): an
+    /// ETX-delimited banner holding the characters `^C` keeps ETX (printed as `^C`, it closed
+    /// early), and a tab before the delimiter is not the delimiter (trimmed off, it left the
+    /// banner open).
+    @Test func bannersWithAwkwardDelimitersReadBackTheSame() throws {
         let text = "banner motd \u{03}\nPress ^C to stop\n\u{03}\nhostname r1\n"
         let config = try IOSParser.parse(text)
         #expect(config.lines.map(\.text) == ["banner motd \u{03}\nPress ^C to stop\n\u{03}", "hostname r1"])
         #expect(try IOSParser.parse(config.render()) == config)
+        // A tab before the delimiter is blank, not the delimiter.
+        let tabbed = try IOSParser.parse("banner exec \t#hi  \t#\t \n")
+        #expect(tabbed.lines.map(\.text) == ["banner exec #hi  \t#"])
+        #expect(try IOSParser.parse(tabbed.render()) == tabbed)
     }
 
     @Test func aCertificateIsKeptWholeUpToItsQuit() throws {

@@ -194,7 +194,10 @@ public enum IOSParser {
         _ index: inout Int,
         startLine: Int
     ) throws(IOSParseError) -> String {
-        var rest = Substring(first.dropFirst(keyword.count)).drop { $0 == " " }
+        // The delimiter is the first character after the keyword that is not blank: a tab
+        // taken as the delimiter was trimmed off the end of the printed line, so the printed
+        // config did not read back (found by the fuzzer).
+        var rest = Substring(first.dropFirst(keyword.count)).drop { $0 == " " || $0 == "\t" }
         let delimiter: String
         if rest.hasPrefix("^C") {
             delimiter = "^C"
