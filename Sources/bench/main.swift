@@ -7,6 +7,8 @@
 //   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
 //   swift run -c release bench --drift [--sites 1000]   (drift of the generated spec against the lab)
 //   swift run -c release bench --routes [--sites 1000]  (routing analysis: every site's egress and reach)
+//   swift run -c release bench --chaos [--trials 50] [--seed 1]   (apply killed at random, with faults, converging;
+//                                              needs `swift build -c release --product reconcile` first)
 //   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
 //
 // Generates a spec of N sites (each a Site, a CiscoRouter over PPPoE and a VpnConnection,
@@ -212,6 +214,19 @@ if let flag = CommandLine.arguments.firstIndex(of: "--ios"), flag + 2 < CommandL
         iterations: options.iterations,
         out: out
     )
+    exit(0)
+}
+if CommandLine.arguments.contains("--chaos") {
+    // Crash consistency (issue: hardening): apply killed at random and converging again.
+    var trials = 50
+    var seed: UInt64 = 1
+    if let i = CommandLine.arguments.firstIndex(of: "--trials"), i + 1 < CommandLine.arguments.count {
+        trials = Int(CommandLine.arguments[i + 1]) ?? trials
+    }
+    if let i = CommandLine.arguments.firstIndex(of: "--seed"), i + 1 < CommandLine.arguments.count {
+        seed = UInt64(CommandLine.arguments[i + 1]) ?? seed
+    }
+    ChaosBench.run(trials: trials, seed: seed)
     exit(0)
 }
 if CommandLine.arguments.contains("--engine") {

@@ -11,6 +11,9 @@ public actor AzureModel {
         public var throttleEvery: Int?
         /// Every Nth request answers 500.
         public var serverErrorEvery: Int?
+        /// Every Nth write (PUT, PATCH, DELETE) answers 409 AnotherOperationInProgress, as ARM
+        /// does while another operation holds the resource or its gateway.
+        public var conflictEvery: Int?
         /// Every Nth request is carried out, but the connection drops before the answer is
         /// complete: the client cannot know whether it took effect.
         public var dropEvery: Int?
@@ -22,12 +25,14 @@ public actor AzureModel {
         public init(
             throttleEvery: Int? = nil,
             serverErrorEvery: Int? = nil,
+            conflictEvery: Int? = nil,
             dropEvery: Int? = nil,
             failingTypes: Set<String> = [],
             latency: Duration = .zero
         ) {
             self.throttleEvery = throttleEvery
             self.serverErrorEvery = serverErrorEvery
+            self.conflictEvery = conflictEvery
             self.dropEvery = dropEvery
             self.failingTypes = failingTypes
             self.latency = latency
@@ -228,6 +233,13 @@ public actor AzureModel {
         }
         if let every = options.faults.serverErrorEvery, requestCount % every == 0 {
             return error(500, "InternalServerError", "An injected server error.")
+        }
+        if let every = options.faults.conflictEvery, request.method != "GET", requestCount % every == 0 {
+            return error(
+                409,
+                "AnotherOperationInProgress",
+                "Another operation on this or dependent resource is in progress (an injected fault)."
+            )
         }
         guard let version = request.query["api-version"] else {
             return error(

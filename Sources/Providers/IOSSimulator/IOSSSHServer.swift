@@ -24,6 +24,22 @@ public final class IOSSSHServer: @unchecked Sendable {
     /// (the lab puts the engineer's station on the LAN; nil: the real peer address).
     public var clientAddress: String?
 
+    /// Fault injection: every `dropEvery`-th connection is cut `dropAfter` after it opens, as a
+    /// flaky WAN or a router's vty timeout cuts a session in the middle of a push.
+    public var dropEvery: Int?
+    public var dropAfter: Duration = .milliseconds(300)
+    private let connectionLock = NSLock()
+    private var connections = 0
+
+    /// Counts a new connection: true when the fault says to cut it.
+    func dropsNextConnection() -> Bool {
+        guard let every = dropEvery, every > 0 else { return false }
+        return connectionLock.withLock {
+            connections += 1
+            return connections % every == 0
+        }
+    }
+
     /// A server for `device`; a login lands in privileged mode (`#`) when `privilegedLogin`,
     /// else in user exec (`>`, then `enable` with `enableSecret`).
     ///
@@ -58,6 +74,11 @@ public final class IOSSSHServer: @unchecked Sendable {
                 let peer = server.clientAddress ?? channel.remoteAddress?.ipAddress ?? ""
                 guard server.device.vtyPermits(peer) else {
                     return channel.close()
+                }
+                if server.dropsNextConnection() {
+                    let after = server.dropAfter.components
+                    let nanoseconds = after.seconds * 1_000_000_000 + after.attoseconds / 1_000_000_000
+                    channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { channel.close(promise: nil) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([

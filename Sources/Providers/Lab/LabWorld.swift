@@ -72,6 +72,8 @@ public final class LabWorld: @unchecked Sendable {
                 links.addSpeaker(peer.ip.description, prefixes: peer.advertises.map(\.description))
             }
         }
+        // Chaos runs (`bench --chaos`) make the lab fail the way Azure and routers do.
+        let faults = try LabFaults.parse(ProcessInfo.processInfo.environment["RECONCILE_LAB_FAULTS"])
         let directory = Self.directory(stateDirectory)
         try FileManager.default.createDirectory(atPath: directory + "/devices", withIntermediateDirectories: true)
         var server: AzureModelServer?
@@ -79,6 +81,7 @@ public final class LabWorld: @unchecked Sendable {
             // RECONCILE_LAB_TIME_SCALE stretches or shrinks Azure's provisioning times (default
             // 0.0005: a VPN gateway in 1.35 s), e.g. to interrupt a gateway's operation in tests.
             var options = AzureModel.Options()
+            options.faults = faults.azure
             if let scale = ProcessInfo.processInfo.environment["RECONCILE_LAB_TIME_SCALE"].flatMap(Double.init),
                 scale >= 0
             {
@@ -135,6 +138,7 @@ public final class LabWorld: @unchecked Sendable {
             let lan = spec.lan.address.prefix
             let size = lan.length >= 31 ? UInt64(2) : UInt64(1) << (32 - lan.length)
             ssh.clientAddress = IPv4Address(UInt32(UInt64(lan.network.value) + size - 2)).description
+            ssh.dropEvery = faults.sshDropEvery
             try ssh.start(host: host)
             // The pin names the key, not this run's port: every process serving this lab
             // presents the same key, so the file's bytes never change once written and a second
