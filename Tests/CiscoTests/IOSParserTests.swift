@@ -139,6 +139,9 @@ struct IOSParserTests {
         let tabbed = try IOSParser.parse("banner exec \t#hi  \t#\t \n")
         #expect(tabbed.lines.map(\.text) == ["banner exec #hi  \t#"])
         #expect(try IOSParser.parse(tabbed.render()) == tabbed)
+        // CRs before a line break go, however many: each print and read lost one.
+        let crs = try IOSParser.parse("\r\r\r\nhostname r1\r\r\nbanner motd #\nhi\r\r\n#\n")
+        #expect(crs.lines.map(\.text) == ["hostname r1", "banner motd #\nhi\n#"])
     }
 
     @Test func aCertificateIsKeptWholeUpToItsQuit() throws {

@@ -257,7 +257,9 @@ public enum IOSParser {
         return text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// The lines of a text, split on LF with a CR before it dropped (CRLF files), by bytes:
+    /// The lines of a text, split on LF with the CRs before it dropped (CRLF files; every CR,
+    /// as a line ending in CR would lose one each time it is printed and read, found by the
+    /// fuzzer), by bytes:
     /// splitting on Characters costs grapheme breaking on every byte of a large config.
     static func lines(_ text: String) -> [Substring] {
         var result: [Substring] = []
@@ -267,14 +269,14 @@ public enum IOSParser {
         while index < utf8.endIndex {
             if utf8[index] == 0x0A {
                 var end = index
-                if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+                while end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
                 result.append(text[start..<end])
                 start = utf8.index(after: index)
             }
             index = utf8.index(after: index)
         }
         var end = utf8.endIndex
-        if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+        while end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
         result.append(text[start..<end])
         return result
     }
