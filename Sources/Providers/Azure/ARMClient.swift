@@ -119,7 +119,7 @@ public struct ARMClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: JSONOutput.encode(body)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.http.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
@@ -127,6 +127,15 @@ public struct ARMClient: Sendable {
             bytes.readableBytes == 0 ? nil : try? JSONDecoder().decode(Value.self, from: Data(Array(buffer: bytes)))
         return Answer(status: Int(response.status.code), headers: headers, body: decoded)
     }
+
+    /// The shared client, except that a refused connection fails at once: `send` owns the
+    /// retries (the shared client's pool retried connecting until each request's 60 s
+    /// deadline, so a dead lab port cost a minute a request; issue 15).
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     func armError(_ answer: Answer) -> ARMError {
         if case .map(let body)? = answer.body, case .map(let error)? = body["error"] {
@@ -166,9 +175,10 @@ public struct ARMClient: Sendable {
     /// PUT, then follows the long-running operation to its end, then reads the result.
     ///
     /// When an earlier, interrupted run left an operation on this resource in the journal,
-    /// that operation is followed to its end instead of starting another. With `ifMatch`
-    /// (an ETag read earlier) the write is refused (412 `PreconditionFailed`) when the
-    /// resource changed since.
+    /// that operation is followed to its end first; when it was this very write (same body)
+    /// and the resource reads back `Succeeded`, nothing is sent again. With `ifMatch` (an
+    /// ETag read earlier) the write is refused (412 `PreconditionFailed`) when the resource
+    /// changed since.
     public func put(
         _ path: String,
         apiVersion: String,
@@ -176,15 +186,14 @@ public struct ARMClient: Sendable {
         timeout: Duration? = nil,
         ifMatch: String? = nil
     ) async throws -> Attributes {
-        if let saved = operations.operation(for: path) {
-            try await waitForOperation(
-                Answer(status: 202, headers: ["azure-asyncoperation": saved, "retry-after": "1"], body: nil),
-                path: path,
-                apiVersion: apiVersion,
-                timeout: timeout
-            )
-            operations.finish(path)
-            if let current = try await get(path, apiVersion: apiVersion) { return current }
+        let digest = OperationJournal.digest(JSONOutput.encode(Value.map(body)))
+        if let saved = operations.entry(for: path) {
+            try await resume(saved, path: path, apiVersion: apiVersion, timeout: timeout)
+            if saved.body == digest, let current = try await get(path, apiVersion: apiVersion),
+                Self.provisioningState(current) ?? "Succeeded" == "Succeeded"
+            {
+                return current
+            }
         }
         var answer: Answer
         var followed = 0
@@ -215,10 +224,54 @@ public struct ARMClient: Sendable {
                 }
             }
         }
-        if let operation = answer.headers["azure-asyncoperation"] { operations.record(operation, for: path) }
+        if let operation = answer.headers["azure-asyncoperation"] {
+            operations.record(journalForm(operation), for: path, body: digest)
+        }
         try await waitForOperation(answer, path: path, apiVersion: apiVersion, timeout: timeout)
         operations.finish(path)
         return try await get(path, apiVersion: apiVersion) ?? [:]
+    }
+
+    /// Waits for an operation an earlier, interrupted run left in the journal to end, then
+    /// forgets it.
+    ///
+    /// How it ended is the earlier run's business: a write that follows is Azure's own
+    /// remedy for a failed one. An operation URL that no longer answers (a lab that died
+    /// with its process, an operation ARM expired or does not know) is not waited on: the
+    /// resource's own `provisioningState` says when it is done (issue 15). Only a timeout,
+    /// or an endpoint that does not answer at all, is thrown.
+    func resume(_ entry: OperationJournal.Entry, path: String, apiVersion: String, timeout: Duration?) async throws {
+        // One try per poll: a dead URL must not cost the whole backoff schedule.
+        var quick = self
+        quick.maxAttempts = 2
+        do {
+            try await quick.waitForOperation(
+                Answer(
+                    status: 202,
+                    headers: ["azure-asyncoperation": url(entry.operation, apiVersion: nil), "retry-after": "1"],
+                    body: nil
+                ),
+                path: path,
+                apiVersion: apiVersion,
+                timeout: timeout
+            )
+        } catch let error as ARMError where error.code != "OperationTimedOut" && error.code != "ConnectionFailed" {
+            // It ended badly (or the resource reads Failed): the write that follows fixes it.
+        }
+        operations.finish(path)
+    }
+
+    /// An operation URL as the journal keeps it: relative to this client's endpoint when it
+    /// is on it, so the lab's next port (or a renamed endpoint) still resolves it.
+    func journalForm(_ operation: String) -> String {
+        operation.hasPrefix(baseURL + "/") ? String(operation.dropFirst(baseURL.count)) : operation
+    }
+
+    static func provisioningState(_ body: Attributes) -> String? {
+        guard case .map(let properties)? = body["properties"],
+            case .string(let state)? = properties["provisioningState"]
+        else { return nil }
+        return state
     }
 
     /// POST an action and follow it to its result: ARM answers 200 with it, or 202 with a
@@ -255,6 +308,10 @@ public struct ARMClient: Sendable {
     }
 
     /// Polls Azure-AsyncOperation, else Location, else the resource's provisioningState.
+    ///
+    /// An operation URL that stops answering (connection refused, 404, an expired
+    /// operation, any error that is not the operation's own outcome) is left for the
+    /// resource's provisioningState, as it is when ARM gives no operation at all.
     public func waitForOperation(
         _ answer: Answer,
         path: String,
@@ -262,51 +319,99 @@ public struct ARMClient: Sendable {
         deleting: Bool = false,
         timeout: Duration? = nil
     ) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + (timeout ?? operationTimeout)
-        func interval(_ a: Answer) -> Duration {
-            a.headers["retry-after"].flatMap(Double.init).map { .milliseconds(Int(max($0, 0.05) * 1000)) }
-                ?? .seconds(5)
-        }
+        let deadline = ContinuousClock.now + (timeout ?? operationTimeout)
         if let operation = answer.headers["azure-asyncoperation"] {
-            var wait = interval(answer)
-            while clock.now < deadline {
-                try await sleep(wait)
-                let status = try await send("GET", operation, apiVersion: nil)
-                wait = interval(status)
-                guard case .map(let body)? = status.body, case .string(let state)? = body["status"] else { continue }
-                switch state.lowercased() {
-                case "succeeded": return
-                case "failed", "canceled":
-                    var error = ARMError(status: 200, code: "OperationFailed", message: "the operation ended \(state)")
-                    if case .map(let e)? = body["error"] {
-                        error = armError(Answer(status: 200, headers: [:], body: .map(["error": .map(e)])))
-                    }
-                    throw error
-                default: continue
-                }
+            guard try await pollStatus(operation, first: Self.interval(answer), path: path, deadline: deadline) else {
+                return try await waitForResource(path, apiVersion: apiVersion, deleting: deleting, deadline: deadline)
             }
-            throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+            return
         }
         if let location = answer.headers["location"], answer.status == 202 {
-            while clock.now < deadline {
-                try await sleep(interval(answer))
-                let status = try await send("GET", location, apiVersion: nil)
-                if status.status == 200 || status.status == 204 { return }
+            guard try await pollLocation(location, first: Self.interval(answer), path: path, deadline: deadline) else {
+                return try await waitForResource(path, apiVersion: apiVersion, deleting: deleting, deadline: deadline)
             }
-            throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+            return
         }
         guard !deleting else { return }
-        while clock.now < deadline {
-            guard let body = try await get(path, apiVersion: apiVersion),
-                case .map(let properties)? = body["properties"],
-                case .string(let state)? = properties["provisioningState"]
-            else { return }
-            if state == "Succeeded" { return }
-            if state == "Failed" {
-                throw ARMError(status: 200, code: "ProvisioningFailed", message: "\(path) failed to provision")
+        try await waitForResource(path, apiVersion: apiVersion, deleting: false, deadline: deadline)
+    }
+
+    static func interval(_ answer: Answer) -> Duration {
+        answer.headers["retry-after"].flatMap(Double.init).map { .milliseconds(Int(max($0, 0.05) * 1000)) }
+            ?? .seconds(5)
+    }
+
+    /// Follows an `Azure-AsyncOperation` to its end: true when it succeeded, false when the
+    /// URL stopped answering; its failure is thrown.
+    private func pollStatus(_ operation: String, first: Duration, path: String, deadline: ContinuousClock.Instant)
+        async throws -> Bool
+    {
+        var wait = first
+        while ContinuousClock.now < deadline {
+            try await sleep(wait)
+            let status: Answer
+            do {
+                status = try await send("GET", operation, apiVersion: nil)
+            } catch is ARMError {
+                return false
             }
-            try await sleep(.seconds(5))
+            if status.status == 404 { return false }
+            wait = Self.interval(status)
+            guard case .map(let body)? = status.body, case .string(let state)? = body["status"] else { continue }
+            switch state.lowercased() {
+            case "succeeded": return true
+            case "failed", "canceled":
+                var error = ARMError(status: 200, code: "OperationFailed", message: "the operation ended \(state)")
+                if case .map(let e)? = body["error"] {
+                    error = armError(Answer(status: 200, headers: [:], body: .map(["error": .map(e)])))
+                }
+                throw error
+            default: continue
+            }
+        }
+        throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+    }
+
+    /// Follows a `Location` (202 while it runs): true when it ended, false when the URL
+    /// stopped answering.
+    private func pollLocation(_ location: String, first: Duration, path: String, deadline: ContinuousClock.Instant)
+        async throws -> Bool
+    {
+        while ContinuousClock.now < deadline {
+            try await sleep(first)
+            let status: Answer
+            do {
+                status = try await send("GET", location, apiVersion: nil)
+            } catch is ARMError {
+                return false
+            }
+            if status.status == 404 { return false }
+            if status.status == 200 || status.status == 204 { return true }
+        }
+        throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+    }
+
+    /// Reads the resource until its provisioningState settles (Succeeded, Failed, Canceled,
+    /// or gone), polling at 0.25 s doubling to 5 s.
+    func waitForResource(_ path: String, apiVersion: String, deleting: Bool, deadline: ContinuousClock.Instant)
+        async throws
+    {
+        var wait = Duration.milliseconds(250)
+        while true {
+            guard let body = try await get(path, apiVersion: apiVersion), let state = Self.provisioningState(body)
+            else { return }
+            switch state.lowercased() {
+            case "succeeded": return
+            case "failed", "canceled":
+                if deleting { return }
+                throw ARMError(status: 200, code: "ProvisioningFailed", message: "\(path) failed to provision")
+            default: break  // Updating, Creating, Deleting, Accepted, …
+            }
+            guard ContinuousClock.now < deadline else {
+                throw ARMError(status: 0, code: "OperationTimedOut", message: "\(path) did not finish in time")
+            }
+            try await sleep(wait)
+            wait = min(wait * 2, .seconds(5))
         }
     }
 }

@@ -1,31 +1,46 @@
+internal import Crypto
 internal import Foundation
 
 /// Long-running operations in flight, by resource path, saved before they are polled.
 ///
-/// An apply interrupted while Azure is still building a gateway leaves the operation's URL
-/// here; the next run polls that operation to its end instead of starting another PUT.
+/// An apply interrupted while Azure is still building a gateway leaves the operation here;
+/// the next run follows that operation to its end instead of starting another PUT. An
+/// operation on the endpoint the client talks to is kept relative to it, so a lab that
+/// restarts on another port still finds it (issue 15).
 public final class OperationJournal: @unchecked Sendable {
+    /// One operation: where it is polled, and a digest of the body whose write started it.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// An absolute URL, or a path with its query relative to the client's endpoint.
+        public var operation: String
+        /// SHA-256 of the request body; nil in journals written before digests were kept.
+        public var body: String?
+    }
+
     private let file: String?
     private let lock = NSLock()
-    private var pending: [String: String] = [:]
+    private var pending: [String: Entry] = [:]
 
     /// `file`: where to keep it (`.reconcile/azure-operations.json`); nil keeps it in memory.
     public init(file: String? = nil) {
         self.file = file
-        if let file, let data = FileManager.default.contents(atPath: file),
-            let saved = try? JSONDecoder().decode([String: String].self, from: data)
-        {
+        guard let file, let data = FileManager.default.contents(atPath: file) else { return }
+        if let saved = try? JSONDecoder().decode([String: Entry].self, from: data) {
             pending = saved
+        } else if let old = try? JSONDecoder().decode([String: String].self, from: data) {
+            // The first form kept only absolute URLs.
+            pending = old.mapValues { Entry(operation: $0, body: nil) }
         }
     }
 
-    public func operation(for path: String) -> String? {
+    public func entry(for path: String) -> Entry? {
         lock.withLock { pending[path.lowercased()] }
     }
 
-    public func record(_ url: String, for path: String) {
+    public func operation(for path: String) -> String? { entry(for: path)?.operation }
+
+    public func record(_ url: String, for path: String, body: String? = nil) {
         lock.withLock {
-            pending[path.lowercased()] = url
+            pending[path.lowercased()] = Entry(operation: url, body: body)
             save()
         }
     }
@@ -35,6 +50,11 @@ public final class OperationJournal: @unchecked Sendable {
             guard pending.removeValue(forKey: path.lowercased()) != nil else { return }
             save()
         }
+    }
+
+    /// The digest a journal entry keeps of a request body.
+    static func digest(_ body: String) -> String {
+        SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     private func save() {

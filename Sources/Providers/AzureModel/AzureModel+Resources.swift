@@ -8,11 +8,13 @@ extension AzureModel {
         "expressroutegateways": 30 * 60, "azurefirewalls": 10 * 60,
     ]
 
-    func put(id: String, type: String, group: String, _ request: ARMRequest) -> ARMResponse {
+    func put(id: String, name: String, type: String, group: String, _ request: ARMRequest) -> ARMResponse {
         guard groups[group.lowercased()] != nil else {
             return error(404, "ResourceGroupNotFound", "Resource group '\(group)' could not be found.")
         }
         let key = id.lowercased()
+        // The name as decoded (`..%2F..` is one segment, `../..`): checked before it joins an id.
+        if let refused = invalidName(name) { return refused }
         if let existing = resources[key], existing.ready > clock.now {
             let op = existing.operation.map { operationURL(request, id: id, $0, status: true) } ?? "unknown"
             return error(
@@ -25,8 +27,8 @@ extension AzureModel {
         guard var body = decode(request.body) else {
             return error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
         }
+        if let refused = malformed(body, id: id) { return refused }
         let baseType = type.split(separator: "/").first.map(String.init) ?? type
-        let name = String(id.split(separator: "/").last ?? "")
         var properties: Attributes = [:]
         if case .map(let given)? = body["properties"] { properties = given }
         // Read-only fields sent by a client are ignored, as ARM does.
@@ -77,20 +79,27 @@ extension AzureModel {
     /// The stored resource with its provisioning state brought up to date; nil once a
     /// DELETE in progress has finished.
     func current(_ key: String) -> Stored? {
-        guard var stored = resources[key] else { return nil }
+        guard let stored = resources[key] else { return nil }
         if let gone = stored.gone, gone <= clock.now {
             resources[key] = nil
             for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
             return nil
         }
-        if stored.ready <= clock.now, case .map(var properties)? = stored.body["properties"],
+        guard let done = settling(stored) else { return stored }
+        resources[key] = done
+        return done
+    }
+
+    /// A resource whose operation has ended, as it now reads (Succeeded, or Failed); nil
+    /// when it is still running or was settled already.
+    func settling(_ stored: Stored) -> Stored? {
+        guard stored.ready <= clock.now, case .map(var properties)? = stored.body["properties"],
             properties["provisioningState"] == "Updating"
-        {
-            let failed = stored.operation.flatMap { operations[$0]?.fails } ?? false
-            properties["provisioningState"] = failed ? "Failed" : "Succeeded"
-            stored.body["properties"] = .map(properties)
-            resources[key] = stored
-        }
+        else { return nil }
+        var stored = stored
+        let failed = stored.operation.flatMap { operations[$0]?.fails } ?? false
+        properties["provisioningState"] = failed ? "Failed" : "Succeeded"
+        stored.body["properties"] = .map(properties)
         return stored
     }
 
@@ -152,6 +161,7 @@ extension AzureModel {
         let opId = "op-\(nextOperation)"
         nextOperation += 1
         operations[opId] = Operation(id: opId, resourceKey: key, done: done, fails: fails, result: result)
+        changedOperations.insert(opId)
         return opId
     }
 

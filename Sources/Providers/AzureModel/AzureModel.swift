@@ -86,7 +86,7 @@ public actor AzureModel {
     public nonisolated let options: Options
     let clock = ContinuousClock()
     var groups: [String: Attributes] = [:]
-    var resources: [String: Stored] = [:] {
+    var resources = ResourceTable() {
         didSet { typeIndex = nil }
     }
     /// Resource keys by lower-cased type, sorted; rebuilt after any change to `resources`.
@@ -103,58 +103,30 @@ public actor AzureModel {
     /// PUTs received, by resource path (lower-cased), for tests of resumed operations.
     public private(set) var puts: [String: Int] = [:]
 
-    /// Where the world is saved after every change (`.reconcile/lab/azure.json`), if anywhere.
+    /// Where the world is saved (`.reconcile/lab/azure.json`, its log beside it), if anywhere.
     let persistence: String?
+    /// Groups and operations changed since the last save (resources keep their own).
+    var changedGroups: Set<String> = []
+    var changedOperations: Set<String> = []
+    /// The log's and the last snapshot's sizes, to know when to fold the log in.
+    var logBytes = 0
+    var snapshotBytes = 0
 
-    /// A model, loaded from `persistence` when that file exists.
+    /// A model, loaded from `persistence` (and its log) when that file exists.
     ///
-    /// Loaded resources have finished provisioning.
+    /// Operations still running when the world was saved go on to their deadlines.
     public init(options: Options = Options(), persistence: String? = nil) {
         self.options = options
         self.persistence = persistence
-        if let persistence, let data = FileManager.default.contents(atPath: persistence),
-            let saved = try? JSONDecoder().decode(Saved.self, from: data)
-        {
-            groups = saved.groups
-            let now = clock.now
-            for (key, body) in saved.resources {
-                var finished = body
-                if case .map(var properties)? = body["properties"], properties["provisioningState"] == "Updating" {
-                    properties["provisioningState"] = "Succeeded"
-                    finished["properties"] = .map(properties)
-                }
-                resources[key] = Stored(body: finished, ready: now, operation: nil, sharedKey: saved.sharedKeys[key])
-            }
-            nextAddress = saved.nextAddress
+        if let persistence {
+            let loaded = Self.load(persistence, clock: clock)
+            groups = loaded.groups
+            resources = ResourceTable(loaded.resources)
+            operations = loaded.operations
+            nextAddress = loaded.nextAddress
+            nextOperation = loaded.nextOperation
+            snapshotBytes = (try? FileManager.default.attributesOfItem(atPath: persistence)[.size] as? Int) ?? 0
         }
-    }
-
-    struct Saved: Codable {
-        var groups: [String: Attributes]
-        var resources: [String: Attributes]
-        /// Kept so the lab can negotiate tunnels; the lab directory is local and 0600.
-        var sharedKeys: [String: String]
-        var nextAddress: Int
-    }
-
-    /// Writes the world atomically (temp file, rename).
-    func save() {
-        guard let persistence else { return }
-        let saved = Saved(
-            groups: groups,
-            resources: resources.mapValues(\.body),
-            sharedKeys: resources.compactMapValues(\.sharedKey),
-            nextAddress: nextAddress
-        )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(saved) else { return }
-        let directory = (persistence as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temp = persistence + ".tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: 0o600])
-        else { return }
-        _ = rename(temp, persistence)
     }
 
     // MARK: The lab's link to its routers
@@ -216,9 +188,9 @@ public actor AzureModel {
     /// Handles one ARM request; a change is saved before the answer goes out.
     public func handle(_ request: ARMRequest) -> ARMResponse {
         var answer = route(request)
-        if request.method != "GET" && answer.status < 300 {
+        if request.method != "GET" {
             save()
-            publish()
+            if answer.status < 300 { publish() }
         }
         if let every = options.faults.dropEvery, requestCount % every == 0 { answer.dropConnection = true }
         return answer
@@ -262,6 +234,7 @@ public actor AzureModel {
         guard let path = ARMPath(request.path) else {
             return error(404, "InvalidResourceType", "The resource path '\(request.path)' is not served by the model.")
         }
+        if let refused = unknownType(in: path, method: request.method, request) { return refused }
         switch (request.method, path) {
         case ("PUT", .resourceGroup(let sub, let group)): return putGroup(sub, group, request)
         case ("GET", .resourceGroup(_, let group)): return getGroup(group)
@@ -269,7 +242,7 @@ public actor AzureModel {
         case ("GET", .list(let sub, let group, let type)):
             return list(prefix: Self.id(sub, group, type, nil).lowercased() + "/", request)
         case ("PUT", .resource(let sub, let group, let type, let name)):
-            return put(id: Self.id(sub, group, type, name), type: type, group: group, request)
+            return put(id: Self.id(sub, group, type, name), name: name, type: type, group: group, request)
         case ("GET", .resource(let sub, let group, let type, let name)): return get(Self.id(sub, group, type, name))
         case ("DELETE", .resource(let sub, let group, let type, let name)):
             return delete(Self.id(sub, group, type, name), type: type, request)
@@ -284,6 +257,7 @@ public actor AzureModel {
         case ("PUT", .child(let sub, let group, let type, let name, let child, let childName)):
             return put(
                 id: Self.id(sub, group, type, name) + "/\(child)/\(childName)",
+                name: childName,
                 type: "\(type)/\(child)",
                 group: group,
                 request
@@ -354,6 +328,7 @@ public actor AzureModel {
     // MARK: Resource groups
 
     func putGroup(_ sub: String, _ group: String, _ request: ARMRequest) -> ARMResponse {
+        if let refused = invalidGroupName(group) { return refused }
         guard let body = decode(request.body), case .string(let location)? = body["location"] else {
             return error(400, "InvalidRequestContent", "A resource group needs a location.")
         }
@@ -365,6 +340,7 @@ public actor AzureModel {
         ]
         if let tags = body["tags"] { stored["tags"] = tags }
         groups[group.lowercased()] = stored
+        changedGroups.insert(group.lowercased())
         return json(created ? 201 : 200, stored)
     }
 
@@ -377,9 +353,12 @@ public actor AzureModel {
 
     func deleteGroup(_ group: String) -> ARMResponse {
         guard groups.removeValue(forKey: group.lowercased()) != nil else { return ARMResponse(status: 204) }
-        let prefix = "/subscriptions/"
-        resources = resources.filter { key, _ in
-            !(key.hasPrefix(prefix) && key.contains("/resourcegroups/\(group.lowercased())/"))
+        changedGroups.insert(group.lowercased())
+        for key in resources.keys
+        where key.hasPrefix("/subscriptions/")
+            && key.contains("/resourcegroups/\(group.lowercased())/")
+        {
+            resources[key] = nil
         }
         return ARMResponse(status: 200)
     }

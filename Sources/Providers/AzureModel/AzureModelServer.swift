@@ -24,7 +24,17 @@ public final class AzureModelServer: @unchecked Sendable {
         let bound = AsyncStream<Int>.makeStream()
         let responder = CallbackResponder<ModelRequestContext> { request, context in
             var request = request
-            let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
+            // ARM refuses a body over 4 MB with 413 and an error body (issue 15), before reading it.
+            let limit = AzureModel.maximumRequestBytes
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                return Self.response(AzureModel.tooLarge())
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch {
+                return Self.response(AzureModel.tooLarge())
+            }
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             var query: [String: String] = [:]
@@ -35,27 +45,21 @@ public final class AzureModelServer: @unchecked Sendable {
             let answer = await model.handle(
                 ARMRequest(
                     method: request.method.rawValue,
-                    path: request.uri.path,
+                    // The raw target: a path Hummingbird cannot decode (`%FF`) must reach the
+                    // model as sent, to be refused as ARM refuses it, not read as `/`.
+                    path: request.head.path.map { String($0.prefix { $0 != "?" }) } ?? request.uri.path,
                     query: query,
                     headers: headers,
                     body: Array(buffer: body),
                     base: "http://\(hostHeader)"
                 )
             )
-            var fields = HTTPFields()
-            for (name, value) in answer.headers {
-                if let field = HTTPField.Name(name) { fields[field] = value }
-            }
             if answer.dropConnection {
                 // The request was carried out; the answer is lost with the connection.
                 try? await context.channel.close()
                 throw CancellationError()
             }
-            return Response(
-                status: .init(code: answer.status),
-                headers: fields,
-                body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
-            )
+            return Self.response(answer)
         }
         var logger = Logger(label: "reconcile.azure-model")
         logger.logLevel = .critical  // stopping the lab is not an error worth printing
@@ -70,6 +74,18 @@ public final class AzureModelServer: @unchecked Sendable {
             self.port = value
             break
         }
+    }
+
+    static func response(_ answer: ARMResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return Response(
+            status: .init(code: answer.status),
+            headers: fields,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
     }
 
     public func stop() {
