@@ -18,6 +18,8 @@ public struct Schedule: Sendable {
     public var webhook: Webhook?
     /// Progress for people (stderr).
     public var say: @Sendable (String) -> Void
+    /// Masks the run's secret values in everything written (reports, history, webhook body).
+    public var redact: @Sendable (String) -> String
 
     public init(
         interval: Duration?,
@@ -25,7 +27,8 @@ public struct Schedule: Sendable {
         history: String,
         reports: [(format: DriftRenderer.Format, path: String)] = [],
         webhook: Webhook? = nil,
-        say: @escaping @Sendable (String) -> Void = { _ in }
+        say: @escaping @Sendable (String) -> Void = { _ in },
+        redact: @escaping @Sendable (String) -> String = { $0 }
     ) {
         self.interval = interval
         self.maxRuns = maxRuns
@@ -33,6 +36,7 @@ public struct Schedule: Sendable {
         self.reports = reports
         self.webhook = webhook
         self.say = say
+        self.redact = redact
     }
 
     /// One history line.
@@ -68,7 +72,7 @@ public struct Schedule: Sendable {
             var entry = Entry(
                 time: report.generatedAt,
                 status: report.status.rawValue,
-                error: report.error,
+                error: report.error.map(redact),
                 drifted: report.drifted,
                 digest: report.digest,
                 counts: report.counts,
@@ -77,7 +81,7 @@ public struct Schedule: Sendable {
             for (format, path) in reports {
                 do {
                     try Self.writeAtomically(
-                        DriftRenderer.render(report, format: format, topology: topology),
+                        redact(DriftRenderer.render(report, format: format, topology: topology)),
                         to: path
                     )
                 } catch {
@@ -87,7 +91,7 @@ public struct Schedule: Sendable {
             if report.status == .ok {
                 if report.digest != previous, let webhook {
                     do {
-                        try await webhook.send(Data(DriftRenderer.render(report, format: .json).utf8))
+                        try await webhook.send(Data(redact(DriftRenderer.render(report, format: .json)).utf8))
                         entry.notified = true
                         say("Sent the drift report to the webhook (the findings changed).")
                     } catch {

@@ -27,6 +27,16 @@ struct Apply: AsyncParsableCommand {
     @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
     var allowPlaintextSecrets = false
 
+    @Option(
+        name: .customLong("allow-secret"),
+        help: ArgumentHelp(
+            "Let the spec read this environment variable with fromEnv (repeatable, or a comma list; "
+                + "RECONCILE_ALLOWED_SECRETS adds more).",
+            valueName: "NAME"
+        )
+    )
+    var allowedSecrets: [String] = []
+
     @OptionGroup var state: StateOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var color: ColorOptions
@@ -43,7 +53,10 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         let saved = try Self.savedPlan(at: path)
         let specPath = saved?.spec ?? path
-        let spec = try SpecOptions.parse([specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : []))
+        let spec = try SpecOptions.parse(
+            [specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : [])
+                + allowedSecrets.flatMap { ["--allow-secret", $0] }
+        )
         let validated = try EngineRunner.validated(spec, color: color)
         let directory = state.directory(for: specPath)
         let engine = try await EngineRunner.engine(

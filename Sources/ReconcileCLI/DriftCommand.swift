@@ -84,7 +84,8 @@ struct DriftCommand: AsyncParsableCommand {
             history: history ?? directory + "/drift-history.jsonl",
             reports: files,
             webhook: webhook,
-            say: { Output.err($0 + "\n") }
+            say: { Output.err($0 + "\n") },
+            redact: { Output.redact($0) }
         )
         let format = DriftRenderer.Format(rawValue: self.format.rawValue) ?? .text
         let path = spec.path

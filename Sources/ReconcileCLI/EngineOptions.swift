@@ -59,6 +59,8 @@ enum EngineRunner {
         }
         let registry: ProviderRegistry
         do {
+            // State, the fingerprint key and the lab's router configs: the owner's only.
+            try PrivateDirectory.create(stateDirectory)
             registry = try await Reconcile.providers(
                 ProviderContext(
                     topology: spec.topology,
@@ -84,7 +86,39 @@ enum EngineRunner {
         let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
         if !result.diagnostics.isEmpty { Output.report(result, color: color) }
         if result.hasErrors { throw ExitCode(1) }
+        try readSecrets(of: result, spec: spec, color: color)
         return result
+    }
+
+    /// Reads every secret the spec refers to before anything is read or sent, and registers
+    /// the values with the output's redactor; prints every failure at once and exits 1.
+    ///
+    /// A missing variable would otherwise plan as a key change and fail only halfway through an
+    /// apply. `fromEnv` reads only names granted by `--allow-secret` or
+    /// `RECONCILE_ALLOWED_SECRETS`, never by the spec itself.
+    static func readSecrets(of result: ValidatedSpec, spec: SpecOptions, color: ColorOptions) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let resolver = SecretResolver(
+            specRoot: result.topology.root,
+            environment: environment,
+            granted: SecretResolver.grants(options: spec.allowedSecrets, environment: environment)
+        )
+        var values: [String] = []
+        var failures: [Diagnostic] = []
+        for ref in result.topology.secretRefs {
+            do {
+                values.append(try resolver.resolve(ref))
+            } catch {
+                failures.append(error.diagnostic)
+            }
+        }
+        Output.register(values)
+        guard failures.isEmpty else {
+            let renderer = DiagnosticRenderer(sources: result.loaded.sources, color: color.enabled(for: STDERR_FILENO))
+            Output.err(renderer.text(failures))
+            Output.err("error: \(failures.count) secret(s) cannot be used; nothing was read or changed\n")
+            throw ExitCode(1)
+        }
     }
 
     static func targets(_ ids: [String]) throws -> Set<ResourceAddress> {

@@ -95,8 +95,13 @@ struct Lab: AsyncParsableCommand {
             for line in lines {
                 let prompt = session.prompt
                 let (output, _) = session.answer(line)
-                // What is typed is echoed with any secret in it masked, as everywhere else.
-                Output.out("\(prompt)\(IOSRules.masked(line))\n" + output.replacingOccurrences(of: "\r\n", with: "\n"))
+                // What is typed, and what the router answers (its running config holds keys in
+                // clear), is printed with every secret masked, as everywhere else.
+                let answer = output.replacingOccurrences(of: "\r\n", with: "\n").split(
+                    separator: "\n",
+                    omittingEmptySubsequences: false
+                ).map { IOSRules.masked(String($0)) }
+                Output.out("\(prompt)\(IOSRules.masked(line))\n" + answer.joined(separator: "\n"))
             }
             // What was typed in configuration mode is running; a console user saves it too.
             _ = session.answer("end")

@@ -16,6 +16,16 @@ struct SpecOptions: ParsableArguments {
     @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
     var allowPlaintextSecrets = false
 
+    @Option(
+        name: .customLong("allow-secret"),
+        help: ArgumentHelp(
+            "Let the spec read this environment variable with fromEnv (repeatable, or a comma list; "
+                + "RECONCILE_ALLOWED_SECRETS adds more).",
+            valueName: "NAME"
+        )
+    )
+    var allowedSecrets: [String] = []
+
     var loadOptions: LoadOptions { LoadOptions(allowPlaintextSecrets: allowPlaintextSecrets) }
 }
 
@@ -29,18 +39,46 @@ struct ColorOptions: ParsableArguments {
     }
 }
 
+/// Standard output and error, with every secret value of this run masked.
 enum Output {
+    /// The run's secret values, registered once they are read (`EngineRunner.validated`).
+    private static let secrets = RedactorBox()
+
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(redact(text).utf8))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(redact(text).utf8))
+    }
+
+    /// `text` with every secret value this run has read masked: for files the CLI writes too.
+    static func redact(_ text: String) -> String {
+        secrets.redactor(text)
+    }
+
+    /// Registers secret values to mask from now on.
+    static func register(_ values: some Sequence<String>) {
+        secrets.add(values)
     }
 
     /// Prints diagnostics to standard error for people.
     static func report(_ spec: ValidatedSpec, color: ColorOptions) {
         let renderer = DiagnosticRenderer(sources: spec.loaded.sources, color: color.enabled(for: STDERR_FILENO))
         err(renderer.text(spec.diagnostics))
+    }
+}
+
+/// The run's redactor, shared by every output path and guarded by a lock.
+private final class RedactorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = Redactor()
+
+    var redactor: Redactor { lock.withLock { value } }
+
+    func add(_ values: some Sequence<String>) {
+        lock.withLock {
+            for secret in values { value.add(secret) }
+        }
     }
 }

@@ -50,7 +50,8 @@ struct Plan: AsyncParsableCommand {
             guard
                 FileManager.default.createFile(
                     atPath: out,
-                    contents: Data(PlanRenderer.render(plan, format: .json).utf8)
+                    contents: Data(Output.redact(PlanRenderer.render(plan, format: .json)).utf8),
+                    attributes: [.posixPermissions: 0o600]
                 )
             else {
                 Output.err("error: cannot write \(out)\n")

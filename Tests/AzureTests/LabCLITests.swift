@@ -54,13 +54,18 @@ struct LabCLITests {
         let apply = try Fixture.run(
             "reconcile",
             ["apply", "spec", "--auto-approve"],
-            environment: Self.secrets,
+            environment: Self.secrets.merging(LabWorkspace.grant) { _, b in b },
             directory: root
         )
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stderr.contains("is a lab router (simulated IOS at 127.0.0.1:"))
         #expect(apply.stdout.contains(" 0 failed, 0 skipped."))
-        let diff = try Fixture.run("reconcile", ["diff", "spec"], environment: Self.secrets, directory: root)
+        let diff = try Fixture.run(
+            "reconcile",
+            ["diff", "spec"],
+            environment: Self.secrets.merging(LabWorkspace.grant) { _, b in b },
+            directory: root
+        )
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
         // No secret in anything the tool printed or stored.
         var texts = [apply.stdout, apply.stderr, diff.stdout, diff.stderr]

@@ -128,4 +128,25 @@ struct SSHTransportTests {
             #expect(!failure.description.contains("n3tops-pw"))
         }
     }
+
+    /// ssh inherits none of our secret variables (issue 15), is our own child rather than
+    /// init's, and is gone, reaped, once the session closes.
+    @Test func theSSHChildGetsAScrubbedEnvironmentAndIsReaped() throws {
+        setenv("RECONCILE_TEST_TOKYO_PSK", "lab psk never for ssh", 1)
+        defer { unsetenv("RECONCILE_TEST_TOKYO_PSK") }
+        let server = try Self.server()
+        defer { server.stop() }
+        let session = try SSHTransport(Self.options(server, knownHosts: try Self.knownHosts(server)))
+        let pid = session.pid
+        let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+        let names = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self).prefix { $0 != "=" } }
+        #expect(Set(names).isSubset(of: ["PATH", "HOME", "TERM"]), "ssh's environment: \(names)")
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        #expect(fields.first == "S" || fields.first == "R")
+        #expect(Int32(fields[1]) == getpid(), "ssh is not this process's child")
+        #expect(Int32(fields[3]) == pid, "ssh leads its own session (the terminal is its controlling one)")
+        session.close()
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "ssh was not reaped")
+    }
 }

@@ -20,7 +20,8 @@ final class Watched: @unchecked Sendable {
         let (process, out, err) = try Fixture.start(
             "reconcile",
             arguments,
-            environment: LabWorkspace.secrets.merging(environment) { _, b in b },
+            environment: LabWorkspace.secrets.merging(LabWorkspace.grant) { _, b in b }.merging(environment) { _, b in b
+            },
             directory: workspace.root
         )
         self.process = process

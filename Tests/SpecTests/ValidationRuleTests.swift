@@ -485,6 +485,8 @@ struct ValidationRuleTests {
             "schema-required", "schema-type", "schema-value", "secret-source", "name-duplicate", "ref-cycle",
             // Reading a spec directory that links or sizes against us (HostileInputTests).
             "io-symlink", "io-size-limit",
+            // Checked when a command reads the secrets (LabSecretsTests).
+            "secret-missing", "secret-not-granted", "secret-outside-spec", "secret-value",
         ])
         let missing = RuleID.catalogue.map(\.id.rawValue).filter { !covered.contains($0) }
         #expect(missing.isEmpty, "rules without a test: \(missing)")

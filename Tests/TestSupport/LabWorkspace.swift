@@ -10,6 +10,9 @@ public struct LabWorkspace {
         "RTR_PASSWORD": "lab-login", "RTR_ENABLE": "lab-enable", "PPP_PASSWORD": "lab-ppp",
     ]
 
+    /// The grant that lets the examples read those variables (`fromEnv` reads only granted names).
+    public static let grant = ["RECONCILE_ALLOWED_SECRETS": secrets.keys.sorted().joined(separator: ",")]
+
     public let root: URL
 
     /// The spec directory (`spec/` inside the workspace).
@@ -26,7 +29,7 @@ public struct LabWorkspace {
         try Fixture.run(
             "reconcile",
             arguments,
-            environment: Self.secrets.merging(environment) { _, b in b },
+            environment: Self.secrets.merging(Self.grant) { _, b in b }.merging(environment) { _, b in b },
             directory: root
         )
     }

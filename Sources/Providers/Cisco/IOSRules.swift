@@ -289,17 +289,25 @@ public struct IOSRules: Sendable {
 }
 
 extension IOSRules {
-    /// A config line with the secret it holds replaced by `<sensitive>`: the word after
-    /// `pre-shared-key`, `password`, `secret` or `key` (after a `0`/`5`/`7` type marker).
+    /// A config line with the secret it holds replaced by `<sensitive>`.
+    ///
+    /// After `pre-shared-key`, `password` and `secret` (and a `local`/`remote` or type marker)
+    /// IOS reads the rest of the line as the value, spaces and all, so all of it is masked; after
+    /// `key` and `community` one word is.
     public static func masked(_ line: String) -> String {
         let leading = line.prefix { $0 == " " }
         var words = line.split(separator: " ").map(String.init)
         var index = 0
         while index < words.count - 1 {
-            if ["pre-shared-key", "password", "secret", "key", "community"].contains(words[index]) {
+            let keyword = words[index]
+            if ["pre-shared-key", "password", "secret", "key", "community"].contains(keyword) {
                 var value = index + 1
-                if ["0", "5", "6", "7"].contains(words[value]), value + 1 < words.count { value += 1 }
-                words[value] = "<sensitive>"
+                if keyword == "pre-shared-key", ["local", "remote"].contains(words[value]), value + 1 < words.count {
+                    value += 1
+                }
+                if ["0", "5", "6", "7", "8", "9"].contains(words[value]), value + 1 < words.count { value += 1 }
+                let restOfLine = ["pre-shared-key", "password", "secret"].contains(keyword)
+                words.replaceSubrange(value..<(restOfLine ? words.count : value + 1), with: ["<sensitive>"])
                 index = value
             }
             index += 1

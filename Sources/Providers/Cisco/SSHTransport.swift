@@ -10,7 +10,8 @@ internal import Foundation
 /// just work.
 ///
 /// The password is typed at ssh's own prompt, on the terminal; the host key is checked against
-/// a pinned known_hosts file (refused on mismatch, never accepted blindly unless told to).
+/// a pinned known_hosts file (refused on mismatch, never accepted blindly unless told to). ssh
+/// gets a scrubbed environment and stays this process's child until `close()` reaps it.
 public final class SSHTransport {
     public struct Options: Sendable {
         public var host: String
@@ -62,7 +63,9 @@ public final class SSHTransport {
     }
 
     let options: Options
-    let process = Process()
+    /// The ssh child: our own child, in a session of its own, reaped by `close()`.
+    public private(set) var pid: Int32 = 0
+    var exited = false
     var master: Int32 = -1
     var pending: [UInt8] = []
     /// The prompt the router showed last (`R891#`, `R891(config-if)#`).
@@ -71,23 +74,84 @@ public final class SSHTransport {
     /// Connects, logs in and reads up to the first prompt.
     public init(_ options: Options) throws {
         self.options = options
-        var slave: Int32 = -1
-        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw Failure.closed("no pseudo-terminal") }
-        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        // setsid -c: a new session whose controlling terminal is the pty, so ssh asks for the
-        // password there, where this side answers it.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["-c", "/usr/bin/ssh"] + Self.arguments(options)
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["SSH_ASKPASS", "SSH_ASKPASS_REQUIRE", "DISPLAY"] { environment[name] = nil }
-        environment["TERM"] = "vt100"
-        process.environment = environment
-        process.standardInput = terminal
-        process.standardOutput = terminal
-        process.standardError = terminal
-        try process.run()
-        try? terminal.close()
+        try spawn()
         try login()
+    }
+
+    /// The ssh child's whole environment: nothing of ours but what ssh needs.
+    ///
+    /// Secrets often travel in the environment (the spec's `fromEnv`, a CI runner's tokens);
+    /// ssh needs only PATH and HOME (its config and known_hosts), and the agent's socket only
+    /// when it logs in by key rather than by password. SSH_ASKPASS and DISPLAY are left out so
+    /// ssh asks on the terminal, where this side answers.
+    static func environment(_ parent: [String: String], password: Bool) -> [String: String] {
+        var environment = ["TERM": "vt100"]
+        for name in ["PATH", "HOME"] + (password ? [] : ["SSH_AUTH_SOCK"]) {
+            environment[name] = parent[name]
+        }
+        return environment
+    }
+
+    /// Starts ssh on a new pseudo-terminal as its controlling terminal, so ssh asks for the
+    /// password there.
+    ///
+    /// posix_spawn's SETSID makes ssh a session leader and the child then opens the terminal
+    /// (glibc runs the file actions after setsid), so ssh stays our own child: `close()` can end
+    /// and reap it. `/usr/bin/setsid` forked when run as a group leader and left ssh to init.
+    /// If this process dies, the terminal's master closes and ssh gets SIGHUP.
+    func spawn() throws {
+        var slave: Int32 = -1
+        var name = [CChar](repeating: 0, count: 256)
+        guard openpty(&master, &slave, &name, nil, nil) == 0 else { throw Failure.closed("no pseudo-terminal") }
+        defer { Glibc.close(slave) }
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes,
+            Int16(Self.spawnSetsid | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        )
+        let arguments = ["/usr/bin/ssh"] + Self.arguments(options)
+        let environment = Self.environment(ProcessInfo.processInfo.environment, password: options.password != nil)
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv + envp { free(pointer) }
+        }
+        let status = posix_spawn(&pid, "/usr/bin/ssh", &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            Glibc.close(master)
+            master = -1
+            throw Failure.closed("cannot start /usr/bin/ssh: \(String(cString: strerror(status)))")
+        }
+    }
+
+    /// glibc's POSIX_SPAWN_SETSID (2.26+), which the Glibc module does not export (it is a GNU extension).
+    static let spawnSetsid: Int32 = 0x80
+
+    /// Whether ssh still runs; reaps it once it has exited.
+    var running: Bool {
+        guard pid > 0, !exited else { return false }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid || (result < 0 && errno == ECHILD) { exited = true }
+        return !exited
     }
 
     static func arguments(_ o: Options) -> [String] {
@@ -222,11 +286,20 @@ public final class SSHTransport {
         return nil
     }
 
+    /// Logs out, and ends and reaps ssh if it does not leave by itself.
     public func close() {
-        if process.isRunning { try? write("exit\n") }
-        let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
+        if running { try? write("exit\n") }
+        var deadline = ContinuousClock.now + .seconds(2)
+        while running && ContinuousClock.now < deadline { usleep(10_000) }
+        if running { kill(pid, SIGTERM) }
+        deadline = ContinuousClock.now + .seconds(2)
+        while running && ContinuousClock.now < deadline { usleep(10_000) }
+        if running {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+            exited = true
+        }
         if master >= 0 {
             Glibc.close(master)
             master = -1

@@ -70,7 +70,11 @@ public final class IOSDevice: @unchecked Sendable {
         // files of the run that holds the lock as they are.
         if existing == nil {
             let directory = (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             let temporary = path + ".\(getpid()).\(UUID().uuidString).tmp"
             let text = Data(initial.render().utf8)
             if FileManager.default.createFile(atPath: temporary, contents: text, attributes: [.posixPermissions: 0o600])
@@ -104,9 +108,20 @@ public final class IOSDevice: @unchecked Sendable {
         }
         guard let persistence else { return }
         let directory = (persistence as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let temporary = persistence + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
+        // The config holds keys and passwords in clear, as a router's does: its owner's only.
+        guard
+            FileManager.default.createFile(
+                atPath: temporary,
+                contents: Data(text.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else { return }
         _ = rename(temporary, persistence)
     }
 

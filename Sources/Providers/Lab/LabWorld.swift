@@ -75,7 +75,8 @@ public final class LabWorld: @unchecked Sendable {
         // Chaos runs (`bench --chaos`) make the lab fail the way Azure and routers do.
         let faults = try LabFaults.parse(ProcessInfo.processInfo.environment["RECONCILE_LAB_FAULTS"])
         let directory = Self.directory(stateDirectory)
-        try FileManager.default.createDirectory(atPath: directory + "/devices", withIntermediateDirectories: true)
+        // Device configs hold the pre-shared keys and login secrets.
+        for folder in [stateDirectory, directory, directory + "/devices"] { try PrivateDirectory.create(folder) }
         var server: AzureModelServer?
         if topology.scope?.spec.endpoint == .lab {
             // RECONCILE_LAB_TIME_SCALE stretches or shrinks Azure's provisioning times (default

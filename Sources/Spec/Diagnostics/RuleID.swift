@@ -48,6 +48,10 @@ extension RuleID {
     public static let refCycle = RuleID(rawValue: "ref-cycle")
     public static let secretPlaintext = RuleID(rawValue: "secret-plaintext")
     public static let secretSource = RuleID(rawValue: "secret-source")
+    public static let secretMissing = RuleID(rawValue: "secret-missing")
+    public static let secretNotGranted = RuleID(rawValue: "secret-not-granted")
+    public static let secretOutsideSpec = RuleID(rawValue: "secret-outside-spec")
+    public static let secretValue = RuleID(rawValue: "secret-value")
 
     // MARK: Address plan
     public static let addressOverlap = RuleID(rawValue: "address-overlap")
@@ -185,6 +189,26 @@ extension RuleID {
             summary: "A secret field holds a literal (allowed only with --allow-plaintext-secrets)."
         ),
         RuleInfo(id: .secretSource, severity: .error, summary: "A secret's fromEnv/fromFile is malformed."),
+        RuleInfo(
+            id: .secretMissing,
+            severity: .error,
+            summary: "A secret's variable is not set or its file cannot be read (checked before plan, apply, drift)."
+        ),
+        RuleInfo(
+            id: .secretNotGranted,
+            severity: .error,
+            summary: "fromEnv names a variable not granted by --allow-secret or RECONCILE_ALLOWED_SECRETS."
+        ),
+        RuleInfo(
+            id: .secretOutsideSpec,
+            severity: .error,
+            summary: "fromFile leads outside the spec directory (after symlinks and ..)."
+        ),
+        RuleInfo(
+            id: .secretValue,
+            severity: .error,
+            summary: "A secret is empty or holds what IOS cannot take: a line break, '?', non-ASCII, edge spaces."
+        ),
         RuleInfo(id: .addressOverlap, severity: .error, summary: "On-prem, VNet, hub and P2S address spaces overlap."),
         RuleInfo(
             id: .addressReserved,
