@@ -144,6 +144,40 @@ struct IOSParserTests {
         #expect(crs.lines.map(\.text) == ["hostname r1", "banner motd #\nhi\n#"])
     }
 
+    /// A CR is blank like a space or a tab, wherever it is (found by `.ci/fuzz`): a line ending
+    /// in CR then a tab kept the CR, which the line break dropped when the printed config was
+    /// read back.
+    @Test func aCRIsBlankLikeASpaceOrATab() throws {
+        let config = try IOSParser.parse("hostname r1\r\t\ninterface\rTunnel1 \r\n \r ip mtu 1400\r\t\r\n\r\t\n")
+        #expect(config.lines.map(\.text) == ["hostname r1", "interface Tunnel1"])
+        #expect(config.lines[1].children.map(\.text) == ["ip mtu 1400"])
+        #expect(config.render() == "hostname r1\ninterface Tunnel1\n ip mtu 1400\n")
+        #expect(IOSParser.collapse("\r show\r\tversion \r") == "show version")
+        // Nor is a CR a banner's delimiter: closing a line, it was dropped like a line break.
+        let banner = try IOSParser.parse("banner motd \r#hi\r\t\nthere#\n")
+        #expect(banner.lines.map(\.text) == ["banner motd #hi\nthere#"])
+        #expect(try IOSParser.parse(banner.render()) == banner)
+    }
+
+    /// Keywords are read as the printed config will be: with the words of a line collapsed,
+    /// and `end` or the header dropped at the top of the tree, however indented (an indented
+    /// `end` with nothing above it printed as `end` and vanished; found by `.ci/fuzz`).
+    @Test func keywordsAreMatchedOnTheCollapsedLine() throws {
+        let config = try IOSParser.parse(
+            " end\nbanner\tmotd #\nhi\n#\nbanner  login #one#\nhostname r1\n end\n"
+                + "crypto pki certificate chain T\n certificate\t01\n  AB\n  quit\n"
+        )
+        #expect(
+            config.lines.map(\.text) == [
+                "banner motd #\nhi\n#", "banner login #one#", "hostname r1", "crypto pki certificate chain T",
+            ]
+        )
+        // An indented `end` under a line is that line's child, as before.
+        #expect(config.lines[2].children.map(\.text) == ["end"])
+        #expect(config.lines[3].children.first?.children.map(\.text) == ["AB", "quit"])
+        #expect(Self.shape(try IOSParser.parse(config.render()).lines) == Self.shape(config.lines))
+    }
+
     @Test func aCertificateIsKeptWholeUpToItsQuit() throws {
         let text = """
             crypto pki certificate chain TP-self-signed-1

@@ -112,34 +112,39 @@ public enum IOSParser {
             let number = index + 1
             index += 1
             let utf8 = source.utf8
-            let indent = utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
+            let indent = utf8.prefix(while: isBlank).count
             let content = Substring(utf8.dropFirst(indent))
             var end = content.utf8.endIndex
-            while end > content.utf8.startIndex,
-                case let byte = content.utf8[content.utf8.index(before: end)], byte == 0x20 || byte == 0x09
-            {
+            while end > content.utf8.startIndex, isBlank(content.utf8[content.utf8.index(before: end)]) {
                 end = content.utf8.index(before: end)
             }
-            let trimmed = String(content[..<end])
-            if trimmed.isEmpty || trimmed.hasPrefix("!") { continue }
-            if indent == 0
-                && (trimmed == "end" || trimmed.hasPrefix("Building configuration")
-                    || trimmed.hasPrefix("Current configuration :"))
+            let trimmed = content[..<end]
+            // Keywords are matched on the collapsed text, as the printed config will be read:
+            // `banner\tmotd` matched on the raw text was not a banner, but printed it was.
+            let text = collapse(trimmed)
+            if text.isEmpty || text.hasPrefix("!") { continue }
+            // The line's parent, found before popping: a skipped line leaves the tree as it is.
+            let level = stack.lastIndex { $0 === root || $0.indent < indent } ?? 0
+            // `end` and the header count at the top level of the tree, not at column 1: an
+            // indented `end` with nothing above it printed as a top-level `end` and was dropped.
+            if stack[level] === root
+                && (text == "end" || text.hasPrefix("Building configuration")
+                    || text.hasPrefix("Current configuration :"))
             {
                 continue
             }
-            while let top = stack.last, top !== root, top.indent >= indent { stack.removeLast() }
-            let parent = stack.last ?? root
+            stack.removeSubrange((level + 1)...)
+            let parent = stack[level]
             let node: Node
-            if let keyword = delimitedKeyword(trimmed) {
-                let text: String
+            if let keyword = delimitedKeyword(text) {
+                let banner: String
                 do {
-                    text = try delimited(keyword, trimmed, raw, &index, startLine: number)
+                    banner = try delimited(keyword, trimmed, raw, &index, startLine: number)
                 } catch {
                     throw IOSParseError(line: error.line, column: indent + 1, message: error.message)
                 }
-                node = Node(IOSLine(text, line: number), indent: indent)
-            } else if trimmed.hasPrefix("certificate "), parent.line.text.hasPrefix("crypto pki certificate chain") {
+                node = Node(IOSLine(banner, line: number), indent: indent)
+            } else if text.hasPrefix("certificate "), parent.line.text.hasPrefix("crypto pki certificate chain") {
                 var rows: [IOSLine] = []
                 var closed = false
                 while index < raw.count {
@@ -159,12 +164,12 @@ public enum IOSParser {
                         message: "certificate has no closing 'quit' before the end"
                     )
                 }
-                node = Node(IOSLine(collapse(content), line: number), indent: indent)
+                node = Node(IOSLine(text, line: number), indent: indent)
                 node.children = rows.map { Node($0, indent: indent + 1) }
                 parent.children.append(node)
                 continue
             } else {
-                node = Node(IOSLine(collapse(content), line: number), indent: indent)
+                node = Node(IOSLine(text, line: number), indent: indent)
             }
             parent.children.append(node)
             stack.append(node)
@@ -189,15 +194,21 @@ public enum IOSParser {
     /// and the delimiter and ends with the closing delimiter (ETX printed as `^C`).
     static func delimited(
         _ keyword: String,
-        _ first: String,
+        _ first: Substring,
         _ raw: [Substring],
         _ index: inout Int,
         startLine: Int
     ) throws(IOSParseError) -> String {
+        // The keyword's words are skipped, not its length: the raw line may have more blanks
+        // between them than the keyword has.
+        var rest = first
+        for _ in keyword.split(separator: " ") {
+            rest = Substring(rest.utf8.drop(while: isBlank).drop { !isBlank($0) })
+        }
         // The delimiter is the first character after the keyword that is not blank: a tab
-        // taken as the delimiter was trimmed off the end of the printed line, so the printed
-        // config did not read back (found by the fuzzer).
-        var rest = Substring(first.dropFirst(keyword.count)).drop { $0 == " " || $0 == "\t" }
+        // or CR taken as the delimiter was trimmed off the end of the printed line, so the
+        // printed config did not read back (found by the fuzzer).
+        rest = Substring(rest.utf8.drop(while: isBlank))
         let delimiter: String
         if rest.hasPrefix("^C") {
             delimiter = "^C"
@@ -241,20 +252,29 @@ public enum IOSParser {
         (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
     }
 
-    /// Trims and collapses every run of spaces and tabs to one space.
+    /// Space, tab and CR: the blanks between and around a line's words.
+    ///
+    /// CR is blank, not text: a line break drops the CRs before it, so a CR left at the end
+    /// of a line (`hostname r1\r\t`) was lost when the printed line was read back (found by
+    /// the fuzzer).
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D
+    }
+
+    /// Trims and collapses every run of blanks (spaces, tabs, CRs) to one space.
     public static func collapse(_ text: Substring) -> String {
-        // Most lines need nothing: no tab, no double space, no space at either end.
+        // Most lines need nothing: no tab or CR, no double space, no space at either end.
         var previous: UInt8 = 0x20
         var clean = true
         for byte in text.utf8 {
-            if byte == 0x09 || (byte == 0x20 && previous == 0x20) {
+            if byte == 0x09 || byte == 0x0D || (byte == 0x20 && previous == 0x20) {
                 clean = false
                 break
             }
             previous = byte
         }
         if clean && previous != 0x20 { return String(text) }
-        return text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        return text.utf8.split(whereSeparator: isBlank).map { String(Substring($0)) }.joined(separator: " ")
     }
 
     /// The lines of a text, split on LF with the CRs before it dropped (CRLF files; every CR,
