@@ -150,3 +150,13 @@ struct SSHTransportTests {
         #expect(kill(pid, 0) == -1 && errno == ESRCH, "ssh was not reaped")
     }
 }
+
+/// What a router answers is data: an error quoting it shows its control characters as text.
+@Suite("SSH errors as text")
+struct SSHTransportErrorTests {
+    @Test func aRefusalQuotingTheRouterIsShownNotActedOn() {
+        let failure = SSHTransport.Failure.command(line: "banner motd", output: "% Invalid \u{1B}]0;owned\u{7} input")
+        #expect(!failure.description.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(failure.description.contains("\\u{1B}]0;owned\\u{7}"))
+    }
+}

@@ -10,7 +10,14 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
     public var code: String
     public var message: String
 
-    public var description: String { "\(code) (\(status)): \(message)" }
+    public init(status: Int, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// Azure's words are data: whatever they hold is shown, never acted on by a terminal.
+    public var description: String { Escape.terminal("\(code) (\(status)): \(message)") }
 
     /// Throttling, server errors, a locked target and a lost connection are worth trying again.
     public var retryable: Bool {

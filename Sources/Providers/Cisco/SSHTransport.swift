@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Spec
 
 #if canImport(Glibc)
     internal import Glibc
@@ -51,14 +52,17 @@ public final class SSHTransport {
         /// A configuration line IOS refused (its secret masked), with what it printed.
         case command(line: String, output: String)
 
+        /// What the router and ssh said is data: shown, never acted on by a terminal.
         public var description: String {
-            switch self {
-            case .hostKey(let detail): "host key check failed: \(detail)"
-            case .authentication(let detail): "login failed: \(detail)"
-            case .timeout(let detail): "timed out \(detail)"
-            case .closed(let detail): "the session closed: \(detail)"
-            case .command(let line, let output): "the router refused '\(line)': \(output)"
-            }
+            let text =
+                switch self {
+                case .hostKey(let detail): "host key check failed: \(detail)"
+                case .authentication(let detail): "login failed: \(detail)"
+                case .timeout(let detail): "timed out \(detail)"
+                case .closed(let detail): "the session closed: \(detail)"
+                case .command(let line, let output): "the router refused '\(line)': \(output)"
+                }
+            return Escape.terminal(text)
         }
     }
 
