@@ -145,14 +145,16 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             let data = (try? encoder.encode(JSONView(up: up, tunnels: tunnels))) ?? Data()
             return String(decoding: data, as: UTF8.self) + "\n"
         case .markdown:
+            // What routers and Azure report is data: escaped into each cell, as in every report.
+            let c = Escape.markdownCell
             var out = "| Connection | Router | Azure | IKEv2 | IPsec | BGP | Verdict |\n|---|---|---|---|---|---|---|\n"
             for t in tunnels {
-                let verdict = t.up ? "up" : "**down**: " + t.causes.joined(separator: "; ")
+                let verdict = t.up ? "up" : "**down**: " + t.causes.map(c).joined(separator: "; ")
                 out +=
-                    "| \(t.connection) | \(router(t)) | \(t.azure) | \(t.ike) | \(ipsecText(t)) | \(t.bgp ?? "static") | "
-                out += verdict.replacingOccurrences(of: "|", with: "\\|") + " |\n"
+                    "| \(c(t.connection)) | \(c(router(t))) | \(c(t.azure)) | \(c(t.ike)) | \(c(ipsecText(t))) | "
+                    + "\(c(t.bgp ?? "static")) | \(verdict) |\n"
             }
-            return out + egressLines.map { "\n" + $0 + "\n" }.joined()
+            return out + egressLines.map { "\n" + c($0) + "\n" }.joined()
         case .text:
             let header = ["CONNECTION", "ROUTER", "AZURE", "IKEV2", "IPSEC", "BGP", "VERDICT"]
             let rows = tunnels.map { t in
@@ -173,7 +175,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
                 + (up
                     ? "All \(tunnels.count) connections are up.\n"
                     : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) connections are down.\n")
-            return out
+            return Escape.terminal(out)
         }
     }
 
