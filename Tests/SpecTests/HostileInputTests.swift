@@ -30,9 +30,42 @@ struct HostileInputTests {
         let loaded = SpecLoader.load(text: text, file: "dup.yaml")
         let duplicates = loaded.diagnostics.all.filter { $0.rule == .yamlDuplicateKey }
         #expect(duplicates.count == 10_000)
-        let printed = DiagnosticRenderer(sources: loaded.sources).text(duplicates)
+        let printed = DiagnosticRenderer(sources: loaded.sources, limit: .max).text(duplicates)
         #expect(printed.components(separatedBy: "error[yaml-duplicate-key]").count == 10_001)
         #expect(printed.contains("dup.yaml:10001:1: error[yaml-duplicate-key]: duplicate key 'a'\n 10001 | a: 1\n"))
+    }
+
+    /// A spec with thousands of problems prints the first 200 (errors before warnings) and
+    /// counts the rest; JSON keeps every one, and both summaries count all.
+    @Test func textPrintsAtMost200DiagnosticsAndCountsTheRest() throws {
+        let text = String(repeating: "a: 1\n", count: 1_001)
+        let loaded = SpecLoader.load(text: text, file: "dup.yaml")
+        let duplicates = loaded.diagnostics.all.filter { $0.rule == .yamlDuplicateKey }
+        #expect(duplicates.count == 1_000)
+        // Warnings first in the list: when some must go, they go before any error.
+        let warnings = (1...300).map {
+            Diagnostic(.warning, .ioSymlink, "link\($0) leads nowhere", at: .whole("link\($0)"))
+        }
+        let all = warnings + duplicates
+        let printed = DiagnosticRenderer(sources: loaded.sources).text(all)
+        #expect(DiagnosticRenderer.defaultLimit == 200)
+        #expect(printed.components(separatedBy: "error[yaml-duplicate-key]").count == 201)
+        #expect(!printed.contains("warning["))
+        #expect(printed.contains("dup.yaml:201:1: error[yaml-duplicate-key]: duplicate key 'a'\n 201 | a: 1\n"))
+        #expect(!printed.contains("dup.yaml:202:1"))
+        #expect(
+            printed.hasSuffix(
+                "… and 1100 more diagnostics not shown (reconcile validate --format json lists them all)\n"
+                    + "1000 errors, 300 warnings\n"
+            )
+        )
+        // Under the limit nothing is left out, warnings included, in the list's order.
+        let few = DiagnosticRenderer(sources: loaded.sources).text(Array(warnings.prefix(2)) + duplicates.prefix(3))
+        #expect(few.components(separatedBy: "\n").filter { $0.contains("]: ") }.count == 5)
+        #expect(!few.contains("not shown"))
+        let json = try JSONSerialization.jsonObject(with: Data(DiagnosticRenderer.json(all).utf8)) as? [String: Any]
+        #expect((json?["diagnostics"] as? [Any])?.count == 1_300)
+        #expect(json?["errors"] as? Int == 1_000)
     }
 
     @Test func aLongLineIsShownAsAnExcerptAroundTheColumn() throws {

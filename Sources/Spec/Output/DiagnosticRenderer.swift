@@ -5,19 +5,40 @@ internal import Foundation
 public struct DiagnosticRenderer: Sendable {
     public var sources: SourceFiles
     public var color: Bool
+    /// The most diagnostics `text` prints; the rest are counted on one line.
+    public var limit: Int
 
-    public init(sources: SourceFiles, color: Bool = false) {
+    /// The most diagnostics printed as text in one run (issue 15).
+    ///
+    /// A hostile 8 MiB spec makes about a million, some 4 million lines that bury the first
+    /// ones and can overrun a CI log. 200 is about 1,000 lines: a mistake repeated in every
+    /// file of a large spec still shows in each, and a person reads no further;
+    /// `validate --format json` keeps them all for tools.
+    public static let defaultLimit = 200
+
+    public init(sources: SourceFiles, color: Bool = false, limit: Int = Self.defaultLimit) {
         self.sources = sources
         self.color = color
+        self.limit = limit
     }
 
     private func paint(_ text: String, _ code: String) -> String {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
+    /// The diagnostics for people: at most `limit` of them, errors before warnings when some
+    /// must go (the errors are why the run failed), printed in their own order; a line counts
+    /// the rest, and the summary counts all.
     public func text(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
-        for d in diagnostics {
+        var shown = diagnostics
+        if diagnostics.count > limit {
+            let errors = diagnostics.indices.filter { diagnostics[$0].severity == .error }.prefix(limit)
+            let warnings = diagnostics.indices.filter { diagnostics[$0].severity != .error }
+                .prefix(limit - errors.count)
+            shown = (errors + warnings).sorted().map { diagnostics[$0] }
+        }
+        for d in shown {
             let label = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
             out += "\(paint(d.location.description, "1")): \(label)[\(d.rule.rawValue)]: \(d.message)\n"
             out += snippet(d.location, masking: d.rule == .secretPlaintext)
@@ -28,6 +49,11 @@ public struct DiagnosticRenderer: Sendable {
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
+        if shown.count < diagnostics.count {
+            let more = diagnostics.count - shown.count
+            out += "… and \(more) more diagnostic\(more == 1 ? "" : "s") not shown"
+            out += " (reconcile validate --format json lists them all)\n"
+        }
         if !diagnostics.isEmpty {
             out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         }
@@ -73,6 +99,8 @@ public struct DiagnosticRenderer: Sendable {
         return " \(number) | \(shown)\n \(gutter) | \(caretPad)\(paint("^", "1;32"))\n"
     }
 
+    /// The diagnostics for tools: all of them, uncapped (a tool asked for the list; the run
+    /// already holds it in memory, and a cap would hide the ones `text` does not show).
     public static func json(_ diagnostics: [Diagnostic]) -> String {
         struct Report: Encodable {
             var diagnostics: [Diagnostic]
