@@ -86,6 +86,8 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // scrypt, for IOS's type 9 secrets.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Providers/Cisco",
             swiftSettings: swiftSettings

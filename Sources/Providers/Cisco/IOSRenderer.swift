@@ -247,7 +247,13 @@ public enum IOSRenderer {
         out.append(IOSLine("no ip domain lookup"))
         if v.has("domainName") { out.append(IOSLine("ip domain name \(v.text("domainName"))")) }
         if v.has("username") {
-            out.append(IOSLine("username \(v.text("username")) privilege 15 password 7 \(v.type7("password"))"))
+            // Sent in clear over the SSH session and hashed by the router (type 9, scrypt): a
+            // type 7 password is reversible by anyone who reads the config (docs/ios.md).
+            out.append(
+                IOSLine(
+                    "username \(v.text("username")) privilege 15 algorithm-type scrypt secret \(v.text("password"))"
+                )
+            )
         }
         out.append(IOSLine("ip ssh version 2"))
         // SSH only from the management prefixes, through a numbered list on the vty lines.

@@ -209,6 +209,10 @@ public enum IOSSections {
                 guard case .secret(let source)? = intended, let plain = secrets.value(source) else { return .null }
                 let hashed = parts[1]
                 return .fingerprint(secrets.fingerprint(MD5Crypt.verify(plain, against: hashed) ? plain : hashed))
+            case ("9", 2...):
+                guard case .secret(let source)? = intended, let plain = secrets.value(source) else { return .null }
+                let hashed = parts[1]
+                return .fingerprint(secrets.fingerprint(CiscoScrypt.verify(plain, against: hashed) ? plain : hashed))
             case ("6", _), ("8", _), ("9", _): return .null
             default: return .fingerprint(secrets.fingerprint(first))
             }

@@ -270,6 +270,7 @@ public final class IOSDevice: @unchecked Sendable {
         switch (rest[0], rest.count) {
         case ("7", 2...): return Type7.decode(rest[1]) == typed
         case ("5", 2...): return MD5Crypt.verify(typed, against: rest[1])
+        case ("9", 2...): return CiscoScrypt.verify(typed, against: rest[1])
         case ("0", 2...): return rest[1] == typed
         default: return rest[0] == typed
         }

@@ -473,6 +473,14 @@ public final class IOSSession {
                     let salt = MD5Crypt.salt(seed: String(words[2]))
                     command = "enable secret 5 " + MD5Crypt.hash(String(words[2]), salt: salt)
                 }
+                // `username U privilege N algorithm-type scrypt secret P`: IOS keeps the type 9 hash.
+                let typed = words.dropFirst(7).joined(separator: " ")  // the rest of the line, spaces and all
+                if path.isEmpty, words.count >= 8, words[0] == "username", words[4] == "algorithm-type",
+                    words[5] == "scrypt", words[6] == "secret",
+                    let hashed = CiscoScrypt.hash(typed, salt: CiscoScrypt.salt(seed: typed))
+                {
+                    command = "username \(words[1]) privilege \(words[3]) secret 9 " + hashed
+                }
                 // A single-valued command replaces the value it had.
                 if let key = IOSRules.ios.idempotencyKey(command, path: path),
                     let index = lines.firstIndex(where: { IOSRules.ios.idempotencyKey($0.text, path: path) == key })
