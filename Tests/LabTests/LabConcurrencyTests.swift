@@ -78,3 +78,51 @@ struct LabConcurrencyTests {
         #expect(mode == 0o600, "a private key is the owner's alone")
     }
 }
+
+/// A run that is stopped (a cancelled CI job's SIGTERM, Ctrl-C) takes its ssh children with
+/// it: none is left running against a router.
+@Suite("Stopping a run", .serialized)
+struct StoppingARunTests {
+    /// The pids of live `ssh` processes whose parent is `parent`.
+    static func sshChildren(of parent: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            // "pid (comm) state ppid …": comm may hold spaces, so read after its last ')'.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return stat.contains("(ssh)") && fields.count > 1 && Int32(fields[1]) == parent
+        }
+    }
+
+    static func alive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return !stat.contains(") Z ")
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalledRunLeavesNoSSHChildBehind(_ signal: Int32) async throws {
+        let ws = try LabWorkspace("s2s-cisco891-pppoe")
+        defer { ws.remove() }
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        // A new key for the router: the next apply reads the router, then pushes to it.
+        let (process, _, _) = try Fixture.start(
+            "reconcile",
+            ["apply", "spec", "--auto-approve"],
+            environment: LabWorkspace.secrets.merging(LabWorkspace.grant) { _, b in b }
+                .merging(["TOKYO_PSK": "lab-psk-rotated"]) { _, b in b },
+            directory: ws.root
+        )
+        var children: [Int32] = []
+        for _ in 0..<3000 where children.isEmpty && process.isRunning {
+            children = Self.sshChildren(of: process.processIdentifier)
+            if children.isEmpty { usleep(5_000) }
+        }
+        try #require(!children.isEmpty, "the run never had an ssh child to stop")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        for _ in 0..<500 where children.contains(where: Self.alive) { usleep(10_000) }
+        #expect(!children.contains(where: Self.alive), "ssh \(children) outlived its run")
+    }
+}
