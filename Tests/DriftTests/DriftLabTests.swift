@@ -2,6 +2,7 @@ import Crypto
 import Drift
 import Foundation
 import NIOHTTP1
+import Spec
 import TestSupport
 import Testing
 
@@ -223,7 +224,9 @@ struct DriftLabTests {
 
                 """
         }
-        let secret = ["DRIFT_HOOK_SECRET": "hook-secret-1"]
+        // The webhook's secret is one more variable the run grants the spec.
+        let grant = (LabWorkspace.grant[SecretResolver.grantVariable] ?? "") + ",DRIFT_HOOK_SECRET"
+        let secret = ["DRIFT_HOOK_SECRET": "hook-secret-1", SecretResolver.grantVariable: grant]
         #expect(try ws.run(["apply", "spec", "--auto-approve"], environment: secret).status == 0)
         let out = ws.root.appendingPathComponent("out")
         let history = out.appendingPathComponent("history.jsonl")
