@@ -28,6 +28,8 @@ enum ChaosBench {
         var kind: String
         var faults: Bool
         var killedAfter: Duration
+        /// Whether the kill landed before the run ended by itself.
+        var interrupted = false
         var converged = false
         var runs = 0
         var timeToConverge: Duration = .zero
@@ -151,6 +153,7 @@ enum ChaosBench {
             let killAfter = typical * (0.05 + 1.15 * random.unit())
             var outcome = Outcome(kind: kind, faults: faulty, killedAfter: killAfter)
             let killed = try invoke(["apply", "spec", "--auto-approve"], faults: faulty, killAfter: killAfter)
+            outcome.interrupted = killed.killed
             var printed = killed.output
             let start = clock.now
             for attempt in 1...3 {
@@ -177,7 +180,8 @@ enum ChaosBench {
             outcomes.append(outcome)
             let label = kind.padding(toLength: 6, withPad: " ", startingAt: 0)
             print(
-                "chaos     trial \(trial + 1): \(label) faults \(faulty ? "on " : "off") killed at \(ms(killAfter)), "
+                "chaos     trial \(trial + 1): \(label) faults \(faulty ? "on " : "off") "
+                    + (outcome.interrupted ? "killed at \(ms(killAfter)), " : "ended before \(ms(killAfter)), ")
                     + (outcome.converged ? "converged" : "DID NOT CONVERGE")
                     + " after \(outcome.runs) run(s) in \(ms(outcome.timeToConverge))"
             )
@@ -188,7 +192,8 @@ enum ChaosBench {
         let runs = (1...3).map { n in "\(n): \(outcomes.filter { $0.runs == n }.count)" }.joined(separator: ", ")
         if let longest = times.last {
             print(
-                "chaos     \(outcomes.count) trials, \(converged.count) converged; time to converge: median "
+                "chaos     \(outcomes.count) trials (\(outcomes.filter(\.interrupted).count) killed mid-run), "
+                    + "\(converged.count) converged; time to converge: median "
                     + "\(ms(times[times.count / 2])), max \(ms(longest)) "
                     + "(\(String(format: "%.2f", ratio(longest, typical)))x the first apply); runs needed: \(runs)"
             )
@@ -285,7 +290,7 @@ enum ChaosBench {
             status: process.terminationStatus,
             output: text,
             elapsed: elapsed,
-            killed: killed && killAfter == nil
+            killed: killed
         )
     }
 }
