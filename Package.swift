@@ -238,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LabTests",
-            dependencies: ["Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport", "reconcile"],
+            dependencies: ["AzureModel", "Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport", "reconcile"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
