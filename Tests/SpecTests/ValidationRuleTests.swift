@@ -382,6 +382,29 @@ struct ValidationRuleTests {
             breaks: [("lan: {interface: Vlan1,", "lan: {interface: gi1,")],
             passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
         ),
+        // scrypt (the default) on an image that refuses `algorithm-type`; md5 on one that has it.
+        Case(
+            "device-password-hash",
+            breaks: [("platform: ios\n", "platform: ios\n  software: \"15.1(4)M12a\"\n")],
+            passes: [
+                ("platform: ios\n", "platform: ios\n  software: \"15.1(4)M12a\"\n"),
+                ("management: {lab: true,", "management: {lab: true, passwordHash: md5,"),
+            ]
+        ),
+        Case(
+            "device-password-weak",
+            .warning,
+            breaks: [
+                ("platform: ios\n", "platform: ios\n  software: \"15.4(1)T1\"\n"),
+                ("management: {lab: true,", "management: {lab: true, passwordHash: md5,"),
+            ],
+            passes: [("platform: ios\n", "platform: ios\n  software: \"15.4(1)T1\"\n")]
+        ),
+        Case(
+            "device-password-weak",
+            .warning,
+            breaks: [("platform: ios\n", "platform: ios-xe\n"), ("{lab: true,", "{lab: true, passwordHash: md5,")]
+        ),
         Case(
             "intent-endpoint",
             breaks: [("internetEgress: [{from: spoke-vnet,", "internetEgress: [{from: spoke-vent,")]

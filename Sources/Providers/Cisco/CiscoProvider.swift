@@ -81,9 +81,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
                 .init("platform"), .init("model"), .init("software"), .init("hostname", .required),
                 .init("domainName"), .init("timezone"), .init("ntpServers"), .init("loggingBufferSize"),
                 .init("sshAllowedFrom"), .init("username"), .init("password", sensitive: true),
-                .init("enableSecret", sensitive: true),
+                .init("passwordHash"), .init("enableSecret", sensitive: true),
             ],
-            outputs: []
+            outputs: [],
+            // How the router keeps the user's password: a spec that does not say wants scrypt.
+            defaults: ["passwordHash": "scrypt"]
         ),
         ResourceTypeSchema(
             type: "ios.wan",

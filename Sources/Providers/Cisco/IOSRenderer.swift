@@ -247,12 +247,12 @@ public enum IOSRenderer {
         out.append(IOSLine("no ip domain lookup"))
         if v.has("domainName") { out.append(IOSLine("ip domain name \(v.text("domainName"))")) }
         if v.has("username") {
-            // Sent in clear over the SSH session and hashed by the router (type 9, scrypt): a
-            // type 7 password is reversible by anyone who reads the config (docs/ios.md).
+            // Sent in clear over the SSH session and hashed by the router: type 9 (scrypt), or type 5
+            // (MD5-crypt) when the spec says its IOS predates scrypt; never a type 7 password, which
+            // anyone who reads the config reverses (docs/ios.md).
+            let algorithm = v.text("passwordHash") == PasswordHash.md5.rawValue ? "" : "algorithm-type scrypt "
             out.append(
-                IOSLine(
-                    "username \(v.text("username")) privilege 15 algorithm-type scrypt secret \(v.text("password"))"
-                )
+                IOSLine("username \(v.text("username")) privilege 15 \(algorithm)secret \(v.text("password"))")
             )
         }
         out.append(IOSLine("ip ssh version 2"))

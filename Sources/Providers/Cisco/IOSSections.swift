@@ -163,6 +163,20 @@ public enum IOSSections {
         }
     }
 
+    /// How a `username` line keeps its password, as the spec names it (`scrypt`, `md5`), or
+    /// as IOS prints it otherwise (`password 7`, `secret 8`); never the password itself.
+    static func passwordHash(_ words: [String], at keyword: Int) -> String {
+        let rest = words.dropFirst(keyword + 1)
+        guard rest.count >= 2, let type = rest.first, type.count == 1, type.allSatisfy(\.isNumber) else {
+            return words[keyword]
+        }
+        switch (words[keyword], type) {
+        case ("secret", HashedSecretLine.Hash.scrypt.rawValue): return PasswordHash.scrypt.rawValue
+        case ("secret", HashedSecretLine.Hash.md5.rawValue): return PasswordHash.md5.rawValue
+        default: return words[keyword] + " " + type
+        }
+    }
+
     /// Whether an observed item stands for a wanted one (secrets and references aside).
     static func same(_ observed: Value, _ wanted: Value) -> Bool {
         switch (observed, wanted) {
@@ -260,6 +274,7 @@ public enum IOSSections {
             }
             out["enableSecret"] = secret(top("enable secret ").first, intended: identity["enableSecret"])
             return out
+                    out["passwordHash"] = .string(IOSSections.passwordHash(words, at: at))
         }
 
         func wan() -> [String: Value]? {

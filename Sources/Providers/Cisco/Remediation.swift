@@ -19,25 +19,14 @@ public enum Remediation {
         return IOSConfig(lines: remediate(managed, intended, rules: rules, path: []))
     }
 
-    /// An intended `enable secret P` (or scrypt `username` secret) that the running `enable secret 5 $1$salt$hash` already
-    /// holds (P hashed with that salt gives that hash) is taken as the running line: a one-way
-    /// secret is compared by re-hashing, never re-sent when it is the same.
+    /// An intended one-way secret (`enable secret P`, `username U privilege 15 [algorithm-type
+    /// scrypt] secret P`) that the running line already holds (P hashed with its salt gives its
+    /// hash) is taken as the running line: a one-way secret is compared by re-hashing, never
+    /// re-sent when it is the same.
     static func rehashed(_ intended: [IOSLine], running: [IOSLine]) -> [IOSLine] {
         intended.map { line in
-            let words = line.text.split(separator: " ")
-            // `username U privilege 15 algorithm-type scrypt secret P`, which IOS keeps as
-            // `username U privilege 15 secret 9 $9$salt$hash`.
-            if words.count >= 8, words[0] == "username", words[4] == "algorithm-type", words[6] == "secret" {
-                let kept = "username \(words[1]) privilege \(words[3]) secret 9 "
-                let typed = words.dropFirst(7).joined(separator: " ")
-                guard let have = running.first(where: { $0.text.hasPrefix(kept) }),
-                    CiscoScrypt.verify(typed, against: String(have.text.dropFirst(kept.count)))
-                else { return line }
-                return have
-            }
-            guard words.count == 3, words[0] == "enable", words[1] == "secret",
-                let have = running.first(where: { $0.text.hasPrefix("enable secret 5 ") }),
-                MD5Crypt.verify(String(words[2]), against: String(have.text.dropFirst("enable secret 5 ".count)))
+            guard let secret = HashedSecretLine(line.text),
+                let have = running.first(where: { secret.isHeld(by: $0.text) })
             else { return line }
             return have
         }

@@ -1,5 +1,6 @@
 internal import Cisco
 internal import Foundation
+internal import Spec
 
 /// One CLI session on a simulated router: modes and prompts, `enable`, configuration
 /// commands that change the running config, parent-mode fallback, `do`, IOS's error format
@@ -378,6 +379,14 @@ public final class IOSSession {
         let normalized = IOSNames.normalize(line, path: stack.last?.path ?? [])
         device.log(normalized)
         if device.refuses(normalized) { return invalid(typed, at: 0) }
+        // An image before 15.3(3)M (IOS-XE 3.10S) has no `algorithm-type` after a username.
+        let words = normalized.split(separator: " ")
+        if first == "username", let at = words.firstIndex(of: "algorithm-type"),
+            IOSSoftware.hasScrypt(platform: Platform(rawValue: device.platform) ?? .ios, software: device.software)
+                == false
+        {
+            return invalid(typed, at: at)
+        }
         // Try the current mode, then each enclosing one (IOS falls back to the parent mode).
         for depth in stride(from: stack.count, through: 0, by: -1) {
             let path = depth == 0 ? [] : stack[depth - 1].path
@@ -467,19 +476,10 @@ public final class IOSSession {
                 }
                 if command.hasPrefix("ip address ") { lines.removeAll { $0.text == "no ip address" } }
                 var command = encrypted ? Self.encryptingPasswords(command) : command
-                // IOS keeps only the MD5 hash of an enable secret typed in clear.
-                let words = command.split(separator: " ")
-                if path.isEmpty, words.count == 3, words[0] == "enable", words[1] == "secret" {
-                    let salt = MD5Crypt.salt(seed: String(words[2]))
-                    command = "enable secret 5 " + MD5Crypt.hash(String(words[2]), salt: salt)
-                }
-                // `username U privilege N algorithm-type scrypt secret P`: IOS keeps the type 9 hash.
-                let typed = words.dropFirst(7).joined(separator: " ")  // the rest of the line, spaces and all
-                if path.isEmpty, words.count >= 8, words[0] == "username", words[4] == "algorithm-type",
-                    words[5] == "scrypt", words[6] == "secret",
-                    let hashed = CiscoScrypt.hash(typed, salt: CiscoScrypt.salt(seed: typed))
-                {
-                    command = "username \(words[1]) privilege \(words[3]) secret 9 " + hashed
+                // IOS keeps only the hash of a one-way secret typed in clear: `enable secret 5`,
+                // `username … secret 5` (MD5-crypt) or, with `algorithm-type scrypt`, `secret 9`.
+                if path.isEmpty, let secret = HashedSecretLine(command), let stored = secret.stored() {
+                    command = stored
                 }
                 // A single-valued command replaces the value it had.
                 if let key = IOSRules.ios.idempotencyKey(command, path: path),

@@ -613,6 +613,11 @@ public enum SpecSchema {
                             FieldSchema("port", .integer(1...65535), "SSH port (default 22)."),
                             FieldSchema("username", .string(.any), required: true, "Login user."),
                             FieldSchema("password", .secret, required: true, "Login password."),
+                            FieldSchema(
+                                "passwordHash",
+                                enumeration(PasswordHash.self),
+                                "(addition) How the router stores it: scrypt (type 9, default) or md5 (type 5, IOS before 15.3(3)M)."
+                            ),
                             FieldSchema("enableSecret", .secret, "enable secret."),
                             FieldSchema("hostKey", .string(.any), "Pinned SSH host key (\"ssh-rsa AAAA...\")."),
                             FieldSchema("knownHostsFile", .string(.any), "Or a known_hosts file."),

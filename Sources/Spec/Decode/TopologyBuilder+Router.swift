@@ -38,6 +38,7 @@ extension TopologyBuilder {
         let port = m.int("port") ?? 22
         let username = m.string("username")
         let password = m.secret("password")
+        let passwordHash: PasswordHash = m.enumeration("passwordHash") ?? .scrypt
         let enable = m.secret("enableSecret")
         let hostKey = m.string("hostKey")
         let knownHosts = m.string("knownHostsFile")
@@ -48,6 +49,7 @@ extension TopologyBuilder {
             port: port,
             username: username,
             password: password,
+            passwordHash: passwordHash,
             enableSecret: enable,
             hostKey: hostKey,
             knownHostsFile: knownHosts

@@ -111,6 +111,8 @@ extension RuleID {
     public static let deviceIpsecUnsupported = RuleID(rawValue: "device-ipsec-unsupported")
     public static let deviceManagement = RuleID(rawValue: "device-management")
     public static let deviceInterface = RuleID(rawValue: "device-interface")
+    public static let devicePasswordHash = RuleID(rawValue: "device-password-hash")
+    public static let devicePasswordWeak = RuleID(rawValue: "device-password-weak")
 
     // MARK: Intents
     public static let intentEndpoint = RuleID(rawValue: "intent-endpoint")
@@ -411,6 +413,16 @@ extension RuleID {
             id: .deviceInterface,
             severity: .error,
             summary: "Interface names or addresses that IOS would refuse or that collide."
+        ),
+        RuleInfo(
+            id: .devicePasswordHash,
+            severity: .error,
+            summary: "passwordHash: scrypt on software that lacks it (IOS before 15.3(3)M, IOS-XE before 3.10S)."
+        ),
+        RuleInfo(
+            id: .devicePasswordWeak,
+            severity: .warning,
+            summary: "passwordHash: md5 (type 5, fast to brute-force) on software that has scrypt."
         ),
         RuleInfo(
             id: .intentEndpoint,

@@ -84,31 +84,32 @@ extension Lowering {
         let spec = router.spec
         let device = router.name
         let system = spec.system
-        add(
-            .cisco(device, CiscoSection.system),
-            type: "ios.system",
-            from: router.meta,
-            [
-                "platform": .string(spec.platform.rawValue),
-                "model": .optional(spec.model),
-                "software": .optional(spec.software),
-                "hostname": .string(system.hostname),
-                "domainName": .optional(system.domainName),
-                "timezone": system.timezone.map {
-                    .map(["name": .string($0.name), "hours": .int($0.offsetHours), "minutes": .int($0.offsetMinutes)])
-                } ?? .null,
-                "ntpServers": .list(
-                    system.ntpServers.map {
-                        .map(["address": .string($0.address.description), "prefer": .bool($0.prefer)])
-                    }
-                ),
-                "loggingBufferSize": .optional(system.loggingBufferSize),
-                "sshAllowedFrom": .strings(system.sshAllowedFrom),
-                "username": .string(spec.management.username),
-                "password": .secret(spec.management.password.source),
-                "enableSecret": spec.management.enableSecret.map { .secret($0.source) } ?? .null,
-            ]
-        )
+        var base: Attributes = [
+            "platform": .string(spec.platform.rawValue),
+            "model": .optional(spec.model),
+            "software": .optional(spec.software),
+            "hostname": .string(system.hostname),
+            "domainName": .optional(system.domainName),
+            "timezone": system.timezone.map {
+                .map(["name": .string($0.name), "hours": .int($0.offsetHours), "minutes": .int($0.offsetMinutes)])
+            } ?? .null,
+            "ntpServers": .list(
+                system.ntpServers.map {
+                    .map(["address": .string($0.address.description), "prefer": .bool($0.prefer)])
+                }
+            ),
+            "loggingBufferSize": .optional(system.loggingBufferSize),
+            "sshAllowedFrom": .strings(system.sshAllowedFrom),
+            "username": .string(spec.management.username),
+            "password": .secret(spec.management.password.source),
+            "enableSecret": spec.management.enableSecret.map { .secret($0.source) } ?? .null,
+        ]
+        // Only when not scrypt, the provider's default: graphs and plans of specs that do not
+        // choose stay as they were.
+        if spec.management.passwordHash != .scrypt {
+            base["passwordHash"] = .string(spec.management.passwordHash.rawValue)
+        }
+        add(.cisco(device, CiscoSection.system), type: "ios.system", from: router.meta, base)
         let wan = spec.wan
         var wanAttributes: Attributes = ["interface": .string(wan.interface)]
         if let pppoe = wan.pppoe {

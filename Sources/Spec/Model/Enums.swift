@@ -141,5 +141,8 @@ public enum Platform: String, Sendable, CaseIterable {
     case ios = "ios"
     case iosXE = "ios-xe"
 }
+/// How the router keeps the management user's password: `scrypt` (type 9, the default) or
+/// `md5` (type 5) for IOS images older than 15.3(3)M, which lack `algorithm-type scrypt`.
+public enum PasswordHash: String, Sendable, CaseIterable { case scrypt, md5 }
 public enum EgressVia: String, Sendable, CaseIterable { case azure, onprem }
 public enum Expectation: String, Sendable, CaseIterable { case reachable, blocked }

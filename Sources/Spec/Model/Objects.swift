@@ -206,6 +206,8 @@ public struct CiscoRouter: Sendable {
         public var port: Int
         public var username: String
         public var password: SecretRef
+        /// How the router stores `password` (`username … secret`): scrypt unless the spec says md5.
+        public var passwordHash: PasswordHash
         public var enableSecret: SecretRef?
         public var hostKey: String?
         public var knownHostsFile: String?

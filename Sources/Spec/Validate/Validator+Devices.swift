@@ -91,6 +91,7 @@ extension Validator {
                     at: router.at("management", "lab")
                 )
             }
+            checkPasswordHash(router)
             for (path, name) in [
                 (["wan", "interface"], spec.wan.interface), (["lan", "interface"], spec.lan.interface),
             ] {
@@ -150,6 +151,32 @@ extension Validator {
                     hint: "use tcpAdjustMss: 1350"
                 )
             }
+        }
+    }
+
+    /// The management user's hash against what the router's software can store: scrypt on
+    /// an image without it fails the apply at that line (IOS refuses `algorithm-type`), so it is
+    /// an error here; md5 where scrypt is there is only weaker, so a warning.
+    private mutating func checkPasswordHash(_ router: SpecObject<CiscoRouter>) {
+        let spec = router.spec
+        let chosen = spec.management.passwordHash
+        guard let scrypt = IOSSoftware.hasScrypt(platform: spec.platform, software: spec.software) else { return }
+        let release = spec.software.map { "\(spec.platform.rawValue) \($0)" } ?? spec.platform.rawValue
+        if chosen == .scrypt && !scrypt {
+            error(
+                .devicePasswordHash,
+                "router '\(router.name)' runs \(release), which has no 'algorithm-type scrypt' for its user's secret",
+                at: router.at("software"),
+                hint:
+                    "set management.passwordHash: md5 (type 5), or correct software if the router runs 15.3(3)M or later"
+            )
+        } else if chosen == .md5 && scrypt {
+            warning(
+                .devicePasswordWeak,
+                "router '\(router.name)' keeps its user's password as MD5 (type 5), which is fast to brute-force",
+                at: router.at("management", "passwordHash"),
+                hint: "\(release) has scrypt: remove passwordHash or set it to scrypt (type 9)"
+            )
         }
     }
 
