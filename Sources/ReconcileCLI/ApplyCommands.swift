@@ -27,15 +27,7 @@ struct Apply: AsyncParsableCommand {
     @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
     var allowPlaintextSecrets = false
 
-    @Option(
-        name: .customLong("allow-secret"),
-        help: ArgumentHelp(
-            "Let the spec read this environment variable with fromEnv (repeatable, or a comma list; "
-                + "RECONCILE_ALLOWED_SECRETS adds more).",
-            valueName: "NAME"
-        )
-    )
-    var allowedSecrets: [String] = []
+    @OptionGroup var grants: SecretGrants
 
     @OptionGroup var state: StateOptions
     @OptionGroup var connection: ConnectionOptions
@@ -55,7 +47,7 @@ struct Apply: AsyncParsableCommand {
         let specPath = saved?.spec ?? path
         let spec = try SpecOptions.parse(
             [specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : [])
-                + allowedSecrets.flatMap { ["--allow-secret", $0] }
+                + grants.names.flatMap { ["--allow-secret", $0] }
         )
         let validated = try EngineRunner.validated(spec, color: color)
         let directory = state.directory(for: specPath)

@@ -16,6 +16,19 @@ struct SpecOptions: ParsableArguments {
     @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
     var allowPlaintextSecrets = false
 
+    @OptionGroup var grants: SecretGrants
+
+    /// The names `--allow-secret` grants (`RECONCILE_ALLOWED_SECRETS` adds more).
+    var allowedSecrets: [String] {
+        get { grants.names }
+        set { grants.names = newValue }
+    }
+
+    var loadOptions: LoadOptions { LoadOptions(allowPlaintextSecrets: allowPlaintextSecrets) }
+}
+
+/// The environment variables a run lets the spec read with `fromEnv`, granted from outside it.
+struct SecretGrants: ParsableArguments {
     @Option(
         name: .customLong("allow-secret"),
         help: ArgumentHelp(
@@ -24,9 +37,7 @@ struct SpecOptions: ParsableArguments {
             valueName: "NAME"
         )
     )
-    var allowedSecrets: [String] = []
-
-    var loadOptions: LoadOptions { LoadOptions(allowPlaintextSecrets: allowPlaintextSecrets) }
+    var names: [String] = []
 }
 
 /// Colour when standard error or output is a terminal, unless NO_COLOR or --no-color.
