@@ -107,10 +107,15 @@ public enum Drift {
                 }
                 let kept = change.changes.filter { !ignores($0.path) }
                 ignored += change.changes.count - kept.count
+                let schema = input.registry.schema(for: change.address, type: change.type)
                 finding.changes = kept.map { item in
-                    DriftChange(
+                    // Left out when applied: the provider's default is what the apply left.
+                    let fallback = schema?.defaults[String(item.path.prefix { $0 != "." })]
+                    return DriftChange(
                         path: item.path,
-                        lastApplied: prior.flatMap { lookup($0.attributes, item.path) }.map(PlanRenderer.masked),
+                        lastApplied: prior.flatMap { lookup($0.attributes, item.path) ?? fallback }.map(
+                            PlanRenderer.masked
+                        ),
                         observed: item.before,
                         desired: item.after,
                         sensitive: item.sensitive
@@ -119,7 +124,6 @@ public enum Drift {
                 let outOfBand = kept.filter { item in
                     guard let prior else { return false }
                     let observed = input.observed[change.address].flatMap { lookup($0.attributes, item.path) }
-                    let schema = input.registry.schema(for: change.address, type: change.type)
                     let fallback = schema?.defaults[String(item.path.prefix { $0 != "." })]
                     let last = lookup(prior.attributes, item.path) ?? fallback
                     return !same(observed ?? fallback, last, keyedBy: schema?.attribute(item.path)?.keyedBy)

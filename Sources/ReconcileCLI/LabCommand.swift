@@ -58,13 +58,16 @@ struct Lab: AsyncParsableCommand {
         }
     }
 
-    struct CLI: ParsableCommand {
+    struct CLI: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cli",
             abstract: "Type IOS commands on a lab router, at privileged level, and print what it answers.",
             discussion: """
-                The lines go to the router's saved config in .reconcile/lab/devices/NAME.cfg, as \
-                if typed at its console; `configure terminal` … `end` work as on IOS. Use it to \
+                The console of the same router `lab serve` puts behind SSH: the lab is started \
+                for the command, so `show` commands (`show crypto ikev2 sa`, `show ip route`, \
+                `show ip interface brief`) answer from the linked world as they do over SSH. The \
+                lines go to the router's saved config in .reconcile/lab/devices/NAME.cfg, as if \
+                typed at its console; `configure terminal` … `end` work as on IOS. Use it to \
                 change a router out of band and watch `diff` and `verify` notice.
 
                 Example (a different pre-shared key on the router only):
@@ -76,22 +79,46 @@ struct Lab: AsyncParsableCommand {
         @Argument(help: "The spec directory whose lab router to use.") var spec: String
         @Argument(help: "The router (its CiscoRouter name).") var device: String
         @Argument(help: "The lines to type, in order.") var lines: [String]
+        @Option(
+            name: .customLong("allow-secret"),
+            help: ArgumentHelp(
+                "Let the spec read this environment variable with fromEnv (as for every command).",
+                valueName: "NAME"
+            )
+        )
+        var allowedSecrets: [String] = []
         @OptionGroup var state: StateOptions
+        @OptionGroup var color: ColorOptions
 
-        func run() throws {
-            let path = LabWorld.directory(state.directory(for: spec)) + "/devices/\(device).cfg"
+        func run() async throws {
+            let directory = state.directory(for: spec)
+            let path = LabWorld.directory(directory) + "/devices/\(device).cfg"
             guard FileManager.default.fileExists(atPath: path) else {
                 Output.err("error: there is no lab router '\(device)' in \(path); apply the spec to the lab first\n")
                 throw ExitCode(1)
             }
-            let router: IOSDevice
+            // The lab as `lab serve` starts it, so the console's `show` commands see the linked
+            // world (issue 21 item 11: a bare device answered them with nothing).
+            var options = try SpecOptions.parse([spec])
+            options.allowedSecrets = allowedSecrets
+            let validated = try EngineRunner.validated(options, color: color)
+            let world: LabWorld
             do {
-                router = try IOSDevice.persisted(at: path)
+                world = try await LabWorld.start(
+                    topology: validated.topology,
+                    stateDirectory: directory,
+                    secrets: SecretResolver(specRoot: validated.topology.root)
+                )
             } catch {
                 Output.err("error: \(path): \(error)\n")
                 throw ExitCode(1)
             }
-            let session = IOSSession(device: router, privileged: true)
+            defer { world.stop() }
+            guard let router = world.routers[device] else {
+                Output.err("error: '\(device)' is not a lab router of \(spec)\n")
+                throw ExitCode(1)
+            }
+            let session = IOSSession(device: router.server.device, privileged: true)
             for line in lines {
                 let prompt = session.prompt
                 let (output, _) = session.answer(line)
@@ -100,12 +127,19 @@ struct Lab: AsyncParsableCommand {
                 let answer = output.replacingOccurrences(of: "\r\n", with: "\n").split(
                     separator: "\n",
                     omittingEmptySubsequences: false
-                ).map { IOSRules.masked(String($0)) }
-                Output.out("\(prompt)\(IOSRules.masked(line))\n" + answer.joined(separator: "\n"))
+                ).map { Self.masked(String($0)) }
+                Output.out("\(prompt)\(Self.masked(line))\n" + answer.joined(separator: "\n"))
             }
             // What was typed in configuration mode is running; a console user saves it too.
             _ = session.answer("end")
             _ = session.answer("write memory")
+        }
+
+        /// A line with its secret masked; a line without one as IOS printed it, spaces and
+        /// all (a `show` table's columns).
+        static func masked(_ line: String) -> String {
+            let masked = IOSRules.masked(line)
+            return masked.split(separator: " ") == line.split(separator: " ") ? line : masked
         }
     }
 

@@ -20,7 +20,8 @@ public struct Check: Sendable, Hashable, Codable {
 /// verify` names the failing ones as the cause, against the lab or the real thing alike.
 public enum TunnelChecks {
     public static let names = [
-        "peer address", "local address", "pre-shared key", "IKE version", "IKE proposal", "IPsec transform", "NAT",
+        "tunnel interface", "tunnel source", "peer address", "local address", "pre-shared key", "IKE version",
+        "IKE proposal", "IPsec transform", "NAT",
     ]
 
     /// Every check, in `names` order.
@@ -28,6 +29,22 @@ public enum TunnelChecks {
     /// Secrets are compared, never printed.
     public static func evaluate(router r: RouterEnd, azure a: AzureEnd) -> [Check] {
         var checks: [Check] = []
+        // The router's own side first: a shut tunnel or a source without an address negotiates nothing.
+        checks.append(
+            Check(
+                "tunnel interface",
+                ok: !r.shutdown,
+                r.shutdown ? "\(r.tunnel) is administratively down (shutdown)" : "\(r.tunnel) is not shut down"
+            )
+        )
+        checks.append(
+            Check(
+                "tunnel source",
+                ok: r.wanAddress != nil,
+                r.wanAddress.map { "\(r.source ?? "the tunnel source") has the address \($0)" }
+                    ?? r.sourceDown ?? "\(r.source ?? "the tunnel source") has no address"
+            )
+        )
         let destination = r.destination ?? "none"
         let gateway = a.gatewayAddresses.isEmpty ? "not allocated" : a.gatewayAddresses.joined(separator: ", ")
         let peerOK =
@@ -45,16 +62,21 @@ public enum TunnelChecks {
             )
         )
         let wan = r.wanAddress ?? "unknown"
-        let localOK = a.localAddress != nil && a.localAddress == r.wanAddress
-        checks.append(
-            Check(
-                "local address",
-                ok: localOK,
-                localOK
-                    ? "Azure expects the site at \(wan), where the tunnel comes from"
-                    : "Azure expects the site at \(a.localAddress ?? "no address"); the router's tunnel comes from \(wan)"
+        if r.wanAddress == nil {
+            // The tunnel source's own check says why; "comes from unknown" would only mislead.
+            checks.append(Check("local address", ok: true, "not compared: the router's tunnel source has no address"))
+        } else {
+            let localOK = a.localAddress != nil && a.localAddress == r.wanAddress
+            checks.append(
+                Check(
+                    "local address",
+                    ok: localOK,
+                    localOK
+                        ? "Azure expects the site at \(wan), where the tunnel comes from"
+                        : "Azure expects the site at \(a.localAddress ?? "no address"); the router's tunnel comes from \(wan)"
+                )
             )
-        )
+        }
         switch (r.sharedKey, a.sharedKey) {
         case (let mine?, let theirs?):
             checks.append(

@@ -200,6 +200,13 @@ public struct RouterEnd: Sendable, Hashable {
     public var transforms: [String]
     /// BGP neighbours configured on the router.
     public var bgpNeighbors: [String]
+    /// Whether the tunnel interface is administratively down (`shutdown` under it).
+    public var shutdown: Bool = false
+    /// The `tunnel source` interface (`Dialer1`).
+    public var source: String?
+    /// Why the tunnel source has no address, in the engineer's words (`Dialer1 has no address:
+    /// the PPPoE session is down`); nil while it has one.
+    public var sourceDown: String?
 
     public init(
         device: String,
@@ -267,7 +274,7 @@ public struct RouterEnd: Sendable, Hashable {
                 return parts.count == 2 && parts[0] == "0" ? parts[1] : text
             }
             let source = value(tunnel, "tunnel source ")
-            return RouterEnd(
+            var end = RouterEnd(
                 device: device,
                 tunnel: String(tunnel.text.dropFirst("interface ".count)),
                 destination: destination,
@@ -284,6 +291,37 @@ public struct RouterEnd: Sendable, Hashable {
                 transforms: transforms,
                 bgpNeighbors: bgp ?? []
             )
+            end.shutdown = tunnel.children.contains { $0.text == "shutdown" }
+            end.source = source
+            if end.wanAddress == nil { end.sourceDown = sourceDown(source, config: config) }
+            return end
         }
+    }
+
+    /// Why a tunnel source has no address: shut itself, or a PPPoE dialer whose session is down
+    /// (its Ethernet shut, or no address from the ISP).
+    static func sourceDown(_ source: String?, config: IOSConfig) -> String {
+        guard let source else { return "the tunnel has no tunnel source" }
+        guard let interface = config.lines.first(where: { $0.text == "interface \(source)" }) else {
+            return "\(source), the tunnel source, does not exist"
+        }
+        func shut(_ line: IOSLine) -> Bool { line.children.contains { $0.text == "shutdown" } }
+        if shut(interface) { return "\(source) is administratively down (shutdown)" }
+        guard interface.children.contains(where: { $0.text == "ip address negotiated" }) else {
+            return "\(source) has no address"
+        }
+        let session = "\(source) has no address: the PPPoE session is down"
+        // The Ethernet port that carries the dialer's pool.
+        let pool = interface.children.first { $0.text.hasPrefix("dialer pool ") }.map { $0.text.dropFirst(12) }
+        let port = pool.flatMap { pool in
+            config.lines.first { line in
+                line.text.hasPrefix("interface ")
+                    && line.children.contains { $0.text == "pppoe-client dial-pool-number \(pool)" }
+            }
+        }
+        if let port, shut(port) {
+            return session + " (\(port.text.dropFirst("interface ".count)) is administratively down)"
+        }
+        return session
     }
 }

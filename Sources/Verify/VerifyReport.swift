@@ -114,7 +114,7 @@ extension TunnelStatus {
             return (prefix, route)
         }
         guard let (prefix, route) = covering.max(by: { $0.0.length < $1.0.length }) else {
-            return "no route to the internet"
+            return "nowhere: the router has no route to the internet"
         }
         let via = route.interface ?? route.nextHop ?? "?"
         if route.code.hasPrefix("B") || route.interface?.hasPrefix("Tunnel") == true {

@@ -170,7 +170,7 @@ struct DriftLabTests {
         #expect(found.keys.sorted() == ["connection:azure"], "\(found.keys.sorted())")
         #expect(found["connection:azure"]?["class"] as? String == "operational")
         let causes = found["connection:azure"]?["lines"] as? [String] ?? []
-        #expect(causes.first?.hasPrefix("local address: ") == true, "\(causes)")
+        #expect(causes == ["tunnel source: Dialer1 has no address: the PPPoE session is down"], "\(causes)")
         #expect(try ws.run(["lab", "line", "spec", "tokyo-rtr1", "up"]).status == 0)
         (status, report) = try Self.drift(ws)
         #expect(status == 0, "\(report)")

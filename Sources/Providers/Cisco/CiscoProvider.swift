@@ -91,14 +91,19 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             type: "ios.wan",
             attributes: [
                 .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
-                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes"),
+                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes"), .init("shutdown"),
             ],
-            outputs: []
+            outputs: [],
+            // An interface the spec owns is wanted up: `shutdown` on the router is drift.
+            defaults: ["shutdown": false]
         ),
         ResourceTypeSchema(
             type: "ios.lan",
-            attributes: [.init("interface", .required), .init("address"), .init("mask"), .init("natInside")],
-            outputs: []
+            attributes: [
+                .init("interface", .required), .init("address"), .init("mask"), .init("natInside"), .init("shutdown"),
+            ],
+            outputs: [],
+            defaults: ["shutdown": false]
         ),
         ResourceTypeSchema(
             type: "ios.nat",
@@ -152,8 +157,10 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             attributes: [
                 .init("interface", .required), .init("unnumbered"), .init("address"), .init("mask"), .init("mtu"),
                 .init("tcpAdjustMss"), .init("source"), .init("mode"), .init("destination"), .init("protection"),
+                .init("shutdown"),
             ],
-            outputs: []
+            outputs: [],
+            defaults: ["shutdown": false]
         ),
         ResourceTypeSchema(
             type: "ios.bgp",

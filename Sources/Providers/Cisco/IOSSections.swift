@@ -198,6 +198,10 @@ public enum IOSSections {
 
         func section(_ text: String) -> IOSLine? { config.lines.first { $0.text == text } }
 
+        /// Whether an interface is administratively down: the spec's interfaces are always
+        /// wanted up, so `shutdown` under one is a difference (`no shutdown` repairs it).
+        func shut(_ interface: IOSLine) -> Bool { interface.children.contains { $0.text == "shutdown" } }
+
         func top(_ prefix: String) -> [String] {
             config.lines.filter { $0.text.hasPrefix(prefix) }.map { String($0.text.dropFirst(prefix.count)) }
         }
@@ -270,11 +274,11 @@ public enum IOSSections {
                 let words = line.split(separator: " ").map(String.init)
                 if let at = words.firstIndex(where: { $0 == "password" || $0 == "secret" }) {
                     out["password"] = secret(words[(at + 1)...].joined(separator: " "), intended: identity["password"])
+                    out["passwordHash"] = .string(IOSSections.passwordHash(words, at: at))
                 }
             }
             out["enableSecret"] = secret(top("enable secret ").first, intended: identity["enableSecret"])
             return out
-                    out["passwordHash"] = .string(IOSSections.passwordHash(words, at: at))
         }
 
         func wan() -> [String: Value]? {
@@ -304,6 +308,8 @@ public enum IOSSections {
                 out["mask"] = .string(String(address[1]))
             }
             out["natOutside"] = .bool(outside.children.contains { $0.text == "ip nat outside" })
+            // Either the port or the dialer on it shut takes the WAN down.
+            out["shutdown"] = .bool(shut(interface) || shut(outside))
             if let route = top("ip route 0.0.0.0 0.0.0.0 ").first?.split(separator: " ") {
                 out["defaultRoute"] = route.first.map { .string(String($0)) }
                 if route.count > 1 { out["defaultRouteDistance"] = .string(String(route[1])) }
@@ -332,6 +338,7 @@ public enum IOSSections {
                 out["mask"] = .string(String(address[1]))
             }
             out["natInside"] = .bool(interface.children.contains { $0.text == "ip nat inside" })
+            out["shutdown"] = .bool(shut(interface))
             return out
         }
 
@@ -450,6 +457,7 @@ public enum IOSSections {
                 "mode": value(line, "tunnel mode ").map(Value.string),
                 "destination": value(line, "tunnel destination ").map(Value.string),
                 "protection": value(line, "tunnel protection ipsec profile ").map(Value.string),
+                "shutdown": .bool(shut(line)),
             ]
             if let address = value(line, "ip address ")?.split(separator: " "), address.count == 2 {
                 out["address"] = .string(String(address[0]))

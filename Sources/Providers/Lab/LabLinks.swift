@@ -137,21 +137,54 @@ public final class LabLinks: @unchecked Sendable {
     }
 
     /// Each interface's address as `show ip interface brief` gives it (a PPPoE dialer's
-    /// is the negotiated one).
+    /// is the negotiated one: none while the dialer or the Ethernet port under it is shut, or
+    /// the line is down).
     func addresses(_ name: String) -> [String: String] {
         guard let (device, dialerAddress) = lock.withLock({ devices[name].map { ($0, negotiated[name]) } }) else {
             return [:]
         }
+        let config = device.runningConfig
         var result: [String: String] = [:]
-        for line in device.runningConfig.lines where line.text.hasPrefix("interface ") {
+        for line in config.lines where line.text.hasPrefix("interface ") {
             let interface = String(line.text.dropFirst("interface ".count))
             for child in line.children {
                 let words = child.text.split(separator: " ")
                 if words.count == 4, words[0] == "ip", words[1] == "address" { result[interface] = String(words[2]) }
-                if child.text == "ip address negotiated", let dialerAddress { result[interface] = dialerAddress }
+                if child.text == "ip address negotiated", let dialerAddress, Self.sessionUp(line, in: config) {
+                    result[interface] = dialerAddress
+                }
             }
         }
         return result
+    }
+
+    /// Whether an interface is administratively down (`shutdown` under it).
+    static func shut(_ interface: IOSLine) -> Bool { interface.children.contains { $0.text == "shutdown" } }
+
+    /// Whether a PPPoE dialer's session can come up: the dialer and the Ethernet port that
+    /// carries its pool (`pppoe-client dial-pool-number N`) are not shut.
+    static func sessionUp(_ dialer: IOSLine, in config: IOSConfig) -> Bool {
+        guard !shut(dialer) else { return false }
+        guard let pool = dialer.children.first(where: { $0.text.hasPrefix("dialer pool ") })?.text.dropFirst(12) else {
+            return true
+        }
+        let ports = config.lines.filter { line in
+            line.children.contains { $0.text == "pppoe-client dial-pool-number \(pool)" }
+        }
+        return ports.contains { !shut($0) }
+    }
+
+    /// Whether IP runs on an interface: it is not shut and has an address of its own or
+    /// borrows one (`ip unnumbered`) from an interface that has.
+    func ipUp(_ interface: String, config: IOSConfig, addresses: [String: String]) -> Bool {
+        guard let line = config.lines.first(where: { $0.text == "interface \(interface)" }), !Self.shut(line) else {
+            return false
+        }
+        if addresses[interface] != nil { return true }
+        guard let lender = line.children.first(where: { $0.text.hasPrefix("ip unnumbered ") }) else { return false }
+        let other = String(lender.text.dropFirst("ip unnumbered ".count))
+        return other != interface && addresses[other] != nil
+            && config.lines.first { $0.text == "interface \(other)" }.map { !Self.shut($0) } == true
     }
 
     func routerEnds(_ name: String) -> [RouterEnd] {
@@ -234,7 +267,9 @@ public final class LabLinks: @unchecked Sendable {
     func ikev2(_ name: String) -> String {
         var out = " IPv4 Crypto IKEv2  SA \r\n\r\n"
         out += "Tunnel-id Local                 Remote                fvrf/ivrf            Status \r\n"
-        for (index, (tunnel, azure, up)) in tunnels(name).enumerated() where azure != nil {
+        // A shut tunnel, or one whose source has no address, negotiates nothing: no SA at all.
+        for (index, (tunnel, azure, up)) in tunnels(name).enumerated()
+        where azure != nil && !tunnel.shutdown && tunnel.wanAddress != nil {
             let local = "\(tunnel.wanAddress ?? "0.0.0.0")/500"
             let remote = "\(tunnel.destination ?? "0.0.0.0")/500"
             out += String(index + 1).padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -318,6 +353,7 @@ public final class LabLinks: @unchecked Sendable {
         let config = device.runningConfig
         let addresses = addresses(name)
         let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
+        let ipUp = { (interface: String) in self.ipUp(interface, config: config, addresses: addresses) }
         var lines: [String] = []
         var lastResort = "not set"
         for line in config.lines where line.text.hasPrefix("interface ") {
@@ -336,7 +372,10 @@ public final class LabLinks: @unchecked Sendable {
         let learned = Set(sessions(name).flatMap { $0.prefixes ?? [] })
         for line in config.lines where line.text.hasPrefix("ip route ") {
             let w = line.text.split(separator: " ").map(String.init)
+            // Out of an interface, a static route is installed only while IP runs on it (a
+            // dialer without its PPPoE session has no address); through a VTI, while it is up.
             guard w.count >= 5, !downTunnels.contains(w[4]) else { continue }
+            if IPv4Address(w[4]) == nil, !ipUp(w[4]) { continue }
             let length = Self.length(w[3])
             // A floating static (distance above eBGP's 20) stands back while BGP has the prefix.
             if w.count > 5, let distance = Int(w[5]), distance > 20, learned.contains("\(w[2])/\(length)") { continue }
@@ -370,14 +409,17 @@ public final class LabLinks: @unchecked Sendable {
         let addresses = addresses(name)
         var out = "Interface              IP-Address      OK? Method Status                Protocol\r\n"
         guard let device = lock.withLock({ devices[name] }) else { return out }
+        // A VTI's line protocol is up only while its IPsec SA is.
+        let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
         for line in device.runningConfig.lines where line.text.hasPrefix("interface ") {
             let interface = String(line.text.dropFirst("interface ".count))
-            let shut = line.children.contains { $0.text == "shutdown" }
             let method = line.children.contains { $0.text == "ip address negotiated" } ? "IPCP  " : "manual"
+            let status = Self.shut(line) ? "administratively down" : "up"
+            let lineProtocol = Self.shut(line) || downTunnels.contains(interface) ? "down" : "up"
             out += interface.padding(toLength: 23, withPad: " ", startingAt: 0)
             out += (addresses[interface] ?? "unassigned").padding(toLength: 16, withPad: " ", startingAt: 0)
-            out += "YES \(method) " + (shut ? "administratively down  down    " : "up                    up      ")
-            out += "\r\n"
+            out += "YES \(method) " + status.padding(toLength: 22, withPad: " ", startingAt: 0)
+            out += lineProtocol.padding(toLength: 8, withPad: " ", startingAt: 0) + "\r\n"
         }
         return out
     }
