@@ -79,14 +79,7 @@ struct Lab: AsyncParsableCommand {
         @Argument(help: "The spec directory whose lab router to use.") var spec: String
         @Argument(help: "The router (its CiscoRouter name).") var device: String
         @Argument(help: "The lines to type, in order.") var lines: [String]
-        @Option(
-            name: .customLong("allow-secret"),
-            help: ArgumentHelp(
-                "Let the spec read this environment variable with fromEnv (as for every command).",
-                valueName: "NAME"
-            )
-        )
-        var allowedSecrets: [String] = []
+        @OptionGroup var grants: SecretGrants
         @OptionGroup var state: StateOptions
         @OptionGroup var color: ColorOptions
 
@@ -100,7 +93,7 @@ struct Lab: AsyncParsableCommand {
             // The lab as `lab serve` starts it, so the console's `show` commands see the linked
             // world (issue 21 item 11: a bare device answered them with nothing).
             var options = try SpecOptions.parse([spec])
-            options.allowedSecrets = allowedSecrets
+            options.grants = grants
             let validated = try EngineRunner.validated(options, color: color)
             let world: LabWorld
             do {
