@@ -38,11 +38,7 @@ enum DriftHTML {
         if let topology {
             out += "<h2>Topology</h2>\n<div class=\"diagram\">\n"
             // With the routing analysis's paths: each site's internet traffic, each intent.
-            out += TopologyDiagram.svg(
-                topology,
-                marks: marks(report, topology: topology),
-                trails: RouteDiagram.trails(RouteModel(topology))
-            )
+            out += RouteDiagram.svg(RouteModel(topology), marks: marks(report, topology: topology))
             out += "</div>\n"
         }
         out += "<h2>Findings</h2>\n"

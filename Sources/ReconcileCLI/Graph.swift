@@ -9,9 +9,12 @@ struct Graph: ParsableCommand {
             known only after apply; dot and mermaid draw the dependency graph. A spec with \
             errors prints its diagnostics and exits 1.
 
-            --routes draws the network instead (svg, mermaid or dot): sites, gateways, hubs and \
-            VNets, with the path of each site's internet traffic and of each intent from the \
-            routing analysis (a failing intent dashed red). It draws even when an intent fails.
+            --routes draws the network instead (svg, mermaid or dot): sites, gateways, hubs, \
+            VNets and route servers, with the path of each site's internet traffic and of each \
+            intent from the routing analysis, numbered and labelled, ending at the NVA, the hub's \
+            firewall, the internet or the site (a failing intent dashed red). A Route Server is \
+            control plane only, linked to its NVAs by a dashed BGP line. It draws even when an \
+            intent fails.
 
             Examples:
               reconcile graph examples/s2s-cisco891-pppoe --format mermaid

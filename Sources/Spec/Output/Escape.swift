@@ -57,6 +57,39 @@ public enum Escape {
         return out
     }
 
+    /// Text as a double-quoted Graphviz DOT string, quotes included: backslash and quote
+    /// escaped, a newline as DOT's `\n` line break, unsafe characters shown as `\u{…}`.
+    public static func dot(_ text: String) -> String {
+        var out = "\""
+        for scalar in terminal(text, newlines: true).unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text as a double-quoted Mermaid string, quotes included: Mermaid has no escape inside
+    /// quotes, so quote, `#`, and what its HTML labels would read as markup are entity codes
+    /// (`#quot;`), and the text is one line.
+    public static func mermaid(_ text: String) -> String {
+        var out = "\""
+        for scalar in terminal(text, newlines: false).unicodeScalars {
+            switch scalar {
+            case "\"": out += "#quot;"
+            case "#": out += "#35;"
+            case "&": out += "#amp;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// Text for one cell of a Markdown table: one line, no HTML, no column break.
     public static func markdownCell(_ text: String) -> String {
         var out = ""

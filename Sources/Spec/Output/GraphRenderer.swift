@@ -108,22 +108,19 @@ public enum GraphRenderer {
         return JSONOutput.encode(Document(resources: entries))
     }
 
-    private static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
     static func dot(_ graph: DesiredGraph) -> String {
         var out = "digraph reconcile {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
         let providers = Array(Set(graph.resources.map(\.provider))).sorted()
         for provider in providers {
-            out += "  subgraph \(quoted("cluster_" + provider)) {\n    label=\(quoted(provider));\n"
+            out += "  subgraph \(Escape.dot("cluster_" + provider)) {\n    label=\(Escape.dot(provider));\n"
             for r in graph.resources where r.provider == provider {
-                out += "    \(quoted(r.address.description)) [label=\(quoted(r.address.path + "\\n" + r.type))];\n"
+                out +=
+                    "    \(Escape.dot(r.address.description)) [label=\(Escape.dot(r.address.path + "\n" + r.type))];\n"
             }
             out += "  }\n"
         }
         for edge in graph.edges {
-            out += "  \(quoted(edge.from.description)) -> \(quoted(edge.to.description));\n"
+            out += "  \(Escape.dot(edge.from.description)) -> \(Escape.dot(edge.to.description));\n"
         }
         return out + "}\n"
     }
@@ -136,8 +133,7 @@ public enum GraphRenderer {
         for provider in providers {
             out += "  subgraph \(provider)\n"
             for r in graph.resources where r.provider == provider {
-                let label = r.address.path.replacingOccurrences(of: "\"", with: "'")
-                out += "    \(ids[r.address] ?? "?")[\"\(label)\"]\n"
+                out += "    \(ids[r.address] ?? "?")[\(Escape.mermaid(r.address.path))]\n"
             }
             out += "  end\n"
         }

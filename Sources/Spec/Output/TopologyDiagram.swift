@@ -27,6 +27,8 @@ public enum TopologyDiagram {
     }
 
     static let width = 210
+    /// Where the route pictures' firewalls, NVAs and internet go: right of the route servers.
+    static let endsColumn = 1_460
     static let height = 58
 
     /// A path to draw over the topology: the elements it goes through, in order.
@@ -46,6 +48,35 @@ public enum TopologyDiagram {
         }
     }
 
+    /// A box the route pictures add where paths end: a hub's firewall, an NVA, the internet.
+    public struct Node: Sendable {
+        public var id: String
+        public var label: String
+        public var detail: String
+
+        public init(id: String, label: String, detail: String) {
+            self.id = id
+            self.label = label
+            self.detail = detail
+        }
+    }
+
+    /// A line the route pictures add between boxes; a control-plane one (a Route Server's BGP
+    /// session with an NVA) is dashed, because no traffic takes it.
+    public struct Link: Sendable {
+        public var from: String
+        public var to: String
+        public var label: String
+        public var controlPlane: Bool
+
+        public init(from: String, to: String, label: String, controlPlane: Bool) {
+            self.from = from
+            self.to = to
+            self.label = label
+            self.controlPlane = controlPlane
+        }
+    }
+
     /// An ExpressRoute connection ends at a VNet gateway or at a Virtual WAN hub.
     static func gatewayElement(_ topology: Topology, _ name: String) -> String {
         topology.gateways[name] != nil ? "gateway:\(name)" : "hub:\(name)"
@@ -54,8 +85,15 @@ public enum TopologyDiagram {
     static let trailColors = ["#2f855a", "#6b46c1", "#2b6cb0", "#5a67d8", "#319795", "#97266d"]
 
     /// The SVG for `topology`, with `marks` by element id (`site:tokyo-hq`, `connection:azure`)
-    /// and `trails` drawn over it (`reconcile graph --routes`).
-    public static func svg(_ topology: Topology, marks: [String: Mark] = [:], trails: [Trail] = []) -> String {
+    /// and `trails` drawn over it (`reconcile graph --routes`); `ends` are drawn in a column of
+    /// their own on the right, with `links` to the other boxes.
+    public static func svg(
+        _ topology: Topology,
+        marks: [String: Mark] = [:],
+        trails: [Trail] = [],
+        ends: [Node] = [],
+        links: [Link] = []
+    ) -> String {
         var boxes: [Box] = []
         func column(_ x: Int, _ items: [(String, String, String)]) {
             for (i, item) in items.enumerated() {
@@ -75,6 +113,7 @@ public enum TopologyDiagram {
         )
         column(780, topology.virtualNetworks.map { ("vnet:\($0.name)", $0.name, "VNet") })
         column(1_100, topology.routeServers.map { ("routeserver:\($0.name)", $0.name, "Route Server") })
+        column(endsColumn, ends.map { ($0.id, $0.label, $0.detail) })
         let at = Dictionary(boxes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         struct Edge {
@@ -82,6 +121,7 @@ public enum TopologyDiagram {
             var from: String
             var to: String
             var label: String
+            var dashed = false
         }
         var edges: [Edge] = []
         for c in topology.vpnConnections {
@@ -120,25 +160,42 @@ public enum TopologyDiagram {
         for r in topology.routeServers {
             edges.append(Edge(from: "vnet:\(r.spec.virtualNetwork)", to: "routeserver:\(r.name)", label: ""))
         }
+        edges += links.map { Edge(from: $0.from, to: $0.to, label: $0.label, dashed: $0.controlPlane) }
 
         let rows = max(1, boxes.map { ($0.y - 70) / 96 + 1 }.max() ?? 1)
         let totalHeight = 70 + rows * 96 + 20 + legendHeight(trails)
+        let totalWidth = ends.isEmpty ? 1_340 : endsColumn + width + 30
         var out = """
-            <svg id="topology" xmlns="http://www.w3.org/2000/svg" width="1340" height="\(totalHeight)" \
-            viewBox="0 0 1340 \(totalHeight)" font-family="sans-serif" font-size="13" role="img" \
+            <svg id="topology" xmlns="http://www.w3.org/2000/svg" width="\(totalWidth)" height="\(totalHeight)" \
+            viewBox="0 0 \(totalWidth) \(totalHeight)" font-family="sans-serif" font-size="13" role="img" \
             aria-label="Topology: sites, tunnels, gateways, hubs, VNets, route servers">
 
             """
-        for (x, title) in [(30, "On-prem sites"), (420, "Gateways and hubs"), (780, "VNets"), (1_100, "Route servers")]
-        {
+        var titles = [(30, "On-prem sites"), (420, "Gateways and hubs"), (780, "VNets"), (1_100, "Route servers")]
+        if !ends.isEmpty { titles.append((endsColumn, "Where traffic ends")) }
+        for (x, title) in titles {
             out += "<text x=\"\(x)\" y=\"40\" font-weight=\"bold\" fill=\"#2d3748\">\(title)</text>\n"
         }
         for edge in edges {
             guard let a = at[edge.from], let b = at[edge.to] else { continue }
             let (x1, y1, x2, y2) = (a.x + width, a.y + height / 2, b.x, b.y + height / 2)
             guard let id = edge.id else {
-                out +=
-                    "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"#a0aec0\" stroke-width=\"2\"/>\n"
+                let dash = edge.dashed ? " stroke-dasharray=\"6 4\"" : ""
+                let corners = detour(a, b)
+                if corners.isEmpty {
+                    out += "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" "
+                } else {
+                    let points = [(x1, y1)] + corners + [(x2, y2)]
+                    out +=
+                        "<polyline points=\"\(points.map { "\($0.0),\($0.1)" }.joined(separator: " "))\" fill=\"none\" "
+                }
+                out += "stroke=\"#a0aec0\" stroke-width=\"2\"\(dash)/>"
+                if !edge.label.isEmpty {
+                    let (lx, ly) = corners.isEmpty ? ((x1 + x2) / 2, (y1 + y2) / 2) : corners[0]
+                    out += "<text x=\"\(lx)\" y=\"\(ly - 8)\" text-anchor=\"middle\" fill=\"#4a5568\">"
+                    out += "\(Escape.xml(edge.label))</text>"
+                }
+                out += "\n"
                 continue
             }
             let mark = marks[id] ?? .ok
@@ -169,30 +226,77 @@ public enum TopologyDiagram {
             if let badge = badge(mark) { out += self.badge(badge, mark: mark, x: box.x + width - 60, y: box.y - 10) }
             out += "</g>\n"
         }
+        // Over the boxes, so that no box hides a path's number.
+        out += numbers(trails, at: at)
         out += legend(trails, top: totalHeight - legendHeight(trails))
         return out + "</svg>\n"
     }
 
-    /// Trails as polylines through the boxes' centres, each offset a little so that shared
-    /// stretches stay apart.
+    /// The corners a line from box `a` to box `b` turns at so that it crosses no other box:
+    /// none between neighbouring columns or within one; otherwise it runs along the gap under
+    /// the higher of the two rows (a path from a gateway to an NVA must not seem to go through
+    /// the VNet and Route Server boxes in between).
+    static func detour(_ a: Box, _ b: Box, offset: Int = 0) -> [(Int, Int)] {
+        guard abs(b.x - a.x) > 400 else { return [] }
+        let out = b.x > a.x ? width / 2 + 40 : -(width / 2 + 40)
+        let y = min(a.y, b.y) + height + 19 + offset
+        return [(a.x + width / 2 + out, y), (b.x + width / 2 - out, y)]
+    }
+
+    /// The points a trail's polyline goes through: the boxes' centres, each offset a little
+    /// so that shared stretches stay apart, with detours around boxes in between.
+    static func points(_ trail: Trail, index: Int, at: [String: Box]) -> [(Int, Int)] {
+        let offset = (index % 5) * 4 - 8
+        let boxes = trail.elements.compactMap { at[$0] }
+        var points: [(Int, Int)] = []
+        for (i, box) in boxes.enumerated() {
+            if i > 0 { points += detour(boxes[i - 1], box, offset: offset) }
+            points.append((box.x + width / 2 + offset, box.y + height / 2 + offset))
+        }
+        return points
+    }
+
+    /// Trails as polylines, each with its meaning as a tooltip; `data-path` lists the elements
+    /// it goes through.
     static func overlay(_ trails: [Trail], at: [String: Box]) -> String {
         var out = ""
         for (i, trail) in trails.enumerated() {
             let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
-            let offset = (i % 5) * 4 - 8
-            let points = trail.elements.compactMap { at[$0] }.map {
-                "\($0.x + width / 2 + offset),\($0.y + height / 2 + offset)"
-            }
-            guard !points.isEmpty else { continue }
+            let points = points(trail, index: i, at: at)
+            guard let last = points.last else { continue }
             let dash = trail.broken ? " stroke-dasharray=\"8 5\"" : ""
-            out += "<g class=\"trail\(trail.broken ? " broken" : "")\" data-trail=\"\(Escape.xml(trail.label))\">"
-            out += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" "
+            out += "<g class=\"trail\(trail.broken ? " broken" : "")\" data-trail=\"\(Escape.xml(trail.label))\" "
+            out += "data-path=\"\(Escape.xml(trail.elements.joined(separator: " ")))\">"
+            out += "<title>\(Escape.xml(legendText(trail, number: i + 1)))</title>"
+            let line = points.map { "\($0.0),\($0.1)" }.joined(separator: " ")
+            out += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" "
             out += "stroke-width=\"3\" stroke-opacity=\"0.8\"\(dash)/>"
-            if let last = trail.elements.last.flatMap({ at[$0] }) {
-                out += "<circle cx=\"\(last.x + width / 2 + offset)\" cy=\"\(last.y + height / 2 + offset)\" r=\"5\" "
-                out += "fill=\"\(color)\"/>"
-            }
+            out += "<circle cx=\"\(last.0)\" cy=\"\(last.1)\" r=\"5\" fill=\"\(color)\"/>"
             out += "</g>\n"
+        }
+        return out
+    }
+
+    /// Each trail's number in a disc on its longest stretch, where no box covers it; trails
+    /// sharing that stretch put theirs at different points along it.
+    static func numbers(_ trails: [Trail], at: [String: Box]) -> String {
+        var out = ""
+        for (i, trail) in trails.enumerated() {
+            let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
+            let points = points(trail, index: i, at: at)
+            guard let first = points.first else { continue }
+            let stretches = zip(points, points.dropFirst()).map { (from: $0, to: $1) }
+            let longest = stretches.max {
+                abs($0.to.0 - $0.from.0) + abs($0.to.1 - $0.from.1) < abs($1.to.0 - $1.from.0)
+                    + abs($1.to.1 - $1.from.1)
+            }
+            let (a, b) = longest.map { ($0.from, $0.to) } ?? (first, first)
+            let along = 8 + 3 * (i % 4)
+            let (x, y) = (a.0 + (b.0 - a.0) * along / 25, a.1 + (b.1 - a.1) * along / 25)
+            out += "<g class=\"trail-number\" data-trail=\"\(Escape.xml(trail.label))\">"
+            out += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"10\" fill=\"\(color)\"/>"
+            out += "<text x=\"\(x)\" y=\"\(y + 4)\" text-anchor=\"middle\" font-weight=\"bold\" font-size=\"11\" "
+            out += "fill=\"#ffffff\">\(i + 1)</text></g>\n"
         }
         return out
     }
@@ -205,9 +309,15 @@ public enum TopologyDiagram {
             let color = trail.broken ? "#d62728" : trailColors[i % trailColors.count]
             let y = top + i * 18
             out += "<line x1=\"30\" y1=\"\(y)\" x2=\"60\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"3\"/>"
-            out += "<text x=\"70\" y=\"\(y + 4)\" fill=\"#2d3748\">\(Escape.xml(trail.label + ": " + trail.end))</text>"
+            out +=
+                "<text x=\"70\" y=\"\(y + 4)\" fill=\"#2d3748\">\(Escape.xml(legendText(trail, number: i + 1)))</text>"
         }
         return out + "</g>\n"
+    }
+
+    /// What a trail means, as its legend line, tooltip and first edge label say it.
+    public static func legendText(_ trail: Trail, number: Int) -> String {
+        "\(number). \(trail.label): \(trail.end)"
     }
 
     /// How tall the legend of `trails` makes the picture.
