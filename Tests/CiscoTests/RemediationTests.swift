@@ -42,7 +42,7 @@ struct RemediationTests {
     @Test func aNumberedAccessListIsRewrittenWhole() throws {
         // `no access-list 11 permit …` would delete all of list 11: one `no`, then every entry.
         let out = try Self.remediate(
-            "access-list 11 permit 192.168.1.0 0.0.0.255\naccess-list 12 permit any\n",
+            "access-list 11 permit 192.168.1.0 0.0.0.255\naccess-list 11 permit 192.168.3.0 0.0.0.255\naccess-list 12 permit any\n",
             "access-list 11 permit 192.168.1.0 0.0.0.255\naccess-list 11 permit 192.168.2.0 0.0.0.255\naccess-list 12 permit any\n"
         )
         #expect(
@@ -51,6 +51,32 @@ struct RemediationTests {
         )
         let dropped = try Self.remediate("access-list 11 permit any\naccess-list 11 deny any\n", "")
         #expect(dropped == "no access-list 11\n")
+    }
+
+    @Test func anAddressReplacesNoIPAddressWithoutABareIPAddress() throws {
+        // Issue 21 item 3: `no ip address` was negated as a bare `ip address` (`% Incomplete command.`).
+        let set = try Self.remediate(
+            "interface Vlan1\n no ip address\n",
+            "interface Vlan1\n ip address 192.168.10.1 255.255.255.0\n"
+        )
+        #expect(set == "interface Vlan1\n ip address 192.168.10.1 255.255.255.0\n")
+        let cleared = try Self.remediate(
+            "interface Vlan1\n ip address 192.168.10.1 255.255.255.0\n",
+            "interface Vlan1\n no ip address\n"
+        )
+        #expect(cleared == "interface Vlan1\n no ip address\n")
+        let dropped = try Self.remediate("interface Vlan1\n no ip address\n shutdown\n", "interface Vlan1\n")
+        #expect(dropped == "interface Vlan1\n no shutdown\n")
+    }
+
+    @Test func aNumberedAccessListThatOnlyGrowsIsAppendedTo() throws {
+        // Issue 21 item 3: `no access-list 11` first left NAT matching nothing until the rebuild.
+        let out = try Self.remediate(
+            "access-list 11 permit 192.168.10.0 0.0.0.255\nip nat inside source list 11 interface Dialer1 overload\n",
+            "access-list 11 permit 192.168.10.0 0.0.0.255\naccess-list 11 permit 192.168.20.0 0.0.0.255\n"
+                + "ip nat inside source list 11 interface Dialer1 overload\n"
+        )
+        #expect(out == "access-list 11 permit 192.168.20.0 0.0.0.255\n")
     }
 
     @Test func negationsTakeEachCommandsOwnForm() throws {

@@ -63,6 +63,23 @@ struct SimulatorSessionTests {
         #expect(s.input("no").hasPrefix("% Incomplete command."))
     }
 
+    @Test func aBareIPAddressIsIncompleteAndKeepsNothing() throws {
+        // Issue 21 item 3: the simulator took a bare `ip address` and kept a stray line.
+        let s = try Self.session("hostname R1\ninterface Vlan1\n ip address 192.168.10.1 255.255.255.0\n")
+        _ = s.input("configure terminal")
+        _ = s.input("interface Vlan1")
+        #expect(s.input("ip address") == "% Incomplete command.\r\n\r\nR1(config-if)#")
+        #expect(s.input("ip address 192.168.20.1").hasPrefix("% Incomplete command."))
+        #expect(
+            s.input("ip address 192.168.20.1 mask")
+                == String(repeating: " ", count: "R1(config-if)#ip address 192.168.20.1 ".count)
+                + "^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config-if)#"
+        )
+        _ = s.input("end")
+        let vlan = try #require(try Self.running(s).lines.first { $0.text == "interface Vlan1" })
+        #expect(vlan.children.map(\.text) == ["ip address 192.168.10.1 255.255.255.0"])
+    }
+
     @Test func theRenderedSeedConfigPushedToABlankRouterReadsBackClean() throws {
         let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
         let sections = graph.resources.filter { $0.provider == "cisco" }

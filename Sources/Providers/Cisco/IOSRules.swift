@@ -87,7 +87,7 @@ public struct IOSRules: Sendable {
     public static let ios = IOSRules(
         idempotent: [
             ("description *", "description"), ("ip address ? ?", "ip address"),
-            ("ip address negotiated", "ip address"), ("ip address dhcp", "ip address"),
+            ("no ip address", "ip address"), ("ip address negotiated", "ip address"), ("ip address dhcp", "ip address"),
             ("ip unnumbered ?", "ip address"), ("ip mtu ?", "ip mtu"), ("mtu ?", "mtu"),
             ("ip tcp adjust-mss ?", "ip tcp adjust-mss"), ("tunnel source ?", "tunnel source"),
             ("tunnel destination ?", "tunnel destination"), ("tunnel mode *", "tunnel mode"),
@@ -142,7 +142,9 @@ public struct IOSRules: Sendable {
             "FortyGigabitEthernet",
             "HundredGigE", "Serial", "ATM", "Cellular", "Wlan-GigabitEthernet",
         ],
-        kept: ["duplex auto", "speed auto", "negotiation auto", "license udi *"].map(Pattern.init)
+        // `no ip address` is how IOS prints an interface without one; its positive form, a bare
+        // `ip address`, is `% Incomplete command.` (issue 21 item 3), so it is never negated.
+        kept: ["duplex auto", "speed auto", "negotiation auto", "license udi *", "no ip address"].map(Pattern.init)
     )
 
     /// The key a single-valued line overwrites by, or nil for an additive line.
@@ -253,8 +255,11 @@ public struct IOSRules: Sendable {
         return String(words[1])
     }
 
-    /// The numbered lists that run and differ from what is intended: each is rewritten whole,
-    /// since `no access-list N …` deletes all of list N.
+    /// The numbered lists to rewrite whole: those that run and differ other than by growing.
+    ///
+    /// `no access-list N …` deletes all of list N, so a changed list goes and comes back. A
+    /// list that only grows takes its new entries appended (IOS adds an entry last), so a NAT
+    /// rule matching it never sees the list empty (issue 21 item 3).
     func changedNumberedLists(_ running: [IOSLine], _ intended: [IOSLine]) -> Set<String> {
         func lists(_ lines: [IOSLine]) -> [String: [String]] {
             var result: [String: [String]] = [:]
@@ -265,7 +270,12 @@ public struct IOSRules: Sendable {
         }
         let have = lists(running)
         let want = lists(intended)
-        return Set(have.keys.filter { want[$0] != have[$0] })
+        return Set(
+            have.keys.filter { number in
+                guard let wanted = want[number], let held = have[number] else { return true }
+                return !wanted.starts(with: held)
+            }
+        )
     }
 
     /// The form lines are compared in: type 7 passwords decoded (IOS re-encrypts with a

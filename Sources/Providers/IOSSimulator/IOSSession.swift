@@ -414,12 +414,40 @@ public final class IOSSession {
                 }
                 remove(target, path: path, defaulting: first == "default")
             } else {
+                switch Self.refusal(of: words, in: modeName) {
+                case .incomplete: return "% Incomplete command.\r\n"
+                case .invalid(let word): return invalid(typed, at: word)
+                case nil: break
+                }
                 set(normalized, path: path)
             }
             modes = Array(stack.prefix(depth))
             return ""
         }
         return invalid(typed, at: 0)
+    }
+
+    /// Why IOS refuses a command's arguments, if it does.
+    enum Refusal: Equatable {
+        /// `% Incomplete command.`: the command needs more words.
+        case incomplete
+        /// `% Invalid input detected at '^' marker.` under this word.
+        case invalid(Int)
+    }
+
+    /// The arguments IOS checks before it takes a command, so a push that sends a bare
+    /// `ip address` fails here as on a router and leaves nothing behind (issue 21 item 3).
+    static func refusal(of words: [Substring], in mode: String) -> Refusal? {
+        guard mode == "config-if" || mode == "config-subif", words.count >= 2, words[0] == "ip",
+            words[1] == "address"
+        else { return nil }
+        guard words.count > 2 else { return .incomplete }
+        if words[2] == "negotiated" || words[2] == "dhcp" { return words.count == 3 ? nil : .invalid(3) }
+        guard IPv4Address(String(words[2])) != nil else { return .invalid(2) }
+        guard words.count > 3 else { return .incomplete }
+        guard IPv4Address(String(words[3])) != nil else { return .invalid(3) }
+        if words.count == 4 || words.count == 5 && words[4] == "secondary" { return nil }
+        return .invalid(4)
     }
 
     /// `% Invalid input detected at '^' marker.` under the word that failed.
