@@ -26,84 +26,81 @@ public enum Escape {
         "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 
+    /// `text` with each scalar that `replace` has a replacement for replaced, the rest kept.
+    static func map(_ text: String, _ replace: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if let replacement = replace(scalar) { out += replacement } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     /// Text for a terminal or a log: every unsafe character shown as `\u{…}` instead of acting.
     public static func terminal(_ text: String, newlines: Bool = true) -> String {
         guard text.unicodeScalars.contains(where: { isUnsafe($0, newlines: newlines) }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isUnsafe(scalar, newlines: newlines) { out += shown(scalar) } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
+        return map(text) { isUnsafe($0, newlines: newlines) ? shown($0) : nil }
     }
 
     /// Text for XML and HTML, in content and in attributes: markup characters as entities, and
     /// what XML 1.0 cannot hold at all (most C0 controls, U+FFFE, U+FFFF) or a reader would act
     /// on, shown as `\u{…}`.
     public static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n": out += "\n"
-            case "\u{FFFE}", "\u{FFFF}": out += shown(scalar)
-            default:
-                if isUnsafe(scalar, newlines: true) { out += shown(scalar) } else { out.unicodeScalars.append(scalar) }
+        map(terminal(text, newlines: true)) {
+            switch $0 {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            case "\u{FFFE}", "\u{FFFF}": shown($0)
+            default: nil
             }
         }
-        return out
     }
 
     /// Text as a double-quoted Graphviz DOT string, quotes included: backslash and quote
     /// escaped, a newline as DOT's `\n` line break, unsafe characters shown as `\u{…}`.
     public static func dot(_ text: String) -> String {
-        var out = "\""
-        for scalar in terminal(text, newlines: true).unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
+        let body = map(terminal(text, newlines: true)) {
+            switch $0 {
+            case "\\": "\\\\"
+            case "\"": "\\\""
+            case "\n": "\\n"
+            default: nil
             }
         }
-        return out + "\""
+        return "\"" + body + "\""
     }
 
     /// Text as a double-quoted Mermaid string, quotes included: Mermaid has no escape inside
     /// quotes, so quote, `#`, and what its HTML labels would read as markup are entity codes
     /// (`#quot;`), and the text is one line.
     public static func mermaid(_ text: String) -> String {
-        var out = "\""
-        for scalar in terminal(text, newlines: false).unicodeScalars {
-            switch scalar {
-            case "\"": out += "#quot;"
-            case "#": out += "#35;"
-            case "&": out += "#amp;"
-            case "<": out += "#lt;"
-            case ">": out += "#gt;"
-            default: out.unicodeScalars.append(scalar)
+        let body = map(terminal(text, newlines: false)) {
+            switch $0 {
+            case "\"": "#quot;"
+            case "#": "#35;"
+            case "&": "#amp;"
+            case "<": "#lt;"
+            case ">": "#gt;"
+            default: nil
             }
         }
-        return out + "\""
+        return "\"" + body + "\""
     }
 
     /// Text for one cell of a Markdown table: one line, no HTML, no column break.
     public static func markdownCell(_ text: String) -> String {
-        var out = ""
-        for scalar in terminal(text, newlines: true).unicodeScalars {
-            switch scalar {
-            case "|": out += "\\|"
-            case "\n": out += "<br>"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            default: out.unicodeScalars.append(scalar)
+        map(terminal(text, newlines: true)) {
+            switch $0 {
+            case "|": "\\|"
+            case "\n": "<br>"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "&": "&amp;"
+            default: nil
             }
         }
-        return out
     }
 
     /// Text as a Markdown code span (`` `x` ``) that its own backticks cannot close early, fit
