@@ -6,10 +6,21 @@ import Testing
 
 @Suite("Examples")
 struct ExamplesTests {
+    /// The warnings an example is meant to show: the seed's 891FJ pins its article's legacy crypto.
+    static let expectedWarnings: [String: [String]] = [
+        "s2s-cisco891-pppoe": [
+            "crypto-no-pfs", "crypto-weak-dh-group", "crypto-weak-integrity", "crypto-weak-integrity",
+        ]
+    ]
+
     @Test(arguments: Fixture.examples)
     func exampleValidatesCleanly(_ name: String) {
         let result = SpecPipeline.run(Fixture.path("examples/\(name)"))
-        #expect(result.diagnostics.map(\.summary) == [])
+        #expect(result.diagnostics.filter { $0.severity != .warning }.map(\.summary) == [])
+        #expect(
+            result.diagnostics.filter { $0.severity == .warning }.map(\.rule.rawValue).sorted()
+                == Self.expectedWarnings[name, default: []]
+        )
         #expect(result.graph != nil)
     }
 

@@ -256,7 +256,7 @@ struct ValidationRuleTests {
             passes: [
                 (
                     "sharedKey: {fromEnv: PSK}, routing: Bgp}",
-                    "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, pfsGroup: None, saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+                    "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, pfsGroup: ECP384, saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
                 )
             ]
         ),
@@ -459,7 +459,59 @@ struct ValidationRuleTests {
             breaks: [("spec: {publicIp: 203.0.113.30,", "spec: {publicIp: 203.0.113.30, fqdn: dc.example.jp,")]
         ),
         Case("secret-plaintext", breaks: [("sharedKey: {fromEnv: OSAKA}", "sharedKey: s3cret")]),
+        Case(
+            "crypto-weak-cipher",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("DES3 SHA256 ECP384 GCMAES256 GCMAES256 ECP384"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-weak-cipher",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA256 ECP384 DES3 SHA256 ECP384"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-weak-integrity",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA1 ECP384 GCMAES256 GCMAES256 ECP384"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-weak-integrity",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA256 ECP384 AES256 SHA1 ECP384"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-weak-dh-group",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA256 DHGroup2 GCMAES256 GCMAES256 ECP384"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-weak-dh-group",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA256 DHGroup14 GCMAES256 GCMAES256 PFS2"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
+        Case(
+            "crypto-no-pfs",
+            .warning,
+            breaks: [(Self.noPolicy, Self.policy("AES256 SHA256 DHGroup14 GCMAES256 GCMAES256 None"))],
+            passes: [(Self.noPolicy, Self.policy("GCMAES256 SHA384 ECP384 GCMAES256 GCMAES256 ECP384"))]
+        ),
     ]
+
+    static let noPolicy = "sharedKey: {fromEnv: PSK}, routing: Bgp}"
+
+    /// The base connection with an ipsecPolicy of `"IKE-ENC IKE-INT DH ESP-ENC ESP-INT PFS"`.
+    static func policy(_ words: String) -> String {
+        let w = words.split(separator: " ")
+        return "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: \(w[0]), ikeIntegrity: \(w[1]), "
+            + "dhGroup: \(w[2]), ipsecEncryption: \(w[3]), ipsecIntegrity: \(w[4]), pfsGroup: \(w[5]), "
+            + "saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+    }
 
     static func apply(_ changes: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation)
         -> String?

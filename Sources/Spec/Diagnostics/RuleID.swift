@@ -77,6 +77,10 @@ extension RuleID {
     public static let p2sConfig = RuleID(rawValue: "p2s-config")
     public static let connectionBgp = RuleID(rawValue: "connection-bgp")
     public static let ipsecPolicy = RuleID(rawValue: "ipsec-policy")
+    public static let cryptoWeakCipher = RuleID(rawValue: "crypto-weak-cipher")
+    public static let cryptoWeakIntegrity = RuleID(rawValue: "crypto-weak-integrity")
+    public static let cryptoWeakDhGroup = RuleID(rawValue: "crypto-weak-dh-group")
+    public static let cryptoNoPfs = RuleID(rawValue: "crypto-no-pfs")
 
     // MARK: BGP
     public static let bgpAsnReserved = RuleID(rawValue: "bgp-asn-reserved")
@@ -297,6 +301,26 @@ extension RuleID {
             id: .ipsecPolicy,
             severity: .error,
             summary: "An IPsec policy Azure refuses (GCM mismatch, lifetimes out of range)."
+        ),
+        RuleInfo(
+            id: .cryptoWeakCipher,
+            severity: .warning,
+            summary: "An ipsecPolicy pins DES or 3DES (allowed for old devices; use GCMAES256 or AES256)."
+        ),
+        RuleInfo(
+            id: .cryptoWeakIntegrity,
+            severity: .warning,
+            summary: "An ipsecPolicy pins SHA1 or MD5 integrity (allowed for old devices; use SHA256 or above)."
+        ),
+        RuleInfo(
+            id: .cryptoWeakDhGroup,
+            severity: .warning,
+            summary: "An ipsecPolicy pins DH or PFS group 1 or 2 (allowed for old devices; use ECP384, ECP256, 14)."
+        ),
+        RuleInfo(
+            id: .cryptoNoPfs,
+            severity: .warning,
+            summary: "An ipsecPolicy has pfsGroup None: no perfect forward secrecy for the IPsec SAs."
         ),
         RuleInfo(
             id: .bgpAsnReserved,

@@ -121,6 +121,7 @@ extension Validator {
                 at: at("ikeEncryption")
             )
         }
+        checkStrength(p, at: at)
         // What the on-prem router must also do: these need the device side too.
         guard let device = deviceOfConnection(meta) else { return }
         if p.dhGroup == .none {
