@@ -185,9 +185,14 @@ public struct Executor: Sendable {
                     }
                     ready.sort { units[$0].lead < units[$1].lead }
                 case .failure(let error):
+                    // A unit fails as a whole: its lead carries the cause, the rest point at it,
+                    // so a router's twelve sections print one error, not twelve (issue 21 item 4).
                     for change in unit.changes {
-                        report.failed.append(.init(address: change.address, message: error.message))
-                        progress(.failed(change.address, error.message))
+                        let message =
+                            change.address == unit.lead
+                            ? error.message : "not applied: it was in one push with \(unit.lead), which failed"
+                        report.failed.append(.init(address: change.address, message: message))
+                        progress(.failed(change.address, message))
                     }
                     for skippedUnit in transitiveDependants(of: unit.id, dependants) where !done.contains(skippedUnit) {
                         done.insert(skippedUnit)

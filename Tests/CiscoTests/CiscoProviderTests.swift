@@ -335,6 +335,29 @@ struct CiscoProviderTests {
         try lab.expectNoSecretLeaked()
     }
 
+    @Test func aLANChangeAndANewNATSourceApplyWithCommandsIOSTakes() async throws {
+        // Issue 21 item 3: the blank router's `no ip address` on Vlan1 was negated as a bare
+        // `ip address`, and a new NAT source rewrote access-list 11 from nothing.
+        let lab = try await Lab("lan-change")
+        defer { lab.stop() }
+        try lab.edit("onprem.yaml", "sshAllowedFrom: [192.168.10.0/24]", "sshAllowedFrom: [192.168.0.0/16]")
+        #expect(try await lab.apply().ok)
+        #expect(!lab.typed(since: 0).contains("ip address"))
+        try lab.edit("onprem.yaml", "address: 192.168.10.1/24", "address: 192.168.20.1/24")
+        try lab.edit("onprem.yaml", "addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.20.0/24]")
+        try lab.edit("onprem.yaml", "overload: [192.168.10.0/24]", "overload: [192.168.10.0/24, 192.168.20.0/24]")
+        let mark = lab.device.configurationLog.count
+        let report = try await lab.apply()
+        #expect(report.ok, "\(report.failed)")
+        let typed = lab.typed(since: mark)
+        #expect(typed.contains("ip address 192.168.20.1 255.255.255.0"), "\(typed)")
+        #expect(typed.contains("access-list 11 permit 192.168.20.0 0.0.0.255"), "\(typed)")
+        #expect(!typed.contains("no access-list 11"), "\(typed)")
+        #expect(lab.running.contains("access-list 11 permit 192.168.10.0 0.0.0.255"))
+        let after = try await lab.plan()
+        #expect(after.changes.allSatisfy { $0.action == .noop }, "\(after.changes.filter { $0.action != .noop })")
+    }
+
     @Test func aManagementPathChangeThatLocksUsOutIsNotConfirmedAndIsUndone() async throws {
         let lab = try await Lab("lockout")
         defer { lab.stop() }
@@ -343,19 +366,31 @@ struct CiscoProviderTests {
         // SSH only from a network the engineer's station is not on: the vty ACL is on the
         // management path, so it goes last behind `reload in`, and the new session that should
         // confirm it is refused.
-        try lab.edit("onprem.yaml", "sshAllowedFrom: [192.168.10.0/24]", "sshAllowedFrom: [10.99.0.0/24]")
+        // (A list that leaves the whole LAN out no longer validates: device-management-path.
+        // Half of it still locks out the station at 192.168.10.254.)
+        try lab.edit("onprem.yaml", "sshAllowedFrom: [192.168.10.0/24]", "sshAllowedFrom: [192.168.10.0/25]")
         let mark = lab.device.configurationLog.count
         let report = try await lab.apply()
         #expect(!report.ok)
         let failure = report.failed.map(\.message).joined(separator: "\n")
         #expect(failure.contains("no new session could be opened after the management-path change"), "\(failure)")
+        // Issue 21 item 4: the cause once, naming what was sent and access-class; the other
+        // sections of the push point at it.
+        #expect(failure.contains("'access-list 12 permit 192.168.10.0 0.0.0.127'"), "\(failure)")
+        #expect(failure.contains("access-class"), "\(failure)")
+        #expect(report.failed.filter { $0.message.contains("Rolled back") }.count == 1, "\(failure)")
+        #expect(
+            report.failed.filter { !$0.message.contains("Rolled back") }.allSatisfy {
+                $0.message.hasPrefix("not applied: it was in one push with cisco:tokyo-rtr1/")
+            }
+        )
         #expect(failure.contains("Rolled back"), "\(failure)")
         #expect(lab.running == before)
         #expect(lab.device.pendingRevert == nil, "the reload was cancelled after the rollback")
         // Without an archive path the guard is `reload in`: armed once on the blank router's
         // vty change, and once for this change.
         #expect(lab.device.scheduledReverts == [.reload, .reload])
-        #expect(lab.typed(since: mark).contains("access-list 12 permit 10.99.0.0 0.0.0.255"))
+        #expect(lab.typed(since: mark).contains("access-list 12 permit 192.168.10.0 0.0.0.127"))
     }
 
     @Test func aRouterWithAnArchiveUsesTheRevertTimerWhichRevertsUnconfirmedChanges() async throws {

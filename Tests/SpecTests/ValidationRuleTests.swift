@@ -382,6 +382,33 @@ struct ValidationRuleTests {
             breaks: [("lan: {interface: Vlan1,", "lan: {interface: gi1,")],
             passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
         ),
+        // Issue 21 item 4: a port the model lacks validated clean, then the push failed.
+        Case(
+            "device-model-interface",
+            breaks: [
+                ("platform: ios\n", "platform: ios\n  model: C891FJ-K9\n"),
+                ("interface: GigabitEthernet8", "interface: GigabitEthernet0/0/0"),
+            ],
+            passes: [("platform: ios\n", "platform: ios\n  model: C891FJ-K9\n")]
+        ),
+        Case(
+            "device-model-interface",
+            breaks: [("platform: ios\n", "platform: ios-xe\n")],
+            passes: [
+                ("platform: ios\n", "platform: ios-xe\n"),
+                ("interface: GigabitEthernet8", "interface: GigabitEthernet0/0/0"),
+            ]
+        ),
+        // Issue 21 item 4: a LAN outside sshAllowedFrom validated clean, then locked the push out.
+        Case(
+            "device-management-path",
+            breaks: [
+                ("system: {hostname: tokyo-rtr1}", "system: {hostname: tokyo-rtr1, sshAllowedFrom: [192.168.20.0/24]}")
+            ],
+            passes: [
+                ("system: {hostname: tokyo-rtr1}", "system: {hostname: tokyo-rtr1, sshAllowedFrom: [192.168.0.0/16]}")
+            ]
+        ),
         // scrypt (the default) on an image that refuses `algorithm-type`; md5 on one that has it.
         Case(
             "device-password-hash",

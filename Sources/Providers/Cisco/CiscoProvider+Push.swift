@@ -109,6 +109,11 @@ extension CiscoProvider {
                     line.text.hasPrefix("access-class ") ? line.text.split(separator: " ").dropFirst().first : nil
                 }.map { "access-list \($0)" }
             )
+            // A list rewritten whole is one object: its entries go with its `no access-list N`,
+            // after it, never before it where the `no` would delete them again.
+            let rewritten = Set(
+                commands.lines.compactMap { $0.text.hasPrefix("no access-list ") ? String($0.text.dropFirst(3)) : nil }
+            )
             var normal: [IOSLine] = []
             var guarded: [IOSLine] = []
             for line in commands.lines {
@@ -122,7 +127,7 @@ extension CiscoProvider {
                         || (list.map(vtyLists.contains) ?? false))
                 let key = rules.idempotencyKey(target, path: [])
                 let existing =
-                    target != line.text
+                    target != line.text || (list.map(rewritten.contains) ?? false)
                     || running.lines.contains { have in
                         have.text == target || (key != nil && rules.idempotencyKey(have.text, path: []) == key)
                             || (rules.destination(target).map { rules.destination(have.text) == $0 } ?? false)
@@ -164,10 +169,16 @@ extension CiscoProvider {
                 _ = try probe.run(confirm)
             } catch {
                 let why = (error as? ProviderError)?.message ?? String(describing: error)
+                // Name what was sent: the SSH error alone ("connection reset") does not say that
+                // the vty access-class or the address the tool arrives on shut it out.
+                let sent: [String] = script.map { String($0.trimmingPrefix(" ")) }.filter { $0 != "exit" }.map {
+                    "'\(IOSRules.masked($0))'"
+                }
+                let lines = sent.joined(separator: ", ")
                 throw ProviderError(
-                    "no new session could be opened after the management-path change (\(why)), so it was not "
-                        + "confirmed; unless rolled back now, the router returns to its previous config within "
-                        + "\(revertMinutes) minutes"
+                    "no new session could be opened after the management-path change (\(lines)): the vty lines' access-class or the address this tool reaches the router by no longer "
+                        + "let it in (SSH said: \(why)), so it was not confirmed; unless rolled back now, the router "
+                        + "returns to its previous config within \(revertMinutes) minutes"
                 )
             }
         }

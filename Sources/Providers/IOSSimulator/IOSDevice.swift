@@ -283,18 +283,18 @@ extension IOSDevice {
     /// Its physical ports, no addresses, and vty lines that take local users over SSH; the
     /// first login uses the credentials the server was started with.
     public static func dayZero(model: String, platform: String = "ios", software: String = "15.4(1)T1") -> IOSConfig {
-        let c891 = model.hasPrefix("C891") || model.hasPrefix("C892")
         let release = software.split(separator: ".").prefix(2).joined(separator: ".").prefix { $0 != "(" }
         var lines = [
             "version \(release)", "service timestamps debug datetime msec", "service timestamps log datetime msec",
             "no service password-encryption", "hostname Router", "boot-start-marker", "boot-end-marker",
             "no aaa new-model", "ip cef", "no ipv6 cef",
         ].map { IOSLine($0) }
-        if c891 {
-            lines += (0...7).map { IOSLine("interface FastEthernet\($0)") }
-            lines.append(
-                IOSLine("interface GigabitEthernet8", children: [IOSLine("no ip address"), IOSLine("shutdown")])
-            )
+        // The validator judges a spec's ports by the same table (`IOSHardware`).
+        if case .exactly(let ports) = IOSHardware.ports(model: model, platform: Platform(rawValue: platform) ?? .ios),
+            let wan = ports.last
+        {
+            lines += ports.dropLast().map { IOSLine("interface \($0)") }
+            lines.append(IOSLine("interface \(wan)", children: [IOSLine("no ip address"), IOSLine("shutdown")]))
         } else {
             // An ISR 4000 / Catalyst 8200 (IOS-XE) names its ports slot/subslot/port.
             let names = platform == "ios-xe" ? (0...3).map { "0/0/\($0)" } : (0...2).map { "\($0)" }

@@ -117,6 +117,8 @@ extension RuleID {
     public static let deviceInterface = RuleID(rawValue: "device-interface")
     public static let devicePasswordHash = RuleID(rawValue: "device-password-hash")
     public static let devicePasswordWeak = RuleID(rawValue: "device-password-weak")
+    public static let deviceModelInterface = RuleID(rawValue: "device-model-interface")
+    public static let deviceManagementPath = RuleID(rawValue: "device-management-path")
 
     // MARK: Intents
     public static let intentEndpoint = RuleID(rawValue: "intent-endpoint")
@@ -136,10 +138,6 @@ extension RuleID {
         RuleInfo(id: .ioRead, severity: .error, summary: "A spec file or directory cannot be read."),
         RuleInfo(id: .ioNoSpec, severity: .error, summary: "The path holds no *.yaml or *.yml file."),
         RuleInfo(
-            id: .yamlSyntax,
-            severity: .error,
-            summary: "libyaml rejected the text (tabs, bad indentation, unclosed quotes...)."
-        RuleInfo(
             id: .ioSymlink,
             severity: .warning,
             summary: "A symbolic link was skipped: links to directories are not followed; a link that leads nowhere."
@@ -149,6 +147,10 @@ extension RuleID {
             severity: .error,
             summary: "A file, a line or a value is larger than the reader takes (8 MiB, 16 KiB, 64 KiB)."
         ),
+        RuleInfo(
+            id: .yamlSyntax,
+            severity: .error,
+            summary: "libyaml rejected the text (tabs, bad indentation, unclosed quotes...)."
         ),
         RuleInfo(id: .yamlEncoding, severity: .error, summary: "The file is not valid UTF-8."),
         RuleInfo(id: .yamlDuplicateKey, severity: .error, summary: "A mapping repeats a key."),
@@ -447,6 +449,17 @@ extension RuleID {
             id: .devicePasswordWeak,
             severity: .warning,
             summary: "passwordHash: md5 (type 5, fast to brute-force) on software that has scrypt."
+        ),
+        RuleInfo(
+            id: .deviceModelInterface,
+            severity: .error,
+            summary: "The WAN or LAN port is one the router's model does not have (GigabitEthernet0/0/0 on an 891FJ)."
+        ),
+        RuleInfo(
+            id: .deviceManagementPath,
+            severity: .error,
+            summary:
+                "The LAN the tool manages the router from is outside sshAllowedFrom: the push would lock itself out."
         ),
         RuleInfo(
             id: .intentEndpoint,

@@ -104,6 +104,8 @@ extension Validator {
                     )
                 }
             }
+            checkPorts(router)
+            checkManagementPath(router)
             if spec.wan.interface == spec.lan.interface {
                 error(
                     .deviceInterface,
@@ -152,6 +154,50 @@ extension Validator {
                 )
             }
         }
+    }
+
+    /// The WAN and LAN ports against the ports the router's model has: a name it lacks
+    /// (GigabitEthernet0/0/0 on an 891FJ) fails the push at its first line.
+    private mutating func checkPorts(_ router: SpecObject<CiscoRouter>) {
+        let spec = router.spec
+        guard let ports = IOSHardware.ports(model: spec.model, platform: spec.platform) else { return }
+        let model = spec.model ?? spec.platform.rawValue
+        for (key, name) in [("wan", spec.wan.interface), ("lan", spec.lan.interface)]
+        where Self.interfaceProblem(name) == nil && IOSHardware.isPhysical(name)
+            && !IOSHardware.has(name, ports: ports)
+        {
+            let hint =
+                switch ports {
+                case .exactly(let names): "its ports are \(names.first ?? "")–\(names.last ?? "")"
+                case .slotSubslotPort: "IOS-XE names a port slot/subslot/port, e.g. GigabitEthernet0/0/0"
+                }
+            error(
+                .deviceModelInterface,
+                "router '\(router.name)' is a \(model), which has no \(name)",
+                at: router.at(.key(key), "interface"),
+                hint: hint
+            )
+        }
+    }
+
+    /// The path this tool manages the router by, against who may SSH in: a LAN outside every
+    /// `sshAllowedFrom` prefix, when the tool reaches the router from its LAN (the lab's
+    /// station, or a `management.host` on the LAN), locks the push out at `access-class`.
+    private mutating func checkManagementPath(_ router: SpecObject<CiscoRouter>) {
+        let spec = router.spec
+        let allowed = spec.system.sshAllowedFrom
+        let lan = spec.lan.address.prefix
+        let fromLan = spec.management.lab || spec.management.host.flatMap(IPv4Address.init).map(lan.contains) == true
+        guard fromLan, !allowed.isEmpty, !allowed.contains(where: { $0.overlaps(lan) }) else { return }
+        let list = allowed.map(\.description).joined(separator: ", ")
+        error(
+            .deviceManagementPath,
+            "router '\(router.name)' is managed from its LAN \(lan), which sshAllowedFrom [\(list)] leaves out: "
+                + "the vty lines' access-class would refuse this tool's SSH session",
+            at: router.at("system", "sshAllowedFrom"),
+            hint: "add \(lan) to sshAllowedFrom, in an apply of its own before the LAN moves",
+            notes: [.init("the LAN", at: router.at("lan", "address"))]
+        )
     }
 
     /// The management user's hash against what the router's software can store: scrypt on
