@@ -109,7 +109,14 @@ private final class SignalRelease: @unchecked Sendable {
         }
         for backend in backends { try? backend.unlock() }
         signal(number, SIG_DFL)
-        kill(getpid(), number)
+        // libdispatch may block the signal on its threads (SIGINT was left pending, and the
+        // process ended by `_exit` instead of the signal): unblock it on this one and raise it
+        // here, so the default action ends the process as the signal would have.
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, number)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)
+        raise(number)
         // Should the signal be blocked on every thread, exit as a shell reports that signal.
         usleep(200_000)
         _exit(128 + number)
