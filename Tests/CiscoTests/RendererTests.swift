@@ -52,6 +52,39 @@ struct RendererTests {
         #expect(!text.contains("<azure:"))
     }
 
+    /// Issue 21 item 5: with no ipsecPolicy the router got 3DES, SHA1 and DH group 2 and no DPD.
+    @Test func aConnectionWithoutAPolicyGetsNextGenerationCryptoAndDPD() throws {
+        let text = IOSRenderer.device(
+            try Self.sections("routeserver-nva-default-route", "tokyo-rtr1"),
+            context: Self.context(reveal: false)
+        ).render()
+        for line in [
+            " encryption aes-gcm-256\n", " prf sha384\n", " group 20\n", " dpd 10 2 on-demand\n",
+            "esp-gcm 256\n", " set pfs group20\n",
+        ] {
+            #expect(text.contains(line), "missing \(line)")
+        }
+        for legacy in ["3des", "sha1", "group 2\n", "esp-sha-hmac", " integrity "] { #expect(!text.contains(legacy)) }
+        // Azure's side carries the same policy: its default proposals offer only DH group 2.
+        let graph = try #require(SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route")).graph)
+        let connection = try #require(
+            graph.resources.first {
+                $0.type == "Microsoft.Network/connections" && $0.attributes["connectionType"] == .string("IPsec")
+            }
+        )
+        #expect("\(connection.attributes)".contains("ECP384"))
+    }
+
+    /// A pinned policy keeps its values (the seed's 891FJ) and still gains DPD.
+    @Test func aPinnedPolicyKeepsItsValuesAndGainsDPD() throws {
+        let text = IOSRenderer.device(
+            try Self.sections("s2s-cisco891-pppoe", "tokyo-rtr1"),
+            context: Self.context(reveal: false)
+        ).render()
+        #expect(text.contains(" integrity sha1\n group 2\n"))
+        #expect(text.contains(" dpd 10 2 on-demand\n"))
+    }
+
     @Test func revealedSecretsAreTheValuesIOSWouldShow() throws {
         let text = IOSRenderer.device(
             try Self.sections("s2s-cisco891-pppoe", "tokyo-rtr1"),

@@ -132,9 +132,9 @@ public enum IOSRenderer {
                 IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(route.text("interface"))")
             }
         case "ios.crypto-ikev2-proposal":
-            var children = [
-                IOSLine("encryption \(v.words("encryption"))"), IOSLine("integrity \(v.words("integrity"))"),
-            ]
+            var children = [IOSLine("encryption \(v.words("encryption"))")]
+            // An AES-GCM proposal authenticates itself: IOS takes a prf and refuses an integrity line.
+            if !v.strings("integrity").isEmpty { children.append(IOSLine("integrity \(v.words("integrity"))")) }
             if v.has("prf") { children.append(IOSLine("prf \(v.words("prf"))")) }
             children.append(IOSLine("group \(v.words("group"))"))
             return [IOSLine("crypto ikev2 proposal \(v.text("name"))", children: children)]
@@ -172,6 +172,7 @@ public enum IOSRenderer {
             if v.has("lifetimeSeconds"), v.text("lifetimeSeconds") != "86400" {
                 children.append(IOSLine("lifetime \(v.text("lifetimeSeconds"))"))
             }
+            if v.has("dpd") { children.append(IOSLine("dpd \(v.text("dpd"))")) }
             return [IOSLine("crypto ikev2 profile \(v.text("name"))", children: children)]
         case "ios.crypto-ipsec-transform-set":
             return [

@@ -372,7 +372,8 @@ public enum IOSSections {
             guard let line = section("crypto ikev2 proposal \(name)") else { return nil }
             return [
                 "name": .string(name), "encryption": words(value(line, "encryption ")) ?? .list([]),
-                "integrity": words(value(line, "integrity ")) ?? .list([]), "prf": words(value(line, "prf ")) ?? .null,
+                "integrity": words(value(line, "integrity ")) ?? .list([]),
+                "prf": value(line, "prf ").map(Value.string) ?? .null,
                 "group": words(value(line, "group ")) ?? .list([]),
             ].filter { $0.value != .null }
         }
@@ -420,6 +421,7 @@ public enum IOSSections {
                 "authenticationLocal": value(line, "authentication local ").map(Value.string),
                 "keyring": value(line, "keyring local ").map(Value.string),
                 "lifetimeSeconds": value(line, "lifetime ").map(Value.string),
+                "dpd": value(line, "dpd ").map(Value.string),
             ].compactMapValues { $0 }
         }
 

@@ -1,7 +1,9 @@
 /// IKE/IPsec choices in IOS's own words, from a connection's ipsecPolicy or Azure's defaults.
 ///
-/// Azure's defaults for a RouteBased gateway (domain brief §6) match what the seed's 891FJ
-/// uses: IKEv2 AES-CBC 256/128 + 3DES, SHA1, DH group 2; ESP AES-256 + SHA1-HMAC, no PFS.
+/// `azureDefault` is what Azure's default proposals accept ("Default IPsec/IKE parameters"),
+/// which is also what the seed's 891FJ used: IKEv2 AES-CBC 256/128 + 3DES, SHA1, DH group 2;
+/// ESP AES-256 + SHA1-HMAC, no PFS. Only a connection on a Basic gateway (which takes no custom
+/// policy) still gets it; others get `IpsecPolicy.recommended` on both ends.
 public struct IOSCrypto: Sendable, Hashable {
     public var ikeEncryption: [String]
     public var ikeIntegrity: [String]

@@ -171,7 +171,7 @@ extension Lowering {
                     "enableBgp": .bool(c.spec.routing == .bgp),
                     "usePolicyBasedTrafficSelectors": .bool(c.spec.usePolicyBasedTrafficSelectors),
                     "dpdTimeoutSeconds": .int(c.spec.dpdTimeoutSeconds ?? 45),
-                    "ipsecPolicies": .list(c.spec.ipsecPolicy.map { [Self.policyValue($0)] } ?? []),
+                    "ipsecPolicies": .list(effectivePolicy(c).map { [Self.policyValue($0)] } ?? []),
                 ])
             )
         }
@@ -342,7 +342,7 @@ extension Lowering {
                             "sharedKey": .secret(c.spec.sharedKey.source),
                             "enableBgp": .bool(c.spec.bgp),
                             "vpnConnectionProtocolType": .string(c.spec.protocol.rawValue),
-                            "ipsecPolicies": .list(c.spec.ipsecPolicy.map { [Self.policyValue($0)] } ?? []),
+                            "ipsecPolicies": .list([Self.policyValue(effectivePolicy(c))]),
                         ])
                     ]),
                 ]

@@ -28,7 +28,7 @@ extension Lowering {
                 ? (.output(AzureAddress.gateway(gw.name), "bgpPeeringAddress"), gw.spec.bgp?.asn ?? .azure) : nil
             found.append(
                 (
-                    c.name, c.meta, c.spec.protocol, c.spec.ipsecPolicy, c.spec.sharedKey.source,
+                    c.name, c.meta, c.spec.protocol, effectivePolicy(c), c.spec.sharedKey.source,
                     .output(pip, "ipAddress"), bgp == nil ? vnetPrefixes : nil, bgp
                 )
             )
@@ -42,7 +42,7 @@ extension Lowering {
             let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress0"), .azure) : nil
             found.append(
                 (
-                    c.name, c.meta, c.spec.protocol, c.spec.ipsecPolicy, c.spec.sharedKey.source,
+                    c.name, c.meta, c.spec.protocol, effectivePolicy(c), c.spec.sharedKey.source,
                     .output(gateway, "publicIpAddress0"), bgp == nil ? [hub.spec.addressPrefix] + spokes : nil, bgp
                 )
             )
@@ -238,6 +238,9 @@ extension Lowering {
                     "authenticationLocal": "pre-share",
                     "keyring": "azure-keyring",
                     "lifetimeSeconds": 28800,
+                    // Microsoft's Cisco ISR template: probe every 10 s when traffic is one-way, retry
+                    // every 2 s; the peer is declared dead well inside Azure's 45 s DPD timeout.
+                    "dpd": "10 2 on-demand",
                 ],
                 after: [keyring]
             )

@@ -1,0 +1,51 @@
+extension IpsecPolicy {
+    /// What both ends of an IKEv2 tunnel get when the spec pins no ipsecPolicy.
+    ///
+    /// Cisco's "Next Generation Encryption" suite (AES-GCM-256, SHA-384 PRF, ECDH P-384, PFS on
+    /// the same group), which Azure takes as a custom policy ("About cryptographic requirements
+    /// and Azure VPN gateways"). Azure's own default proposals offer only DH group 2 in IKE and no
+    /// PFS ("Default IPsec/IKE parameters"), so a stronger router needs the policy on Azure's side too.
+    public static let recommended = IpsecPolicy(
+        ikeEncryption: .gcmAES256,
+        ikeIntegrity: .sha384,
+        dhGroup: .ecp384,
+        ipsecEncryption: .gcmAES256,
+        ipsecIntegrity: .gcmAES256,
+        pfsGroup: .ecp384,
+        saLifetimeSeconds: 27000,
+        saDataSizeKilobytes: 102_400_000
+    )
+
+    /// The IKEv1 form: ISAKMP has no AES-GCM, so AES-CBC-256 with SHA-384; ESP stays GCM.
+    public static let recommendedIKEv1 = IpsecPolicy(
+        ikeEncryption: .aes256,
+        ikeIntegrity: .sha384,
+        dhGroup: .ecp384,
+        ipsecEncryption: .gcmAES256,
+        ipsecIntegrity: .gcmAES256,
+        pfsGroup: .ecp384,
+        saLifetimeSeconds: 27000,
+        saDataSizeKilobytes: 102_400_000
+    )
+
+    static func recommended(for version: ConnectionProtocol) -> IpsecPolicy {
+        version == .ikev1 ? .recommendedIKEv1 : .recommended
+    }
+}
+
+extension Lowering {
+    /// The policy both ends of a gateway connection use: the spec's, or the recommended one.
+    ///
+    /// A Basic gateway takes no custom policy, so its connections keep Azure's default proposals
+    /// (nil here; the router then gets `IOSCrypto.azureDefault`, the seed's values).
+    func effectivePolicy(_ c: SpecObject<VpnConnection>) -> IpsecPolicy? {
+        if let pinned = c.spec.ipsecPolicy { return pinned }
+        if topology.gateways[c.spec.gateway]?.spec.sku == "Basic" { return nil }
+        return .recommended(for: c.spec.protocol)
+    }
+
+    /// The policy both ends of a Virtual WAN link use: the spec's, or the recommended one.
+    func effectivePolicy(_ c: SpecObject<HubVpnConnection>) -> IpsecPolicy {
+        c.spec.ipsecPolicy ?? .recommended(for: c.spec.protocol)
+    }
+}
