@@ -403,7 +403,7 @@ extension RuleID {
         RuleInfo(
             id: .siteBehindNat,
             severity: .warning,
-            summary: "The site's VPN device is behind NAT, which Azure does not support."
+            summary: "The site's VPN device is behind NAT: Azure takes NAT-T only when the device initiates."
         ),
         RuleInfo(
             id: .siteAddress,

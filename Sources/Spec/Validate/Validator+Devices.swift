@@ -5,9 +5,12 @@ extension Validator {
             if site.spec.behindNat {
                 warning(
                     .siteBehindNat,
-                    "site '\(site.name)' is behind NAT: Azure does not support a NAT in front of the VPN device",
+                    "site '\(site.name)' is behind NAT: Azure takes NAT traversal (IKE and ESP over UDP 4500) "
+                        + "only when the on-premises device starts the tunnel",
                     at: site.at("behindNat"),
-                    hint: "give the VPN device a public address; tunnels through NAT connect and then drop"
+                    // The VPN Gateway FAQ, today; the seed's "connects, then drops" predates it.
+                    hint: "let the router initiate (Azure cannot reach it through the NAT), set publicIp to the "
+                        + "NAT's public address, and let UDP 500 and 4500 through the NAT device"
                 )
             }
             guard let device = site.spec.device else { continue }
