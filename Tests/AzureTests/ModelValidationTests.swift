@@ -149,12 +149,11 @@ struct ModelValidationTests {
     @Test func aNameThatIsNotUTF8IsRefused() async throws {
         let (server, client) = try await Self.served()
         defer { server.stop() }
-        let (status, body) = try Self.raw(
-            server.port,
-            "PUT",
-            Self.network + "/virtualNetworks/bad%FF%FEname?api-version=2024-05-01",
-            body: JSONOutput.encode(Self.vnet(Self.wellFormed))
-        )
+        let port = server.port
+        let target = Self.network + "/virtualNetworks/bad%FF%FEname?api-version=2024-05-01"
+        let json = JSONOutput.encode(Self.vnet(Self.wellFormed))
+        // The socket blocks: off the cooperative pool, which the model needs to answer it.
+        let (status, body) = try await Fixture.offThePool { try Self.raw(port, "PUT", target, body: json) }
         #expect(status == 400)
         #expect(body.contains("\"InvalidResourceName\""))
         #expect(try await client.list(Self.network + "/virtualNetworks", apiVersion: "2024-05-01").isEmpty)

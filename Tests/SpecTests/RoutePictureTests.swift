@@ -200,10 +200,11 @@ struct RoutePictureTests {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let errors = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
-        let output = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        let errorData = await errors.value
-        process.waitUntilExit()
+        // Both pipes at once (either could fill), each on a thread of its own, off the pool.
+        async let errors = Fixture.offThePool { err.fileHandleForReading.readDataToEndOfFile() }
+        let output = await Fixture.offThePool { out.fileHandleForReading.readDataToEndOfFile() }
+        let errorData = await errors
+        await Fixture.offThePool { process.waitUntilExit() }
         return (
             process.terminationStatus, String(decoding: output, as: UTF8.self),
             String(decoding: errorData, as: UTF8.self)

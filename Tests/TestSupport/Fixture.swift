@@ -101,11 +101,29 @@ public enum Fixture {
         process.standardOutput = out
         process.standardError = out
         try process.run()
-        let output = await Task.detached {
-            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return await offThePool {
+            let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output)
+        }
+    }
+
+    /// Runs blocking work (a read from a child, a socket) on a thread of its own and awaits it.
+    ///
+    /// Never block on Swift's cooperative pool in a test: it has a thread per core (two here),
+    /// and a script or socket waiting on a server in this process (the Azure model, an actor)
+    /// would hold the very threads that server needs to answer it. CI hung that way.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
+    /// `offThePool` for work that throws.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
     }
 
     /// Runs a built executable to completion.

@@ -1,5 +1,5 @@
-public import Cisco
-public import Spec
+internal import Cisco
+internal import Spec
 
 /// What the fuzzers run on one input, and the properties that must hold for every input.
 ///
