@@ -187,7 +187,9 @@ struct ModelValidationTests {
     @Test func aBodyOverFourMegabytesIs413WithAnErrorBody() async throws {
         let (server, client) = try await Self.served()
         defer { server.stop() }
-        for size in [4 << 20 + 1, 100 << 20] {
+        // Just over ARM's limit, and far over it (the probe sent 100 MB; 16 MB shows the same
+        // refusal without spending a loaded CI machine's minutes building the body in a debug build).
+        for size in [4 << 20 + 1, 16 << 20] {
             let body = Value.map([
                 "location": "japaneast", "tags": .map(["big": .string(String(repeating: "x", count: size))]),
                 "properties": .map(Self.wellFormed),
@@ -201,6 +203,7 @@ struct ModelValidationTests {
             "location": "japaneast", "tags": .map(["big": .string(String(repeating: "x", count: 3 << 20))]),
             "properties": .map(Self.wellFormed),
         ])
-        #expect(await Self.refusal(client, Self.network + "/virtualNetworks/v", big) == nil)
+        let taken = await Self.refusal(client, Self.network + "/virtualNetworks/v", big)
+        #expect(taken == nil, "3 MB: \(String(describing: taken))")
     }
 }
