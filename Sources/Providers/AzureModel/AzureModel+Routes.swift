@@ -3,7 +3,7 @@ internal import Spec
 
 /// Routing in the model: what gateways learn and advertise, what a Virtual WAN hub sends
 /// each connection, what a Route Server exchanges with its NVAs, and a subnet's effective
-/// route table, following the rules of `shared/domain/azure.md` §5.
+/// route table, following the rules of `docs/routing.md`.
 ///
 /// BGP routes come from `announce(from:prefixes:)`: the lab calls it when a simulated
 /// router's or NVA's session is up; withdrawing is announcing nothing.

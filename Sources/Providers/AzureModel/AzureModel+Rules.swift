@@ -2,7 +2,7 @@ import Foundation
 import Spec
 
 extension AzureModel {
-    /// Azure's rules for a PUT, with Azure's error codes where known (domain brief §4;
+    /// Azure's rules for a PUT, with Azure's error codes where known (`docs/azure-model.md`;
     /// codes marked *(emu)* there are the model's own, kept in this one place).
     func validate(baseType: String, properties: Attributes, id: String, group: String) -> ARMResponse? {
         switch baseType {
@@ -21,7 +21,7 @@ extension AzureModel {
         }
     }
 
-    /// Codes the model chose where Azure's own are not documented (domain brief §4, *(emu)*),
+    /// Codes the model chose where Azure's own are not documented (`docs/azure-model.md`),
     /// kept in one place for later correction.
     enum ModelCodes {
         static let asnReserved = "BgpAsnReserved"

@@ -66,7 +66,7 @@ extension CiscoProvider {
                 throw ProviderError("\(device): \(detail). \(outcome)")
             }
             if unit.contains(where: { $0.prior != nil && $0.action != .delete && Self.cryptoTypes.contains($0.type) }) {
-                // Crypto edits apply at the next negotiation; make it now (brief §b3).
+                // Crypto edits apply at the next negotiation; make it now.
                 _ = try? session.run("clear crypto session")
             }
             let saved = try session.run("write memory")

@@ -1,7 +1,7 @@
 public import Spec
 
 /// The intended configuration of a router: each Cisco section of the desired-state graph
-/// written the way IOS 15.x / IOS-XE prints it in `show running-config` (brief §a3–a5), so
+/// written the way IOS 15.x / IOS-XE prints it in `show running-config`, so
 /// that it compares line for line with what the router runs.
 public enum IOSRenderer {
     /// How values known only elsewhere are filled in.
@@ -285,7 +285,7 @@ public enum IOSRenderer {
         }
     }
 
-    /// Where a top-level line goes in `show running-config` (brief §a2).
+    /// Where a top-level line goes in `show running-config`.
     public static func rank(_ text: String) -> Int {
         let order: [(String, Int)] = [
             ("version", 0), ("service", 1), ("hostname", 2), ("boot-", 3), ("logging", 4), ("enable", 5),

@@ -1,5 +1,5 @@
 /// How IOS treats each command, as data: which lines one value overwrites in place, how a
-/// line is negated, and in what order commands must go (`shared/domain/cisco-ios.md` §b).
+/// line is negated, and in what order commands must go (`docs/ios.md`, Remediation).
 ///
 /// Patterns are words: a literal word matches itself, `?` any one word, `{}` any one word
 /// that is also part of the key (or of the negation), and a final `*` any remaining words.
@@ -51,7 +51,7 @@ public struct IOSRules: Sendable {
     /// Interfaces that cannot be deleted, only defaulted.
     public var physicalInterfaces: [String]
     /// Lines a router adds on its own and prints whatever is sent (`duplex auto` on a
-    /// physical port): never negated when the intended config lacks them (brief §b5's
+    /// physical port): never negated when the intended config lacks them (an
     /// ignore list), else the push would chase them forever.
     public var kept: [Pattern] = []
     /// The idempotent and negation rules by the first word they need, in rule order.
@@ -83,7 +83,7 @@ public struct IOSRules: Sendable {
         negationsByWord = index(negations.map(\.pattern))
     }
 
-    /// The rules for IOS 15.x and IOS-XE (brief §b1–b5).
+    /// The rules for IOS 15.x and IOS-XE.
     public static let ios = IOSRules(
         idempotent: [
             ("description *", "description"), ("ip address ? ?", "ip address"),
@@ -118,7 +118,7 @@ public struct IOSRules: Sendable {
         ].map { (Pattern($0.0), $0.1) },
         rootWeights: [
             // Teardown: routes before the tunnel they use, the tunnel before its crypto,
-            // crypto from the profile back to the proposal (brief §b4.4).
+            // crypto from the profile back to the proposal.
             // A route goes after what is added beside it (make before break: 20 < 25) and before
             // the tunnel it uses.
             ("no ip route 0.0.0.0 0.0.0.0 *", 100), ("no ip route *", 25), ("no interface Tunnel*", 50),

@@ -3,7 +3,7 @@ internal import Spec
 
 /// `show` command output read into typed values: what `verify` and drift check on a router.
 ///
-/// The layouts are the brief's §d. Each reader takes the whole output, prompt and echo lines included, and
+/// The layouts are IOS's (`Tests/CiscoTests/Show`). Each reader takes the whole output, prompt and echo lines included, and
 /// skips what it does not recognise rather than failing.
 public enum IOSShow {
     // MARK: show crypto ikev2 sa

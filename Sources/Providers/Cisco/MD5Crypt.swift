@@ -2,7 +2,7 @@ internal import Crypto
 
 /// The `$1$` MD5-crypt hash IOS prints for `enable secret 5` and `username … secret 5`
 /// (Poul-Henning Kamp's algorithm): one-way, so a secret is compared by hashing the intended
-/// value with the running hash's salt (brief §a5).
+/// value with the running hash's salt.
 public enum MD5Crypt {
     static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 

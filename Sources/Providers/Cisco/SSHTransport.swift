@@ -259,7 +259,7 @@ public final class SSHTransport {
     }
 
     /// Sends configuration lines (`configure terminal` … `end`); the first line IOS refuses
-    /// stops the push and is reported with IOS's message (brief §b7).
+    /// stops the push and is reported with IOS's message.
     ///
     /// `entering` is the command that enters configuration mode (`configure terminal revert
     /// timer 5` for a push that reverts unless confirmed).

@@ -1,7 +1,7 @@
 internal import Cisco
 internal import Foundation
 
-/// How IOS rewrites what was typed into what it prints (brief §a5): interface names
+/// How IOS rewrites what was typed into what it prints: interface names
 /// expanded and capitalised, old keyword spellings, IKEv2 profile keyrings.
 enum IOSNames {
     static let interfaceTypes = [

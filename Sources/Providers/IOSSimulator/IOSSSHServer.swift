@@ -7,7 +7,7 @@ internal import NIOSSH
 /// A simulated router behind a real SSH server (swift-nio-ssh) on loopback: password
 /// login, an interactive shell with a pty (server-side echo, `\r`, `\n` or `\r\n` as one
 /// Enter, backspace, Ctrl-Z for `end`, Ctrl-C to drop a line) and single `exec` commands, as
-/// the brief's §c1 says clients use them.
+/// clients use them (`docs/ios.md`).
 public final class IOSSSHServer: @unchecked Sendable {
     public let device: IOSDevice
     let username: String

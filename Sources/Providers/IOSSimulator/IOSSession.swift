@@ -4,7 +4,7 @@ internal import Spec
 
 /// One CLI session on a simulated router: modes and prompts, `enable`, configuration
 /// commands that change the running config, parent-mode fallback, `do`, IOS's error format
-/// with the `^` marker, and the `show` commands (brief §c).
+/// with the `^` marker, and the `show` commands.
 ///
 /// Transport-free: a line goes in, IOS's answer and the next prompt come out, lines ending
 /// `\r\n` as on a vty. The SSH server echoes what is typed and feeds lines here.
@@ -146,7 +146,7 @@ public final class IOSSession {
     }
 
     /// `configure terminal [revert timer N]`, `configure confirm`, `configure replace URL
-    /// [force]` (brief §b4.5: the dead-man switch and the rollback).
+    /// [force]` (the dead-man switch and the rollback).
     func configureCommand(_ words: [String], typed: String) -> String {
         let rest = words.dropFirst().map { $0.lowercased() }
         if rest.isEmpty || "terminal".hasPrefix(rest[0]) {
@@ -574,7 +574,7 @@ public final class IOSSession {
     }
 
     /// Adds a line where `show running-config` prints it: at the top level, after the last
-    /// line of its kind or an earlier kind (IOS's fixed order, brief §a2); in a section, last.
+    /// line of its kind or an earlier kind (IOS's fixed order); in a section, last.
     static func place(_ line: IOSLine, in lines: inout [IOSLine], path: [String]) {
         guard path.isEmpty else {
             lines.append(line)

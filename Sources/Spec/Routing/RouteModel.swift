@@ -86,7 +86,7 @@ public struct Route: Hashable, Sendable {
 }
 
 /// The routing table of every place of a spec, computed from the desired state by Azure's
-/// and IOS's rules (`shared/domain/azure.md` §5): system routes, address spaces, user-defined
+/// and IOS's rules (`docs/routing.md`): system routes, address spaces, user-defined
 /// routes and `disableBgpRoutePropagation`, static routes over tunnels, what VPN and
 /// ExpressRoute gateways learn and advertise (never 0.0.0.0/0 from a VPN gateway), Route
 /// Server with branch-to-branch, Virtual WAN routing intent and propagate default route,

@@ -1,4 +1,4 @@
-/// Gateway SKUs by type (Azure VPN/ER gateway SKU pages, as of the domain brief).
+/// Gateway SKUs by type (Azure VPN/ER gateway SKU pages, as `docs/rules.md` lists them).
 public enum GatewaySkus {
     public static let vpn = ["Basic", "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"]
     /// Non-AZ SKUs that can no longer be created (since 2025-01-01), with their replacement.
