@@ -17,16 +17,11 @@ extension IpsecPolicy {
     )
 
     /// The IKEv1 form: ISAKMP has no AES-GCM, so AES-CBC-256 with SHA-384; ESP stays GCM.
-    public static let recommendedIKEv1 = IpsecPolicy(
-        ikeEncryption: .aes256,
-        ikeIntegrity: .sha384,
-        dhGroup: .ecp384,
-        ipsecEncryption: .gcmAES256,
-        ipsecIntegrity: .gcmAES256,
-        pfsGroup: .ecp384,
-        saLifetimeSeconds: 27000,
-        saDataSizeKilobytes: 102_400_000
-    )
+    public static let recommendedIKEv1: IpsecPolicy = {
+        var policy = recommended
+        policy.ikeEncryption = .aes256
+        return policy
+    }()
 
     static func recommended(for version: ConnectionProtocol) -> IpsecPolicy {
         version == .ikev1 ? .recommendedIKEv1 : .recommended
