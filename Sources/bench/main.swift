@@ -100,7 +100,7 @@ func generate(sites: Int) -> [(String, [UInt8])] {
                 dhGroup: DHGroup14
                 ipsecEncryption: AES256
                 ipsecIntegrity: SHA256
-                pfsGroup: None
+                pfsGroup: PFS14
                 saLifetimeSeconds: 27000
                 saDataSizeKilobytes: 102400000
             ---
