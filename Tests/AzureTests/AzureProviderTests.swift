@@ -637,18 +637,19 @@ struct AzureProviderTests {
             )
         )
         #expect(noToken.status == 401)
+        // azure-mgmt-network 33's version for a network type (resource groups have their own).
         let sdkVersion = await model.handle(
             ARMRequest(
                 method: "GET",
-                path: path,
+                path: path + "/providers/Microsoft.Network/virtualNetworks/v",
                 query: ["api-version": "2026-03-01"],
                 headers: ["authorization": "Bearer x"],
                 body: [],
                 base: ""
             )
         )
-        #expect(sdkVersion.status == 404)  // accepted version; the group does not exist
-        #expect(String(decoding: sdkVersion.body, as: UTF8.self).contains("ResourceGroupNotFound"))
+        #expect(sdkVersion.status == 404)  // accepted version; the VNet does not exist
+        #expect(String(decoding: sdkVersion.body, as: UTF8.self).contains("ResourceNotFound"))
     }
 
     @Test func throttlingServerErrorsAndDroppedConnectionsAreRetried() async throws {

@@ -22,9 +22,14 @@ struct ModelValidationTests {
     }
 
     /// The refusal one PUT gets: status and ARM error code, nil when it was accepted.
-    static func refusal(_ client: ARMClient, _ path: String, _ body: Value) async -> (Int, String)? {
+    static func refusal(
+        _ client: ARMClient,
+        _ path: String,
+        _ body: Value,
+        apiVersion: String = "2024-05-01"
+    ) async -> (Int, String)? {
         do {
-            let answer = try await client.send("PUT", path, apiVersion: "2024-05-01", body: body)
+            let answer = try await client.send("PUT", path, apiVersion: apiVersion, body: body)
             return answer.status < 300 ? nil : (answer.status, "HTTP\(answer.status)")
         } catch let error as ARMError {
             return (error.status, error.code)
@@ -163,7 +168,13 @@ struct ModelValidationTests {
         let (server, client) = try await Self.served()
         defer { server.stop() }
         for name in ["..%2F..%2Fx", "ends.", "nul%00"] {
-            let refused = await Self.refusal(client, "/subscriptions/s/resourceGroups/" + name, .map(["location": "x"]))
+            // At a resource-group version (Microsoft.Resources'), not a network one.
+            let refused = await Self.refusal(
+                client,
+                "/subscriptions/s/resourceGroups/" + name,
+                .map(["location": "x"]),
+                apiVersion: "2021-04-01"
+            )
             #expect(refused?.0 == 400, "\(name): \(String(describing: refused))")
             #expect(refused?.1 == "InvalidResourceGroup")
         }
