@@ -409,6 +409,54 @@ struct ValidationRuleTests {
                 ("system: {hostname: tokyo-rtr1}", "system: {hostname: tokyo-rtr1, sshAllowedFrom: [192.168.0.0/16]}")
             ]
         ),
+        // A site behind a core switch: the LAN route's next hop must be another host of the LAN.
+        Case(
+            "device-lan-route",
+            breaks: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/23]"),
+                (Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.12.254}")),
+            ],
+            passes: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/23]"),
+                (Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.254}")),
+            ]
+        ),
+        Case(
+            "device-lan-route",
+            breaks: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/23]"),
+                (Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.1}")),
+            ]
+        ),
+        Case(
+            "device-lan-route",
+            breaks: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/23]"),
+                (Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.255}")),
+            ]
+        ),
+        Case(
+            "device-lan-route",
+            breaks: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/23]"),
+                (
+                    Self.lan,
+                    Self.lan(
+                        routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.254}, "
+                            + "{prefix: 192.168.11.0/24, nextHop: 192.168.10.253}"
+                    )
+                ),
+            ]
+        ),
+        Case(
+            "device-lan-route-outside-site",
+            .warning,
+            breaks: [(Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.254}"))],
+            passes: [
+                ("addressSpace: [192.168.10.0/24]", "addressSpace: [192.168.10.0/24, 192.168.11.0/24]"),
+                (Self.lan, Self.lan(routes: "{prefix: 192.168.11.0/24, nextHop: 192.168.10.254}")),
+            ]
+        ),
         // scrypt (the default) on an image that refuses `algorithm-type`; md5 on one that has it.
         Case(
             "device-password-hash",
@@ -538,6 +586,13 @@ struct ValidationRuleTests {
         return "sharedKey: {fromEnv: PSK}, routing: Bgp, ipsecPolicy: {ikeEncryption: \(w[0]), ikeIntegrity: \(w[1]), "
             + "dhGroup: \(w[2]), ipsecEncryption: \(w[3]), ipsecIntegrity: \(w[4]), pfsGroup: \(w[5]), "
             + "saLifetimeSeconds: 27000, saDataSizeKilobytes: 102400000}}"
+    }
+
+    /// The base spec's LAN, and the same with `routes:`.
+    static let lan = "lan: {interface: Vlan1, address: 192.168.10.1/24}"
+
+    static func lan(routes: String) -> String {
+        "lan: {interface: Vlan1, address: 192.168.10.1/24, routes: [\(routes)]}"
     }
 
     static func apply(_ changes: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation)

@@ -759,6 +759,32 @@ public enum SpecSchema {
                         [
                             FieldSchema("interface", .string(.any), required: true, "Interface, e.g. Vlan1."),
                             FieldSchema("address", .interfaceAddress, required: true, "Address, e.g. 192.168.10.1/24."),
+                            FieldSchema(
+                                "routes",
+                                .list(
+                                    .object(
+                                        ObjectSchema(
+                                            "LanRoute",
+                                            "A static route to an on-prem prefix through a next hop on the LAN.",
+                                            [
+                                                FieldSchema(
+                                                    "prefix",
+                                                    .prefix,
+                                                    required: true,
+                                                    "On-prem prefix, e.g. 192.168.20.0/24."
+                                                ),
+                                                FieldSchema(
+                                                    "nextHop",
+                                                    .address,
+                                                    required: true,
+                                                    "Next hop on the LAN subnet, e.g. 192.168.10.254 (a core switch)."
+                                                ),
+                                            ]
+                                        )
+                                    )
+                                ),
+                                "(addition) On-prem prefixes behind a LAN next hop (ip route ... NEXT-HOP)."
+                            ),
                         ]
                     )
                 ),

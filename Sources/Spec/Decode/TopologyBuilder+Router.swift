@@ -9,8 +9,14 @@ extension TopologyBuilder {
         let lan = r.object("lan").flatMap { l -> CiscoRouter.Lan? in
             let interface = l.string("interface")
             let address = l.interfaceAddress("address")
+            let routes = l.objects("routes") { route, _ -> CiscoRouter.Lan.Route? in
+                let prefix = route.prefix("prefix")
+                let nextHop = route.address("nextHop")
+                guard let prefix, let nextHop else { return nil }
+                return CiscoRouter.Lan.Route(prefix: prefix, nextHop: nextHop)
+            }
             guard let interface, let address else { return nil }
-            return CiscoRouter.Lan(interface: interface, address: address)
+            return CiscoRouter.Lan(interface: interface, address: address, routes: routes)
         }
         let nat = r.object("nat").map { $0.prefixes("overload") } ?? []
         let tunnelReader = r.object("tunnel")

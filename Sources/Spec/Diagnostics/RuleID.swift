@@ -119,6 +119,8 @@ extension RuleID {
     public static let devicePasswordWeak = RuleID(rawValue: "device-password-weak")
     public static let deviceModelInterface = RuleID(rawValue: "device-model-interface")
     public static let deviceManagementPath = RuleID(rawValue: "device-management-path")
+    public static let deviceLanRoute = RuleID(rawValue: "device-lan-route")
+    public static let deviceLanRouteOutsideSite = RuleID(rawValue: "device-lan-route-outside-site")
 
     // MARK: Intents
     public static let intentEndpoint = RuleID(rawValue: "intent-endpoint")
@@ -460,6 +462,17 @@ extension RuleID {
             severity: .error,
             summary:
                 "The LAN the tool manages the router from is outside sshAllowedFrom: the push would lock itself out."
+        ),
+        RuleInfo(
+            id: .deviceLanRoute,
+            severity: .error,
+            summary:
+                "A lan.routes entry IOS would not use: next hop off the LAN subnet or the router's own address, or a prefix given twice."
+        ),
+        RuleInfo(
+            id: .deviceLanRouteOutsideSite,
+            severity: .warning,
+            summary: "A lan.routes prefix outside the site's addressSpace: Azure sends nothing there."
         ),
         RuleInfo(
             id: .intentEndpoint,

@@ -253,8 +253,21 @@ public struct CiscoRouter: Sendable {
     }
 
     public struct Lan: Sendable {
+        /// An on-prem prefix the router reaches through a next hop on its LAN (a core switch).
+        public struct Route: Sendable, Hashable {
+            public var prefix: IPv4Prefix
+            public var nextHop: IPv4Address
+
+            public init(prefix: IPv4Prefix, nextHop: IPv4Address) {
+                self.prefix = prefix
+                self.nextHop = nextHop
+            }
+        }
+
         public var interface: String
         public var address: InterfaceAddress
+        /// Static routes via the LAN, in the spec's order; empty when the site is the LAN alone.
+        public var routes: [Route] = []
     }
 
     public struct Tunnel: Sendable {

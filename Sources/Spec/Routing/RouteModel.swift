@@ -540,9 +540,7 @@ public struct RouteModel: Sendable {
 
     mutating func buildSite(_ site: SpecObject<Site>, learned: [String: [Route]]) {
         let place = Place.site(site.name)
-        var routes = site.spec.addressSpace.map {
-            Route($0, .local, .connected, preference: 0, why: "site \(site.name)'s own address space")
-        }
+        var routes = Self.onPremRoutes(site, topology: topology)
         if let name = site.spec.device, let router = topology.routers[name] {
             let floats = Self.defaultRouteFloats(router, topology: topology)
             routes.append(
@@ -631,6 +629,34 @@ public struct RouteModel: Sendable {
             }
         }
         tables[place] = routes
+    }
+
+    /// What a site holds itself: with a router that declares LAN routes, the router's own
+    /// table (its connected LAN and each LAN route); otherwise the whole address space, as if
+    /// it were all on the LAN (nothing says otherwise).
+    ///
+    /// With LAN routes, an address of the site's space that none of them covers is not the
+    /// site's: the router sends it where its other routes say (the default route, or a tunnel),
+    /// as IOS would.
+    static func onPremRoutes(_ site: SpecObject<Site>, topology: Topology) -> [Route] {
+        guard let name = site.spec.device, let router = topology.routers[name], !router.spec.lan.routes.isEmpty else {
+            return site.spec.addressSpace.map {
+                Route($0, .local, .connected, preference: 0, why: "site \(site.name)'s own address space")
+            }
+        }
+        let lan = router.spec.lan
+        return [
+            Route(
+                lan.address.prefix,
+                .local,
+                .connected,
+                preference: 0,
+                why: "connected to \(lan.interface) on \(name)"
+            )
+        ]
+            + lan.routes.map {
+                Route($0.prefix, .local, .static, preference: 1, why: "via \($0.nextHop), static on \(name)")
+            }
     }
 
     /// Whether a router's own default route floats behind a hub's (as the lowering renders it):

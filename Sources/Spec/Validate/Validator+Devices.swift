@@ -109,6 +109,7 @@ extension Validator {
             }
             checkPorts(router)
             checkManagementPath(router)
+            checkLanRoutes(router)
             if spec.wan.interface == spec.lan.interface {
                 error(
                     .deviceInterface,
@@ -201,6 +202,68 @@ extension Validator {
             hint: "add \(lan) to sshAllowedFrom, in an apply of its own before the LAN moves",
             notes: [.init("the LAN", at: router.at("lan", "address"))]
         )
+    }
+
+    /// The LAN's static routes against what IOS installs: a next hop must be another host of the
+    /// LAN subnet (IOS resolves it through the connected route; the router's own address or one
+    /// off the subnet leaves the route out of the table), and a prefix is routed once.
+    ///
+    /// A prefix outside the site's address space is only a warning: it is a real on-prem
+    /// network, but Azure is never told of it (the local network gateway and the BGP `network`
+    /// statements come from `addressSpace`), so traffic from Azure never arrives there.
+    private mutating func checkLanRoutes(_ router: SpecObject<CiscoRouter>) {
+        let lan = router.spec.lan
+        let subnet = lan.address.prefix
+        let site = topology.site(forDevice: router.name)
+        var seen: [IPv4Prefix: Int] = [:]
+        for (i, route) in lan.routes.enumerated() {
+            let hop = route.nextHop
+            if hop == lan.address.address {
+                error(
+                    .deviceLanRoute,
+                    "the next hop of \(route.prefix) is \(hop), the LAN address of router '\(router.name)' itself",
+                    at: router.at("lan", "routes", .index(i), "nextHop"),
+                    hint: "name the device on the LAN that routes \(route.prefix), e.g. a core switch"
+                )
+            } else if !subnet.contains(hop) || Self.isNetworkOrBroadcast(hop, of: subnet) {
+                error(
+                    .deviceLanRoute,
+                    "the next hop \(hop) of \(route.prefix) is not a host of the LAN subnet \(subnet) "
+                        + "(\(lan.interface)): IOS would not install the route",
+                    at: router.at("lan", "routes", .index(i), "nextHop"),
+                    hint: "a LAN route's next hop is a device on \(subnet)",
+                    notes: [.init("the LAN address", at: router.at("lan", "address"))]
+                )
+            }
+            if let first = seen[route.prefix] {
+                error(
+                    .deviceLanRoute,
+                    "\(route.prefix) is routed twice on router '\(router.name)'",
+                    at: router.at("lan", "routes", .index(i), "prefix"),
+                    hint: "keep one next hop per prefix",
+                    notes: [.init("first routed here", at: router.at("lan", "routes", .index(first), "prefix"))]
+                )
+            } else {
+                seen[route.prefix] = i
+            }
+            if let site, !site.spec.addressSpace.contains(where: { $0.contains(route.prefix) }) {
+                let space = site.spec.addressSpace.map(\.description).joined(separator: ", ")
+                warning(
+                    .deviceLanRouteOutsideSite,
+                    "\(route.prefix) behind router '\(router.name)' is outside the addressSpace [\(space)] "
+                        + "of site '\(site.name)': Azure routes nothing there",
+                    at: router.at("lan", "routes", .index(i), "prefix"),
+                    hint: "add \(route.prefix) to the site's addressSpace if Azure should reach it",
+                    notes: [.init("the site's address space", at: site.at("addressSpace"))]
+                )
+            }
+        }
+    }
+
+    /// Whether an address is its subnet's network or broadcast address, which no host has
+    /// (a /31 or /32 has neither).
+    static func isNetworkOrBroadcast(_ address: IPv4Address, of subnet: IPv4Prefix) -> Bool {
+        subnet.length <= 30 && (address.value == subnet.first || address.value == subnet.last)
     }
 
     /// The management user's hash against what the router's software can store: scrypt on
