@@ -20,7 +20,8 @@ public struct Check: Sendable, Hashable, Codable {
 /// verify` names the failing ones as the cause, against the lab or the real thing alike.
 public enum TunnelChecks {
     public static let names = [
-        "tunnel interface", "tunnel source", "peer address", "local address", "pre-shared key", "IKE version",
+        "tunnel interface", "tunnel source", "route to peer", "peer address", "local address", "pre-shared key",
+        "IKE version",
         "IKE proposal", "IPsec transform", "NAT",
     ]
 
@@ -45,6 +46,7 @@ public enum TunnelChecks {
                     ?? r.sourceDown ?? "\(r.source ?? "the tunnel source") has no address"
             )
         )
+        if let check = routeToPeer(router: r, azure: a) { checks.append(check) }
         let destination = r.destination ?? "none"
         let gateway = a.gatewayAddresses.isEmpty ? "not allocated" : a.gatewayAddresses.joined(separator: ", ")
         let peerOK =
@@ -62,9 +64,21 @@ public enum TunnelChecks {
             )
         )
         let wan = r.wanAddress ?? "unknown"
+        // A private source address means a NAT in front of the router: Azure sees the NAT's
+        // public address, which the router cannot know.
+        let natted = r.wanAddress.flatMap(IPv4Address.init)?.isPrivateOrShared ?? false
         if r.wanAddress == nil {
             // The tunnel source's own check says why; "comes from unknown" would only mislead.
             checks.append(Check("local address", ok: true, "not compared: the router's tunnel source has no address"))
+        } else if natted {
+            checks.append(
+                Check(
+                    "local address",
+                    ok: true,
+                    "not compared: the router's \(wan) is behind NAT; Azure expects the site at "
+                        + "\(a.localAddress ?? "no address"), which must be the NAT's public address"
+                )
+            )
         } else {
             let localOK = a.localAddress != nil && a.localAddress == r.wanAddress
             checks.append(
@@ -120,26 +134,64 @@ public enum TunnelChecks {
                     + accepts.transforms.joined(separator: " ")
             )
         )
-        let natted = r.wanAddress.flatMap(IPv4Address.init).map(isPrivate) ?? false
+        // Azure's VPN Gateway FAQ: NAT traversal (IKE and ESP over UDP 4500) is supported when the
+        // on-premises device starts the tunnel, as a route-based IOS tunnel does on its own.
         checks.append(
             Check(
                 "NAT",
-                ok: !natted,
-                natted ? "the router's address \(wan) is private: the site is behind NAT" : "no NAT between the ends"
+                ok: true,
+                natted
+                    ? "the router's address \(wan) is private: behind NAT, IKEv2 and ESP run over UDP 4500 (NAT-T), "
+                        + "which Azure accepts when the router starts the tunnel"
+                    : "no NAT between the ends"
             )
         )
         return checks
     }
 
+    /// How the router reaches the tunnel's destination once the tunnel is up: by the longest of
+    /// its static routes and what the gateway advertises to it over BGP (through the tunnel).
+    ///
+    /// A destination that resolves through a tunnel is recursive routing: IOS logs
+    /// `%TUN-5-RECURDOWN: Tunnel1 temporarily disabled due to recursive routing` and takes the
+    /// tunnel down, and it flaps as the routes come and go. Nil when the router's routes are not
+    /// known.
+    public static func routeToPeer(router r: RouterEnd, azure a: AzureEnd) -> Check? {
+        guard let statics = r.staticRoutes, let destination = r.destination.flatMap(IPv4Address.init) else {
+            return nil
+        }
+        // (prefix, via, distance, what it is)
+        var candidates = statics.filter { $0.prefix.contains(destination) }.map {
+            ($0.prefix, $0.via, $0.distance, "a static route")
+        }
+        if a.bgp, !Set(r.bgpNeighbors).isDisjoint(with: a.gatewayBGPAddresses) {
+            candidates += a.advertised.compactMap(IPv4Prefix.init).filter { $0.contains(destination) }.map {
+                ($0, r.tunnel, 20, "learned from the gateway over BGP")
+            }
+        }
+        guard
+            let best = candidates.min(by: { ($1.0.length, $0.2) < ($0.0.length, $1.2) })
+        else {
+            return Check("route to peer", ok: false, "the router has no route to the tunnel destination \(destination)")
+        }
+        guard best.1.hasPrefix("Tunnel") else {
+            return Check(
+                "route to peer",
+                ok: true,
+                "the tunnel destination \(destination) is reached via \(best.1) (\(best.0))"
+            )
+        }
+        return Check(
+            "route to peer",
+            ok: false,
+            "the tunnel destination \(destination) resolves through \(best.1) (\(best.0), \(best.3)): "
+                + "recursive routing, IOS takes \(r.tunnel) down (%TUN-5-RECURDOWN); "
+                + "a host route to \(destination) via the WAN keeps it up"
+        )
+    }
+
     static func offer(_ encryption: [String], _ integrity: [String], _ groups: [String]) -> String {
         let parts = [encryption, integrity, groups.map { "group \($0)" }].map { $0.joined(separator: "/") }
         return parts.filter { !$0.isEmpty }.joined(separator: ", ")
-    }
-
-    /// RFC 1918 and shared (CGNAT) space: an address behind NAT.
-    static func isPrivate(_ address: IPv4Address) -> Bool {
-        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].compactMap(IPv4Prefix.init).contains {
-            $0.contains(address)
-        }
     }
 }

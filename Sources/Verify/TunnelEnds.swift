@@ -207,6 +207,36 @@ public struct RouterEnd: Sendable, Hashable {
     /// Why the tunnel source has no address, in the engineer's words (`Dialer1 has no address:
     /// the PPPoE session is down`); nil while it has one.
     public var sourceDown: String?
+    /// The router's static routes (`ip route`), each by prefix, where it leads (an interface or
+    /// a next hop) and its distance; nil when not known (an end built by hand).
+    public var staticRoutes: [StaticRoute]?
+
+    /// One `ip route` line.
+    public struct StaticRoute: Sendable, Hashable {
+        public var prefix: IPv4Prefix
+        /// The interface (`Tunnel1`, `Dialer1`) or next-hop address the route names.
+        public var via: String
+        public var distance: Int
+
+        public init(prefix: IPv4Prefix, via: String, distance: Int = 1) {
+            self.prefix = prefix
+            self.via = via
+            self.distance = distance
+        }
+
+        /// The static routes of a running config.
+        static func all(in config: IOSConfig) -> [StaticRoute] {
+            config.lines.compactMap { line in
+                let w = line.text.split(separator: " ").map(String.init)
+                guard w.count >= 5, w[0] == "ip", w[1] == "route", let network = IPv4Address(w[2]),
+                    let mask = IPv4Address(w[3])
+                else { return nil }
+                let length = mask.value.nonzeroBitCount
+                guard let prefix = IPv4Prefix("\(network)/\(length)") else { return nil }
+                return StaticRoute(prefix: prefix, via: w[4], distance: w.count > 5 ? Int(w[5]) ?? 1 : 1)
+            }
+        }
+    }
 
     public init(
         device: String,
@@ -255,6 +285,7 @@ public struct RouterEnd: Sendable, Hashable {
             let w = line.text.split(separator: " ")
             return w.count >= 4 && w[0] == "neighbor" && w[2] == "remote-as" ? String(w[1]) : nil
         }
+        let statics = StaticRoute.all(in: config)
         return config.lines.filter { $0.text.hasPrefix("interface Tunnel") }.compactMap { tunnel in
             guard let protection = value(tunnel, "tunnel protection ipsec profile ") else { return nil }
             let destination = value(tunnel, "tunnel destination ")
@@ -293,6 +324,7 @@ public struct RouterEnd: Sendable, Hashable {
             )
             end.shutdown = tunnel.children.contains { $0.text == "shutdown" }
             end.source = source
+            end.staticRoutes = statics
             if end.wanAddress == nil { end.sourceDown = sourceDown(source, config: config) }
             return end
         }

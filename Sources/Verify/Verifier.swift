@@ -62,50 +62,75 @@ public struct Verifier: Sendable {
         let model = RouteModel(topology)
         var egressChecked: Set<String> = []
         for (i, connection) in connections.enumerated() {
-            let end = azureEnds[i] ?? nil
+            var end = azureEnds[i] ?? nil
             let learned = learnedRoutes[connection.learned] ?? nil
             let device = topology.sites[connection.site]?.spec.device
-            var router: RouterEnd?
             let seen = device.flatMap { facts[$0] }
-            if let device, let seen {
-                // The tunnel the spec gives this connection, by its interface name.
-                let interface = graph[.cisco(device, Lowering.CiscoSection.tunnel(connection.name))]?
+            // What the site learns from this end over BGP, by the route model: a route the router
+            // would send its own tunnel's destination into (a Route Server's 0.0.0.0/1) is seen
+            // before the tunnel flaps, not only while it happens to be up.
+            if end?.bgp == true, let towards = model.azureEnd(ofConnection: connection.name) {
+                let learnedByModel = model.table(.site(connection.site)).filter {
+                    $0.origin == .bgp && $0.nextHop == .place(towards)
+                }.map(\.prefix.description)
+                let advertised = end?.advertised ?? []
+                end?.advertised = Array(Set(advertised + learnedByModel)).sorted()
+            }
+            // The tunnels the spec gives this connection, one per gateway instance, by interface name.
+            var interfaces: [String?] = [nil]
+            if let device {
+                let named = (0..<2).compactMap { instance in
+                    graph[
+                        .cisco(
+                            device,
+                            Lowering.CiscoSection.tunnel(
+                                Lowering.tunnelName(connection: connection.name, instance: instance)
+                            )
+                        )
+                    ]?
                     .attributes["interface"]?.scalarText
-                let ends = RouterEnd.tunnels(device: device, config: seen.config, addresses: seen.addresses)
-                router = ends.first { $0.tunnel == interface } ?? ends.first
-            }
-            var status =
-                TunnelStatus.assess(
-                    connection: connection.name,
-                    device: device,
-                    azure: end,
-                    router: router,
-                    ikev2: seen?.ikev2 ?? [],
-                    ipsec: seen?.ipsec ?? [],
-                    bgp: seen?.bgp,
-                    routes: seen?.routes,
-                    expectedRoutes: connection.staticPrefixes ?? end?.advertised ?? [],
-                    azureLearned: learned,
-                    sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
-                )
-            // What the routing analysis expects of an up tunnel, against the router's table.
-            if status.up, let routes = seen?.routes {
-                status.causes += Self.routeCauses(
-                    model: model,
-                    connection: connection.name,
-                    site: connection.site,
-                    routes: routes,
-                    tunnel: router?.tunnel,
-                    bgp: end?.bgp == true,
-                    egress: status.egress,
-                    checkEgress: egressChecked.insert(connection.site).inserted
-                )
-                if let learned {
-                    status.causes += Self.learnedCauses(model: model, connection: connection.name, learned: learned)
                 }
-                status.up = status.causes.isEmpty
+                if !named.isEmpty { interfaces = named }
             }
-            tunnels.append(status)
+            for (instance, interface) in interfaces.enumerated() {
+                var router: RouterEnd?
+                if let device, let seen {
+                    let ends = RouterEnd.tunnels(device: device, config: seen.config, addresses: seen.addresses)
+                    router = ends.first { $0.tunnel == interface } ?? (instance == 0 ? ends.first : nil)
+                }
+                var status =
+                    TunnelStatus.assess(
+                        connection: Lowering.tunnelName(connection: connection.name, instance: instance),
+                        device: device,
+                        azure: end,
+                        router: router,
+                        ikev2: seen?.ikev2 ?? [],
+                        ipsec: seen?.ipsec ?? [],
+                        bgp: seen?.bgp,
+                        routes: seen?.routes,
+                        expectedRoutes: connection.staticPrefixes ?? end?.advertised ?? [],
+                        azureLearned: learned,
+                        sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
+                    )
+                // What the routing analysis expects of an up tunnel, against the router's table.
+                if status.up, let routes = seen?.routes {
+                    status.causes += Self.routeCauses(
+                        model: model,
+                        connection: connection.name,
+                        site: connection.site,
+                        routes: routes,
+                        tunnel: router?.tunnel,
+                        bgp: end?.bgp == true,
+                        egress: status.egress,
+                        checkEgress: egressChecked.insert(connection.site).inserted
+                    )
+                    if let learned {
+                        status.causes += Self.learnedCauses(model: model, connection: connection.name, learned: learned)
+                    }
+                    status.up = status.causes.isEmpty
+                }
+                tunnels.append(status)
+            }
         }
         return VerifyReport(tunnels: tunnels)
     }

@@ -66,7 +66,14 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         )
         if let azure, let router { status.checks = TunnelChecks.evaluate(router: router, azure: azure) }
         if azure?.bgp == true {
-            let neighbor = bgp?.neighbors.first { azure?.gatewayBGPAddresses.contains($0.address) ?? false }
+            // This tunnel's own neighbour first: each gateway instance's BGP address goes with its public IP.
+            let instance = azure?.gatewayAddresses.firstIndex(of: peer)
+            let own = instance.flatMap { i in
+                azure.flatMap { i < $0.gatewayBGPAddresses.count ? $0.gatewayBGPAddresses[i] : nil }
+            }
+            let neighbor =
+                bgp?.neighbors.first { $0.address == own }
+                ?? bgp?.neighbors.first { azure?.gatewayBGPAddresses.contains($0.address) ?? false }
             if let neighbor, let received = neighbor.prefixesReceived {
                 status.bgp = "Established, \(received) prefixes"
             } else {
@@ -130,7 +137,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
     public var up: Bool { tunnels.allSatisfy(\.up) }
 
     public init(tunnels: [TunnelStatus]) {
-        self.tunnels = tunnels.sorted { $0.connection < $1.connection }
+        self.tunnels = tunnels.sorted { ($0.connection, $0.tunnel ?? "") < ($1.connection, $1.tunnel ?? "") }
     }
 
     public enum Format: String, Sendable, CaseIterable {
@@ -173,8 +180,8 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             out +=
                 "\n"
                 + (up
-                    ? "All \(tunnels.count) connections are up.\n"
-                    : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) connections are down.\n")
+                    ? "All \(tunnels.count) \(tunnels.count == 1 ? "tunnel is" : "tunnels are") up.\n"
+                    : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) tunnels are down.\n")
             return Escape.terminal(out)
         }
     }

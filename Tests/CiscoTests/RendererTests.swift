@@ -9,9 +9,12 @@ import Testing
 @Suite("IOS renderer")
 struct RendererTests {
     /// What Azure would have produced: the values the lab gives the examples' gateways.
+    /// By output, or by the resource's name and output where instances differ.
     static let outputs: [String: String] = [
-        "ipAddress": "198.51.100.20", "bgpPeeringAddress": "10.10.255.254", "publicIpAddress0": "198.51.100.40",
-        "bgpPeeringAddress0": "10.100.0.12",
+        "ipAddress": "198.51.100.20", "hub-vpngw-pip2.ipAddress": "198.51.100.21",
+        "bgpPeeringAddress": "10.10.255.254", "hub-vpngw.bgpPeeringAddress0": "10.10.120.4",
+        "hub-vpngw.bgpPeeringAddress1": "10.10.120.5", "publicIpAddress0": "198.51.100.40",
+        "publicIpAddress1": "198.51.100.41", "bgpPeeringAddress0": "10.100.0.12", "bgpPeeringAddress1": "10.100.0.13",
     ]
     static let secrets = [
         "TOKYO_PSK": "Sup3rS3cretPsk", "OSAKA_PSK": "0saka-psk", "RTR_PASSWORD": "n3tops-pw", "RTR_ENABLE": "3nable",
@@ -25,7 +28,10 @@ struct RendererTests {
 
     static func context(reveal: Bool) -> IOSRenderer.Context {
         IOSRenderer.Context(
-            output: { outputs[$0.output].map(Value.string) },
+            output: { reference in
+                let name = reference.address.path.split(separator: "/").last.map(String.init) ?? ""
+                return (outputs["\(name).\(reference.output)"] ?? outputs[reference.output]).map(Value.string)
+            },
             secret: { source in
                 guard reveal, case .environment(let name) = source else { return nil }
                 return secrets[name]

@@ -34,7 +34,7 @@ struct LabVerifyTests {
     static let examples = [
         ("s2s-cisco891-pppoe", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
         ("vwan-internet-via-azure", "through Azure (0.0.0.0/0 via 10.100.0.12)"),
-        ("routeserver-nva-default-route", "through Azure (0.0.0.0/1 via 10.10.120.62)"),
+        ("routeserver-nva-default-route", "through Azure (0.0.0.0/1 via 10.10.120.4)"),
         ("forced-tunneling", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
     ]
 
@@ -47,7 +47,7 @@ struct LabVerifyTests {
         let verify = try ws.run(["verify", "spec"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("Connected  READY  ACTIVE ("), "\(verify.stdout)")
-        #expect(verify.stdout.contains("are up."))
+        #expect(verify.stdout.contains("All ") && verify.stdout.contains(" up.\n"), "\(verify.stdout)")
         if example.contains("vwan") || example.contains("routeserver") {
             #expect(verify.stdout.contains("Established, "), "BGP learned the gateway's prefixes")
         }
@@ -112,12 +112,10 @@ struct LabVerifyTests {
                 }
             ),
             (
-                "NAT: the router's address 192.168.1.2 is private: the site is behind NAT",
+                // Recursive routing: the tunnel's destination routed into the tunnel.
+                "resolves through Tunnel1 (0.0.0.0/1, a static route): recursive routing, IOS takes Tunnel1 down",
                 {
-                    try ws.console(
-                        "tokyo-rtr1",
-                        ["configure terminal", "interface Dialer1", "ip address 192.168.1.2 255.255.255.0", "end"]
-                    )
+                    try ws.console("tokyo-rtr1", ["configure terminal", "ip route 0.0.0.0 128.0.0.0 Tunnel1", "end"])
                 }
             ),
             (
@@ -203,21 +201,25 @@ struct VerifyVerdictTests {
 /// The checks themselves, on facts given directly.
 @Suite("Tunnel checks")
 struct TunnelCheckTests {
-    static let router = RouterEnd(
-        device: "r1",
-        tunnel: "Tunnel1",
-        destination: "20.0.0.1",
-        peerAddress: "20.0.0.1",
-        identity: "20.0.0.1",
-        sharedKey: "k",
-        wanAddress: "203.0.113.10",
-        ikeVersion: "IKEv2",
-        encryption: ["aes-cbc-256"],
-        integrity: ["sha1"],
-        groups: ["2"],
-        transforms: ["esp-aes 256", "esp-sha-hmac"],
-        bgpNeighbors: []
-    )
+    static let router = {
+        var end = RouterEnd(
+            device: "r1",
+            tunnel: "Tunnel1",
+            destination: "20.0.0.1",
+            peerAddress: "20.0.0.1",
+            identity: "20.0.0.1",
+            sharedKey: "k",
+            wanAddress: "203.0.113.10",
+            ikeVersion: "IKEv2",
+            encryption: ["aes-cbc-256"],
+            integrity: ["sha1"],
+            groups: ["2"],
+            transforms: ["esp-aes 256", "esp-sha-hmac"],
+            bgpNeighbors: []
+        )
+        end.staticRoutes = [.init(prefix: IPv4Prefix(network: IPv4Address(0), length: 0), via: "Dialer1")]
+        return end
+    }()
     static let azure = AzureEnd(
         connection: "c",
         gatewayAddresses: ["20.0.0.1"],
@@ -233,6 +235,38 @@ struct TunnelCheckTests {
         #expect(checks.map(\.name) == TunnelChecks.names)
         let failed = checks.filter { !$0.ok }
         #expect(failed.isEmpty, "\(failed)")
+    }
+
+    /// A tunnel whose destination a route through a tunnel covers is recursive routing: IOS
+    /// takes it down (`%TUN-5-RECURDOWN`); a host route via the WAN keeps it up.
+    @Test func aDestinationResolvingThroughTheTunnelFailsRouteToPeer() throws {
+        func routeToPeer(_ r: RouterEnd, _ a: AzureEnd) -> Check? {
+            TunnelChecks.evaluate(router: r, azure: a).first { $0.name == "route to peer" }
+        }
+        // The Route Server design: 0.0.0.0/1 and 128.0.0.0/1 learned over BGP from the gateway.
+        var r = Self.router
+        r.bgpNeighbors = ["10.10.120.4"]
+        var a = Self.azure
+        a.bgp = true
+        a.gatewayBGPAddresses = ["10.10.120.4"]
+        a.advertised = ["10.10.0.0/16", "0.0.0.0/1", "128.0.0.0/1"]
+        let learned = try #require(routeToPeer(r, a))
+        #expect(!learned.ok)
+        #expect(learned.detail.contains("resolves through Tunnel1 (0.0.0.0/1, learned from the gateway over BGP)"))
+        #expect(learned.detail.contains("%TUN-5-RECURDOWN"))
+        // The host route the renderer writes wins: the longest prefix.
+        r.staticRoutes?.append(.init(prefix: try #require(IPv4Prefix("20.0.0.1/32")), via: "Dialer1"))
+        #expect(routeToPeer(r, a)?.ok == true)
+        // A static route through the tunnel covers it just the same.
+        r = Self.router
+        r.staticRoutes?.append(.init(prefix: try #require(IPv4Prefix("0.0.0.0/1")), via: "Tunnel1"))
+        #expect(routeToPeer(r, Self.azure)?.ok == false)
+        // Without BGP on both ends, what the gateway would advertise is not learned.
+        r = Self.router
+        #expect(routeToPeer(r, a)?.ok == true)
+        // No route at all: the tunnel cannot reach its peer.
+        r.staticRoutes = []
+        #expect(routeToPeer(r, Self.azure)?.detail == "the router has no route to the tunnel destination 20.0.0.1")
     }
 
     @Test func eachDisagreementFailsItsOwnCheckOnly() {
@@ -258,10 +292,13 @@ struct TunnelCheckTests {
         a.localAddress = "198.51.100.7"
         #expect(failing(Self.router, a) == ["local address"])
         r = Self.router
+        // Behind NAT (a private or shared source address) the tunnel still comes up: IKEv2 moves
+        // to UDP 4500, and Azure sees the NAT's public address, which the router cannot know.
         r.wanAddress = "100.64.0.9"
-        a = Self.azure
-        a.localAddress = "100.64.0.9"
-        #expect(failing(r, a) == ["NAT"])
+        #expect(failing(r, Self.azure).isEmpty)
+        let nat = TunnelChecks.evaluate(router: r, azure: Self.azure)
+        #expect(nat.contains { $0.name == "NAT" && $0.detail.contains("UDP 4500 (NAT-T)") })
+        #expect(nat.contains { $0.name == "local address" && $0.detail.contains("behind NAT") })
         // A key that cannot be read is not compared, and never printed either way.
         a = Self.azure
         a.sharedKey = nil

@@ -44,7 +44,8 @@ public struct AzureProvider: Provider {
                     .init("location", forcesReplacement: true), .init("gatewayType", forcesReplacement: true),
                     .init("vpnType", forcesReplacement: true),
                 ],
-                outputs: ["id", "bgpPeeringAddress"]
+                // An active-active gateway's instances: `bgpPeeringAddress0`, `bgpPeeringAddress1`.
+                outputs: ["id", "bgpPeeringAddress", "bgpPeeringAddress0", "bgpPeeringAddress1"]
             ),
             ResourceTypeSchema(type: t.localNetworkGateway, attributes: [.init("location", forcesReplacement: true)]),
             ResourceTypeSchema(

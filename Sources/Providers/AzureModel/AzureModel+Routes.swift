@@ -93,9 +93,11 @@ extension AzureModel {
         return reference(p["subnet"]).map { parent($0) }
     }
 
+    /// A BGP speaker's peering address: a local network gateway's, or a VNet gateway's first
+    /// instance's (an active-active gateway lists one per instance, comma-separated).
     static func peeringAddress(_ properties: Attributes) -> String? {
         if case .map(let bgp)? = properties["bgpSettings"], case .string(let address)? = bgp["bgpPeeringAddress"] {
-            return address
+            return address.split(separator: ",").first.map(String.init) ?? address
         }
         return nil
     }

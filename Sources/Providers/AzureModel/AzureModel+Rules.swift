@@ -232,7 +232,21 @@ extension AzureModel {
         case "virtualnetworkgateways":
             var bgp: Attributes = ["asn": 65515, "peerWeight": 0]
             if case .map(let given)? = properties["bgpSettings"] { bgp = bgp.merging(given) }
-            bgp["bgpPeeringAddress"] = .string(gatewayPeeringAddress(properties) ?? "10.0.255.254")
+            let instances = gatewayPeeringAddresses(properties)
+            bgp["bgpPeeringAddress"] = .string(
+                instances.isEmpty ? "10.0.255.254" : instances.map(\.address).joined(separator: ",")
+            )
+            // One entry per instance, as ARM lists them; an active-active gateway's second
+            // instance is reached only through its own address.
+            bgp["bgpPeeringAddresses"] = .list(
+                instances.map {
+                    .map([
+                        "ipconfigurationId": .string($0.configuration),
+                        "defaultBgpIpAddresses": .list([.string($0.address)]), "customBgpIpAddresses": .list([]),
+                        "tunnelIpAddresses": .list($0.publicIP.map { [.string($0)] } ?? []),
+                    ])
+                }
+            )
             properties["bgpSettings"] = .map(bgp)
         case "connections":
             properties["connectionStatus"] = "NotConnected"
@@ -315,23 +329,44 @@ extension AzureModel {
         properties["bgpSettings"] = .map(bgp)
     }
 
-    /// The gateway's BGP address: the last usable address of its GatewaySubnet, as Azure picks.
-    private func gatewayPeeringAddress(_ properties: Attributes) -> String? {
+    /// The gateway's BGP addresses, one per instance (ip configuration), from its GatewaySubnet
+    /// as Azure picks them: an active-standby gateway's is the subnet's last usable address; an
+    /// active-active gateway's instances take the first usable ones (`.4`, `.5`), and ARM reports
+    /// them comma-separated in `bgpPeeringAddress`.
+    private func gatewayPeeringAddresses(
+        _ properties: Attributes
+    ) -> [(configuration: String, address: String, publicIP: String?)] {
         guard case .list(let configurations)? = properties["ipConfigurations"],
             case .map(let first)? = configurations.first,
             case .map(let p)? = first["properties"], case .map(let subnetRef)? = p["subnet"],
             case .string(let subnetId)? = subnetRef["id"]
-        else { return nil }
+        else { return [] }
         let vnetKey = "/" + subnetId.split(separator: "/").dropLast(2).joined(separator: "/").lowercased()
         guard let vnet = resources[vnetKey], case .map(let vp)? = vnet.body["properties"],
             case .list(let subnets)? = vp["subnets"]
-        else { return nil }
+        else { return [] }
         for s in subnets {
             guard case .map(let m) = s, m["name"] == "GatewaySubnet", case .map(let sp)? = m["properties"],
                 case .string(let text)? = sp["addressPrefix"], let prefix = IPv4Prefix(text)
             else { continue }
-            return IPv4Address(prefix.last - 1).description
+            return configurations.enumerated().map { index, item in
+                var configuration = ""
+                var publicIP: String?
+                if case .map(let c) = item {
+                    configuration = c["id"].map(Self.text) ?? c["name"].map(Self.text) ?? ""
+                    if case .map(let cp)? = c["properties"], let pip = Self.reference(cp["publicIPAddress"]),
+                        case .map(let pipProperties)? = resources[pip.lowercased()]?.body["properties"],
+                        case .string(let ip)? = pipProperties["ipAddress"]
+                    {
+                        publicIP = ip
+                    }
+                }
+                let address =
+                    configurations.count == 1
+                    ? IPv4Address(prefix.last - 1) : IPv4Address(prefix.network.value + 4 + UInt32(index))
+                return (configuration, address.description, publicIP)
+            }
         }
-        return nil
+        return []
     }
 }

@@ -125,7 +125,7 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         ),
         ResourceTypeSchema(
             type: "ios.crypto-ikev2-keyring",
-            attributes: [.init("name", .required), .init("peers", keyedBy: "name")],
+            attributes: [.init("name", .required), .init("peers", keyedBy: "name"), .init("natKeepalive")],
             outputs: []
         ),
         ResourceTypeSchema(

@@ -128,8 +128,10 @@ public enum IOSRenderer {
                     IOSLine("access-list \(list) permit \($0.text("network")) \($0.text("wildcard"))")
                 }
         case "ios.static-routes":
+            // Out of a tunnel, or to a next hop on the LAN.
             return v.maps("routes").map { route in
-                IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(route.text("interface"))")
+                let target = route.has("nextHop") ? route.text("nextHop") : route.text("interface")
+                return IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(target)")
             }
         case "ios.crypto-ikev2-proposal":
             var children = [IOSLine("encryption \(v.words("encryption"))")]
@@ -159,7 +161,7 @@ public enum IOSRenderer {
                         )
                     }
                 )
-            ]
+            ] + (v.has("natKeepalive") ? [IOSLine("crypto ikev2 nat keepalive \(v.text("natKeepalive"))")] : [])
         case "ios.crypto-ikev2-profile":
             var children = [
                 IOSLine("match address local interface \(v.text("matchAddressLocalInterface"))"),

@@ -110,11 +110,13 @@ public enum IOSSections {
             guard text.hasPrefix("ip route "), !text.hasPrefix("ip route 0.0.0.0 0.0.0.0 ") else { return false }
             let words = text.split(separator: " ").map(String.init)
             let routes = v.maps("routes")
-            return routes.contains { words.count >= 5 && words[4] == $0.text("interface") }
+            // Its tunnels' and LAN next hops' routes, and any route to one of its prefixes.
+            return routes.contains { words.count >= 5 && [$0.text("interface"), $0.text("nextHop")].contains(words[4]) }
                 || routes.contains { words.count >= 4 && words[2] == $0.text("prefix") && words[3] == $0.text("mask") }
         case "ios.crypto-ikev2-proposal": return text == "crypto ikev2 proposal \(v.text("name"))"
         case "ios.crypto-ikev2-policy": return text == "crypto ikev2 policy \(v.text("name"))"
-        case "ios.crypto-ikev2-keyring": return text == "crypto ikev2 keyring \(v.text("name"))"
+        case "ios.crypto-ikev2-keyring":
+            return text == "crypto ikev2 keyring \(v.text("name"))" || text.hasPrefix("crypto ikev2 nat keepalive ")
         case "ios.crypto-ikev2-profile": return text == "crypto ikev2 profile \(v.text("name"))"
         case "ios.crypto-ipsec-transform-set": return text.hasPrefix("crypto ipsec transform-set \(v.text("name")) ")
         case "ios.crypto-ipsec-profile": return text == "crypto ipsec profile \(v.text("name"))"
@@ -362,7 +364,9 @@ public enum IOSSections {
             }.compactMap { line -> Value? in
                 let words = line.text.split(separator: " ").map(String.init)
                 guard words.count >= 5 else { return nil }
-                return .map(["prefix": .string(words[2]), "mask": .string(words[3]), "interface": .string(words[4])])
+                // `ip route P M 192.168.10.254` goes to a next hop, `ip route P M Tunnel1` out of an interface.
+                let target = IPv4Address(words[4]) == nil ? "interface" : "nextHop"
+                return .map(["prefix": .string(words[2]), "mask": .string(words[3]), target: .string(words[4])])
             }
             return found.isEmpty ? nil : ["routes": .list(found)]
         }
@@ -405,7 +409,11 @@ public enum IOSSections {
                     )
                 )
             }
-            return ["name": .string(name), "peers": .list(peers)]
+            var out: [String: Value] = ["name": .string(name), "peers": .list(peers)]
+            if let seconds = top("crypto ikev2 nat keepalive ").first.flatMap({ Int($0) }) {
+                out["natKeepalive"] = .int(seconds)
+            }
+            return out
         }
 
         func profile() -> [String: Value]? {

@@ -251,6 +251,7 @@ public final class LabLinks: @unchecked Sendable {
             if starts("ip", "interface", "brief") { return self.interfaceBrief(name) }
             if starts("ip", "bgp", "summary") { return self.bgpSummary(name) }
             if starts("ip", "route") { return self.ipRoute(name) }
+            if starts("logging") { return self.logging(name) }
             return nil
         }
     }
@@ -262,6 +263,19 @@ public final class LabLinks: @unchecked Sendable {
             if !up { down(name, tunnel.tunnel) }
             return (tunnel, azure, up)
         }
+    }
+
+    /// `show logging`: the buffer holds what IOS logs about the tunnels that are down for a
+    /// cause of the router's own, recursive routing (`%TUN-5-RECURDOWN`) first of all.
+    func logging(_ name: String) -> String {
+        var out = "Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)\r\n\r\n"
+        out += "Log Buffer (8192 bytes):\r\n"
+        for (tunnel, azure, up) in tunnels(name) where !up {
+            guard let azure, TunnelChecks.routeToPeer(router: tunnel, azure: azure)?.ok == false else { continue }
+            out += "%TUN-5-RECURDOWN: \(tunnel.tunnel) temporarily disabled due to recursive routing\r\n"
+            out += "%LINEPROTO-5-UPDOWN: Line protocol on Interface \(tunnel.tunnel), changed state to down\r\n"
+        }
+        return out
     }
 
     func ikev2(_ name: String) -> String {
@@ -386,8 +400,12 @@ public final class LabLinks: @unchecked Sendable {
         }
         // A learned route is installed unless a static route holds its prefix (distance 1 < 20).
         let statics = Set(lines.filter { $0.hasPrefix("S") }.compactMap { $0.split(separator: " ").dropFirst().first })
+        // One best path per prefix (no `maximum-paths`): of two gateway instances announcing the
+        // same prefix, the first neighbour's.
+        var installed: Set<String> = []
         for session in sessions(name) {
             for prefix in session.prefixes ?? [] where !statics.contains(Substring(prefix)) {
+                guard installed.insert(prefix).inserted else { continue }
                 lines.append("B        \(prefix) [20/0] via \(session.neighbor), 00:05:00")
             }
         }

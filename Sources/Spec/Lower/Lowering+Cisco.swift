@@ -1,37 +1,75 @@
 extension Lowering {
-    /// One tunnel a router terminates: a VpnConnection or a HubVpnConnection to its site.
+    /// One tunnel a router terminates: to one instance of the Azure gateway of a VpnConnection
+    /// or a HubVpnConnection to its site.
     struct RouterTunnel {
+        /// The tunnel's name in the graph and on the router: the connection's for its gateway's
+        /// first instance, `tunnelName(connection:instance:)` for the others.
         var name: String
         var meta: ObjectMeta
         var number: Int
         var ikeVersion: ConnectionProtocol
         var crypto: IOSCrypto
         var sharedKey: SecretSource
-        /// The Azure end's public IP.
+        /// The Azure end's public IP (this instance's).
         var peer: Value
         /// Static routes via the tunnel (nil when BGP is used).
         var staticPrefixes: [IPv4Prefix]?
-        /// BGP neighbour address and ASN, when BGP is used.
+        /// BGP neighbour address (this instance's) and ASN, when BGP is used.
         var bgpPeer: (address: Value, asn: ASN)?
+
+        /// Whether a route through this tunnel can cover its own destination.
+        ///
+        /// The destination is the gateway's public IP: anything learned over BGP can cover it, and
+        /// so can a static prefix outside private space. IOS then resolves the tunnel through itself and takes it down
+        /// (`%TUN-5-RECURDOWN`), so the destination is pinned by a host route via the WAN.
+        var canCoverDestination: Bool {
+            bgpPeer != nil || (staticPrefixes ?? []).contains { !$0.isPrivateOrShared }
+        }
     }
 
+    /// The name of the tunnel to one instance of a connection's gateway: the connection's own
+    /// for the first (so a gateway made active-active keeps its first tunnel as it was),
+    /// `NAME-instance1` for the second, after ARM's `Instance0`/`Instance1`.
+    public static func tunnelName(connection: String, instance: Int) -> String {
+        instance == 0 ? connection : "\(connection)-instance\(instance)"
+    }
+
+    /// Every tunnel the router at `site` terminates, numbered from its first tunnel interface.
+    ///
+    /// A gateway with two instances (an active-active VNet gateway, any Virtual WAN hub's VPN
+    /// gateway) gets a tunnel and, with BGP, a neighbour per instance, as Microsoft's
+    /// active-active guidance configures the on-premises device: one instance's maintenance or
+    /// failure then leaves the other carrying traffic.
     func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
-        var found:
-            [(String, ObjectMeta, ConnectionProtocol, IpsecPolicy?, SecretSource, Value, [IPv4Prefix]?, (Value, ASN)?)] =
-                []
+        struct Found {
+            var name: String, meta: ObjectMeta, ikeVersion: ConnectionProtocol, policy: IpsecPolicy?
+            var key: SecretSource, peer: Value, prefixes: [IPv4Prefix]?, bgp: (Value, ASN)?
+        }
+        var found: [Found] = []
         for c in topology.vpnConnections(toSite: site.name) {
             guard let gw = topology.gateways[c.spec.gateway] else { continue }
-            let pip = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)[0]
+            let pips = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)
             let vnetPrefixes = topology.virtualNetworks[gw.spec.virtualNetwork]?.spec.addressSpace ?? []
-            let bgp: (Value, ASN)? =
-                c.spec.routing == .bgp
-                ? (.output(AzureAddress.gateway(gw.name), "bgpPeeringAddress"), gw.spec.bgp?.asn ?? .azure) : nil
-            found.append(
-                (
-                    c.name, c.meta, c.spec.protocol, effectivePolicy(c), c.spec.sharedKey.source,
-                    .output(pip, "ipAddress"), bgp == nil ? vnetPrefixes : nil, bgp
+            for (instance, pip) in pips.enumerated() {
+                // An active-standby gateway's one address is `bgpPeeringAddress`; each instance of an
+                // active-active one has its own (ARM lists them comma-separated there).
+                let output = pips.count == 1 ? "bgpPeeringAddress" : "bgpPeeringAddress\(instance)"
+                let bgp: (Value, ASN)? =
+                    c.spec.routing == .bgp
+                    ? (.output(AzureAddress.gateway(gw.name), output), gw.spec.bgp?.asn ?? .azure) : nil
+                found.append(
+                    Found(
+                        name: Self.tunnelName(connection: c.name, instance: instance),
+                        meta: c.meta,
+                        ikeVersion: c.spec.protocol,
+                        policy: effectivePolicy(c),
+                        key: c.spec.sharedKey.source,
+                        peer: .output(pip, "ipAddress"),
+                        prefixes: bgp == nil ? vnetPrefixes : nil,
+                        bgp: bgp
+                    )
                 )
-            )
+            }
         }
         for c in topology.hubVpnConnections(toSite: site.name) {
             guard let hub = topology.virtualHubs[c.spec.hub] else { continue }
@@ -39,25 +77,34 @@ extension Lowering {
             let spokes = hub.spec.virtualNetworkConnections.flatMap {
                 topology.virtualNetworks[$0.virtualNetwork]?.spec.addressSpace ?? []
             }
-            let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress0"), .azure) : nil
-            found.append(
-                (
-                    c.name, c.meta, c.spec.protocol, effectivePolicy(c), c.spec.sharedKey.source,
-                    .output(gateway, "publicIpAddress0"), bgp == nil ? [hub.spec.addressPrefix] + spokes : nil, bgp
+            // A hub's VPN gateway always runs two instances.
+            for instance in 0..<2 {
+                let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress\(instance)"), .azure) : nil
+                found.append(
+                    Found(
+                        name: Self.tunnelName(connection: c.name, instance: instance),
+                        meta: c.meta,
+                        ikeVersion: c.spec.protocol,
+                        policy: effectivePolicy(c),
+                        key: c.spec.sharedKey.source,
+                        peer: .output(gateway, "publicIpAddress\(instance)"),
+                        prefixes: bgp == nil ? [hub.spec.addressPrefix] + spokes : nil,
+                        bgp: bgp
+                    )
                 )
-            )
+            }
         }
-        return found.sorted { $0.0 < $1.0 }.enumerated().map { i, t in
+        return found.sorted { $0.name < $1.name }.enumerated().map { i, t in
             RouterTunnel(
-                name: t.0,
-                meta: t.1,
+                name: t.name,
+                meta: t.meta,
                 number: router.spec.tunnel.interfaceNumber + i,
-                ikeVersion: t.2,
-                crypto: t.3.map(IOSCrypto.init) ?? .azureDefault,
-                sharedKey: t.4,
-                peer: t.5,
-                staticPrefixes: t.6,
-                bgpPeer: t.7.map { (address: $0.0, asn: $0.1) }
+                ikeVersion: t.ikeVersion,
+                crypto: t.policy.map(IOSCrypto.init) ?? .azureDefault,
+                sharedKey: t.key,
+                peer: t.peer,
+                staticPrefixes: t.prefixes,
+                bgpPeer: t.bgp.map { (address: $0.0, asn: $0.1) }
             )
         }
     }
@@ -69,10 +116,13 @@ extension Lowering {
         all.reserveCapacity(routers.count * 16)
         for router in routers {
             var lowering = Lowering(topology: topology)
-            lowering.lowerBase(router)
-            if let site = topology.site(forDevice: router.name) {
-                lowering.lowerTunnels(router, site: site, tunnels: lowering.tunnels(of: router, site: site))
-            }
+            let site = topology.site(forDevice: router.name)
+            let tunnels = site.map { lowering.tunnels(of: router, site: $0) } ?? []
+            lowering.lowerBase(router, tunnels: tunnels)
+            if let site { lowering.lowerTunnels(router, site: site, tunnels: tunnels) }
+            // lowerTunnels routes a router's tunnels and LAN together; one without tunnels still
+            // has its LAN routes.
+            if tunnels.isEmpty { lowering.lowerRouting(router, site: site, tunnels: []) }
             // Routers come in name order; sorting each one's sections hands the graph sorted
             // runs, which its sort then merges in linear time.
             all.append(contentsOf: lowering.resources.sorted { $0.address < $1.address })
@@ -80,7 +130,7 @@ extension Lowering {
         return all
     }
 
-    mutating func lowerBase(_ router: SpecObject<CiscoRouter>) {
+    mutating func lowerBase(_ router: SpecObject<CiscoRouter>, tunnels: [RouterTunnel]) {
         let spec = router.spec
         let device = router.name
         let system = spec.system
@@ -124,23 +174,21 @@ extension Lowering {
             wanAttributes["address"] = .string(address.address.description)
             wanAttributes["mask"] = .string(address.prefix.dottedMask)
             wanAttributes["defaultRoute"] = .optional(wan.gateway?.description)
-            // A hub that propagates its default route over BGP carries the site's internet
-            // traffic: the site's own default only floats behind it (distance 250), and the hub
-            // gateways are reached through the WAN by host routes (not through the tunnel
-            // that leads to them).
-            let site = topology.site(forDevice: router.name)
-            let fromHub = site.map { topology.hubDefaultRouteConnections(toSite: $0.name) } ?? []
-            if let gateway = wan.gateway, !fromHub.isEmpty {
-                wanAttributes["defaultRouteDistance"] = 250
-                wanAttributes["peerRoutes"] = .list(
-                    fromHub.sorted { $0.name < $1.name }.map {
-                        .map([
-                            "prefix": .output(AzureAddress.hubVpnGateway($0.spec.hub), "publicIpAddress0"),
-                            "mask": "255.255.255.255", "nextHop": .string(gateway.description),
-                        ])
-                    }
-                )
-            }
+        }
+        // A hub that propagates its default route over BGP carries the site's internet traffic:
+        // the site's own default only floats behind it (distance 250).
+        let site = topology.site(forDevice: router.name)
+        if let site, !topology.hubDefaultRouteConnections(toSite: site.name).isEmpty {
+            wanAttributes["defaultRouteDistance"] = 250
+        }
+        // Each tunnel destination that a route through a tunnel could cover is reached through
+        // the WAN by a host route, so the tunnel never resolves through itself.
+        let nextHop = wan.pppoe == nil ? wan.gateway?.description : wan.outsideInterface
+        let pinned = tunnels.filter(\.canCoverDestination)
+        if let nextHop, !pinned.isEmpty {
+            wanAttributes["peerRoutes"] = .list(
+                pinned.map { .map(["prefix": $0.peer, "mask": "255.255.255.255", "nextHop": .string(nextHop)]) }
+            )
         }
         wanAttributes["natOutside"] = .bool(!spec.natOverload.isEmpty)
         add(.cisco(device, CiscoSection.wan), type: "ios.wan", from: router.meta, wanAttributes)
@@ -183,24 +231,24 @@ extension Lowering {
         let device = router.name
         let outside = router.spec.wan.outsideInterface
         let keyring = ResourceAddress.cisco(device, CiscoSection.keyring)
-        add(
-            keyring,
-            type: "ios.crypto-ikev2-keyring",
-            from: router.meta,
-            [
-                "name": "azure-keyring",
-                "peers": .list(
-                    tunnels.map { t in
-                        .map([
-                            "name": .string(t.name),
-                            "address": t.peer,
-                            "preSharedKey": .secret(t.sharedKey),
-                            "ikeVersion": .string(t.ikeVersion.rawValue),
-                        ])
-                    }
-                ),
-            ]
-        )
+        var keyringAttributes: Attributes = [
+            "name": "azure-keyring",
+            "peers": .list(
+                tunnels.map { t in
+                    .map([
+                        "name": .string(t.name),
+                        "address": t.peer,
+                        "preSharedKey": .secret(t.sharedKey),
+                        "ikeVersion": .string(t.ikeVersion.rawValue),
+                    ])
+                }
+            ),
+        ]
+        // Behind NAT, IKEv2 moves to UDP 4500 on its own; a keepalive every 20 s holds the NAT's
+        // mapping open between DPD probes (under the commonest 30 s UDP timeout), so Azure can
+        // still reach the router through it.
+        if site.spec.behindNat { keyringAttributes["natKeepalive"] = 20 }
+        add(keyring, type: "ios.crypto-ikev2-keyring", from: router.meta, keyringAttributes)
         for t in tunnels {
             let proposal = ResourceAddress.cisco(device, CiscoSection.proposal(t.name))
             let policy = ResourceAddress.cisco(device, CiscoSection.policy(t.name))
@@ -288,7 +336,7 @@ extension Lowering {
 
     private mutating func lowerRouting(
         _ router: SpecObject<CiscoRouter>,
-        site: SpecObject<Site>,
+        site: SpecObject<Site>?,
         tunnels: [RouterTunnel]
     ) {
         let device = router.name
@@ -307,6 +355,17 @@ extension Lowering {
                 routes.append(.map(["prefix": peer.address, "mask": "255.255.255.255", "interface": interface]))
             }
         }
+        // On-prem prefixes behind a next hop on the LAN, after the tunnels' routes (a router
+        // without LAN routes keeps the list it had).
+        let lanRoutes = router.spec.lan.routes
+        for route in lanRoutes {
+            routes.append(
+                .map([
+                    "prefix": .string(route.prefix.network.description), "mask": .string(route.prefix.dottedMask),
+                    "nextHop": .string(route.nextHop.description),
+                ])
+            )
+        }
         let tunnelSections = tunnels.map { ResourceAddress.cisco(device, CiscoSection.tunnel($0.name)) }
         if !routes.isEmpty {
             add(
@@ -314,11 +373,11 @@ extension Lowering {
                 type: "ios.static-routes",
                 from: router.meta,
                 ["routes": .list(routes)],
-                after: tunnelSections
+                after: tunnelSections + (lanRoutes.isEmpty ? [] : [.cisco(device, CiscoSection.lan)])
             )
         }
         let bgpTunnels = tunnels.filter { $0.bgpPeer != nil }
-        guard let siteBgp = site.spec.bgp, !bgpTunnels.isEmpty else { return }
+        guard let site, let siteBgp = site.spec.bgp, !bgpTunnels.isEmpty else { return }
         let updateSource =
             siteBgp.peeringAddress == router.spec.lan.address.address ? router.spec.lan.interface : "Loopback0"
         add(

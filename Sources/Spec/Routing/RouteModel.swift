@@ -101,9 +101,9 @@ public struct RouteModel: Sendable {
     public private(set) var withheld: [Place: [String]] = [:]
 
     static let azureASN: UInt32 = ASN.azure.value
-    static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Prefix.init)
+    static let privateRanges = IPv4Prefix.rfc1918
     /// Azure's system routes with next hop None (a VNet's more specific space still wins).
-    static let noneRanges = privateRanges + [IPv4Prefix("100.64.0.0/10")].compactMap { $0 }
+    static let noneRanges = IPv4Prefix.privateOrShared
 
     public init(_ topology: Topology) {
         self.topology = topology

@@ -192,3 +192,18 @@ public struct ASN: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 }
+
+extension IPv4Prefix {
+    /// RFC 1918's private ranges.
+    public static let rfc1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Prefix.init)
+    /// RFC 1918 and RFC 6598's shared (carrier-grade NAT) space: no internet route leads there.
+    public static let privateOrShared = rfc1918 + ["100.64.0.0/10"].compactMap(IPv4Prefix.init)
+
+    /// Whether the whole prefix lies in private or shared space.
+    public var isPrivateOrShared: Bool { Self.privateOrShared.contains { $0.contains(self) } }
+}
+
+extension IPv4Address {
+    /// Whether the address is private or shared (an address behind NAT).
+    public var isPrivateOrShared: Bool { IPv4Prefix.privateOrShared.contains { $0.contains(self) } }
+}
