@@ -313,6 +313,53 @@ struct CiscoProviderTests {
         try lab.expectNoSecretLeaked()
     }
 
+    /// LAN routes (`lan.routes`) through the engine, on a router without tunnels (whose
+    /// static-routes section holds only them): pushed, seen when someone takes one off the
+    /// router, removed when the spec drops them.
+    @Test func aLanRouteIsPushedWatchedAndRemoved() async throws {
+        let lab = try await Lab("lan-routes")
+        defer { lab.stop() }
+        let route = "ip route 192.168.20.0 255.255.255.0 192.168.10.254"
+        let declared = "    routes:\n      - {prefix: 192.168.20.0/24, nextHop: 192.168.10.254}\n"
+        try FileManager.default.removeItem(atPath: lab.specPath + "/connection.yaml")
+        try lab.edit("policy.yaml", "to: hub-vnet/app, expect: reachable", "to: hub-vnet/app, expect: blocked")
+        try lab.edit(
+            "onprem.yaml",
+            "addressSpace: [192.168.10.0/24]",
+            "addressSpace: [192.168.10.0/24, 192.168.20.0/24]"
+        )
+        try lab.edit("onprem.yaml", "    address: 192.168.10.1/24\n", "    address: 192.168.10.1/24\n" + declared)
+        let applied = try await lab.apply()
+        #expect(applied.ok, "\(applied.failed)")
+        #expect(lab.running.contains(route + "\n"))
+        #expect(!lab.running.contains("Tunnel"))
+        let clean = try await lab.plan()
+        #expect(clean.changes.allSatisfy { $0.action == .noop }, "\(clean.changes.filter { $0.action != .noop })")
+
+        // Taken off the router out of band: the plan sees it and puts it back.
+        let console = IOSSession(device: lab.device, privileged: true)
+        for line in ["configure terminal", "no " + route, "end"] { _ = console.input(line) }
+        #expect(!lab.running.contains(route))
+        let drifted = try await lab.plan()
+        let routes = try #require(drifted.changes.first { $0.address == .cisco("tokyo-rtr1", "routes") })
+        // Its only line gone, the section is not on the router at all: made again.
+        #expect(routes.action == .create)
+        #expect(routes.preview.contains(route), "\(routes.preview)")
+        var mark = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(lab.typed(since: mark) == [route])
+
+        // Dropped from the spec: removed.
+        try lab.edit("onprem.yaml", declared, "")
+        mark = lab.device.configurationLog.count
+        let dropped = try await lab.apply()
+        #expect(dropped.ok, "\(dropped.failed)")
+        #expect(lab.typed(since: mark) == ["no " + route])
+        let after = try await lab.plan()
+        #expect(after.changes.allSatisfy { $0.action == .noop }, "\(after.changes.filter { $0.action != .noop })")
+        try lab.expectNoSecretLeaked()
+    }
+
     @Test func anErrorMidPushRollsBackToTheExactPreviousConfig() async throws {
         let lab = try await Lab("rollback")
         defer { lab.stop() }

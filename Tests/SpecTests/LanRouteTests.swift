@@ -73,6 +73,20 @@ struct LanRouteTests {
         )
     }
 
+    /// A site's traffic comes from an address the site holds: with LAN routes, not the first
+    /// host of a summary address space that none of them covers.
+    @Test func aSitesSourceAddressIsOneItsRouterHolds() throws {
+        let model = try RoutingTests.model(try Self.spec(space: "192.168.0.0/16", routes: ["192.168.20.0/24"]))
+        #expect(model.address(of: .site("tokyo-hq")) == RoutingTests.ip("192.168.10.4"))
+        let path = model.trace(from: .site("tokyo-hq"), to: RoutingTests.ip("10.10.1.4"))
+        let back = model.trace(from: .subnet("hub-vnet", "app"), to: RoutingTests.ip("192.168.10.4"))
+        #expect(path.outcome == .delivered(.subnet("hub-vnet", "app")), "\(RouteExplain.text(path))")
+        #expect(back.outcome == .delivered(.site("tokyo-hq")), "\(RouteExplain.text(back))")
+        // Without LAN routes, the first host of the first prefix, as before.
+        let plain = try RoutingTests.model(try Self.spec(space: "192.168.0.0/16", routes: []))
+        #expect(plain.address(of: .site("tokyo-hq")) == RoutingTests.ip("192.168.0.4"))
+    }
+
     /// A router that declares no LAN route keeps the model of before: the site's whole
     /// address space is on-prem.
     @Test func aRouterWithoutLanRoutesHoldsTheWholeAddressSpace() throws {

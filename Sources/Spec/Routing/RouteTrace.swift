@@ -128,9 +128,16 @@ extension RouteModel {
     }
 
     /// The address a place's traffic comes from (or goes to): the first host of its first prefix.
+    ///
+    /// A site's is the first host of its address space that the site holds (with LAN routes,
+    /// the router's table may leave the first prefix's out), else of its first own route.
     public func address(of place: Place) -> IPv4Address? {
         switch place {
-        case .site(let name): return topology.sites[name]?.spec.addressSpace.first.map(Self.firstHost)
+        case .site(let name):
+            guard let site = topology.sites[name] else { return nil }
+            let own = table(place).filter { $0.nextHop == .local }.map(\.prefix)
+            let hosts = (site.spec.addressSpace + own).map(Self.firstHost)
+            return hosts.first { host in own.contains { $0.contains(host) } } ?? hosts.first
         case .subnet(let vnet, let subnet):
             return topology.virtualNetworks[vnet]?.spec.subnet(named: subnet).map { Self.firstHost($0.prefix) }
         default: return nil
