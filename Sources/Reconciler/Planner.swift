@@ -225,6 +225,18 @@ public struct Planner {
             )
             return
         }
+        if attribute?.unordered == true, path == topName, case .list(let items) = wanted,
+            case .list(let observed)? = have, items.count == observed.count
+        {
+            // Each wanted item against a distinct observed one, in any order.
+            var left = observed
+            let matched = items.allSatisfy { item in
+                guard let i = left.firstIndex(where: { equal(item, $0, prior: nil) }) else { return false }
+                left.remove(at: i)
+                return true
+            }
+            if matched { return }
+        }
         if equal(wanted, have, prior: prior) { return }
         diffs.append(
             AttributeChange(

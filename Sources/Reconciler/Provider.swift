@@ -22,19 +22,24 @@ public struct AttributeSchema: Sendable, Hashable {
     /// Items are then matched by key, in any order, and observed items the spec does not name belong to someone
     /// else and are not a diff.
     public var keyedBy: String?
+    /// For a list: its order means nothing (a router's routes), so the same items in another
+    /// order are not a diff.
+    public var unordered: Bool
 
     public init(
         _ name: String,
         _ role: Role = .optional,
         forcesReplacement: Bool = false,
         sensitive: Bool = false,
-        keyedBy: String? = nil
+        keyedBy: String? = nil,
+        unordered: Bool = false
     ) {
         self.name = name
         self.role = role
         self.forcesReplacement = forcesReplacement
         self.sensitive = sensitive
         self.keyedBy = keyedBy
+        self.unordered = unordered
     }
 }
 

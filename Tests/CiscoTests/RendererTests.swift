@@ -1,5 +1,6 @@
 import Cisco
 import Foundation
+import IOSSimulator
 import Spec
 import TestSupport
 import Testing
@@ -8,8 +9,8 @@ import Testing
 /// the first seed's 891FJ, the BGP-over-tunnel variant, and an IOS-XE router.
 @Suite("IOS renderer")
 struct RendererTests {
-    /// What Azure would have produced: the values the lab gives the examples' gateways.
-    /// By output, or by the resource's name and output where instances differ.
+    /// What Azure would have produced: the values the lab gives the examples' gateways, by
+    /// output, or by the resource's name and output where instances differ.
     static let outputs: [String: String] = [
         "ipAddress": "198.51.100.20", "hub-vpngw-pip2.ipAddress": "198.51.100.21",
         "bgpPeeringAddress": "10.10.255.254", "hub-vpngw.bgpPeeringAddress0": "10.10.120.4",
@@ -137,5 +138,44 @@ struct RendererTests {
         let missing = try Fixture.run("reconcile", ["render", "examples/s2s-cisco891-pppoe", "--device", "osaka"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no CiscoRouter named 'osaka'") && missing.stderr.contains("tokyo-rtr1"))
+    }
+}
+
+/// Behind NAT the router keeps the NAT's mapping open between DPD probes.
+@Suite("NAT traversal on the router")
+struct NatTraversalRenderTests {
+    /// The seed's router, its site behind NAT or not.
+    static func rendered(behindNat: Bool) throws -> (IOSConfig, String) {
+        let directory = Fixture.path("examples/s2s-cisco891-pppoe")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
+        var text = try files.sorted().map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+            .joined(separator: "\n---\n")
+        #expect(text.contains("behindNat: false"))
+        if behindNat { text = text.replacingOccurrences(of: "behindNat: false", with: "behindNat: true") }
+        let graph = try #require(SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml")).graph)
+        let sections = graph.resources.filter { $0.provider == "cisco" }
+        let config = IOSRenderer.device(sections, context: RendererTests.context(reveal: false))
+        return (config, config.render())
+    }
+
+    @Test func aRouterBehindNatGetsAKeepaliveThatReadsBack() throws {
+        let (config, text) = try Self.rendered(behindNat: true)
+        #expect(text.contains("\ncrypto ikev2 nat keepalive 20\n"), "\(text)")
+        let parsed = try IOSParser.parse(text)
+        #expect(Remediation.commands(running: parsed, intended: config).lines.isEmpty)
+        // The simulator takes the line as IOS does.
+        let session = IOSSession(device: IOSDevice(config: parsed), privileged: true, enableSecret: "s")
+        for line in ["configure terminal", "crypto ikev2 nat keepalive 30", "end"] {
+            #expect(!session.input(line).contains("% "), "\(line)")
+        }
+        #expect(session.input("show running-config").contains("crypto ikev2 nat keepalive 30\r\n"))
+        // Not behind NAT: no keepalive, and one on the router is a difference the keyring owns.
+        let (plain, plainText) = try Self.rendered(behindNat: false)
+        #expect(!plainText.contains("nat keepalive"))
+        #expect(
+            Remediation.commands(running: parsed, intended: plain).lines.map(\.text).contains(
+                "no crypto ikev2 nat keepalive 20"
+            )
+        )
     }
 }

@@ -57,6 +57,12 @@ struct LabVerifyTests {
         let report = try JSONDecoder().decode(VerifyReport.self, from: Data(json.stdout.utf8))
         #expect(report.up)
         #expect(report.tunnels.allSatisfy { $0.packetsEncrypted > 0 && $0.packetsDecrypted > 0 })
+        // A gateway with two instances (active-active beside Route Server; every Virtual WAN hub)
+        // gets a tunnel and a BGP session to each, both up.
+        if example.contains("vwan") || example.contains("routeserver") {
+            #expect(report.tunnels.compactMap(\.tunnel) == ["Tunnel1", "Tunnel2"], "\(verify.stdout)")
+            #expect(report.tunnels.allSatisfy { $0.bgp?.hasPrefix("Established") == true }, "\(verify.stdout)")
+        }
         // A converged lab: a second apply changes nothing.
         let again = try ws.run(["apply", "spec", "--auto-approve"])
         #expect(again.stdout.contains("No changes"), "\(again.stdout)")

@@ -331,10 +331,53 @@ extension PlannerTests {
     }
 }
 
+extension PlannerTests {
+    /// A router's routes come back in the router's order, not the spec's: an unordered list is
+    /// the same in any order, and still differs by an item or a count.
+    @Test func unorderedListsCompareAsCollections() {
+        let registry = ProviderRegistry([KeyedProvider()])
+        let a: Value = .map(["prefix": "20.0.0.1", "nextHop": "Dialer1"])
+        let b: Value = .map(["prefix": "20.0.0.2", "nextHop": "Dialer1"])
+        func plan(_ observed: [Value]) -> Action? {
+            var state = State(lineage: "l")
+            state[.azure("vnet")] = StateResource(
+                address: .azure("vnet"),
+                type: "vnet",
+                attributes: [:],
+                outputs: [:],
+                dependencies: []
+            )
+            return Planner.plan(
+                Planner.Input(
+                    desired: DesiredGraph([Graphs.resource("azure:vnet", type: "vnet", ["routes": .list([a, b])])]),
+                    observed: [
+                        .azure("vnet"): ObservedResource(
+                            address: .azure("vnet"),
+                            type: "vnet",
+                            attributes: ["routes": .list(observed)]
+                        )
+                    ],
+                    state: state,
+                    registry: registry
+                )
+            ).first?.action
+        }
+        #expect(plan([b, a]) == .noop)
+        #expect(plan([a, a]) == .update)
+        #expect(plan([a]) == .update)
+        #expect(plan([a, b, b]) == .update)
+    }
+}
+
 struct KeyedProvider: Provider {
     var name: String { "azure" }
     var schemas: [ResourceTypeSchema] {
-        [ResourceTypeSchema(type: "vnet", attributes: [AttributeSchema("subnets", keyedBy: "name")])]
+        [
+            ResourceTypeSchema(
+                type: "vnet",
+                attributes: [AttributeSchema("subnets", keyedBy: "name"), AttributeSchema("routes", unordered: true)]
+            )
+        ]
     }
     func schema(for type: String) -> ResourceTypeSchema? { schemas.first }
     func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource]

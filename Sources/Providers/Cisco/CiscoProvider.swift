@@ -53,6 +53,8 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
     let secret: @Sendable (SecretSource) throws -> String
     /// How long a management-path change may stay unconfirmed before the router reverts it.
     let revertMinutes: Int
+    /// What each router ran before its first push, which destroy restores.
+    let baseline: RouterBaseline
     /// What each router ran when last read (for plan previews and unmanaged lines).
     private let lock = NSLock()
     private var lastRead: [String: IOSConfig] = [:]
@@ -60,13 +62,19 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
     private var sectionsRead: [String: [(type: String, identity: Attributes)]] = [:]
 
     /// A provider for `routers` (by CiscoRouter name); `secret` reads a secret's value.
+    ///
+    /// `baselines`: the folder where each router's config from before its first push is kept
+    /// (`.reconcile/cisco-baseline`), so that destroy puts back what it found; nil keeps none,
+    /// and destroy then only removes what it manages.
     public init(
         routers: [String: Access],
         revertMinutes: Int = 5,
+        baselines: String? = nil,
         secret: @escaping @Sendable (SecretSource) throws -> String
     ) {
         self.routers = routers
         self.revertMinutes = revertMinutes
+        self.baseline = RouterBaseline(directory: baselines)
         self.secret = secret
     }
 
@@ -91,7 +99,8 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             type: "ios.wan",
             attributes: [
                 .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
-                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes"), .init("shutdown"),
+                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes", unordered: true),
+                .init("shutdown"),
             ],
             outputs: [],
             // An interface the spec owns is wanted up: `shutdown` on the router is drift.
@@ -110,7 +119,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             attributes: [.init("accessList", .required), .init("sources"), .init("outsideInterface")],
             outputs: []
         ),
-        ResourceTypeSchema(type: "ios.static-routes", attributes: [.init("routes", .required)], outputs: []),
+        ResourceTypeSchema(
+            type: "ios.static-routes",
+            attributes: [.init("routes", .required, unordered: true)],
+            outputs: []
+        ),
         ResourceTypeSchema(
             type: "ios.crypto-ikev2-proposal",
             attributes: [
@@ -295,7 +308,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         let context = IOSRenderer.Context(secret: { [secret] in try? secret($0) })
         let intended =
             change.action == .delete || change.desired == nil
-            ? IOSConfig()
+            ? Push.restoring(
+                IOSConfig(),
+                baseline: try? baseline.load(device),
+                deleted: [deleted(change)].compactMap { $0 }.map { (change.type, $0) }
+            )
             : IOSRenderer.device(
                 [(change.type, change.desired ?? [:])],
                 platform: routers[device]?.platform,
