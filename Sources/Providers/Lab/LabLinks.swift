@@ -370,16 +370,20 @@ public final class LabLinks: @unchecked Sendable {
         let ipUp = { (interface: String) in self.ipUp(interface, config: config, addresses: addresses) }
         var lines: [String] = []
         var lastResort = "not set"
+        // The subnets of up interfaces: a next hop must be on one for its route to be installed.
+        var connected: [IPv4Prefix] = []
         for line in config.lines where line.text.hasPrefix("interface ") {
             let interface = String(line.text.dropFirst("interface ".count))
             guard let address = addresses[interface], !line.children.contains(where: { $0.text == "shutdown" }) else {
                 continue
             }
+            // The interface's address has host bits: its subnet is the connected route.
             if let mask = line.children.compactMap({ child -> String? in
                 let w = child.text.split(separator: " ")
                 return w.count == 4 && w[0] == "ip" && w[1] == "address" ? String(w[3]) : nil
-            }).first, let prefix = IPv4Prefix("\(address)/\(Self.length(mask))") {
-                lines.append("C        \(prefix.network)/\(prefix.length) is directly connected, \(interface)")
+            }).first, let prefix = InterfaceAddress("\(address)/\(Self.length(mask))")?.prefix {
+                connected.append(prefix)
+                lines.append("C        \(prefix) is directly connected, \(interface)")
             }
             lines.append("L        \(address)/32 is directly connected, \(interface)")
         }
@@ -390,6 +394,9 @@ public final class LabLinks: @unchecked Sendable {
             // dialer without its PPPoE session has no address); through a VTI, while it is up.
             guard w.count >= 5, !downTunnels.contains(w[4]) else { continue }
             if IPv4Address(w[4]) == nil, !ipUp(w[4]) { continue }
+            // Via a next-hop address, only while the address is on a connected, up subnet (a LAN
+            // route to a core switch; recursion through other routes is not modelled).
+            if let hop = IPv4Address(w[4]), !connected.contains(where: { $0.contains(hop) }) { continue }
             let length = Self.length(w[3])
             // A floating static (distance above eBGP's 20) stands back while BGP has the prefix.
             if w.count > 5, let distance = Int(w[5]), distance > 20, learned.contains("\(w[2])/\(length)") { continue }
