@@ -63,6 +63,62 @@ struct SimulatorSessionTests {
         #expect(s.input("no").hasPrefix("% Incomplete command."))
     }
 
+    /// What automation libraries match to call a command failed (netmiko, scrapli's
+    /// `FAILED_WHEN_CONTAINS`, NAPALM's `% Invalid`), byte for byte as IOS prints it.
+    @Test func errorsReadAsIOSPrintsThem() throws {
+        let s = try Self.session()
+        let invalid = "^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#"
+        #expect(s.input("show ip bogus-command") == String(repeating: " ", count: "R1#show ip ".count) + invalid)
+        #expect(s.input("sh i") == "% Ambiguous command:  \"sh i\"\r\nR1#")
+        #expect(s.input("co") == "% Ambiguous command:  \"co\"\r\nR1#")
+        #expect(
+            s.input("bogus")
+                == "Translating \"bogus\"...domain server (255.255.255.255)\r\n"
+                + "% Unknown command or computer name, or unable to find computer address\r\nR1#"
+        )
+        #expect(s.input("show") == "% Type \"show ?\" for a list of subcommands\r\nR1#")
+        #expect(s.input("show ip") == "% Incomplete command.\r\nR1#")
+        #expect(s.input("terminal length") == "% Incomplete command.\r\nR1#")
+        _ = s.input("conf t")
+        let config = "^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config)#"
+        #expect(
+            s.input("do show ip bogus-command")
+                == String(repeating: " ", count: "R1(config)#do show ip ".count) + config
+        )
+        // Configuration mode has no `show` of its own (only `do show`).
+        #expect(s.input("show ip route") == String(repeating: " ", count: "R1(config)#".count) + config)
+        #expect(s.input("do sh i") == "% Ambiguous command:  \"sh i\"\r\nR1(config)#")
+        _ = s.input("end")
+        // At `>`, a privileged command with arguments is marked; alone, it is taken for a host.
+        let user = try Self.session("hostname R1\nno ip domain lookup\n", privileged: false)
+        #expect(user.input("conf t") == "   ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1>")
+        #expect(
+            user.input("configure")
+                == "Translating \"configure\"\r\n"
+                + "% Unknown command or computer name, or unable to find computer address\r\nR1>"
+        )
+    }
+
+    @Test func keywordsTakeAnyUniquePrefix() throws {
+        let s = try Self.session(
+            "hostname R1\ninterface Tunnel1\n ip address 10.0.0.1 255.255.255.252\ninterface Vlan1\n shutdown\n"
+        )
+        #expect(s.input("sh ver").contains("R1 uptime is "))
+        #expect(
+            s.input("sh run int tu1").contains("!\r\ninterface Tunnel1\r\n ip address 10.0.0.1 255.255.255.252\r\nend")
+        )
+        #expect(!s.input("sh run int tu1").contains("Vlan1"))
+        #expect(s.input("sh run interface").hasPrefix("% Incomplete command."))
+        #expect(s.input("wr") == "Building configuration...\r\n[OK]\r\nR1#")
+        #expect(
+            s.input("sh ip int br | i Tunnel").hasPrefix("Tunnel1                    10.0.0.1        YES manual up")
+        )
+        #expect(s.input("sh ip int br | i Vlan1").contains("administratively down down"))
+        #expect(s.input("term len 0") == "R1#" && s.pageLength == 0)
+        #expect(s.input("conf t").hasSuffix("R1(config)#"))
+        #expect(s.input("int tu1") == "R1(config-if)#")
+    }
+
     @Test func aBareIPAddressIsIncompleteAndKeepsNothing() throws {
         // Issue 21 item 3: the simulator took a bare `ip address` and kept a stray line.
         let s = try Self.session("hostname R1\ninterface Vlan1\n ip address 192.168.10.1 255.255.255.0\n")

@@ -27,6 +27,8 @@ public final class IOSSession {
     /// Lines per page before ` --More-- ` (`terminal length`; 0 is no paging).
     public internal(set) var pageLength = 24
     public private(set) var closed = false
+    /// Columns typed before the line `invalid` marks (`do ` in configuration mode).
+    var caretOffset = 0
 
     public init(device: IOSDevice, privileged: Bool = false, enableSecret: String? = nil) {
         self.device = device
@@ -91,58 +93,92 @@ public final class IOSSession {
 
     func exec(_ line: String, typed: String) -> String {
         let words = line.split(separator: " ").map(String.init)
-        let verb = words[0].lowercased()
-        func matches(_ keyword: String, _ minimum: Int = 1) -> Bool {
-            verb.count >= minimum && keyword.hasPrefix(verb)
+        let verb: String
+        // `quit` is hidden: it works but `?` does not list it, so it shares no prefix.
+        if words[0].lowercased() == "quit" {
+            closed = true
+            return ""
         }
-        if matches("enable", 2) {
+        switch IOSKeywords.match(words[0], in: privileged ? IOSKeywords.privilegedExec : IOSKeywords.userExec) {
+        case .keyword(let keyword): verb = keyword
+        case .ambiguous: return Self.ambiguous(line)
+        case .unknown:
+            // IOS takes a lone unknown word for the name of a host to telnet to.
+            return words.count == 1 ? unknownHost(words[0]) : invalid(typed, at: 0)
+        }
+        switch verb {
+        case "enable":
             if privileged { return "" }
             guard enableSecret != nil || device.runningConfig.lines.contains(where: { $0.text.hasPrefix("enable ") })
             else { return "% No password set" }
             awaitingEnablePassword = 1
             return ""
-        }
-        if matches("disable", 4) {
+        case "disable":
             privileged = false
             return ""
-        }
-        if matches("exit", 2) || matches("logout", 2) || matches("quit", 1) {
+        case "exit", "logout":
             closed = true
             return ""
-        }
-        if matches("terminal", 2) {
-            if words.count >= 3, "length".hasPrefix(words[1].lowercased()), let length = Int(words[2]) {
-                pageLength = length
-            }
-            return ""
-        }
-        if matches("show", 2) { return show(Array(words.dropFirst()), line: line) }
-        guard privileged else { return invalid(typed, at: 0) }
-        if matches("configure", 4) { return configureCommand(words, typed: typed) }
-        if matches("reload", 3) { return reload(words, typed: typed) }
-        if matches("clear", 3) { return "" }
-        if matches("write", 2) {
+        case "terminal": return terminal(words, typed: typed)
+        case "show": return show(Array(words.dropFirst()), line: line, typed: typed)
+        case "configure": return configureCommand(words, typed: typed)
+        case "reload": return reload(words, typed: typed)
+        case "clear": return ""
+        case "write":
             device.save()
             return "Building configuration...\r\n[OK]"
+        case "copy": return copy(words, typed: typed)
+        default:
+            // A command of the real image that the simulator does not implement.
+            return invalid(typed, at: 0)
         }
-        if matches("copy", 2), words.count >= 3, "running-config".hasPrefix(words[1]) {
-            if "startup-config".hasPrefix(words[2]) {
-                device.save()
-                return "Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]"
-            }
-            guard words[2].hasPrefix("flash:"), words[2].count > 6 else { return invalid(typed, at: 2) }
-            let name = String(words[2].dropFirst(6))
-            let text = device.runningConfig.render()
-            confirmation = (
-                "Destination filename [\(name)]? ",
-                { [device] _ in
-                    device.write(file: name, text)
-                    return "\(text.utf8.count) bytes copied in 0.124 secs (\(text.utf8.count * 8) bytes/sec)"
-                }
-            )
+    }
+
+    /// `% Ambiguous command:  "sh i"`: the line as typed, after IOS's two spaces.
+    static func ambiguous(_ line: String) -> String { "% Ambiguous command:  \"\(line)\"" }
+
+    /// A lone unknown word at exec level: IOS tries to resolve it as a host to telnet to
+    /// (asking a DNS server unless `no ip domain lookup`), and fails.
+    func unknownHost(_ word: String) -> String {
+        let lookup = !device.runningConfig.lines.contains { $0.text == "no ip domain lookup" }
+        return "Translating \"\(word)\"" + (lookup ? "...domain server (255.255.255.255)" : "")
+            + "\r\n% Unknown command or computer name, or unable to find computer address"
+    }
+
+    /// `terminal length N` (0: no paging), `terminal width N` and the rest, taken as is.
+    func terminal(_ words: [String], typed: String) -> String {
+        guard words.count >= 2 else { return "% Incomplete command." }
+        switch IOSKeywords.match(words[1], in: IOSKeywords.terminal) {
+        case .ambiguous: return Self.ambiguous(words.joined(separator: " "))
+        case .unknown: return invalid(typed, at: 1)
+        case .keyword("length"), .keyword("width"):
+            guard words.count >= 3 else { return "% Incomplete command." }
+            guard let value = Int(words[2]), (0...512).contains(value) else { return invalid(typed, at: 2) }
+            if words[1].lowercased().hasPrefix("l") { pageLength = value }
             return ""
+        case .keyword: return ""
         }
-        return invalid(typed, at: 0)
+    }
+
+    /// `copy running-config startup-config` and `copy running-config flash:NAME`.
+    func copy(_ words: [String], typed: String) -> String {
+        guard words.count >= 3 else { return "% Incomplete command." }
+        guard "running-config".hasPrefix(words[1].lowercased()) else { return invalid(typed, at: 1) }
+        if "startup-config".hasPrefix(words[2].lowercased()) {
+            device.save()
+            return "Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]"
+        }
+        guard words[2].hasPrefix("flash:"), words[2].count > 6 else { return invalid(typed, at: 2) }
+        let name = String(words[2].dropFirst(6))
+        let text = device.runningConfig.render()
+        confirmation = (
+            "Destination filename [\(name)]? ",
+            { [device] _ in
+                device.write(file: name, text)
+                return "\(text.utf8.count) bytes copied in 0.124 secs (\(text.utf8.count * 8) bytes/sec)"
+            }
+        )
+        return ""
     }
 
     /// `configure terminal [revert timer N]`, `configure confirm`, `configure replace URL
@@ -220,93 +256,6 @@ public final class IOSSession {
         return ""
     }
 
-    func show(_ arguments: [String], line: String) -> String {
-        // Exactly one filter: everything after `| keyword` is one expression.
-        var command = arguments
-        var filter: (String, String)?
-        if let bar = arguments.firstIndex(of: "|"), bar + 1 < arguments.count {
-            command = Array(arguments[..<bar])
-            filter = (arguments[bar + 1].lowercased(), arguments[(bar + 2)...].joined(separator: " "))
-        }
-        let what = command.joined(separator: " ").lowercased()
-        var output: String
-        if what.hasPrefix("run") {
-            output = runningConfig(section: command.count > 2 ? command[1...].joined(separator: " ") : nil)
-        } else if what.hasPrefix("priv") {
-            output = "Current privilege level is \(privileged ? 15 : 1)"
-        } else if what.hasPrefix("ver") {
-            output = device.status?("show version", device) ?? defaultVersion()
-        } else if what.hasPrefix("start") {
-            output =
-                "Using \(device.startupConfig.render().utf8.count) out of 262136 bytes\r\n"
-                + device.startupConfig.render().replacingNewlines() + "end"
-        } else if let first = command.first?.lowercased(),
-            Self.showKeywords.contains(where: { $0.hasPrefix(first) && first.count >= 2 })
-        {
-            let canonical = "show " + command.joined(separator: " ")
-            output = device.status?(canonical, device) ?? ""
-        } else {
-            return invalid(line, at: 1)
-        }
-        guard let (kind, expression) = filter else { return output }
-        return Self.filter(output, kind: kind, expression)
-    }
-
-    /// The first words of the `show` commands the simulator knows (their output comes from
-    /// `status`); any other is IOS's invalid-input error.
-    static let showKeywords = [
-        "crypto", "ip", "interfaces", "clock", "inventory", "logging", "archive", "users", "ntp", "flash:", "reload",
-        "cdp", "dialer", "pppoe", "access-lists", "history", "terminal",
-    ]
-
-    func runningConfig(section: String?) -> String {
-        var config = device.runningConfig
-        if let section {
-            let wanted = "interface " + IOSNames.canonicalInterface(String(section.dropFirst("interface ".count)))
-            config = IOSConfig(lines: config.lines.filter { $0.text == wanted || $0.text == section })
-        }
-        let text = config.render()
-        return "Building configuration...\r\n\r\nCurrent configuration : \(text.utf8.count) bytes\r\n!\r\n"
-            + text.replacingNewlines() + "end"
-    }
-
-    func defaultVersion() -> String {
-        let banner =
-            device.platform == "ios-xe"
-            ? "Cisco IOS XE Software, Version \(device.software)\r\n"
-                + "Cisco IOS Software [Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), "
-                + "Version \(device.software), RELEASE SOFTWARE (fc3)\r\n"
-            : "Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version \(device.software), "
-                + "RELEASE SOFTWARE (fc2)\r\n"
-        return banner + "\(device.hostname) uptime is 1 hour, 2 minutes\r\n"
-            + "Cisco \(device.model) (revision 1.0) with 488524K/35763K bytes of memory.\r\n"
-            + "Configuration register is 0x2102"
-    }
-
-    /// `| include`, `| exclude`, `| begin`, `| section`, by prefix (`| i`, `| s`); the
-    /// expression is matched as a substring alternation (`encaps|decaps`).
-    static func filter(_ output: String, kind: String, _ expression: String) -> String {
-        let alternatives = expression.split(separator: "|").map(String.init)
-        func hit(_ line: Substring) -> Bool { alternatives.contains { line.contains($0) } }
-        let lines = output.components(separatedBy: "\r\n").map { Substring($0) }
-        var kept: [Substring] = []
-        if "include".hasPrefix(kind) {
-            kept = lines.filter(hit)
-        } else if "exclude".hasPrefix(kind) {
-            kept = lines.filter { !hit($0) }
-        } else if "begin".hasPrefix(kind) {
-            kept = Array(lines.drop { !hit($0) })
-        } else if "section".hasPrefix(kind) {
-            var inSection = false
-            for line in lines {
-                let top = !(line.first == " ")
-                if top { inSection = hit(line) }
-                if inSection || (!top && hit(line)) { kept.append(line) }
-            }
-        }
-        return kept.joined(separator: "\r\n")
-    }
-
     // MARK: Configuration
 
     /// The modes a section header opens, and the prompt name each shows.
@@ -365,7 +314,11 @@ public final class IOSSession {
         guard var stack = modes else { return "" }
         let first = line.split(separator: " ").first.map(String.init) ?? ""
         if first == "do" {
-            return exec(String(line.dropFirst(3)), typed: String(typed.drop { $0 == " " }.dropFirst(3)))
+            // The caret stays under the word as typed, after `do `.
+            let command = String(typed.drop { $0 == " " }.dropFirst(3))
+            caretOffset = typed.count - command.count
+            defer { caretOffset = 0 }
+            return exec(String(line.dropFirst(3)), typed: command)
         }
         if line == "exit" || line == "exit-address-family" && stack.last?.name == "config-router-af" {
             if stack.isEmpty {
@@ -455,7 +408,8 @@ public final class IOSSession {
         let words = typed.split(separator: " ", omittingEmptySubsequences: true)
         let column =
             word < words.count ? typed.distance(from: typed.startIndex, to: words[word].startIndex) : typed.count
-        return String(repeating: " ", count: prompt.count + column) + "^\r\n% Invalid input detected at '^' marker.\r\n"
+        return String(repeating: " ", count: prompt.count + caretOffset + column)
+            + "^\r\n% Invalid input detected at '^' marker.\r\n"
     }
 
     // MARK: Changing the tree
@@ -552,11 +506,17 @@ public final class IOSSession {
         device.change { config in
             config.lines = Self.edit(config.lines, path: path) { lines in
                 if defaulting {
-                    for index in lines.indices where lines[index].text == target { lines[index].children = [] }
+                    for index in lines.indices where lines[index].text == target {
+                        lines[index].children = path.isEmpty ? device.factoryLines(of: target) : []
+                    }
                     return
                 }
                 if lines.contains(where: { $0.text == target }) {
                     lines.removeAll { $0.text == target }
+                    // IOS prints this one's default, off, as its `no` form.
+                    if path.isEmpty && target == "service password-encryption" {
+                        Self.place(IOSLine("no " + target), in: &lines, path: path)
+                    }
                 } else if target.hasPrefix("no ") {
                     // `no no X` is `X`, which a default-on feature does not print.
                     lines.removeAll { $0.text == target }

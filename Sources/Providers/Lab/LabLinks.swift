@@ -431,21 +431,18 @@ public final class LabLinks: @unchecked Sendable {
     }
 
     func interfaceBrief(_ name: String) -> String {
+        guard let device = lock.withLock({ devices[name] }) else {
+            return ShowOutput.interfaceBrief([], platform: "ios")
+        }
         let addresses = addresses(name)
-        var out = "Interface              IP-Address      OK? Method Status                Protocol\r\n"
-        guard let device = lock.withLock({ devices[name] }) else { return out }
         // A VTI's line protocol is up only while its IPsec SA is.
         let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
-        for line in device.runningConfig.lines where line.text.hasPrefix("interface ") {
-            let interface = String(line.text.dropFirst("interface ".count))
-            let method = line.children.contains { $0.text == "ip address negotiated" } ? "IPCP  " : "manual"
-            let status = Self.shut(line) ? "administratively down" : "up"
-            let lineProtocol = Self.shut(line) || downTunnels.contains(interface) ? "down" : "up"
-            out += interface.padding(toLength: 23, withPad: " ", startingAt: 0)
-            out += (addresses[interface] ?? "unassigned").padding(toLength: 16, withPad: " ", startingAt: 0)
-            out += "YES \(method) " + status.padding(toLength: 22, withPad: " ", startingAt: 0)
-            out += lineProtocol.padding(toLength: 8, withPad: " ", startingAt: 0) + "\r\n"
+        let rows = ShowOutput.interfaces(device.runningConfig).map { row in
+            var row = row
+            row.address = addresses[row.name]
+            row.protocolUp = !row.shutdown && !downTunnels.contains(row.name)
+            return row
         }
-        return out
+        return ShowOutput.interfaceBrief(rows, platform: device.platform)
     }
 }
