@@ -26,15 +26,30 @@ struct Lab: AsyncParsableCommand {
     )
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve the lab until interrupted.")
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the lab until interrupted.",
+            discussion: """
+                With a spec, its lab: the Azure model holding what was applied, and its routers. \
+                Without one, a bare Azure model (empty, in memory) to point clients you did not \
+                write at: the Azure SDKs, `az rest`, curl. It prints the endpoint, a subscription \
+                and how to authenticate (docs/azure-model.md shows a Python SDK script).
+                """
+        )
 
-        @OptionGroup var spec: SpecOptions
+        @Argument(help: "A spec directory or file; without one, a bare Azure model.") var path: String?
+        @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
+        var allowPlaintextSecrets = false
+        @OptionGroup var grants: SecretGrants
         @OptionGroup var state: StateOptions
         @OptionGroup var color: ColorOptions
         @Option(help: "The address to bind (loopback unless told otherwise).") var host: String = "127.0.0.1"
         @Option(help: "The Azure model's port (0: any free port).") var port: Int = 0
 
         func run() async throws {
+            guard let path else { return try await serveBare() }
+            var spec = try SpecOptions.parse([path])
+            spec.allowPlaintextSecrets = allowPlaintextSecrets
+            spec.grants = grants
             let validated = try EngineRunner.validated(spec, color: color)
             let directory = state.directory(for: spec.path)
             let world = try await LabWorld.start(
@@ -55,6 +70,30 @@ struct Lab: AsyncParsableCommand {
             }
             Output.out("Stop with Ctrl-C: the world is saved after every change.\n")
             await world.serve()
+        }
+
+        /// An empty Azure model, in memory, and what a client needs to reach it.
+        func serveBare() async throws {
+            let server = AzureModelServer(model: AzureModel())
+            try await server.start(host: host, port: port)
+            Output.out(Self.bareBanner(url: server.url))
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            server.stop()
+        }
+
+        /// What `lab serve` prints for a bare model: every value a client's configuration asks for.
+        static func bareBanner(url: String) -> String {
+            """
+            Azure model: \(url)  (ARM, bare: an empty world in memory, gone when stopped)
+              endpoint:        \(url)  (use it as the ARM base URL / resource manager endpoint)
+              subscription:    \(AzureModel.labSubscription)  (any id works)
+              token:           any bearer token is accepted (the Authorization header must be present)
+              token endpoint:  \(url)/<tenant>/oauth2/v2.0/token  (client credentials: any id and secret)
+              plain HTTP:      the Python SDK needs enforce_https=False on each call
+              example:         python3 docs/examples/azure_sdk_lab.py \(url)
+            Stop with Ctrl-C.
+
+            """
         }
     }
 

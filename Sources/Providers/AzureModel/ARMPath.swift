@@ -5,6 +5,12 @@ internal import Foundation
 /// Segment names are matched case-insensitively, as ARM does; the caller's casing of names is kept.
 enum ARMPath: Equatable {
     case resourceGroup(subscription: String, group: String)
+    /// `/subscriptions/{s}/resourcegroups`: every group of the subscription.
+    case groups(subscription: String)
+    /// `/subscriptions/{s}/operationresults/{id}`: where a resource group's DELETE is polled.
+    case subscriptionOperationResult(subscription: String, id: String)
+    /// `/subscriptions/{s}/providers/Microsoft.Network/{type}`: one type in every group.
+    case subscriptionList(subscription: String, type: String)
     case list(subscription: String, group: String, type: String)
     case resource(subscription: String, group: String, type: String, name: String)
     case childList(subscription: String, group: String, type: String, name: String, child: String)
@@ -38,6 +44,18 @@ enum ARMPath: Equatable {
         }
         if eq(2, "providers"), eq(3, "Microsoft.Network"), eq(4, "locations"), eq(6, "operationResults"), s.count == 8 {
             self = .operationResult(subscription: sub, location: s[5], id: s[7])
+            return
+        }
+        if eq(2, "providers"), eq(3, "Microsoft.Network"), s.count == 5 {
+            self = .subscriptionList(subscription: sub, type: s[4])
+            return
+        }
+        if eq(2, "operationresults"), s.count == 4 {
+            self = .subscriptionOperationResult(subscription: sub, id: s[3])
+            return
+        }
+        if eq(2, "resourceGroups"), s.count == 3 {
+            self = .groups(subscription: sub)
             return
         }
         guard eq(2, "resourceGroups"), s.count >= 4 else { return nil }

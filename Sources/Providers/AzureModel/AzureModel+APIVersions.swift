@@ -9,14 +9,15 @@ extension AzureModel {
     static func versionedType(_ path: ARMPath, method: String) -> (namespace: String, type: String)? {
         let network = "Microsoft.Network"
         switch path {
-        case .resourceGroup: return ("Microsoft.Resources", "resourceGroups")
-        case .list(_, _, let t), .resource(_, _, let t, _): return (network, t)
+        case .resourceGroup, .groups: return ("Microsoft.Resources", "resourceGroups")
+        case .list(_, _, let t), .resource(_, _, let t, _), .subscriptionList(_, let t): return (network, t)
         case .childList(_, _, let t, _, let child): return (network, method == "POST" ? t : "\(t)/\(child)")
         case .child(_, _, let t, _, let child, _), .childAction(_, _, let t, _, let child, _, _):
             return (network, "\(t)/\(child)")
         case .sharedKey: return (network, "connections/sharedkey")
         case .operation: return (network, "locations/operations")
         case .operationResult: return (network, "locations/operationResults")
+        case .subscriptionOperationResult: return nil
         }
     }
 
@@ -42,6 +43,7 @@ extension AzureModel {
             .child(_, let g, _, _, _, _), .childAction(_, let g, _, _, _, _, _), .sharedKey(_, let g, _):
             group = g
         case .operation(_, let location, _), .operationResult(_, let location, _): return location
+        case .groups, .subscriptionList, .subscriptionOperationResult: return ""
         }
         if case .string(let location)? = groups[group.lowercased()]?["location"] { return location }
         return ""

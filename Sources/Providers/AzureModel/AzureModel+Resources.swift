@@ -36,6 +36,8 @@ extension AzureModel {
         if let problem = validate(baseType: baseType.lowercased(), properties: properties, id: id, group: group) {
             return problem
         }
+        // Checked after the body's own rules, which judge it whether or not the parent exists.
+        if type.contains("/"), current(Self.parent(key)) == nil { return parentNotFound(Self.parent(id)) }
         // Secrets are kept aside, never in an answer (ARM returns a connection's key only
         // from /sharedkey, and no link keys or authorization keys at all).
         var sharedKey: String?
@@ -46,11 +48,19 @@ extension AzureModel {
         let ready = clock.now + .milliseconds(Int(seconds * 1000))
         let async = seconds > 0
         properties["provisioningState"] = async ? "Updating" : "Succeeded"
+        let etag = "W/\"\(UUID().uuidString.lowercased())\""
+        Self.decorateNested(
+            &properties,
+            type: type,
+            id: id,
+            etag: etag,
+            state: properties["provisioningState"] ?? .null
+        )
         body["properties"] = .map(properties)
         body["id"] = .string(id)
         body["name"] = .string(name)
         body["type"] = .string("Microsoft.Network/\(type)")
-        body["etag"] = .string("W/\"\(UUID().uuidString.lowercased())\"")
+        body["etag"] = .string(etag)
         let created = resources[key] == nil
         var stored = Stored(body: body, ready: ready, operation: nil, sharedKey: sharedKey ?? resources[key]?.sharedKey)
         var headers: [String: String] = [:]
@@ -61,8 +71,13 @@ extension AzureModel {
             headers["Retry-After"] = "1"
         }
         resources[key] = stored
+        syncChildRecords(parent: key, type: type, body: body)
         if type.lowercased() == "virtualhubs/ipconfigurations" {
             placeRouter(ipConfiguration: properties, hub: Self.parent(key))
+        }
+        refreshReferences(parent: type.contains("/") ? Self.parent(key) : key)
+        if let refreshed = resources[key], !type.contains("/") {
+            return json(created ? 201 : 200, refreshed.body, headers: headers)
         }
         return json(created ? 201 : 200, body, headers: headers)
     }
@@ -99,6 +114,15 @@ extension AzureModel {
         var stored = stored
         let failed = stored.operation.flatMap { operations[$0]?.fails } ?? false
         properties["provisioningState"] = failed ? "Failed" : "Succeeded"
+        if case .string(let type)? = stored.body["type"], case .string(let id)? = stored.body["id"] {
+            Self.decorateNested(
+                &properties,
+                type: String(type.dropFirst("Microsoft.Network/".count)),
+                id: id,
+                etag: nil,
+                state: properties["provisioningState"] ?? .null
+            )
+        }
         stored.body["properties"] = .map(properties)
         return stored
     }
@@ -124,6 +148,7 @@ extension AzureModel {
         guard seconds > 0, let request, var stored = resources[key] else {
             resources[key] = nil
             for child in resources.keys where child.hasPrefix(key + "/") { resources[child] = nil }
+            refreshReferences(parent: Self.parent(key))
             return ARMResponse(status: 200)
         }
         let done = clock.now + .milliseconds(Int(seconds * 1000))
@@ -182,6 +207,8 @@ extension AzureModel {
         if op.done > clock.now { return ARMResponse(status: 202, headers: ["Retry-After": "1"]) }
         _ = current(op.resourceKey)
         if let result = op.result { return json(200, result) }
+        // A PUT's operation ends with the resource as a GET returns it; a DELETE's with nothing.
+        if let stored = current(op.resourceKey) { return json(200, live(stored.body, key: op.resourceKey)) }
         return ARMResponse(status: 200)
     }
 
@@ -196,7 +223,27 @@ extension AzureModel {
 
     /// Lists the direct children under `prefix`, a page at a time (`$skipToken` = offset).
     func list(prefix: String, _ request: ARMRequest) -> ARMResponse {
-        let keys = resources.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }.sorted()
+        list(keys: resources.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }, request)
+    }
+
+    /// Lists one type in every resource group of a subscription.
+    func list(subscription: String, type: String, _ request: ARMRequest) -> ARMResponse {
+        let prefix = "/subscriptions/\(subscription.lowercased())/resourcegroups/"
+        let wanted = type.lowercased()
+        return list(
+            keys: resources.keys.filter { key in
+                guard key.hasPrefix(prefix) else { return false }
+                let parts = key.dropFirst(prefix.count).split(separator: "/")
+                return parts.count == 5 && parts[1] == "providers" && parts[2] == "microsoft.network"
+                    && parts[3] == wanted
+            },
+            request
+        )
+    }
+
+    /// Lists `keys`, a page at a time (`$skipToken` = offset).
+    func list(keys unsorted: some Collection<String>, _ request: ARMRequest) -> ARMResponse {
+        let keys = unsorted.sorted()
         let offset = Int(request.query["$skipToken"] ?? "0") ?? 0
         let page = keys.dropFirst(offset).prefix(options.pageSize)
         var body: Attributes = [
@@ -266,7 +313,9 @@ extension AzureModel {
     /// What references a resource (a subnet used by a gateway), if anything.
     func usedBy(_ id: String) -> String? {
         let target = id.lowercased()
-        for (key, stored) in resources where key != target {
+        // The resource's own parent lists it, and its children name it: neither is a use.
+        for (key, stored) in resources
+        where key != target && !target.hasPrefix(key + "/") && !key.hasPrefix(target + "/") {
             if JSONOutput.encode(Value.map(stored.body)).lowercased().contains("\"" + target + "\"") { return key }
         }
         return nil

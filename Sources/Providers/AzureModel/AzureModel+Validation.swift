@@ -44,7 +44,9 @@ extension AzureModel {
     func unknownType(in path: ARMPath, method: String, _ request: ARMRequest) -> ARMResponse? {
         let type: String
         switch path {
-        case .list(_, _, let t), .resource(_, _, let t, _), .childAction(_, _, let t, _, _, _, _): type = t
+        case .list(_, _, let t), .resource(_, _, let t, _), .childAction(_, _, let t, _, _, _, _),
+            .subscriptionList(_, let t):
+            type = t
         case .childList(_, _, let t, _, let child): type = method == "POST" ? t : "\(t)/\(child)"
         case .child(_, _, let t, _, let child, _): type = "\(t)/\(child)"
         default: return nil

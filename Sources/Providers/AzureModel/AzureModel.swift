@@ -230,7 +230,9 @@ public actor AzureModel {
         switch (request.method, path) {
         case ("PUT", .resourceGroup(let sub, let group)): return putGroup(sub, group, request)
         case ("GET", .resourceGroup(_, let group)): return getGroup(group)
-        case ("DELETE", .resourceGroup(_, let group)): return deleteGroup(group)
+        case ("DELETE", .resourceGroup(let sub, let group)): return deleteGroup(sub, group, request)
+        case ("GET", .groups(let sub)): return listGroups(sub, request)
+        case ("GET", .subscriptionList(let sub, let type)): return list(subscription: sub, type: type, request)
         case ("GET", .list(let sub, let group, let type)):
             return list(prefix: Self.id(sub, group, type, nil).lowercased() + "/", request)
         case ("PUT", .resource(let sub, let group, let type, let name)):
@@ -247,6 +249,10 @@ public actor AzureModel {
         case ("GET", .childList(let sub, let group, let type, let name, let child)):
             return list(prefix: Self.id(sub, group, type, name).lowercased() + "/\(child.lowercased())/", request)
         case ("PUT", .child(let sub, let group, let type, let name, let child, let childName)):
+            if let list = Self.inlineList(parentType: type, child: child) {
+                let parent = Self.id(sub, group, type, name)
+                return putInline(parentId: parent, parentType: type, list: list, name: childName, group: group, request)
+            }
             return put(
                 id: Self.id(sub, group, type, name) + "/\(child)/\(childName)",
                 name: childName,
@@ -257,14 +263,21 @@ public actor AzureModel {
         case ("GET", .child(let sub, let group, let type, let name, let child, let childName)):
             return get(Self.id(sub, group, type, name) + "/\(child)/\(childName)")
         case ("DELETE", .child(let sub, let group, let type, let name, let child, let childName)):
+            if let list = Self.inlineList(parentType: type, child: child) {
+                let parent = Self.id(sub, group, type, name)
+                return deleteInline(parentId: parent, parentType: type, list: list, name: childName, request)
+            }
             return delete(Self.id(sub, group, type, name) + "/\(child)/\(childName)")
         case ("GET", .sharedKey(let sub, let group, let name)):
             guard let stored = resources[Self.id(sub, group, "connections", name).lowercased()] else {
                 return notFound("connections", name, group)
             }
             return json(200, ["value": .string(stored.sharedKey ?? "")])
+        case ("PUT", .sharedKey(let sub, let group, let name)):
+            return putSharedKey(Self.id(sub, group, "connections", name), name: name, group: group, request)
         case ("GET", .operation(_, _, let id)): return operationStatus(id)
-        case ("GET", .operationResult(_, _, let id)): return operationResult(id)
+        case ("GET", .operationResult(_, _, let id)), ("GET", .subscriptionOperationResult(_, let id)):
+            return operationResult(id)
         default:
             return error(405, "MethodNotAllowed", "\(request.method) is not supported on \(request.path).")
         }
@@ -290,6 +303,9 @@ public actor AzureModel {
             ["access_token": .string("lab-\(UUID().uuidString)"), "token_type": "Bearer", "expires_in": 3600]
         )
     }
+
+    /// The subscription the lab's docs and examples use; the model accepts any.
+    public static let labSubscription = "00000000-0000-0000-0000-000000000000"
 
     static func id(_ sub: String, _ group: String, _ type: String, _ name: String?) -> String {
         "/subscriptions/\(sub)/resourceGroups/\(group)/providers/Microsoft.Network/\(type)"
@@ -343,7 +359,10 @@ public actor AzureModel {
         return json(200, stored)
     }
 
-    func deleteGroup(_ group: String) -> ARMResponse {
+    /// DELETE of a group: it and everything it holds go, answered as ARM does (202 and a
+    /// subscription-level `Location` to poll until 200); a GET of the group or of what it held
+    /// is 404 from then on.
+    func deleteGroup(_ sub: String, _ group: String, _ request: ARMRequest) -> ARMResponse {
         guard groups.removeValue(forKey: group.lowercased()) != nil else { return ARMResponse(status: 204) }
         changedGroups.insert(group.lowercased())
         for key in resources.keys
@@ -352,7 +371,27 @@ public actor AzureModel {
         {
             resources[key] = nil
         }
-        return ARMResponse(status: 200)
+        let id = "/subscriptions/\(sub)/resourceGroups/\(group)"
+        let opId = startOperation(id.lowercased(), done: clock.now)
+        let version = request.query["api-version"] ?? ""
+        return ARMResponse(
+            status: 202,
+            headers: [
+                "Location": "\(request.base)/subscriptions/\(sub)/operationresults/\(opId)?api-version=\(version)",
+                "Retry-After": "1",
+            ]
+        )
+    }
+
+    /// The subscription's groups, sorted by name.
+    func listGroups(_ sub: String, _ request: ARMRequest) -> ARMResponse {
+        let prefix = "/subscriptions/\(sub.lowercased())/"
+        let value = groups.keys.sorted().compactMap { key -> Value? in
+            guard let group = groups[key], case .string(let id)? = group["id"], id.lowercased().hasPrefix(prefix)
+            else { return nil }
+            return .map(group)
+        }
+        return json(200, ["value": .list(value)])
     }
 
     func decode(_ bytes: [UInt8]) -> Attributes? {
