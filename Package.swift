@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Targets are listed layer by layer; each depends only on the layers above it
-/// (see shared/DESIGN.md: CYAML ◀─ Spec ◀─ Reconciler ◀─ Providers ◀─ CLI, Drift beside Providers).
+/// (docs/architecture.md: CYAML ◀─ Spec ◀─ Reconciler ◀─ Providers ◀─ CLI, Drift beside Providers).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),

@@ -10,7 +10,7 @@ public struct ValidatedSpec: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
-/// Load, validate and lower: the front half of DESIGN.md's data flow.
+/// Load, validate and lower: the front half of the data flow (docs/architecture.md).
 ///
 /// Pure apart from reading the spec files; never reads a secret's value.
 public enum SpecPipeline {

@@ -5,7 +5,7 @@ import Spec
 import Testing
 
 /// Routing in the Azure model, read through the provider over HTTP: the default-route
-/// rules of `shared/domain/azure.md` §5 that the second seed's designs depend on.
+/// rules of `docs/routing.md` that the second seed's designs depend on.
 @Suite("Routes in the Azure model", .serialized)
 struct AzureRoutingTests {
     typealias Lab = AzureProviderTests.Lab

@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The running-config parser against the real configs of `shared/corpus/ios/` (copied to
-/// `Tests/CiscoTests/Corpus` with their sources and licences) and the cases IOS prints.
+/// The running-config parser against the real configs in `Tests/CiscoTests/Corpus` (with their
+/// sources and licences) and the cases IOS prints.
 @Suite("IOS running-config parser")
 struct IOSParserTests {
     static let corpus: [String] = {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Spec
 
-/// The route model, rule by rule (`shared/domain/azure.md` §5), and the second seed's
+/// The route model, rule by rule (`docs/routing.md`), and the second seed's
 /// scenarios: where on-prem internet traffic leaves, and whether Azure even advertises the
 /// default route that would make it leave through Azure.
 @Suite("Routing analysis")

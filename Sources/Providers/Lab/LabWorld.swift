@@ -4,7 +4,7 @@ internal import Foundation
 public import IOSSimulator
 public import Spec
 
-/// The lab (DESIGN.md, "The lab"): one Azure model and one simulated router per CiscoRouter
+/// The lab (docs/lab.md): one Azure model and one simulated router per CiscoRouter
 /// with `management.lab: true`, started in this process on 127.0.0.1, their world kept under
 /// `.reconcile/lab/`, and linked so that a tunnel comes up only when both ends agree.
 ///

@@ -1,6 +1,6 @@
-/// The declared schema of every kind (SPEC.md), plus the fields this tool adds.
+/// The declared schema of every kind, plus the fields this tool adds.
 ///
-/// Additions beyond SPEC.md are marked "(addition)" in their summary and documented in
+/// Additions beyond the original spec language are marked "(addition)" in their summary and documented in
 /// `docs/spec-additions.md`.
 public enum SpecSchema {
     private static func enumeration<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> FieldType

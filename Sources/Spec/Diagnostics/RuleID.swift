@@ -164,7 +164,7 @@ extension RuleID {
         ),
         RuleInfo(id: .yamlKey, severity: .error, summary: "A mapping key is not a plain string."),
         RuleInfo(id: .schemaApiVersion, severity: .error, summary: "apiVersion is missing or not reconcile/v1."),
-        RuleInfo(id: .schemaKind, severity: .error, summary: "kind is missing or not one of the kinds of SPEC.md."),
+        RuleInfo(id: .schemaKind, severity: .error, summary: "kind is missing or not one of the kinds `reconcile schema` lists."),
         RuleInfo(
             id: .schemaUnknownField,
             severity: .error,

@@ -1,4 +1,4 @@
-/// The kinds of object a spec can hold (SPEC.md, "Kinds").
+/// The kinds of object a spec can hold.
 public enum Kind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case azureScope = "AzureScope"
     case virtualNetwork = "VirtualNetwork"

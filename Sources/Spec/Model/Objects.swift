@@ -1,4 +1,4 @@
-/// Typed values of each kind's `spec`, as SPEC.md defines them.
+/// Typed values of each kind's `spec`, as `SpecSchema` declares them.
 ///
 /// Values carry no positions: a rule reports a key path, and `ObjectMeta.location(_:)` maps
 /// it to the line and column of the YAML that holds it.

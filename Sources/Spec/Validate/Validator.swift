@@ -1,4 +1,4 @@
-/// Checks a decoded topology against Azure's and the routers' rules (SPEC.md, "Rules").
+/// Checks a decoded topology against Azure's and the routers' rules (docs/rules.md).
 ///
 /// Every rule reports at the offending line with a stable `RuleID` and, where one helps, a
 /// hint. All rules run; the caller decides (by severity) whether to stop.
