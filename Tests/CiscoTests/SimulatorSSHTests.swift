@@ -117,14 +117,15 @@ struct SimulatorSSHTests {
         #expect(whole.out.contains(" description loop 40\r\nend\r\nR1#exit"))
     }
 
-    static var automationClientsInstalled: Bool { Fixture.pythonHas("netmiko", "scrapli") }
+    static var automationClientsInstalled: Bool { Fixture.pythonHas("netmiko", "scrapli", "paramiko", "ntc_templates") }
 
-    /// netmiko and scrapli, as network teams' scripts use them (CI installs both; elsewhere
-    /// the test needs `pip install netmiko scrapli` and is skipped without them).
+    /// netmiko, and scrapli over OpenSSH and over paramiko, as network teams' scripts use them,
+    /// with ntc-templates parsing the output (CI installs them; elsewhere the test needs `pip
+    /// install netmiko 'scrapli[paramiko]' ntc-templates` and is skipped without them).
     @Test(
         .enabled(
             if: automationClientsInstalled || ProcessInfo.processInfo.environment["CI"] == "true",
-            "netmiko and scrapli are not installed (pip install netmiko scrapli)"
+            "netmiko, scrapli, paramiko or ntc-templates is not installed (pip install netmiko 'scrapli[paramiko]' ntc-templates)"
         )
     )
     func netmikoAndScrapliDriveTheSimulator() async throws {
@@ -137,6 +138,43 @@ struct SimulatorSSHTests {
         #expect(status == 0, "\(output)")
         #expect(output.contains("automation clients OK"))
         #expect(server.device.startupConfig.render().contains("description netmiko"))
+    }
+
+    /// NAPALM's `ios` driver (netmiko underneath), its getters called as a user would
+    /// (`pip install napalm`; CI installs it, elsewhere the test is skipped without it).
+    @Test(
+        .enabled(
+            if: Fixture.pythonHas("napalm") || ProcessInfo.processInfo.environment["CI"] == "true",
+            "napalm is not installed (pip install napalm)"
+        )
+    )
+    func napalmGettersReadTheSimulator() async throws {
+        let config = """
+            hostname R1
+            ip domain name lab.example
+            interface Loopback0
+             description napalm
+             ip address 10.255.0.1 255.255.255.255
+            interface GigabitEthernet8
+             no ip address
+             shutdown
+
+            """
+        let server = IOSSSHServer(
+            device: IOSDevice(config: try IOSParser.parse(config)),
+            username: "netops",
+            password: "n3tops-pw",
+            enableSecret: "3nable",
+            privilegedLogin: false
+        )
+        try server.start()
+        defer { server.stop() }
+        let (status, output) = try await Fixture.python(
+            "Tests/CiscoTests/Scripts/napalm_ios.py",
+            [String(server.port), "netops", "n3tops-pw", "3nable"]
+        )
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("napalm OK"))
     }
 
     @Test func aHostKeyThatIsNotThePinnedOneIsRefused() throws {

@@ -94,6 +94,11 @@ extension IOSSession {
             return ShowOutput.interfaceBrief(rows, platform: device.platform)
         case "interfaces" where words.count == 1:
             return ShowOutput.interfaces(rows)
+        case "bgp",
+            "ip" where words.count >= 2 && words[1] == "bgp":
+            // With BGP configured, what its sessions do is the lab's to say.
+            let running = config.lines.contains { $0.text.hasPrefix("router bgp ") }
+            return running ? nil : "% BGP not active"
         case "hosts":
             let domain = config.lines.first { $0.text.hasPrefix("ip domain name ") }.map {
                 String($0.text.dropFirst("ip domain name ".count))
