@@ -77,7 +77,9 @@ await Reconcile.main { context in
             routers[router.name] = access
         }
         providers.append(
-            CiscoProvider(routers: routers) { try secrets.resolve(SecretRef(source: $0, location: .whole(root))) }
+            CiscoProvider(routers: routers, baselines: context.stateDirectory + "/cisco-baseline") {
+                try secrets.resolve(SecretRef(source: $0, location: .whole(root)))
+            }
         )
     }
     return ProviderRegistry(providers)

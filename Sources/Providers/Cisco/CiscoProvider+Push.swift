@@ -26,11 +26,39 @@ extension CiscoProvider {
             }
         }
 
-        var intended: IOSConfig {
-            IOSRenderer.device(
-                unit.filter { $0.action != .delete }.map { ($0.type, $0.attributes) },
-                platform: platform
+        /// What the spec wants of the sections being changed, and for each section being
+        /// deleted what it held in the router's baseline.
+        func intended(baseline: IOSConfig?) -> IOSConfig {
+            let kept = unit.filter { $0.action != .delete }
+            let deleted = unit.filter { $0.action == .delete }.flatMap { change in
+                [(change.type, change.attributes)] + (change.prior.map { [($0.type, $0.attributes)] } ?? [])
+            }
+            return Self.restoring(
+                IOSRenderer.device(kept.map { ($0.type, $0.attributes) }, platform: platform),
+                baseline: baseline,
+                deleted: deleted,
+                kept: kept.map { ($0.type, $0.attributes) }
             )
+        }
+
+        /// `intended` with the baseline's lines that a deleted section owns and no kept section
+        /// does: destroy gives the router back what it ran before reconcile first changed it
+        /// (an interface's old lines, the old hostname), and removes only what it added.
+        static func restoring(
+            _ intended: IOSConfig,
+            baseline: IOSConfig?,
+            deleted: [(type: String, identity: Attributes)],
+            kept: [(type: String, identity: Attributes)] = []
+        ) -> IOSConfig {
+            guard let baseline, !deleted.isEmpty else { return intended }
+            func owned(_ text: String, by sections: [(type: String, identity: Attributes)]) -> Bool {
+                sections.contains { IOSSections.owns(type: $0.type, identity: $0.identity, line: text) }
+            }
+            let restored = baseline.lines.filter { line in
+                owned(line.text, by: deleted) && !owned(line.text, by: kept)
+                    && !intended.lines.contains { $0.text == line.text }
+            }
+            return IOSConfig(lines: intended.lines + restored)
         }
 
         func run(provider: CiscoProvider, access: Access) throws {
@@ -38,7 +66,9 @@ extension CiscoProvider {
             defer { session.close() }
             try checkFacts(IOSSections.Facts(showVersion: try session.run("show version")))
             let before = try provider.running(session, device: device)
-            let intended = intended
+            // The first push adopts the router: what it ran until now is what destroy restores.
+            try provider.baseline.keep(before, for: device)
+            let intended = intended(baseline: try provider.baseline.load(device))
             let commands = Remediation.commands(running: before, intended: intended, scope: scope)
             guard !commands.lines.isEmpty else { return }
             let copied = try session.run("copy running-config \(Self.backup)")

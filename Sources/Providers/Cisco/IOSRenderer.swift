@@ -290,7 +290,8 @@ public enum IOSRenderer {
     /// Where a top-level line goes in `show running-config`.
     public static func rank(_ text: String) -> Int {
         let order: [(String, Int)] = [
-            ("version", 0), ("service", 1), ("hostname", 2), ("boot-", 3), ("logging", 4), ("enable", 5),
+            ("version", 0), ("service", 1), ("no service", 1), ("hostname", 2), ("boot-", 3), ("logging", 4),
+            ("enable", 5),
             ("aaa", 6), ("no aaa", 6), ("clock", 7), ("ip dhcp", 8), ("no ip domain", 9), ("ip domain", 10),
             ("ip cef", 11), ("no ipv6 cef", 12), ("multilink", 13), ("crypto pki", 14), ("license", 15),
             ("username", 16), ("crypto ikev2 proposal", 20), ("crypto ikev2 policy", 21), ("crypto ikev2 keyring", 22),

@@ -125,12 +125,12 @@ public struct IOSRules: Sendable {
             ("no crypto ipsec profile *", 60), ("no crypto ipsec transform-set *", 70),
             ("no crypto ikev2 profile *", 74), ("no crypto ikev2 keyring *", 78), ("no crypto ikev2 policy *", 80),
             ("no crypto ikev2 proposal *", 85),
-            // Build: what is referenced before what refers to it (§b4.1).
+            // Build: what is referenced before what refers to it.
             ("access-list *", -45), ("dialer-list *", -45), ("ip access-list *", -45),
             ("crypto ikev2 proposal *", -42), ("crypto ikev2 policy *", -41), ("crypto ikev2 keyring *", -40),
             ("crypto ipsec transform-set *", -40), ("crypto ikev2 profile *", -31), ("crypto ipsec profile *", -30),
             ("ip route 0.0.0.0 0.0.0.0 *", 100), ("ip route *", 20), ("router bgp *", 20),
-            // What can cut the session the commands arrive on goes last (§b4.5).
+            // What can cut the session the commands arrive on goes last.
             ("ip nat *", 100), ("no ip nat *", 100), ("interface Dialer*", 100), ("line vty *", 100),
             ("username *", 100), ("no username *", 100), ("hostname *", 110),
         ].map { (Pattern($0.0), $0.1) },
@@ -207,6 +207,14 @@ public struct IOSRules: Sendable {
     func isKept(_ text: String) -> Bool {
         let words = text.split(separator: " ")
         return kept.contains { Self.matches($0, text, words) }
+    }
+
+    /// Whether a top-level line is a physical port as `default interface` leaves it (no
+    /// address, shut, the router's own lines): removing it again would send the same
+    /// `default interface` forever, since a port cannot be deleted.
+    func isFactoryPort(_ line: IOSLine) -> Bool {
+        line.text.hasPrefix("interface ") && isPhysical(String(line.text.dropFirst("interface ".count)))
+            && line.children.allSatisfy { $0.text == "shutdown" || isKept($0.text) }
     }
 
     func isPhysical(_ name: String) -> Bool {

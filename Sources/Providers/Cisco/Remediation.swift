@@ -56,9 +56,10 @@ public enum Remediation {
 
         // Left: what runs and is not wanted, unless a line added beside it overwrites it in
         // place (only an added line can: IOS shows one value of a single-valued command).
-        let gone = running.indices.filter { !want.contains(runningKeys[$0]) && !rules.isKept(running[$0].text) }.map {
-            running[$0]
-        }
+        let gone = running.indices.filter {
+            !want.contains(runningKeys[$0]) && !rules.isKept(running[$0].text)
+                && !(path.isEmpty && rules.isFactoryPort(running[$0]))
+        }.map { running[$0] }
         let added = gone.isEmpty ? [] : intended.indices.filter { have[intendedKeys[$0]] == nil }.map { intended[$0] }
         let overwritten = Set(added.compactMap { rules.idempotencyKey($0.text, path: path) })
         let destinations = Set(added.compactMap { rules.destination($0.text) })

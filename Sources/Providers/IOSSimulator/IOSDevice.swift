@@ -278,6 +278,14 @@ public final class IOSDevice: @unchecked Sendable {
 }
 
 extension IOSDevice {
+    /// The lines a section holds as the router leaves the box: what `default interface X`
+    /// leaves on a physical port (`no ip address`, `shutdown` on a routed one), nothing for
+    /// anything else.
+    func factoryLines(of header: String) -> [IOSLine] {
+        Self.dayZero(model: model, platform: platform, software: software).lines.first { $0.text == header }?
+            .children ?? []
+    }
+
     /// A router as it leaves the box with SSH set up on the console (the seed's first step).
     ///
     /// Its physical ports, no addresses, and vty lines that take local users over SSH; the
