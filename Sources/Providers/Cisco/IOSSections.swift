@@ -111,7 +111,8 @@ public enum IOSSections {
             let words = text.split(separator: " ").map(String.init)
             let routes = v.maps("routes")
             // Its tunnels' and LAN next hops' routes, and any route to one of its prefixes.
-            return routes.contains { words.count >= 5 && [$0.text("interface"), $0.text("nextHop")].contains(words[4]) }
+            let target = words.count >= 5 ? words[4] : ""
+            return routes.contains { !target.isEmpty && [$0.text("interface"), $0.text("nextHop")].contains(target) }
                 || routes.contains { words.count >= 4 && words[2] == $0.text("prefix") && words[3] == $0.text("mask") }
         case "ios.crypto-ikev2-proposal": return text == "crypto ikev2 proposal \(v.text("name"))"
         case "ios.crypto-ikev2-policy": return text == "crypto ikev2 policy \(v.text("name"))"
