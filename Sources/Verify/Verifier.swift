@@ -63,6 +63,8 @@ public struct Verifier: Sendable {
         var egressChecked: Set<String> = []
         for (i, connection) in connections.enumerated() {
             var end = azureEnds[i] ?? nil
+            // What the router must have learned through the tunnel: what Azure says it advertises.
+            let expectedRoutes = connection.staticPrefixes ?? end?.advertised ?? []
             let learned = learnedRoutes[connection.learned] ?? nil
             let device = topology.sites[connection.site]?.spec.device
             let seen = device.flatMap { facts[$0] }
@@ -108,7 +110,7 @@ public struct Verifier: Sendable {
                         ipsec: seen?.ipsec ?? [],
                         bgp: seen?.bgp,
                         routes: seen?.routes,
-                        expectedRoutes: connection.staticPrefixes ?? end?.advertised ?? [],
+                        expectedRoutes: expectedRoutes,
                         azureLearned: learned,
                         sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
                     )

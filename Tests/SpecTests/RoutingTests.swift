@@ -582,3 +582,26 @@ struct RoutingOutputTests {
         #expect(json.status != 0 && json.stderr.contains("--routes draws svg, mermaid or dot"))
     }
 }
+
+/// The commonest Route Server trap: the NVA's own subnet learns its announcements back.
+@Suite("Route Server NVA loop")
+struct NvaLoopTests {
+    @Test func anNvaSubnetWithoutInternetRoutesIsWarnedAndExplained() throws {
+        let clean = Fixture.run(try RoutingTests.example("routeserver-nva-default-route"))
+        #expect(!clean.diagnostics.contains { $0.rule == .routeServerNvaLoop }, "\(clean.codes)")
+        let yaml = try RoutingTests.example(
+            "routeserver-nva-default-route",
+            [("- {name: nva, prefix: 10.10.2.0/24, routeTable: nva-rt}", "- {name: nva, prefix: 10.10.2.0/24}")]
+        )
+        let spec = Fixture.run(yaml)
+        let warning = try #require(spec.diagnostics.first { $0.rule == .routeServerNvaLoop })
+        #expect(warning.severity == .warning)
+        #expect(warning.message.contains("0.0.0.0/1, 128.0.0.0/1, 0.0.0.0/0"), "\(warning.message)")
+        #expect(warning.hint?.contains("learns 0.0.0.0/1 back from Route Server hub-rs") == true)
+        #expect(warning.hint?.contains("route table sending 0.0.0.0/1") == true)
+        // `explain route` says the same where the path loops.
+        let path = RouteModel(spec.topology).trace(from: .site("tokyo-hq"), to: RoutingTests.ip("8.8.8.8"))
+        #expect(path.outcome == .loop(.appliance(RoutingTests.ip("10.10.2.4"))))
+        #expect(path.withheld.first?.contains("own subnet hub-vnet/nva learns 0.0.0.0/1 back") == true)
+    }
+}

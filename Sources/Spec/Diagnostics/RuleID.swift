@@ -91,6 +91,7 @@ extension RuleID {
     // MARK: Route Server, route tables, default routes
     public static let routeServerSubnetMissing = RuleID(rawValue: "route-server-subnet-missing")
     public static let routeServerSubnetSize = RuleID(rawValue: "route-server-subnet-size")
+    public static let routeServerNvaLoop = RuleID(rawValue: "route-server-nva-loop")
     public static let routeServerPerVnet = RuleID(rawValue: "route-server-per-vnet")
     public static let routeServerActiveActive = RuleID(rawValue: "route-server-active-active")
     public static let routeServerPeer = RuleID(rawValue: "route-server-peer")
@@ -164,7 +165,11 @@ extension RuleID {
         ),
         RuleInfo(id: .yamlKey, severity: .error, summary: "A mapping key is not a plain string."),
         RuleInfo(id: .schemaApiVersion, severity: .error, summary: "apiVersion is missing or not reconcile/v1."),
-        RuleInfo(id: .schemaKind, severity: .error, summary: "kind is missing or not one of the kinds `reconcile schema` lists."),
+        RuleInfo(
+            id: .schemaKind,
+            severity: .error,
+            summary: "kind is missing or not one of the kinds `reconcile schema` lists."
+        ),
         RuleInfo(
             id: .schemaUnknownField,
             severity: .error,
@@ -350,6 +355,11 @@ extension RuleID {
         ),
         RuleInfo(id: .routeServerSubnetSize, severity: .error, summary: "RouteServerSubnet is smaller than /26."),
         RuleInfo(id: .routeServerPerVnet, severity: .error, summary: "More than one Route Server in a VNet."),
+        RuleInfo(
+            id: .routeServerNvaLoop,
+            severity: .warning,
+            summary: "An NVA's subnet learns the NVA's own announcements back from Route Server (a routing loop)."
+        ),
         RuleInfo(
             id: .routeServerActiveActive,
             severity: .error,

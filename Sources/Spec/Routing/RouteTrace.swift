@@ -89,8 +89,36 @@ extension RouteModel {
         }
         let resolved = outcome ?? .noRoute(place)
         var notes: [String] = []
+        // The commonest Route Server trap says why it loops, and what to add.
+        if case .loop(.appliance(let nva)) = resolved, let why = nvaLoop(address, at: nva) { notes.append(why) }
         for hop in hops.map(\.place) + [place] { notes += (withheld[hop] ?? []).filter { !notes.contains($0) } }
         return RoutePath(source: source, destination: address, hops: hops, outcome: resolved, withheld: notes)
+    }
+
+    /// Why traffic an NVA forwards towards `address` comes back to it, when the NVA's own
+    /// subnet learns its announcement back from Route Server; nil when it does not.
+    ///
+    /// Route Server programs what an NVA announces into every subnet of the VNet, the NVA's
+    /// own included: without a route table there that sends the announced prefixes out
+    /// (`nextHopType: Internet`), the NVA hands internet traffic to itself.
+    public func nvaLoop(_ address: IPv4Address, at nva: IPv4Address) -> String? {
+        guard let route = lookup(address, at: .appliance(nva)), route.nextHop == .place(.appliance(nva)),
+            route.origin == .bgp, case .subnet(let vnet, let subnet)? = self.subnet(holding: nva),
+            let server = topology.routeServers.first(where: { $0.spec.virtualNetwork == vnet }),
+            let peer = server.spec.peers.first(where: { $0.ip == nva })
+        else { return nil }
+        return "NVA \(peer.name)'s own subnet \(vnet)/\(subnet) learns \(route.prefix) back from Route Server "
+            + "\(server.name) (its own announcement), so what it forwards comes back to it: give subnet \(subnet) "
+            + "a route table sending \(route.prefix) (each prefix the NVA announces) to nextHopType Internet"
+    }
+
+    /// Each prefix an NVA announces that its own subnet would loop back to it, and why (probed
+    /// by an address on the internet inside it, else its first host).
+    public func nvaLoops(_ peer: RouteServer.Peer) -> [(prefix: IPv4Prefix, why: String)] {
+        peer.advertises.compactMap { prefix in
+            let probe = Self.internetProbes.first(where: prefix.contains) ?? Self.firstHost(prefix)
+            return nvaLoop(probe, at: peer.ip).map { (prefix, $0) }
+        }
     }
 
     static func loses(_ route: Route, to winner: Route) -> String {

@@ -166,6 +166,27 @@ extension Validator {
             }
             checkRouteServerPropagation(rs, gateways: gateways)
         }
+        checkNvaLoops()
+    }
+
+    /// The commonest Route Server trap, before any intent fails on it: an NVA whose own subnet
+    /// learns its announcements back (no route table there sending them to the internet).
+    private mutating func checkNvaLoops() {
+        guard topology.routeServers.contains(where: { !$0.spec.peers.isEmpty }) else { return }
+        let model = RouteModel(topology)
+        for rs in topology.routeServers {
+            for (i, peer) in rs.spec.peers.enumerated() {
+                let looping = model.nvaLoops(peer)
+                guard let first = looping.first else { continue }
+                let prefixes = looping.map(\.prefix.description).joined(separator: ", ")
+                warning(
+                    .routeServerNvaLoop,
+                    "NVA '\(peer.name)' would get back what it forwards to \(prefixes): a routing loop",
+                    at: rs.at("peers", .index(i), "advertises"),
+                    hint: first.why
+                )
+            }
+        }
     }
 
     /// Branch-to-branch and the VPN default-route rule: what the NVAs announce and whether
