@@ -284,7 +284,7 @@ struct CiscoProviderTests {
             ]
         )
 
-        // Teardown in the brief's order (§b4.4): routes, the tunnel, then crypto from the
+        // Teardown in the order docs/ios.md gives: routes, the tunnel, then crypto from the
         // IPsec profile back to the proposal; the NAT prompt is answered on the way.
         try FileManager.default.removeItem(atPath: lab.specPath + "/connection.yaml")
         // Without the tunnel the app subnet is out of reach: the intent must say so, or the
