@@ -106,7 +106,8 @@ public struct Engine: Sendable {
                 if let resource = desired[address] { return (resource.type, resource.attributes) }
                 return state[address].map { ($0.type, $0.attributes) }
             },
-            secret: { source in try? secrets.resolve(SecretRef(source: source, location: .whole(specRoot))) }
+            secret: { source in try? secrets.resolve(SecretRef(source: source, location: .whole(specRoot))) },
+            lastApplied: { address in desired[address] == nil ? nil : state[address]?.attributes }
         )
         for name in byProvider.keys.sorted() {
             guard let provider = registry[name] else { continue }

@@ -117,15 +117,21 @@ public struct ReadContext: Sendable {
     /// A secret's value, for a provider that can only compare one-way hashes (IOS's
     /// `enable secret 5`): hash the intended value and compare, never return it.
     public var secret: @Sendable (SecretSource) -> String?
+    /// What state last recorded of a resource the spec still has: a provider that finds its
+    /// objects by what they hold (a router's `ip route` lines) also looks for what it applied
+    /// before, so an item the spec dropped is seen, and removed, rather than left behind.
+    public var lastApplied: @Sendable (ResourceAddress) -> Attributes?
 
     public init(
         fingerprint: @Sendable @escaping (String) -> String,
         known: @Sendable @escaping (ResourceAddress) -> (type: String, attributes: Attributes)? = { _ in nil },
-        secret: @Sendable @escaping (SecretSource) -> String? = { _ in nil }
+        secret: @Sendable @escaping (SecretSource) -> String? = { _ in nil },
+        lastApplied: @Sendable @escaping (ResourceAddress) -> Attributes? = { _ in nil }
     ) {
         self.fingerprint = fingerprint
         self.known = known
         self.secret = secret
+        self.lastApplied = lastApplied
     }
 }
 

@@ -360,6 +360,36 @@ struct CiscoProviderTests {
         try lab.expectNoSecretLeaked()
     }
 
+    /// A route whose prefix and next hop both leave the spec, while the section stays: the
+    /// section still owns what it applied, so the line is removed, not left as someone else's.
+    @Test func aRouteDroppedWithItsNextHopIsRemovedNotLeftBehind() async throws {
+        let lab = try await Lab("lan-routes-dropped")
+        defer { lab.stop() }
+        let kept = "ip route 192.168.20.0 255.255.255.0 192.168.10.254"
+        let dropped = "ip route 192.168.30.0 255.255.255.0 192.168.10.253"
+        let declared =
+            "    routes:\n      - {prefix: 192.168.20.0/24, nextHop: 192.168.10.254}\n"
+            + "      - {prefix: 192.168.30.0/24, nextHop: 192.168.10.253}\n"
+        try lab.edit(
+            "onprem.yaml",
+            "addressSpace: [192.168.10.0/24]",
+            "addressSpace: [192.168.10.0/24, 192.168.20.0/24, 192.168.30.0/24]"
+        )
+        try lab.edit("onprem.yaml", "    address: 192.168.10.1/24\n", "    address: 192.168.10.1/24\n" + declared)
+        #expect(try await lab.apply().ok)
+        #expect(lab.running.contains(kept + "\n") && lab.running.contains(dropped + "\n"))
+        try lab.edit("onprem.yaml", "      - {prefix: 192.168.30.0/24, nextHop: 192.168.10.253}\n", "")
+        let plan = try await lab.plan()
+        let routes = try #require(plan.changes.first { $0.address == .cisco("tokyo-rtr1", "routes") })
+        #expect(routes.action == .update, "\(routes.preview)")
+        let mark = lab.device.configurationLog.count
+        #expect(try await lab.apply().ok)
+        #expect(lab.typed(since: mark) == ["no " + dropped])
+        #expect(lab.running.contains(kept + "\n") && !lab.running.contains(dropped))
+        let after = try await lab.plan()
+        #expect(after.changes.allSatisfy { $0.action == .noop }, "\(after.changes.filter { $0.action != .noop })")
+    }
+
     @Test func anErrorMidPushRollsBackToTheExactPreviousConfig() async throws {
         let lab = try await Lab("rollback")
         defer { lab.stop() }

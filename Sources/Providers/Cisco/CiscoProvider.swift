@@ -211,7 +211,26 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             let facts = IOSSections.Facts(showVersion: try session.run("show version"))
             return (try self.running(session, device: device), facts)
         }
-        let sections = addresses.compactMap { context.known($0) }.map { (type: $0.type, identity: $0.attributes) }
+        // Each section owns what the spec wants of it and what was last applied: a route the spec
+        // dropped is still read (and so removed), not left on the router as someone else's.
+        let identities: [ResourceAddress: (type: String, identity: Attributes)] = Dictionary(
+            uniqueKeysWithValues: addresses.compactMap { address in
+                context.known(address).map { known in
+                    (
+                        address,
+                        (
+                            known.type,
+                            IOSSections.owning(
+                                type: known.type,
+                                wanted: known.attributes,
+                                applied: context.lastApplied(address)
+                            )
+                        )
+                    )
+                }
+            }
+        )
+        let sections = addresses.compactMap { identities[$0] }
         lock.withLock {
             lastRead[device] = running
             sectionsRead[device] = sections
@@ -219,7 +238,7 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
         let secrets = IOSSections.Secrets(fingerprint: context.fingerprint, value: context.secret)
         var observed: [ResourceAddress: ObservedResource] = [:]
         for address in addresses {
-            guard let (type, identity) = context.known(address),
+            guard let (type, identity) = identities[address],
                 let attributes = IOSSections.read(
                     type: type,
                     identity: identity,

@@ -76,6 +76,21 @@ public enum IOSSections {
         return conformed
     }
 
+    /// A section's identity for finding its lines: what the spec wants, with the items of the
+    /// lists that say which lines are its own (static routes, host routes to the gateways)
+    /// that were applied before and are no longer wanted.
+    public static func owning(type: String, wanted: Attributes, applied: Attributes?) -> Attributes {
+        guard let applied else { return wanted }
+        var identity = wanted
+        for key in ["routes", "peerRoutes"] {
+            guard case .list(let old)? = applied[key] else { continue }
+            var items: [Value] = []
+            if case .list(let new)? = wanted[key] { items = new }
+            identity[key] = .list(items + old.filter { !items.contains($0) })
+        }
+        return identity
+    }
+
     /// Whether a top-level line of the running config belongs to the section.
     public static func owns(type: String, identity a: Attributes, line text: String) -> Bool {
         let v = IOSRenderer.Values(attributes: a, context: IOSRenderer.Context())
