@@ -286,81 +286,49 @@ struct PlannerTests {
 }
 
 extension PlannerTests {
+    /// The action planned for one `vnet` of KeyedProvider that the spec wants with `wanted` and
+    /// the provider reads with `observed`, state knowing it.
+    static func keyedAction(wanted: Attributes, observed: Attributes) -> Action? {
+        var state = State(lineage: "l")
+        state[.azure("vnet")] = StateResource(
+            address: .azure("vnet"),
+            type: "vnet",
+            attributes: [:],
+            outputs: [:],
+            dependencies: []
+        )
+        return Planner.plan(
+            Planner.Input(
+                desired: DesiredGraph([Graphs.resource("azure:vnet", type: "vnet", wanted)]),
+                observed: [
+                    .azure("vnet"): ObservedResource(address: .azure("vnet"), type: "vnet", attributes: observed)
+                ],
+                state: state,
+                registry: ProviderRegistry([KeyedProvider()])
+            )
+        ).first?.action
+    }
+
     @Test func keyedListsMatchByKeyAndIgnoreItemsTheSpecDoesNotName() {
-        let registry = ProviderRegistry([KeyedProvider()])
-        func plan(_ observedSubnets: [Value]) -> Action? {
-            let desired = Graphs.resource(
-                "azure:vnet",
-                type: "vnet",
-                [
-                    "subnets": .list([
-                        .map(["name": "a", "prefix": "10.0.1.0/24"]), .map(["name": "b", "prefix": "10.0.2.0/24"]),
-                    ])
-                ]
-            )
-            var state = State(lineage: "l")
-            state[.azure("vnet")] = StateResource(
-                address: .azure("vnet"),
-                type: "vnet",
-                attributes: [:],
-                outputs: [:],
-                dependencies: []
-            )
-            return Planner.plan(
-                Planner.Input(
-                    desired: DesiredGraph([desired]),
-                    observed: [
-                        .azure("vnet"): ObservedResource(
-                            address: .azure("vnet"),
-                            type: "vnet",
-                            attributes: ["subnets": .list(observedSubnets)]
-                        )
-                    ],
-                    state: state,
-                    registry: registry
-                )
-            ).first?.action
-        }
         let a: Value = .map(["name": "a", "prefix": "10.0.1.0/24"])
         let b: Value = .map(["name": "b", "prefix": "10.0.2.0/24"])
+        func plan(_ observed: [Value]) -> Action? {
+            Self.keyedAction(wanted: ["subnets": .list([a, b])], observed: ["subnets": .list(observed)])
+        }
         let other: Value = .map(["name": "portal", "prefix": "10.0.9.0/24"])
         #expect(plan([b, a]) == .noop)  // order does not matter
         #expect(plan([a, other, b]) == .noop)  // someone else's subnet is not a diff
         #expect(plan([a]) == .update)  // ours missing
         #expect(plan([a, .map(["name": "b", "prefix": "10.0.3.0/24"])]) == .update)  // ours changed
     }
-}
 
-extension PlannerTests {
     /// A router's routes come back in the router's order, not the spec's: an unordered list is
     /// the same in any order, and still differs by an item or a count.
     @Test func unorderedListsCompareAsCollections() {
-        let registry = ProviderRegistry([KeyedProvider()])
         let a: Value = .map(["prefix": "20.0.0.1", "nextHop": "Dialer1"])
         let b: Value = .map(["prefix": "20.0.0.2", "nextHop": "Dialer1"])
         func plan(_ observed: [Value]) -> Action? {
-            var state = State(lineage: "l")
-            state[.azure("vnet")] = StateResource(
-                address: .azure("vnet"),
-                type: "vnet",
-                attributes: [:],
-                outputs: [:],
-                dependencies: []
-            )
-            return Planner.plan(
-                Planner.Input(
-                    desired: DesiredGraph([Graphs.resource("azure:vnet", type: "vnet", ["routes": .list([a, b])])]),
-                    observed: [
-                        .azure("vnet"): ObservedResource(
-                            address: .azure("vnet"),
-                            type: "vnet",
-                            attributes: ["routes": .list(observed)]
-                        )
-                    ],
-                    state: state,
-                    registry: registry
-                )
-            ).first?.action
+            Self.keyedAction(wanted: ["routes": .list([a, b])], observed: ["routes": .list(observed)])
         }
         #expect(plan([b, a]) == .noop)
         #expect(plan([a, a]) == .update)
