@@ -179,3 +179,60 @@ struct NatTraversalRenderTests {
         )
     }
 }
+
+/// A gateway's second instance gets its own tunnel, numbered after every first-instance one, so
+/// making a gateway active-active renumbers no other connection's tunnel.
+@Suite("Tunnels per gateway instance")
+struct InstanceTunnelTests {
+    /// The seed's router with a second VNet's gateway and connection, its first gateway
+    /// active-active or not; each tunnel section's interface by its name.
+    static func interfaces(activeActive: Bool) throws -> [String: String] {
+        let directory = Fixture.path("examples/s2s-cisco891-pppoe")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
+        var text = try files.sorted().map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+            .joined(separator: "\n---\n")
+        if activeActive { text = text.replacingOccurrences(of: "activeActive: false", with: "activeActive: true") }
+        text += """
+
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualNetwork
+            metadata: {name: dr-vnet}
+            spec:
+              addressSpace: [10.20.0.0/16]
+              subnets:
+                - {name: app, prefix: 10.20.1.0/24}
+                - {name: GatewaySubnet, prefix: 10.20.120.0/27}
+            ---
+            apiVersion: reconcile/v1
+            kind: VirtualNetworkGateway
+            metadata: {name: dr-vpngw}
+            spec: {virtualNetwork: dr-vnet, gatewayType: Vpn, vpnType: RouteBased, sku: VpnGw1AZ}
+            ---
+            apiVersion: reconcile/v1
+            kind: VpnConnection
+            metadata: {name: dr}
+            spec: {gateway: dr-vpngw, site: tokyo-hq, protocol: IKEv2, sharedKey: {fromEnv: TOKYO_PSK}, routing: Static}
+
+            """
+        let result = SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"))
+        let errors = result.diagnostics.filter { $0.severity == .error }.map(\.summary)
+        #expect(errors.isEmpty, "\(errors)")
+        let graph = try #require(result.graph)
+        var found: [String: String] = [:]
+        for resource in graph.resources where resource.type == "ios.tunnel" {
+            found[String(resource.address.path.split(separator: "/").last ?? "")] =
+                resource.attributes["interface"]?.scalarText
+        }
+        return found
+    }
+
+    @Test func aSecondInstanceIsNumberedAfterEveryFirstOne() throws {
+        #expect(try Self.interfaces(activeActive: false) == ["azure": "Tunnel1", "dr": "Tunnel2"])
+        #expect(
+            try Self.interfaces(activeActive: true) == [
+                "azure": "Tunnel1", "dr": "Tunnel2", "azure-instance1": "Tunnel3",
+            ]
+        )
+    }
+}

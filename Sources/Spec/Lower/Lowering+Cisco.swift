@@ -19,9 +19,10 @@ extension Lowering {
 
         /// Whether a route through this tunnel can cover its own destination.
         ///
-        /// The destination is the gateway's public IP: anything learned over BGP can cover it, and
-        /// so can a static prefix outside private space. IOS then resolves the tunnel through itself and takes it down
-        /// (`%TUN-5-RECURDOWN`), so the destination is pinned by a host route via the WAN.
+        /// The destination is the gateway's public IP: anything learned over BGP can cover it,
+        /// and so can a static prefix outside private space. IOS then resolves the tunnel through
+        /// itself and takes it down (`%TUN-5-RECURDOWN`), so the destination is pinned by a host
+        /// route via the WAN.
         var canCoverDestination: Bool {
             bgpPeer != nil || (staticPrefixes ?? []).contains { !$0.isPrivateOrShared }
         }
@@ -34,7 +35,9 @@ extension Lowering {
         instance == 0 ? connection : "\(connection)-instance\(instance)"
     }
 
-    /// Every tunnel the router at `site` terminates, numbered from its first tunnel interface.
+    /// Every tunnel the router at `site` terminates, numbered from its first tunnel interface:
+    /// first each connection's tunnel to its gateway's first instance, by name (the numbers a
+    /// router had before any gateway went active-active), then the second instances'.
     ///
     /// A gateway with two instances (an active-active VNet gateway, any Virtual WAN hub's VPN
     /// gateway) gets a tunnel and, with BGP, a neighbour per instance, as Microsoft's
@@ -42,7 +45,7 @@ extension Lowering {
     /// failure then leaves the other carrying traffic.
     func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
         struct Found {
-            var name: String, meta: ObjectMeta, ikeVersion: ConnectionProtocol, policy: IpsecPolicy?
+            var instance: Int, name: String, meta: ObjectMeta, ikeVersion: ConnectionProtocol, policy: IpsecPolicy?
             var key: SecretSource, peer: Value, prefixes: [IPv4Prefix]?, bgp: (Value, ASN)?
         }
         var found: [Found] = []
@@ -59,6 +62,7 @@ extension Lowering {
                     ? (.output(AzureAddress.gateway(gw.name), output), gw.spec.bgp?.asn ?? .azure) : nil
                 found.append(
                     Found(
+                        instance: instance,
                         name: Self.tunnelName(connection: c.name, instance: instance),
                         meta: c.meta,
                         ikeVersion: c.spec.protocol,
@@ -82,6 +86,7 @@ extension Lowering {
                 let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress\(instance)"), .azure) : nil
                 found.append(
                     Found(
+                        instance: instance,
                         name: Self.tunnelName(connection: c.name, instance: instance),
                         meta: c.meta,
                         ikeVersion: c.spec.protocol,
@@ -94,7 +99,7 @@ extension Lowering {
                 )
             }
         }
-        return found.sorted { $0.name < $1.name }.enumerated().map { i, t in
+        return found.sorted { ($0.instance, $0.name) < ($1.instance, $1.name) }.enumerated().map { i, t in
             RouterTunnel(
                 name: t.name,
                 meta: t.meta,
