@@ -1,4 +1,5 @@
 import Cisco
+import Foundation
 import IOSSimulator
 import Lab
 import Testing
@@ -17,6 +18,7 @@ struct LabShowRouteTests {
         ip route 0.0.0.0 0.0.0.0 198.51.100.1
         ip route 192.168.20.0 255.255.255.0 192.168.10.254
         ip route 192.168.30.0 255.255.255.0 192.168.99.254
+        ip route 10.10.0.0 255.255.0.0 Vlan1
 
         """
 
@@ -31,16 +33,35 @@ struct LabShowRouteTests {
     @Test func connectedSubnetsAndLanRoutesAreInstalled() throws {
         let (links, session) = try Self.router()
         let table = withExtendedLifetime(links) { session.input("show ip route") }
-        #expect(table.contains("C        192.168.10.0/24 is directly connected, Vlan1\r\n"), "\(table)")
-        #expect(table.contains("C        198.51.100.0/30 is directly connected, GigabitEthernet8\r\n"), "\(table)")
-        #expect(table.contains("S        192.168.20.0/24 [1/0] via 192.168.10.254\r\n"), "\(table)")
-        #expect(table.contains("Gateway of last resort is 198.51.100.1 to network 0.0.0.0"), "\(table)")
+        // IOS's layout: sorted by prefix, a classful network's subnets under its header (without
+        // their mask when they share one), a supernet or a lone classful network at column 6.
+        let expected = """
+            Gateway of last resort is 198.51.100.1 to network 0.0.0.0
+
+            S*    0.0.0.0/0 [1/0] via 198.51.100.1
+                  10.0.0.0/16 is subnetted, 1 subnets
+            S        10.10.0.0 is directly connected, Vlan1
+                  192.168.10.0/24 is variably subnetted, 2 subnets, 2 masks
+            C        192.168.10.0/24 is directly connected, Vlan1
+            L        192.168.10.1/32 is directly connected, Vlan1
+            S     192.168.20.0/24 [1/0] via 192.168.10.254
+                  198.51.100.0/24 is variably subnetted, 2 subnets, 2 masks
+            C        198.51.100.0/30 is directly connected, GigabitEthernet8
+            L        198.51.100.2/32 is directly connected, GigabitEthernet8
+
+            """
+        #expect(table.contains(expected.replacingOccurrences(of: "\n", with: "\r\n")), "\(table)")
+        // IOS 15's codes legend, eight lines.
+        #expect(table.hasPrefix("Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP\r\n"))
+        #expect(table.contains("\r\n       + - replicated route, % - next hop override\r\n\r\nGateway"), "\(table)")
         // A next hop on no connected subnet: IOS keeps the line but installs no route.
         #expect(!table.contains("192.168.30.0/24"), "\(table)")
         // What the verifier reads of it.
         let parsed = IOSShow.routes(table)
         #expect(parsed.route("192.168.20.0/24")?.nextHop == "192.168.10.254")
         #expect(parsed.route("192.168.10.0/24")?.interface == "Vlan1")
+        #expect(parsed.route("10.10.0.0/16")?.interface == "Vlan1")
+        #expect(parsed.route("0.0.0.0/0")?.code == "S*" && parsed.routes.count == 7)
     }
 
     @Test func aLanRouteGoesWithItsInterface() throws {
@@ -51,6 +72,6 @@ struct LabShowRouteTests {
         let table = withExtendedLifetime(links) { session.input("show ip route") }
         #expect(!table.contains("192.168.10.0/24"), "\(table)")
         #expect(!table.contains("192.168.20.0/24"), "\(table)")
-        #expect(table.contains("S*       0.0.0.0/0 [1/0] via 198.51.100.1\r\n"), "\(table)")
+        #expect(table.contains("S*    0.0.0.0/0 [1/0] via 198.51.100.1\r\n"), "\(table)")
     }
 }

@@ -249,7 +249,19 @@ public final class LabLinks: @unchecked Sendable {
             if starts("crypto", "ikev2", "sa") { return self.ikev2(name) }
             if starts("crypto", "ipsec", "sa") { return self.ipsec(name) }
             if starts("ip", "interface", "brief") { return self.interfaceBrief(name) }
-            if starts("ip", "bgp", "summary") { return self.bgpSummary(name) }
+            if starts("ip", "bgp", "summary") || starts("bgp", "ipv4", "unicast", "summary") {
+                return self.bgpSummary(name)
+            }
+            if starts("bgp", "all", "summary") { return self.bgpSummary(name, allFamilies: true) }
+            if starts("ip", "bgp", "neighbors") || starts("bgp", "ipv4", "unicast", "neighbors")
+                || starts("bgp", "all", "neighbors")
+            {
+                return self.bgpNeighbors(name)
+            }
+            // Families the lab's routers do not run (IPv6, multicast, VPNv4): nothing to show.
+            if starts("bgp"), words.count >= 3, words.last?.hasPrefix("nei") == true || words.last == "summary" {
+                return self.bgp(name) == nil ? "% BGP not active\r\n" : ""
+            }
             if starts("ip", "route") { return self.ipRoute(name) }
             if starts("logging") { return self.logging(name) }
             return nil
@@ -340,24 +352,41 @@ public final class LabLinks: @unchecked Sendable {
         }
     }
 
-    func bgpSummary(_ name: String) -> String {
+    /// The router's BGP process (`router bgp N`), its neighbours as the sessions stand and
+    /// the router ID (its highest interface address); nil without BGP.
+    func bgp(_ name: String) -> (asn: String, id: String, neighbors: [ShowOutput.BGPNeighbor])? {
         guard let device = lock.withLock({ devices[name] }),
             let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
-        else { return "% BGP not active\r\n" }
-        let asn = bgp.text.dropFirst("router bgp ".count)
-        let id = addresses(name).values.sorted().last ?? "0.0.0.0"
-        var out = "BGP router identifier \(id), local AS number \(asn)\r\n\r\n"
-        out += "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\r\n"
-        for session in sessions(name) {
-            out += session.neighbor.padding(toLength: 16, withPad: " ", startingAt: 0) + "4 "
-            out += String(repeating: " ", count: max(0, 12 - session.asn.count)) + session.asn
-            out += "      12      14        1    0    0 "
-            out +=
-                session.prefixes.map { "00:05:00 " + String(repeating: " ", count: 12) + "\($0.count)" }
-                ?? "never    Active"
-            out += "\r\n"
+        else { return nil }
+        let announced = networks(name).count
+        let neighbors = sessions(name).map { session in
+            ShowOutput.BGPNeighbor(
+                address: session.neighbor,
+                remoteAS: session.asn,
+                received: session.prefixes?.count,
+                sent: announced
+            )
         }
-        return out
+        let id = addresses(name).values.sorted { (IPv4Address($0)?.value ?? 0) < (IPv4Address($1)?.value ?? 0) }.last
+        return (String(bgp.text.dropFirst("router bgp ".count)), id ?? "0.0.0.0", neighbors)
+    }
+
+    /// `show ip bgp summary`; `show bgp all summary` heads it with its address family.
+    func bgpSummary(_ name: String, allFamilies: Bool = false) -> String {
+        guard let (asn, id, neighbors) = bgp(name) else { return "% BGP not active\r\n" }
+        return ShowOutput.bgpSummary(
+            routerID: id,
+            localAS: asn,
+            neighbors,
+            networks: networks(name).count,
+            addressFamily: allFamilies
+        )
+    }
+
+    /// `show ip bgp neighbors`, `show bgp ipv4 unicast neighbors`, `show bgp all neighbors`.
+    func bgpNeighbors(_ name: String) -> String {
+        guard let (asn, _, neighbors) = bgp(name) else { return "% BGP not active\r\n" }
+        return ShowOutput.bgpNeighbors(neighbors, localAS: asn)
     }
 
     /// The routing table: connected interfaces, static routes (through a tunnel only while
@@ -368,8 +397,8 @@ public final class LabLinks: @unchecked Sendable {
         let addresses = addresses(name)
         let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
         let ipUp = { (interface: String) in self.ipUp(interface, config: config, addresses: addresses) }
-        var lines: [String] = []
-        var lastResort = "not set"
+        var routes: [ShowOutput.Route] = []
+        var lastResort: String?
         // The subnets of up interfaces: a next hop must be on one for its route to be installed.
         var connected: [IPv4Prefix] = []
         for line in config.lines where line.text.hasPrefix("interface ") {
@@ -377,15 +406,16 @@ public final class LabLinks: @unchecked Sendable {
             guard let address = addresses[interface], !line.children.contains(where: { $0.text == "shutdown" }) else {
                 continue
             }
+            let here = "is directly connected, \(interface)"
             // The interface's address has host bits: its subnet is the connected route.
             if let mask = line.children.compactMap({ child -> String? in
                 let w = child.text.split(separator: " ")
                 return w.count == 4 && w[0] == "ip" && w[1] == "address" ? String(w[3]) : nil
             }).first, let prefix = InterfaceAddress("\(address)/\(Self.length(mask))")?.prefix {
                 connected.append(prefix)
-                lines.append("C        \(prefix) is directly connected, \(interface)")
+                routes.append(ShowOutput.Route(code: "C", prefix: prefix.description, path: here))
             }
-            lines.append("L        \(address)/32 is directly connected, \(interface)")
+            routes.append(ShowOutput.Route(code: "L", prefix: "\(address)/32", path: here))
         }
         let learned = Set(sessions(name).flatMap { $0.prefixes ?? [] })
         for line in config.lines where line.text.hasPrefix("ip route ") {
@@ -403,21 +433,24 @@ public final class LabLinks: @unchecked Sendable {
             let isDefault = w[2] == "0.0.0.0" && length == 0
             if isDefault { lastResort = "\(IPv4Address(w[4]) == nil ? "0.0.0.0" : w[4]) to network 0.0.0.0" }
             let target = IPv4Address(w[4]) == nil ? "is directly connected, \(w[4])" : "[1/0] via \(w[4])"
-            lines.append((isDefault ? "S*       " : "S        ") + "\(w[2])/\(length) \(target)")
+            routes.append(ShowOutput.Route(code: isDefault ? "S*" : "S", prefix: "\(w[2])/\(length)", path: target))
         }
         // A learned route is installed unless a static route holds its prefix (distance 1 < 20).
-        let statics = Set(lines.filter { $0.hasPrefix("S") }.compactMap { $0.split(separator: " ").dropFirst().first })
+        let statics = Set(routes.filter { $0.code.hasPrefix("S") }.map(\.prefix))
         // One best path per prefix (no `maximum-paths`): of two gateway instances announcing the
         // same prefix, the first neighbour's.
         var installed: Set<String> = []
         for session in sessions(name) {
-            for prefix in session.prefixes ?? [] where !statics.contains(Substring(prefix)) {
+            for prefix in session.prefixes ?? [] where !statics.contains(prefix) {
                 guard installed.insert(prefix).inserted else { continue }
-                lines.append("B        \(prefix) [20/0] via \(session.neighbor), 00:05:00")
+                // A learned default is the candidate default too, and sets the gateway.
+                let isDefault = prefix == "0.0.0.0/0"
+                if isDefault { lastResort = "\(session.neighbor) to network 0.0.0.0" }
+                let path = "[20/0] via \(session.neighbor), 00:05:00"
+                routes.append(ShowOutput.Route(code: isDefault ? "B*" : "B", prefix: prefix, path: path))
             }
         }
-        return "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP\r\n\r\n"
-            + "Gateway of last resort is \(lastResort)\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+        return ShowOutput.ipRoute(routes, lastResort: lastResort, platform: device.platform)
     }
 
     /// A `network` statement without `mask` is classful.
