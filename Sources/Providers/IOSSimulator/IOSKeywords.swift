@@ -67,3 +67,113 @@ enum IOSKeywords {
         "monitor", "no", "width",
     ]
 }
+
+/// Configuration mode's keywords: a mode's first words and, under `ip` and `tunnel`, the
+/// second, so `desc`, `ip add`, `no shut` and `tunnel dest` are taken as on IOS.
+extension IOSKeywords {
+    /// A configuration line with its keywords written out, or why IOS refuses it.
+    enum Expansion: Equatable {
+        case line(String)
+        /// `% Ambiguous command:  "…"`.
+        case ambiguous
+    }
+
+    /// Global configuration (`R1(config)#`), IOS 15.4 on a C800.
+    static let globalConfiguration = [
+        "aaa", "access-list", "alias", "alps", "appfw", "application", "archive", "arp", "async-bootp", "banner",
+        "bba-group", "boot", "boot-end-marker", "boot-start-marker", "bridge", "buffers", "call-home", "cdp",
+        "chat-script", "class-map", "clock", "config-register", "control-plane", "crypto", "default",
+        "default-value", "define", "dial-peer", "dialer", "dialer-list", "dot1x", "downward-compatible-config",
+        "enable", "end", "errdisable", "event", "exception", "exit", "file", "flow", "format", "hostname",
+        "hw-module", "interface", "ip", "ipv6", "isdn", "key", "kron", "l2tp-class", "license", "line", "lldp",
+        "logging", "login", "mac", "mac-address-table", "map-class", "map-list", "memory", "menu", "monitor",
+        "multilink", "netconf", "no", "ntp", "object-group", "parameter-map", "parser", "password", "policy-map",
+        "port-channel", "ppp", "priority-list", "privilege", "process-max-time", "queue-list", "radius",
+        "radius-server", "redundancy", "resource", "rmon", "route-map", "router", "scheduler", "service",
+        "snmp", "snmp-server", "spanning-tree", "subscriber", "tacacs-server", "template", "track", "username",
+        "version", "vlan", "vpdn", "vpdn-group", "vtp", "wsma", "zone", "zone-pair",
+    ]
+
+    /// Interface configuration (`R1(config-if)#`).
+    static let interfaceConfiguration = [
+        "access-expression", "arp", "autodetect", "bandwidth", "bfd", "carrier-delay", "cdp", "crypto",
+        "dampening", "default", "delay", "description", "dialer", "dialer-group", "dot1q", "dot1x", "down-when-looped",
+        "duplex", "encapsulation", "exit", "flowcontrol", "hold-queue", "ip", "ipv6", "keepalive", "lldp",
+        "load-interval", "logging", "mac-address", "macsec", "mop", "mtu", "negotiation", "no", "ntp",
+        "peer", "ppp", "pppoe", "pppoe-client", "priority-group", "qos", "random-detect", "rmon", "service-policy",
+        "shutdown", "snmp", "spanning-tree", "speed", "standby", "switchport", "timeout", "transmit-interface",
+        "tunnel", "vrrp",
+    ]
+
+    /// The word after `ip` in global configuration.
+    static let globalIP = [
+        "access-list", "accounting-list", "accounting-threshold", "accounting-transits", "address-pool",
+        "admission", "alias", "arp", "as-path", "auth-proxy", "bgp-community", "bootp", "cef", "classless",
+        "community-list", "default-gateway", "default-network", "dhcp", "dns", "domain", "domain-list",
+        "domain-lookup", "domain-name", "explicit-path", "extcommunity-list", "finger", "flow-aggregation",
+        "flow-cache", "flow-export", "forward-protocol", "ftp", "gratuitous-arps", "host", "http", "icmp", "igmp",
+        "inspect", "ips", "local", "mfib", "mroute", "multicast", "multicast-routing", "name-server", "nat", "nbar",
+        "options", "pim", "prefix-list", "radius", "rcmd", "reflexive-list", "route", "routing", "rsvp", "scp",
+        "security", "sla", "source-route", "ssh", "subnet-zero", "tacacs", "tcp", "telnet", "tftp", "vrf", "wccp",
+    ]
+
+    /// The word after `ip` under an interface.
+    static let interfaceIP = [
+        "access-group", "accounting", "address", "admission", "auth-proxy", "bandwidth-percent",
+        "broadcast-address", "cef", "dhcp", "directed-broadcast", "flow", "header-compression", "hello-interval",
+        "helper-address", "hold-time", "igmp", "inspect", "ips", "irdp", "load-sharing", "local-proxy-arp",
+        "mask-reply", "mfib", "mrm", "mroute-cache", "mtu", "multicast", "nat", "nbar", "network-broadcast", "nhrp",
+        "ospf", "pim", "policy", "proxy-arp", "redirects", "rip", "route-cache", "rsvp", "rtp", "sap", "security",
+        "split-horizon", "summary-address", "tcp", "unnumbered", "unreachables", "urd", "verify",
+        "virtual-reassembly", "vrf", "wccp",
+    ]
+
+    /// The word after `tunnel` under an interface.
+    static let interfaceTunnel = [
+        "bandwidth", "checksum", "destination", "entropy", "key", "mode", "path-mtu-discovery", "protection",
+        "rbscp", "route-via", "sequence-datagrams", "source", "tos", "ttl", "udlr", "vrf",
+    ]
+
+    /// Each mode's keywords: the first word's, then the second's after some first words.
+    static let configuration: [String: (first: [String], second: [String: [String]])] = [
+        "config": (globalConfiguration, ["ip": globalIP]),
+        "config-if": (interfaceConfiguration, ["ip": interfaceIP, "tunnel": interfaceTunnel]),
+        "config-subif": (interfaceConfiguration, ["ip": interfaceIP]),
+    ]
+
+    /// Writes out the keywords of a configuration line typed in `modes` (innermost first).
+    ///
+    /// As IOS reads them: the first word in the innermost mode that knows it (IOS falls back to
+    /// the enclosing mode), after `no`/`default` the next; then the word after `ip` or `tunnel`.
+    /// A word a mode has no list for, or that no list knows, is left as typed.
+    static func expand(_ line: String, modes: [String]) -> Expansion {
+        var words = line.split(separator: " ").map(String.init)
+        guard !words.isEmpty else { return .line(line) }
+        for mode in modes {
+            guard let lists = configuration[mode] else { continue }
+            var at = 0
+            switch match(words[0], in: lists.first) {
+            case .keyword(let keyword): words[0] = keyword
+            case .ambiguous: return .ambiguous
+            case .unknown: continue
+            }
+            if words[0] == "no" || words[0] == "default", words.count > 1 {
+                at = 1
+                switch match(words[1], in: lists.first) {
+                case .keyword(let keyword): words[1] = keyword
+                case .ambiguous: return .ambiguous
+                case .unknown: break
+                }
+            }
+            if let second = lists.second[words[at]], words.count > at + 1 {
+                switch match(words[at + 1], in: second) {
+                case .keyword(let keyword): words[at + 1] = keyword
+                case .ambiguous: return .ambiguous
+                case .unknown: break
+                }
+            }
+            return .line(words.joined(separator: " "))
+        }
+        return .line(line)
+    }
+}

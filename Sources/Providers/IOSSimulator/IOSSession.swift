@@ -312,7 +312,7 @@ public final class IOSSession {
 
     func configure(_ line: String, typed: String) -> String {
         guard var stack = modes else { return "" }
-        let first = line.split(separator: " ").first.map(String.init) ?? ""
+        var first = line.split(separator: " ").first.map(String.init) ?? ""
         if first == "do" {
             // The caret stays under the word as typed, after `do `.
             let command = String(typed.drop { $0 == " " }.dropFirst(3))
@@ -329,6 +329,11 @@ public final class IOSSession {
             }
             return ""
         }
+        // Keywords typed short (`desc`, `ip add`, `no shut`) are stored written out, as IOS prints them.
+        guard case .line(let line) = IOSKeywords.expand(line, modes: stack.reversed().map(\.name) + ["config"]) else {
+            return Self.ambiguous(line)
+        }
+        first = line.split(separator: " ").first.map(String.init) ?? ""
         let normalized = IOSNames.normalize(line, path: stack.last?.path ?? [])
         device.log(normalized)
         if device.refuses(normalized) { return invalid(typed, at: 0) }
