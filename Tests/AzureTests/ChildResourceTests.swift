@@ -133,6 +133,84 @@ struct ChildResourceTests {
         #expect(Self.names(read.body, "routes") == ["r", "onprem"])
     }
 
+    static func vpnConnection(_ name: String, site: String) -> Value {
+        .map([
+            "name": .string(name),
+            "properties": .map([
+                "remoteVpnSite": .map(["id": .string(site)]),
+                "vpnLinkConnections": .list([
+                    .map(["name": "link0", "properties": .map(["sharedKey": "not-for-reading"])])
+                ]),
+            ]),
+        ])
+    }
+
+    @Test func aHubVpnGatewaysConnectionsAreOneObjectWithTwoViews() async throws {
+        let (server, client) = try await Self.served()
+        defer { server.stop() }
+        let gateway = Self.network + "/vpnGateways/g"
+        let site = Self.network + "/vpnSites/s"
+        // Created inline (the property is `connections`, the child segment `vpnConnections`).
+        _ = try await client.put(
+            gateway,
+            apiVersion: Self.version,
+            body: [
+                "location": "japaneast",
+                "properties": .map([
+                    "virtualHub": .map(["id": .string(Self.network + "/virtualHubs/h")]),
+                    "connections": .list([Self.vpnConnection("inline", site: site)]),
+                ]),
+            ]
+        )
+        let inline = try await client.send("GET", gateway + "/vpnConnections/inline", apiVersion: Self.version)
+        #expect(inline.status == 200)
+        #expect(Self.field(inline.body, "id") == .string(gateway + "/vpnConnections/inline"))
+        #expect(Self.field(inline.body, "type") == "Microsoft.Network/vpnGateways/vpnConnections")
+        #expect(Self.field(inline.body, "properties", "remoteVpnSite", "id") == .string(site))
+        #expect(Self.field(inline.body, "properties", "provisioningState") == "Succeeded")
+        guard case .list(let links)? = Self.field(inline.body, "properties", "vpnLinkConnections"),
+            let link = links.first
+        else {
+            Issue.record("no link connections in \(String(describing: inline.body))")
+            return
+        }
+        #expect(Self.field(link, "id") == .string(gateway + "/vpnConnections/inline/vpnLinkConnections/link0"))
+        #expect(Self.field(link, "properties", "sharedKey") == nil)
+        // Created at its child path, seen in the gateway's `connections` in ARM's shape.
+        _ = try await client.put(
+            gateway + "/vpnConnections/child",
+            apiVersion: Self.version,
+            body: ["properties": .map(["remoteVpnSite": .map(["id": .string(site)])])]
+        )
+        let parent = try await client.send("GET", gateway, apiVersion: Self.version)
+        #expect(Self.names(parent.body, "connections") == ["inline", "child"])
+        guard case .list(let items)? = Self.field(parent.body, "properties", "connections"), items.count == 2 else {
+            Issue.record("no connections in \(String(describing: parent.body))")
+            return
+        }
+        #expect(Self.field(items[1], "id") == .string(gateway + "/vpnConnections/child"))
+        #expect(Self.field(items[1], "type") == "Microsoft.Network/vpnGateways/vpnConnections")
+        #expect(Self.field(items[1], "etag") != nil)
+        #expect(Self.field(items[1], "properties", "provisioningState") == "Succeeded")
+        // A gateway PUT that leaves `connections` out (a client updating the gateway) keeps them.
+        _ = try await client.put(
+            gateway,
+            apiVersion: Self.version,
+            body: [
+                "location": "japaneast",
+                "properties": .map(["virtualHub": .map(["id": .string(Self.network + "/virtualHubs/h")])]),
+            ]
+        )
+        let kept = try await client.send("GET", gateway, apiVersion: Self.version)
+        #expect(Self.names(kept.body, "connections") == ["inline", "child"])
+        // Deleted at its child path, gone from the gateway's list and its child path.
+        _ = try await client.send("DELETE", gateway + "/vpnConnections/inline", apiVersion: Self.version)
+        let after = try await client.send("GET", gateway, apiVersion: Self.version)
+        #expect(Self.names(after.body, "connections") == ["child"])
+        let gone = try await client.send("GET", gateway + "/vpnConnections/inline", apiVersion: Self.version)
+        #expect(gone.status == 404)
+    }
+
     @Test func aChildUnderAMissingParentIsRefused() async throws {
         let (server, client) = try await Self.served()
         defer { server.stop() }

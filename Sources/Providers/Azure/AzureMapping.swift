@@ -224,8 +224,10 @@ public enum AzureMapping {
             g["sharedKey"] = .null  // not readable in a list: compared with the last applied fingerprint
         case "Microsoft.Network/vpnGateways":
             // Azure fills in the instances' addresses; of the BGP settings, the ASN is the spec's.
+            // The connections listed inline are the gateway's vpnConnections, each a resource of its own.
             g = (ARMShape.byType[type] ?? ARMShape()).graph(arm, child: false)
             g["ipConfigurations"] = nil
+            g["connections"] = nil
             if case .map(let bgp)? = g["bgpSettings"] { g["bgpSettings"] = .map(["asn": bgp["asn"] ?? .null]) }
         default:
             return (ARMShape.byType[type] ?? ARMShape()).graph(arm, child: type.split(separator: "/").count > 2)

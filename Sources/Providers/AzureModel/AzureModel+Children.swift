@@ -7,17 +7,28 @@ internal import Spec
 /// `…/virtualNetworks/V/subnets/S`; a route likewise in its route table. A write through either
 /// view shows in both: a VNet PUT rewrites the child records from its list, and a PUT or DELETE at
 /// the child path is carried out as a PUT of the parent with that item changed, so the parent's
-/// rules (ranges, overlaps, subnets in use) judge both the same way. A Virtual Hub lists its
-/// Route Server children (`bgpConnections`, `ipConfigurations`) by id only, as ARM does.
+/// rules (ranges, overlaps, subnets in use) judge both the same way. A Virtual WAN VPN gateway's
+/// `connections` are its `vpnConnections` children the same way. A Virtual Hub lists its Route
+/// Server children (`bgpConnections`, `ipConfigurations`) by id only, as ARM does.
 extension AzureModel {
     /// A list inside a resource's properties whose items ARM gives an id, etag, type and state.
     struct NestedList: Sendable {
-        /// The property (`subnets`) and the child segment of the items' ids (`subnets`).
+        /// The property (`subnets`, `connections`).
         var property: String
         /// Whether ARM also serves each item at its child path.
         var servedAtChildPath: Bool
         /// Whether ARM gives each item a `type` (a gateway's ip configurations have none).
         var typed = true
+        /// The child segment of the items' ids and types, where it is not the property's name
+        /// (a VPN gateway's `connections` are `…/vpnConnections/C`).
+        var renamed: String?
+        /// Whether a parent PUT that leaves the property out keeps the items (an explicit `[]`
+        /// removes them): a hub VPN gateway's connections are written on their own, so a client
+        /// updating the gateway does not send them.
+        var keptWhenAbsent = false
+
+        /// The child segment of the items' ids (`subnets`, `vpnConnections`).
+        var segment: String { renamed ?? property }
     }
 
     /// Nested lists by the lower-cased type that holds them (`vpngateways/vpnconnections`).
@@ -26,6 +37,14 @@ extension AzureModel {
         "routetables": [NestedList(property: "routes", servedAtChildPath: true)],
         "virtualnetworkgateways": [NestedList(property: "ipConfigurations", servedAtChildPath: false, typed: false)],
         "vpnsites": [NestedList(property: "vpnSiteLinks", servedAtChildPath: false)],
+        "vpngateways": [
+            NestedList(
+                property: "connections",
+                servedAtChildPath: true,
+                renamed: "vpnConnections",
+                keptWhenAbsent: true
+            )
+        ],
         "vpngateways/vpnconnections": [NestedList(property: "vpnLinkConnections", servedAtChildPath: false)],
     ]
 
@@ -35,12 +54,13 @@ extension AzureModel {
     /// The nested list a child path is the other view of (`virtualNetworks` + `subnets`), if any.
     static func inlineList(parentType: String, child: String) -> NestedList? {
         nestedLists[parentType.lowercased()]?.first {
-            $0.servedAtChildPath && $0.property.lowercased() == child.lowercased()
+            $0.servedAtChildPath && $0.segment.lowercased() == child.lowercased()
         }
     }
 
     /// Gives each item of the nested lists `id`, `etag`, `type` and `provisioningState`, as ARM
-    /// returns them; a nil `etag` keeps each item's own (a state change is not a write).
+    /// returns them, and so on down (a VPN connection's link connections); a nil `etag` keeps each
+    /// item's own (a state change is not a write).
     static func decorateNested(
         _ properties: inout Attributes,
         type: String,
@@ -53,24 +73,39 @@ extension AzureModel {
             properties[list.property] = .list(
                 items.map { item in
                     guard case .map(var m) = item, case .string(let name)? = m["name"] else { return item }
+                    let itemId = "\(id)/\(list.segment)/\(name)"
                     var inner: Attributes = [:]
                     if case .map(let given)? = m["properties"] { inner = given }
                     inner["provisioningState"] = state
+                    decorateNested(&inner, type: "\(type)/\(list.segment)", id: itemId, etag: etag, state: state)
                     m["properties"] = .map(inner)
-                    m["id"] = .string("\(id)/\(list.property)/\(name)")
+                    m["id"] = .string(itemId)
                     if let etag { m["etag"] = .string(etag) }
-                    if list.typed { m["type"] = .string("Microsoft.Network/\(type)/\(list.property)") }
+                    if list.typed { m["type"] = .string("Microsoft.Network/\(type)/\(list.segment)") }
                     return .map(m)
                 }
             )
         }
     }
 
+    /// Carries over the items of the lists a PUT left out that ARM keeps (`keptWhenAbsent`).
+    static func keepAbsentLists(_ properties: inout Attributes, type: String, existing: Attributes?) {
+        guard let existing else { return }
+        for list in nestedLists[type.lowercased()] ?? [] where list.keptWhenAbsent {
+            guard properties[list.property] == nil || properties[list.property] == .null else { continue }
+            properties[list.property] = .list(itemsOf(existing, list.property))
+        }
+    }
+
     /// Rewrites the child records of `parent`'s nested lists from its body: new items appear at
     /// their child paths, dropped ones go.
+    ///
+    /// A child is provisioned with its parent (same state, same operation), as a hub VPN
+    /// gateway's connections are.
     func syncChildRecords(parent key: String, type: String, body: Attributes) {
+        let parent = resources[key]
         for list in Self.nestedLists[type.lowercased()] ?? [] where list.servedAtChildPath {
-            let prefix = key + "/" + list.property.lowercased() + "/"
+            let prefix = key + "/" + list.segment.lowercased() + "/"
             var items: [String: Attributes] = [:]
             if case .list(let values)? = properties(body)[list.property] {
                 for case .map(let item) in values {
@@ -82,7 +117,11 @@ extension AzureModel {
                 resources[old] = nil
             }
             for (childKey, item) in items {
-                resources[childKey] = Stored(body: item, ready: clock.now, operation: nil)
+                resources[childKey] = Stored(
+                    body: item,
+                    ready: parent?.ready ?? clock.now,
+                    operation: parent?.operation
+                )
             }
         }
     }
@@ -115,7 +154,7 @@ extension AzureModel {
         group: String,
         _ request: ARMRequest
     ) -> ARMResponse {
-        let childId = "\(parentId)/\(list.property)/\(name)"
+        let childId = "\(parentId)/\(list.segment)/\(name)"
         if let refused = invalidName(name) { return refused }
         guard let parent = current(parentId.lowercased()) else { return parentNotFound(parentId) }
         if let refused = unmetPrecondition(request, current: current(childId.lowercased())) { return refused }
@@ -134,14 +173,16 @@ extension AzureModel {
         let answer = putParent(parent, id: parentId, type: parentType, group: group, list: list, items: items, request)
         guard answer.status < 300 else { return answer }
         guard let stored = current(childId.lowercased()) else { return parentNotFound(parentId) }
-        return json(created ? 201 : 200, stored.body)
+        // The child is provisioned with its parent: the client polls the parent's operation.
+        let polling = answer.headers.filter { $0.key == "Azure-AsyncOperation" || $0.key == "Retry-After" }
+        return json(created ? 201 : 200, stored.body, headers: polling)
     }
 
     /// DELETE at such a child path: the parent is written without the item.
     func deleteInline(parentId: String, parentType: String, list: NestedList, name: String, _ request: ARMRequest)
         -> ARMResponse
     {
-        let childId = "\(parentId)/\(list.property)/\(name)"
+        let childId = "\(parentId)/\(list.segment)/\(name)"
         if let refused = unmetPrecondition(request, current: current(childId.lowercased())) { return refused }
         guard let parent = current(parentId.lowercased()), current(childId.lowercased()) != nil else {
             return ARMResponse(status: 204)

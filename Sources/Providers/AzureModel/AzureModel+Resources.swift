@@ -44,6 +44,7 @@ extension AzureModel {
         if baseType.lowercased() == "connections", case .string(let key)? = properties["sharedKey"] { sharedKey = key }
         properties = Self.withoutSecrets(properties)
         computed(baseType: baseType.lowercased(), id: id, existing: resources[key]?.body, properties: &properties)
+        Self.keepAbsentLists(&properties, type: type, existing: resources[key]?.body)
         let seconds = (Self.durations[baseType.lowercased()] ?? 0) * options.timeScale
         let ready = clock.now + .milliseconds(Int(seconds * 1000))
         let async = seconds > 0

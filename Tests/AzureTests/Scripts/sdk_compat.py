@@ -195,6 +195,10 @@ op("vpnConnections.createOrUpdate", net.vpn_connections.begin_create_or_update, 
        m.VpnSiteLinkConnection(name="link1", vpn_site_link=m.SubResource(id=vpn_site.vpn_site_links[0].id),
                                shared_key="wan-key")]))
 assert op("vpnConnections.get", net.vpn_connections.get, RG, "hub-vpngw", "osaka").remote_vpn_site.id == vpn_site.id
+# One object, two views: the connection is also an item of the gateway's `connections`.
+listed = op("vpnGateways.get", net.vpn_gateways.get, RG, "hub-vpngw").connections
+assert [(c.name, c.id) for c in listed] == [("osaka", vpn_gateway.id + "/vpnConnections/osaka")], listed
+assert listed[0].remote_vpn_site.id == vpn_site.id and listed[0].provisioning_state == "Succeeded", listed[0]
 assert [c.name for c in op("vpnConnections.listByVpnGateway",
                            lambda *a, **k: list(net.vpn_connections.list_by_vpn_gateway(*a, **k)), RG, "hub-vpngw")] \
     == ["osaka"]
@@ -224,6 +228,7 @@ missing("virtualHubBgpConnection.get", net.virtual_hub_bgp_connection.get, RG, "
 
 # Deletes, then the group and everything in it.
 op("vpnConnections.delete", net.vpn_connections.begin_delete, RG, "hub-vpngw", "osaka")
+assert not net.vpn_gateways.get(RG, "hub-vpngw", **plain).connections
 op("connections.delete", net.virtual_network_gateway_connections.begin_delete, RG, "to-tokyo")
 op("localNetworkGateways.delete", net.local_network_gateways.begin_delete, RG, "tokyo")
 missing("localNetworkGateways.get", net.local_network_gateways.get, RG, "tokyo")
