@@ -21,7 +21,7 @@ struct ValidationRuleTests {
           addressSpace: [10.10.0.0/16]
           subnets:
             - {name: app, prefix: 10.10.1.0/24, routeTable: app-rt}
-            - {name: nva, prefix: 10.10.2.0/24}
+            - {name: nva, prefix: 10.10.2.0/24, routeTable: nva-rt}
             - {name: GatewaySubnet, prefix: 10.10.120.0/26}
             - {name: RouteServerSubnet, prefix: 10.10.121.0/26}
         ---
@@ -31,6 +31,15 @@ struct ValidationRuleTests {
         spec:
           routes:
             - {name: default-to-nva, prefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIp: 10.10.2.4}
+        ---
+        apiVersion: reconcile/v1
+        kind: RouteTable
+        metadata: {name: nva-rt}
+        spec:
+          routes:
+            - {name: low-half-out, prefix: 0.0.0.0/1, nextHopType: Internet}
+            - {name: high-half-out, prefix: 128.0.0.0/1, nextHopType: Internet}
+            - {name: default-out, prefix: 0.0.0.0/0, nextHopType: Internet}
         ---
         apiVersion: reconcile/v1
         kind: VirtualNetworkGateway
@@ -191,15 +200,15 @@ struct ValidationRuleTests {
         ),
         Case(
             "subnet-overlap",
-            breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.1.128/25}")],
-            passes: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.0.0/24}")]
+            breaks: [("{name: nva, prefix: 10.10.2.0/24,", "{name: nva, prefix: 10.10.1.128/25,")],
+            passes: [("{name: nva, prefix: 10.10.2.0/24,", "{name: nva, prefix: 10.10.0.0/24,")]
         ),
         Case(
             "subnet-size",
-            breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.2.0/30}")],
-            passes: [("{name: nva, prefix: 10.10.2.0/24}", "{name: nva, prefix: 10.10.2.0/29}")]
+            breaks: [("{name: nva, prefix: 10.10.2.0/24,", "{name: nva, prefix: 10.10.2.0/30,")],
+            passes: [("{name: nva, prefix: 10.10.2.0/24,", "{name: nva, prefix: 10.10.2.0/29,")]
         ),
-        Case("subnet-duplicate", breaks: [("{name: nva, prefix: 10.10.2.0/24}", "{name: app, prefix: 10.10.2.0/24}")]),
+        Case("subnet-duplicate", breaks: [("{name: nva, prefix: 10.10.2.0/24,", "{name: app, prefix: 10.10.2.0/24,")]),
         Case(
             "p2s-pool-overlap",
             breaks: [("addressPool: [172.16.201.0/24]", "addressPool: [10.10.200.0/24]")],
@@ -296,6 +305,13 @@ struct ValidationRuleTests {
             passes: [("ip: 10.10.2.4, asn: 65100", "ip: 10.10.255.254, asn: 65100")]
         ),
         Case("branch-to-branch", .warning, breaks: [("branchToBranch: true", "branchToBranch: false")]),
+        Case(
+            "route-server-nva-loop",
+            .warning,
+            breaks: [("{name: nva, prefix: 10.10.2.0/24, routeTable: nva-rt}", "{name: nva, prefix: 10.10.2.0/24}")],
+            // What an NVA announces of private space is behind it: no loop to warn of.
+            passes: [("advertises: [0.0.0.0/1, 128.0.0.0/1]", "advertises: [0.0.0.0/1, 128.0.0.0/1, 10.50.0.0/16]")]
+        ),
         Case(
             "default-route-vpn",
             .warning,

@@ -102,8 +102,11 @@ extension RouteModel {
     /// own included: without a route table there that sends the announced prefixes out
     /// (`nextHopType: Internet`), the NVA hands internet traffic to itself.
     public func nvaLoop(_ address: IPv4Address, at nva: IPv4Address) -> String? {
+        // Only internet-bound prefixes: what an NVA announces of private space is usually behind
+        // it (its own tunnels), not sent back into the VNet.
         guard let route = lookup(address, at: .appliance(nva)), route.nextHop == .place(.appliance(nva)),
-            route.origin == .bgp, case .subnet(let vnet, let subnet)? = self.subnet(holding: nva),
+            route.origin == .bgp, !route.prefix.isPrivateOrShared,
+            case .subnet(let vnet, let subnet)? = self.subnet(holding: nva),
             let server = topology.routeServers.first(where: { $0.spec.virtualNetwork == vnet }),
             let peer = server.spec.peers.first(where: { $0.ip == nva })
         else { return nil }
