@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The remediation engine, one rule at a time: running and intended configs in, the exact
-/// commands out (brief §b).
+/// commands out.
 @Suite("IOS remediation rules")
 struct RemediationTests {
     static func remediate(_ running: String, _ intended: String, scope: (@Sendable (String) -> Bool)? = nil) throws
@@ -205,7 +205,7 @@ struct RemediationTests {
     }
 
     @Test func anEnableSecretIsComparedByRehashingWithTheRunningSalt() throws {
-        // The brief's example: `enable secret cisco` prints as this MD5-crypt hash.
+        // A known pair: `enable secret cisco` prints as this MD5-crypt hash.
         #expect(MD5Crypt.hash("cisco", salt: "mERr") == "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0")
         #expect(MD5Crypt.verify("cisco", against: "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"))
         #expect(!MD5Crypt.verify("Cisco", against: "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"))

@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `show` outputs read into the values `verify` checks (brief §d samples, plus the states a
+/// `show` outputs read into the values `verify` checks (the sample outputs, plus the states a
 /// tunnel or session that is down shows).
 @Suite("IOS show commands")
 struct ShowTests {
