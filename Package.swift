@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", "TestSupport", "reconcile", "FuzzTargets"],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Scripts"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -263,7 +263,7 @@ enum ChaosBench {
         process.environment = environment
         process.currentDirectoryURL = directory
         let output = directory.appendingPathComponent("run.out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
         process.standardOutput = handle

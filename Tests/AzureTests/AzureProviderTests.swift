@@ -682,6 +682,37 @@ struct AzureProviderTests {
         #expect(await flaky.model.requestCount == 3)
     }
 
+    /// The client's retries are the retries: an error it gave up on is not retryable again, so the
+    /// executor's own tries do not multiply them (8 x 5 = 40 requests for one write).
+    @Test func anErrorTheClientGaveUpOnIsNotRetriedAgain() async throws {
+        let failing = AzureModelServer(model: AzureModel(options: .init(faults: .init(serverErrorEvery: 1))))
+        try await failing.start()
+        defer { failing.stop() }
+        let provider = AzureProvider(
+            client: ARMClient(baseURL: failing.url, token: { "t" }, maxAttempts: 3, sleep: { _ in }),
+            subscription: "00000000-0000-0000-0000-000000000000",
+            group: "rg"
+        )
+        let change = ResolvedChange(
+            address: Lowering.AzureAddress.resourceGroup,
+            type: AzureTypes.resourceGroup,
+            action: .create,
+            attributes: ["name": "rg", "location": "japaneast"],
+            prior: nil
+        )
+        do {
+            _ = try await provider.apply([change])
+            Issue.record("a write Azure always refused succeeded")
+        } catch let error as ProviderError {
+            #expect(!error.retryable, "\(error.message)")
+            #expect(error.message.contains("InternalServerError"), "\(error.message)")
+        }
+        #expect(await failing.model.requestCount == 3)
+        // A refusal the client does not retry at all (a 400) is not retryable either.
+        let refused = ARMError(status: 400, code: "InvalidRequestFormat", message: "bad")
+        #expect(!refused.retryable && !refused.attemptsExhausted)
+    }
+
     @Test func anOperationThatEndsFailedFailsTheApplyAndIsPlannedAgain() async throws {
         let lab = try await Lab(
             "failed-op",

@@ -9,6 +9,9 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var code: String
     public var message: String
+    /// The client already tried the call as often as it may: a caller must not try it again
+    /// (its own retries would multiply the client's).
+    public var attemptsExhausted = false
 
     public init(status: Int, code: String, message: String) {
         self.status = status
@@ -98,15 +101,20 @@ public struct ARMClient: Sendable {
                 // The connection dropped or timed out before an answer: every ARM call is
                 // idempotent (PUT, DELETE, GET, POST of a read action), so it is sent again.
                 guard attempt < maxAttempts else {
-                    throw ARMError(status: 0, code: "ConnectionFailed", message: "\(method) \(path): \(error)")
+                    var failed = ARMError(status: 0, code: "ConnectionFailed", message: "\(method) \(path): \(error)")
+                    failed.attemptsExhausted = true
+                    throw failed
                 }
                 try await sleep(backoff)
                 attempt += 1
                 continue
             }
             if answer.status < 300 || answer.status == 404 && method != "PUT" { return answer }
-            let error = armError(answer)
-            guard error.retryable, attempt < maxAttempts else { throw error }
+            var error = armError(answer)
+            guard error.retryable, attempt < maxAttempts else {
+                error.attemptsExhausted = error.retryable
+                throw error
+            }
             let hint = answer.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int($0 * 1000)) }
             try await sleep(max(hint ?? .zero, error.status == 409 ? .seconds(2) : backoff))
             attempt += 1

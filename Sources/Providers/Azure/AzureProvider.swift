@@ -209,7 +209,7 @@ public struct AzureProvider: Provider {
                     break
                 }
             } catch let error as ARMError {
-                throw ProviderError(error.description, retryable: error.retryable)
+                throw ProviderError(error.description, retryable: error.retryable && !error.attemptsExhausted)
             }
         }
         return produced
