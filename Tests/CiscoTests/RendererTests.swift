@@ -146,12 +146,10 @@ struct RendererTests {
 struct NatTraversalRenderTests {
     /// The seed's router, its site behind NAT or not.
     static func rendered(behindNat: Bool) throws -> (IOSConfig, String) {
-        let directory = Fixture.path("examples/s2s-cisco891-pppoe")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
-        var text = try files.sorted().map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
-            .joined(separator: "\n---\n")
-        #expect(text.contains("behindNat: false"))
-        if behindNat { text = text.replacingOccurrences(of: "behindNat: false", with: "behindNat: true") }
+        let text = try Fixture.exampleText(
+            "s2s-cisco891-pppoe",
+            [("behindNat: false", behindNat ? "behindNat: true" : "behindNat: false")]
+        )
         let graph = try #require(SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml")).graph)
         let sections = graph.resources.filter { $0.provider == "cisco" }
         let config = IOSRenderer.device(sections, context: RendererTests.context(reveal: false))
@@ -187,11 +185,10 @@ struct InstanceTunnelTests {
     /// The seed's router with a second VNet's gateway and connection, its first gateway
     /// active-active or not; each tunnel section's interface by its name.
     static func interfaces(activeActive: Bool) throws -> [String: String] {
-        let directory = Fixture.path("examples/s2s-cisco891-pppoe")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
-        var text = try files.sorted().map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
-            .joined(separator: "\n---\n")
-        if activeActive { text = text.replacingOccurrences(of: "activeActive: false", with: "activeActive: true") }
+        var text = try Fixture.exampleText(
+            "s2s-cisco891-pppoe",
+            [("activeActive: false", activeActive ? "activeActive: true" : "activeActive: false")]
+        )
         text += """
 
             ---

@@ -11,16 +11,7 @@ import Testing
 struct RoutingTests {
     /// An example's files as one YAML text, with `edits` (old → new) applied.
     static func example(_ name: String, _ edits: [(String, String)] = []) throws -> String {
-        let directory = Fixture.path("examples/\(name)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
-            .sorted()
-        var text = try files.map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
-            .joined(separator: "\n---\n")
-        for (old, new) in edits {
-            #expect(text.contains(old), "the edit's text is in \(name): \(old)")
-            text = text.replacingOccurrences(of: old, with: new)
-        }
-        return text
+        try Fixture.exampleText(name, edits)
     }
 
     static func model(_ yaml: String) throws -> RouteModel {

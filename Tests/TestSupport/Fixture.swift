@@ -9,6 +9,25 @@ public enum Fixture {
 
     public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+    /// An example's YAML files as one text, in name order, with `edits` (old → new) applied;
+    /// an edit whose old text is not there is a test failure, not a silent no-op.
+    public static func exampleText(
+        _ name: String,
+        _ edits: [(String, String)] = [],
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let directory = path("examples/\(name)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }
+            .sorted()
+        var text = try files.map { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8) }
+            .joined(separator: "\n---\n")
+        for (old, new) in edits {
+            #expect(text.contains(old), "the edit's text is in \(name): \(old)", sourceLocation: sourceLocation)
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return text
+    }
+
     /// Compares `actual` with a golden file (a path relative to the package root); with
     /// RECONCILE_RECORD=1 rewrites it and still fails, so a re-record is never taken for a pass.
     public static func assertGolden(
