@@ -49,7 +49,7 @@ struct Apply: AsyncParsableCommand {
             [specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : [])
                 + grants.names.flatMap { ["--allow-secret", $0] }
         )
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let directory = state.directory(for: specPath)
         let engine = try await EngineRunner.engine(
             for: validated,
@@ -133,7 +133,7 @@ struct Destroy: AsyncParsableCommand {
     var autoApprove = false
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),

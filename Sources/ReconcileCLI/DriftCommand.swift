@@ -61,7 +61,7 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let interval = try every.map(Self.duration)
         let files = try reports.map(Self.report)
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let directory = state.directory(for: spec.path)
         let engine = try await EngineRunner.engine(for: validated, stateDirectory: directory, connection: connection)
         let policy = validated.topology.driftPolicy?.spec

@@ -82,8 +82,8 @@ enum EngineRunner {
     }
 
     /// Loads and checks the spec; prints its diagnostics; throws exit 1 on errors.
-    static func validated(_ spec: SpecOptions, color: ColorOptions) throws -> ValidatedSpec {
-        let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+    static func validated(_ spec: SpecOptions, stateDir: String? = nil, color: ColorOptions) throws -> ValidatedSpec {
+        let result = pipeline(spec, stateDir: stateDir)
         if !result.diagnostics.isEmpty { Output.report(result, color: color) }
         if result.hasErrors { throw ExitCode(1) }
         try readSecrets(of: result, spec: spec, color: color)
@@ -190,3 +190,13 @@ enum EngineRunner {
         }
     }
 }
+
+    /// Runs the spec pipeline with the state's address pins (docs/addresses.md).
+    ///
+    /// Every command that reads a spec comes here, so plan, apply, drift, explain and validate
+    /// agree on the addresses. No state (or one that cannot be read, which the engine reports): no pins.
+    static func pipeline(_ spec: SpecOptions, stateDir: String? = nil) -> ValidatedSpec {
+        let backend = LocalStateBackend(directory: StateOptions.directory(stateDir, for: spec.path))
+        let pins = ((try? backend.load()) ?? nil)?.allocations ?? [:]
+        return SpecPipeline.run(spec.path, options: spec.loadOptions, pins: pins)
+    }

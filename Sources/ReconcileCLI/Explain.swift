@@ -38,7 +38,7 @@ struct Explain: ParsableCommand {
         @Option(help: "Output format: text or json.") var format: Format = .text
 
         func run() throws {
-            let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+            let result = EngineRunner.pipeline(spec)
             // A failing intent is what this command is for; any other error stops it.
             let blocking = result.diagnostics.filter { $0.severity == .error && $0.rule != .intentViolated }
             if !blocking.isEmpty {

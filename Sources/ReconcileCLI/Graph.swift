@@ -45,7 +45,7 @@ struct Graph: ParsableCommand {
 
     func run() throws {
         if routes {
-            let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+            let result = EngineRunner.pipeline(spec)
             // A failing intent is drawn (dashed red); any other error stops here.
             if result.diagnostics.contains(where: { $0.severity == .error && $0.rule != .intentViolated }) {
                 Output.report(result, color: color)
@@ -59,7 +59,7 @@ struct Graph: ParsableCommand {
             }
             return
         }
-        let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+        let result = EngineRunner.pipeline(spec)
         guard let graph = result.graph else {
             Output.report(result, color: color)
             throw ExitCode(1)

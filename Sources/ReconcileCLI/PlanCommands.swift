@@ -35,7 +35,7 @@ struct Plan: AsyncParsableCommand {
     var targets: [String] = []
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
@@ -80,7 +80,7 @@ struct Diff: AsyncParsableCommand {
     @OptionGroup var color: ColorOptions
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),

@@ -24,6 +24,7 @@ public struct Reconcile: AsyncParsableCommand {
             Lab.self,
             Graph.self,
             Explain.self,
+            Addresses.self,
             Schema.self,
             Rules.self, Render.self, IOS.self,
         ]

@@ -32,7 +32,7 @@ struct Render: ParsableCommand {
     var showSecrets = false
 
     func run() throws {
-        let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir)
         guard let graph = result.graph else {
             Output.report(result, color: color)
             throw ExitCode(1)

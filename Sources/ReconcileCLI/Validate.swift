@@ -26,10 +26,12 @@ struct Validate: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let result = SpecPipeline.run(spec.path, options: spec.loadOptions)
+        let result = EngineRunner.pipeline(spec)
         switch format {
         case .text:
             Output.report(result, color: color)
+            // What the allocation pass chose, as plan shows it (docs/addresses.md).
+            Output.out(result.topology.allocations.map { $0.line + "\n" }.joined())
             if !result.hasErrors {
                 let count = result.loaded.files.count
                 Output.out(

@@ -34,7 +34,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),

@@ -163,6 +163,7 @@ public struct Engine: Sendable {
             routing: routing,
             routingChanges: state.routing.map { RouteModel.changes(from: $0, to: routing) }
         )
+            allocations: destroy ? [] : spec.topology.allocations,
     }
 
     /// Checks a saved plan against the state and the spec as they are now: it applies only
@@ -212,13 +213,16 @@ public struct Engine: Sendable {
         return try await body()
     }
 
-    /// Keeps a plan's routing summary when there is nothing else to apply.
+    /// Keeps a plan's routing summary and address allocations when there is nothing else to apply.
     ///
     /// An NVA's announcements are not resources, yet they move traffic: the next plan compares
-    /// with what this records. Call it inside `locked`.
+    /// with what this records. Allocations that match the world become pins. Call it inside `locked`.
     public func recordRouting(_ plan: Plan) throws(Failure) {
         var state = try loadState()
-        guard !state.lineage.isEmpty, let routing = plan.routing, state.routing != routing else { return }
+        guard !state.lineage.isEmpty else { return }
+        let pins = plan.allocations.map(Self.pins)
+        let routing = plan.routing ?? state.routing
+        guard state.routing != routing || (pins != nil && state.allocations != pins) else { return }
         state.routing = routing
         try commit(state)
     }
@@ -247,9 +251,15 @@ public struct Engine: Sendable {
             registry: registry,
             backend: backend,
             fingerprinter: try fingerprinter(),
+        if let pins { state.allocations = pins }
             secrets: SecretResolver(specRoot: specRoot),
             options: options,
             progress: progress
+    /// The state's form of a plan's allocations; nil when there are none.
+    static func pins(_ allocations: [AddressAllocation]) -> [String: String]? {
+        allocations.isEmpty ? nil : AddressAllocation.pins(allocations)
+    }
+
         )
         var report = await executor.apply(plan.changes, state: state)
         state = report.state
@@ -267,3 +277,7 @@ public struct Engine: Sendable {
         return report
     }
 }
+        // Allocations become pins only once what uses them is all in place.
+        if report.failed.isEmpty && report.skipped.isEmpty, let allocations = plan.allocations {
+            state.allocations = Self.pins(allocations)
+        }

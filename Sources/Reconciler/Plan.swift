@@ -108,6 +108,8 @@ public struct Plan: Sendable, Codable {
     /// The spec path, as given.
     public var spec: String
     public var changes: [PlannedChange]
+    /// The addresses the allocation pass chose for the spec (kept in the state by apply).
+    public var allocations: [AddressAllocation]?
     /// Where traffic will go once applied (kept in the state by apply).
     public var routing: [String: RoutingLine]?
     /// The paths this plan moves, against the state's summary (none before one was recorded).
@@ -121,6 +123,7 @@ public struct Plan: Sendable, Codable {
         changes: [PlannedChange],
         routing: [String: RoutingLine]? = nil,
         routingChanges: [RoutingChange]? = nil
+        allocations: [AddressAllocation]? = nil,
     ) {
         self.lineage = lineage
         self.serial = serial
@@ -129,6 +132,7 @@ public struct Plan: Sendable, Codable {
         self.changes = changes.sorted { $0.address < $1.address }
         self.routing = routing
         self.routingChanges = routingChanges
+        self.allocations = allocations
     }
 
     /// The changes that do something.

@@ -11,10 +11,21 @@ public enum PlanRenderer {
 
     public static func render(_ plan: Plan, format: Format, color: Bool = false) -> String {
         switch format {
-        case .text: return text(plan, color: color)
+        case .text: return addressText(plan) + text(plan, color: color)
         case .json: return json(plan)
-        case .markdown: return markdown(plan)
+        case .markdown: return markdown(plan) + addressMarkdown(plan)
         }
+    }
+
+    /// One line per address the allocation pass chose, and why (docs/addresses.md).
+    static func addressText(_ plan: Plan) -> String {
+        guard let allocations = plan.allocations, !allocations.isEmpty else { return "" }
+        return allocations.map { $0.line + "\n" }.joined() + "\n"
+    }
+
+    static func addressMarkdown(_ plan: Plan) -> String {
+        guard let allocations = plan.allocations, !allocations.isEmpty else { return "" }
+        return "\n**Addresses:**\n\n" + allocations.map { "- `\($0.line)`\n" }.joined()
     }
 
     static let symbols: [Action: String] = [
@@ -123,6 +134,7 @@ public enum PlanRenderer {
                 case formatVersion, lineage, serial, specDigest, spec, changes, summary, routingChanges
             }
 
+            enum AddressKeys: String, CodingKey { case allocations }
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(plan.formatVersion, forKey: .formatVersion)
@@ -131,6 +143,8 @@ public enum PlanRenderer {
                 try container.encode(plan.specDigest, forKey: .specDigest)
                 try container.encode(plan.spec, forKey: .spec)
                 try container.encode(plan.changes, forKey: .changes)
+                var addresses = encoder.container(keyedBy: AddressKeys.self)
+                try addresses.encodeIfPresent(plan.allocations.flatMap { $0.isEmpty ? nil : $0 }, forKey: .allocations)
                 try container.encode(summary, forKey: .summary)
                 try container.encodeIfPresent(plan.routingChanges, forKey: .routingChanges)
             }

@@ -48,6 +48,9 @@ public struct State: Sendable, Codable {
     /// Where traffic went after the last apply (the routing analysis's summary), so that a plan
     /// can show how it moves; nil before the first apply that recorded it.
     public var routing: [String: RoutingLine]?
+    /// The addresses the allocation pass chose at the last apply (key → CIDR): pins the next
+    /// run reuses so that nothing applied moves (docs/addresses.md); nil before any.
+    public var allocations: [String: String]?
 
     public init(lineage: String, serial: Int = 0, specCommit: String? = nil, resources: [String: StateResource] = [:]) {
         self.lineage = lineage

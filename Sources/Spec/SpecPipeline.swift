@@ -14,17 +14,25 @@ public struct ValidatedSpec: Sendable {
 ///
 /// Pure apart from reading the spec files; never reads a secret's value.
 public enum SpecPipeline {
-    public static func run(_ path: String, options: LoadOptions = LoadOptions()) -> ValidatedSpec {
-        process(SpecLoader.load(path, options: options))
+    /// `pins`: the allocations the last apply recorded (`State.allocations`), kept where they still fit.
+    public static func run(
+        _ path: String,
+        options: LoadOptions = LoadOptions(),
+        pins: [String: String] = [:]
+    ) -> ValidatedSpec {
+        process(SpecLoader.load(path, options: options), pins: pins)
     }
 
-    /// Validates and lowers an already loaded spec.
-    public static func process(_ loaded: LoadedSpec) -> ValidatedSpec {
+    /// Allocates, validates and lowers an already loaded spec.
+    public static func process(_ loaded: LoadedSpec, pins: [String: String] = [:]) -> ValidatedSpec {
+        var loaded = loaded
         var diagnostics = loaded.diagnostics
         // Nothing was read: the reading error says it all; rules would only add noise.
         if loaded.files.isEmpty && diagnostics.hasErrors {
             return ValidatedSpec(loaded: loaded, diagnostics: diagnostics.sorted, graph: nil)
         }
+        // Rules and lowering see only literal prefixes (docs/addresses.md).
+        diagnostics.append(contentsOf: AddressAllocator.allocate(&loaded.topology, pins: pins))
         // Validation and the pieces of lowering only read the topology: run them all at once
         // on all cores, and drop the graph if the spec turns out to have errors.
         enum Output: Sendable {

@@ -231,7 +231,8 @@ struct DecodeTests {
         case .reference: return "n1"
         case .integer(let range): return String(max(range.lowerBound, min(range.upperBound, 1350)))
         case .boolean: return "true"
-        case .prefix: return "10.0.0.0/24"
+        case .amount: return "12.5"
+        case .prefix, .allocatedPrefix: return "10.0.0.0/24"
         case .address: return "10.0.0.1"
         case .interfaceAddress: return "10.0.0.1/24"
         case .enumeration(let values): return values[0]

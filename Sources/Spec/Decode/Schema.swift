@@ -37,6 +37,8 @@ public indirect enum FieldType: Sendable {
     /// A short name for messages ("an integer", "a list").
     var noun: String {
         switch self {
+    /// A prefix, or `{fromPool: NAME, size: N}` that the allocation pass fills in (docs/addresses.md).
+    case allocatedPrefix
         case .string(.name), .reference: return "a name"
         case .string: return "a string"
         case .integer: return "an integer"
@@ -54,6 +56,7 @@ public indirect enum FieldType: Sendable {
 }
 
 /// One field of an object.
+        case .allocatedPrefix: return "an IPv4 prefix (10.0.0.0/16) or {fromPool: NAME, size: N}"
 ///
 /// A class: schemas are immutable shared data read on every decode,
 /// and one reference is cheaper to pass around than a struct of strings.

@@ -71,7 +71,12 @@ public enum SpecSchema {
             "VirtualNetworkSpec",
             "An Azure virtual network and its subnets.",
             [
-                FieldSchema("addressSpace", prefixes, required: true, "The VNet's address prefixes."),
+                FieldSchema(
+                    "addressSpace",
+                    .list(.allocatedPrefix),
+                    required: true,
+                    "The VNet's address prefixes: literal, or {fromPool: NAME, size: N}."
+                ),
                 FieldSchema("dnsServers", .list(.address), "Custom DNS servers; empty means Azure DNS."),
                 FieldSchema(
                     "subnets",
@@ -82,7 +87,12 @@ public enum SpecSchema {
                                 "A subnet; GatewaySubnet and RouteServerSubnet are reserved names.",
                                 [
                                     FieldSchema("name", .string(.any), required: true, "Subnet name."),
-                                    FieldSchema("prefix", .prefix, required: true, "Subnet prefix, inside the VNet."),
+                                    FieldSchema(
+                                        "prefix",
+                                        .allocatedPrefix,
+                                        required: true,
+                                        "Subnet prefix inside the VNet: literal, {size: N} or {fromPool: NAME, size: N}."
+                                    ),
                                     FieldSchema("routeTable", .reference([.routeTable]), "A RouteTable to associate."),
                                 ]
                             )
@@ -652,6 +662,18 @@ public enum SpecSchema {
                                             ),
                                             FieldSchema(
                                                 "offsetMinutes",
+        .addressPool: ObjectSchema(
+            "AddressPoolSpec",
+            "(addition) Address space the spec hands out to VNets and subnets, or keeps for sites.",
+            [
+                FieldSchema("prefixes", prefixes, required: true, "The pool's prefixes."),
+                FieldSchema(
+                    "use",
+                    .enumeration(AddressPool.Use.allCases.map(\.rawValue)),
+                    "azure (default): VNets and subnets take from it; onPrem: kept for sites, nothing in Azure may overlap it."
+                ),
+            ]
+        ),
                                                 .integer(0...59),
                                                 "(addition) Minutes (default 0)."
                                             ),

@@ -17,17 +17,54 @@ extension TopologyBuilder {
     }
 
     static func virtualNetwork(_ r: ObjectReader) -> VirtualNetwork? {
-        let addressSpace = r.prefixes("addressSpace")
+        var requests: [AddressRequest] = []
+        var addressSpace: [IPv4Prefix] = []
+        for (index, value) in r.prefixValues("addressSpace") {
+            addressSpace.append(
+                placing(value, .addressSpace(addressSpace.count), ["spec", "addressSpace", .index(index)], &requests)
+            )
+        }
         let dns = r.addresses("dnsServers")
-        let subnets = r.objects("subnets") { s, _ -> VirtualNetwork.Subnet? in
+        let read = r.objects("subnets") { s, index -> (String, PrefixValue, String?, Int)? in
             let name = s.string("name")
-            let prefix = s.prefix("prefix")
+            let prefix = s.prefixValue("prefix")
             let routeTable = s.string("routeTable")
             guard let name, let prefix else { return nil }
-            return VirtualNetwork.Subnet(name: name, prefix: prefix, routeTable: routeTable)
+            return (name, prefix, routeTable, index)
+        }
+        var subnets: [VirtualNetwork.Subnet] = []
+        for (name, value, routeTable, index) in read {
+            let path: [PathComponent] = ["spec", "subnets", .index(index), "prefix"]
+            let prefix = placing(value, .subnet(subnets.count), path, &requests)
+            subnets.append(VirtualNetwork.Subnet(name: name, prefix: prefix, routeTable: routeTable))
         }
         guard r.has("addressSpace") else { return nil }
-        return VirtualNetwork(addressSpace: addressSpace, dnsServers: dns, subnets: subnets)
+        var vnet = VirtualNetwork(addressSpace: addressSpace, dnsServers: dns, subnets: subnets)
+        vnet.requests = requests
+        return vnet
+    }
+
+    /// A literal prefix as is; a request noted, with a placeholder until it is allocated.
+    private static func placing(
+        _ value: PrefixValue,
+        _ target: AddressRequest.Target,
+        _ path: [PathComponent],
+        _ requests: inout [AddressRequest]
+    ) -> IPv4Prefix {
+        switch value {
+        case .literal(let prefix):
+            return prefix
+        case .request(let pool, let size):
+            requests.append(AddressRequest(target: target, pool: pool, size: size, path: path))
+            return AddressRequest.placeholder
+        }
+    }
+
+    static func addressPool(_ r: ObjectReader) -> AddressPool? {
+        let prefixes = r.prefixes("prefixes")
+        let use: AddressPool.Use = r.enumeration("use") ?? .azure
+        guard r.has("prefixes") else { return nil }
+        return AddressPool(prefixes: prefixes, use: use)
     }
 
     static func gateway(_ r: ObjectReader) -> VirtualNetworkGateway? {

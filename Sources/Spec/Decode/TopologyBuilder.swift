@@ -15,6 +15,7 @@ struct TopologyBuilder: Sendable {
     var routers: [SpecObject<CiscoRouter>] = []
     var intents: [SpecObject<Intent>] = []
     var driftPolicies: [SpecObject<DriftPolicy>] = []
+    var addressPools: [SpecObject<AddressPool>] = []
 
     /// Adds the objects another file decoded; a name already declared by an earlier file is a
     /// duplicate, reported at the later one and left out.
@@ -58,6 +59,7 @@ struct TopologyBuilder: Sendable {
         routers += keep(other.routers)
         intents += keep(other.intents)
         driftPolicies += keep(other.driftPolicies)
+        addressPools += keep(other.addressPools)
         return problems
     }
 
@@ -78,6 +80,7 @@ struct TopologyBuilder: Sendable {
         topology.routers = ObjectTable(routers)
         topology.intents = ObjectTable(intents)
         topology.driftPolicies = driftPolicies
+        topology.addressPools = ObjectTable(addressPools)
         topology.buildIndexes()
         return topology
     }
@@ -116,6 +119,8 @@ struct TopologyBuilder: Sendable {
             intents.append(SpecObject(meta: meta, spec: Self.intent(r)))
         case .driftPolicy:
             driftPolicies.append(SpecObject(meta: meta, spec: Self.driftPolicy(r)))
+        case .addressPool:
+            if let v = Self.addressPool(r) { addressPools.append(SpecObject(meta: meta, spec: v)) }
         }
     }
 }

@@ -61,6 +61,12 @@ extension RuleID {
     public static let subnetSize = RuleID(rawValue: "subnet-size")
     public static let subnetDuplicate = RuleID(rawValue: "subnet-duplicate")
     public static let p2sPoolOverlap = RuleID(rawValue: "p2s-pool-overlap")
+    public static let poolExhausted = RuleID(rawValue: "pool-exhausted")
+    public static let poolUnknown = RuleID(rawValue: "pool-unknown")
+    public static let poolAllocationOverlap = RuleID(rawValue: "pool-allocation-overlap")
+    public static let poolOverlap = RuleID(rawValue: "pool-overlap")
+    public static let poolOnPrem = RuleID(rawValue: "pool-onprem")
+    public static let poolSize = RuleID(rawValue: "pool-size")
 
     // MARK: Gateways
     public static let gatewaySubnetMissing = RuleID(rawValue: "gateway-subnet-missing")
@@ -250,6 +256,36 @@ extension RuleID {
             id: .p2sPoolOverlap,
             severity: .error,
             summary: "A point-to-site pool overlaps a VNet, a site or another pool."
+        ),
+        RuleInfo(
+            id: .poolExhausted,
+            severity: .error,
+            summary: "An AddressPool (or a VNet, for {size: N}) has no free block of the size asked."
+        ),
+        RuleInfo(
+            id: .poolUnknown,
+            severity: .error,
+            summary: "fromPool names no AddressPool, or a VNet's request names none."
+        ),
+        RuleInfo(
+            id: .poolAllocationOverlap,
+            severity: .error,
+            summary: "A literal prefix overlaps an allocation kept from the last apply."
+        ),
+        RuleInfo(
+            id: .poolOverlap,
+            severity: .error,
+            summary: "An azure AddressPool overlaps a site's addressSpace, an onPrem pool or another pool."
+        ),
+        RuleInfo(
+            id: .poolOnPrem,
+            severity: .error,
+            summary: "A VNet, hub or P2S pool uses an onPrem pool's space, or fromPool names an onPrem pool."
+        ),
+        RuleInfo(
+            id: .poolSize,
+            severity: .error,
+            summary: "A request's size is outside /8 to /29, or missing where Azure dictates no default."
         ),
         RuleInfo(
             id: .gatewaySubnetMissing,

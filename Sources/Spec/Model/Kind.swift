@@ -14,6 +14,7 @@ public enum Kind: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
     case ciscoRouter = "CiscoRouter"
     case intent = "Intent"
     case driftPolicy = "DriftPolicy"
+    case addressPool = "AddressPool"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 

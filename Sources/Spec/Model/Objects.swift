@@ -23,6 +23,8 @@ public struct VirtualNetwork: Sendable {
     public var subnets: [Subnet]
 
     public func subnet(named name: String) -> Subnet? {
+    /// The `{fromPool, size}` values still to allocate; empty once `AddressAllocator` ran.
+    public var requests: [AddressRequest] = []
         subnets.first { $0.name == name }
     }
 

@@ -104,6 +104,9 @@ public struct Topology: Sendable {
     public var routers = ObjectTable<CiscoRouter>()
     public var intents = ObjectTable<Intent>()
     public var driftPolicies: [SpecObject<DriftPolicy>] = []
+    public var addressPools = ObjectTable<AddressPool>()
+    /// What the allocation pass chose for each `{fromPool, size}` request (docs/addresses.md).
+    public var allocations: [AddressAllocation] = []
     /// Every object whose envelope was readable, decoded or not, by kind and name; references
     /// resolve against this, so one broken object does not cascade into dangling references.
     public var declared: [Kind: [String: ObjectMeta]] = [:]

@@ -128,4 +128,19 @@ public enum JSONSchemaExporter {
         case .stringMap: return .map(["type": "object", "additionalProperties": .map(["type": "string"])])
         }
     }
+        case .allocatedPrefix:
+            return .map([
+                "oneOf": .list([
+                    .map(["type": "string", "pattern": .string(prefixPattern)]),
+                    .map([
+                        "type": "object",
+                        "description": "Taken from an AddressPool (fromPool) or, for a subnet, from its VNet.",
+                        "properties": .map([
+                            "fromPool": .map(["type": "string", "pattern": .string(namePattern)]),
+                            "size": .map(["type": "integer", "minimum": 8, "maximum": 29]),
+                        ]),
+                        "additionalProperties": false,
+                    ]),
+                ])
+            ])
 }
