@@ -76,6 +76,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Providers/Azure",
+            // The price file is embedded by Pricing/AzurePrices+Data.swift (scripts/azure-prices.py).
+            exclude: ["Pricing/azure-prices.json", "Pricing/README.md"],
             swiftSettings: swiftSettings
         ),
         // The Cisco IOS side: the running-config parser and printer, remediation, rendering

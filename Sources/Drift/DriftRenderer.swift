@@ -43,6 +43,10 @@ public enum DriftRenderer {
                 for line in details(finding) { out += "    \(t(line))\n" }
             }
         }
+        if let cost = report.costOverSpec {
+            out += "\nWhat exists costs more than the spec:\n"
+            out += CostRenderer.planText(cost).map { "  " + t($0) + "\n" }.joined()
+        }
         return out
     }
 
@@ -112,6 +116,7 @@ public enum DriftRenderer {
         var findings: [FindingView]
         var connections: [ConnectionState]
         var checked: [CheckedResource]
+        var costOverSpec: CostChange?
     }
 
     static func json(_ report: DriftReport) -> String {
@@ -136,7 +141,8 @@ public enum DriftRenderer {
                 ),
                 findings: report.findings.map(JSONView.FindingView.init),
                 connections: report.connections,
-                checked: report.checked
+                checked: report.checked,
+                costOverSpec: report.costOverSpec.map(CostRenderer.rounded)
             )
         )
     }
@@ -159,6 +165,9 @@ public enum DriftRenderer {
                     .joined(separator: "<br>")
                 out += "| \(Escape.markdownCode(finding.id)) | \(Escape.markdownCell(origin)) | \(what) |\n"
             }
+        }
+        if let cost = report.costOverSpec {
+            out += "\n### What exists costs more than the spec\n\n" + CostRenderer.planMarkdown(cost)
         }
         return out
     }

@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Reconciler
+public import Reconciler
 public import Spec
 
 /// How a finding came about.
@@ -177,6 +177,9 @@ public struct DriftReport: Sendable, Codable {
     /// How many differences the DriftPolicy's ignore rules left out (built-in normalisation
     /// drops provider noise without counting it).
     public var ignored: Int
+    /// When what exists costs more a month than the spec (an unmanaged gateway, a larger SKU):
+    /// the spec's estimate before, what exists after, at list prices.
+    public var costOverSpec: CostChange?
 
     public init(
         spec: String,

@@ -47,7 +47,7 @@ extension Drift {
                 unmanaged = found
             }
             let connections = try await operational?(validated, desired, engine.registry) ?? []
-            return detect(
+            var report = detect(
                 Input(
                     spec: path,
                     desired: desired,
@@ -63,10 +63,43 @@ extension Drift {
                     timestamp: timestamp
                 )
             )
+            report.costOverSpec = engine.costs.flatMap {
+                costOverSpec(desired: desired, observed: observed, unmanaged: unmanaged ?? [], estimator: $0)
+            }
+            return report
         } catch let failure as Engine.Failure {
             return .failed(spec: path, at: timestamp, epochSeconds: seconds, error: failure.description)
         } catch {
             return .failed(spec: path, at: timestamp, epochSeconds: seconds, error: String(describing: error))
         }
+    }
+
+    /// What exists (managed resources as read, and unmanaged objects the provider could
+    /// describe) priced against the spec; nil unless it costs more.
+    static func costOverSpec(
+        desired: DesiredGraph,
+        observed: [ResourceAddress: ObservedResource],
+        unmanaged: [UnmanagedObject],
+        estimator: CostEstimator
+    ) -> CostChange? {
+        let spec = desired.resources.map {
+            PricedResource(address: $0.address, type: $0.type, attributes: $0.attributes)
+        }
+        var existing = observed.values.sorted { $0.address < $1.address }.map {
+            PricedResource(address: $0.address, type: $0.type, attributes: $0.attributes)
+        }
+        for object in unmanaged {
+            guard let attributes = object.attributes, let address = unmanagedAddress(object) else { continue }
+            existing.append(PricedResource(address: address, type: object.kind, attributes: attributes))
+        }
+        let change = CostChange(before: estimator.estimate(spec), after: estimator.estimate(existing))
+        return change.delta > 0 ? change : nil
+    }
+
+    /// The address an unmanaged object would have: its collection (the last segment of its
+    /// kind) and name under the provider's prefix.
+    static func unmanagedAddress(_ object: UnmanagedObject) -> ResourceAddress? {
+        guard let collection = object.kind.split(separator: "/").last else { return nil }
+        return ResourceAddress(provider: object.provider, path: "\(collection)/\(object.name)")
     }
 }

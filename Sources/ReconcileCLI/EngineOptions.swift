@@ -73,12 +73,14 @@ enum EngineRunner {
             Output.err("error: \(error)\n")
             throw ExitCode(1)
         }
-        return Engine(
+        var engine = Engine(
             registry: registry,
             backend: LocalStateBackend(directory: stateDirectory),
             options: ApplyOptions(parallelism: parallelism),
             progress: printer
         )
+        engine.costs = try CostOptions.estimator(for: spec.topology)
+        return engine
     }
 
     /// Loads and checks the spec; prints its diagnostics; throws exit 1 on errors.
@@ -189,7 +191,6 @@ enum EngineRunner {
             throw ExitCode(1)
         }
     }
-}
 
     /// Runs the spec pipeline with the state's address pins (docs/addresses.md).
     ///
@@ -200,3 +201,4 @@ enum EngineRunner {
         let pins = ((try? backend.load()) ?? nil)?.allocations ?? [:]
         return SpecPipeline.run(spec.path, options: spec.loadOptions, pins: pins)
     }
+}

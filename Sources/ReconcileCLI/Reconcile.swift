@@ -26,7 +26,7 @@ public struct Reconcile: AsyncParsableCommand {
             Explain.self,
             Addresses.self,
             Schema.self,
-            Rules.self, Render.self, IOS.self,
+            Rules.self, Render.self, IOS.self, Cost.self,
         ]
     )
 
@@ -36,8 +36,13 @@ public struct Reconcile: AsyncParsableCommand {
     /// executable before `main()`.
     nonisolated(unsafe) static var providers: ProviderFactory = { _ in ProviderRegistry() }
 
-    /// Runs the command line with providers built by `factory`.
-    public static func main(providers factory: @escaping ProviderFactory) async {
+    /// What each provider's resources cost (`reconcile cost`, plan's cost line); set once by
+    /// the executable before `main()`. Pure: building it starts nothing.
+    nonisolated(unsafe) static var pricing: [any ResourcePricing] = []
+
+    /// Runs the command line with providers built by `factory`, priced by `pricing`.
+    public static func main(pricing: [any ResourcePricing] = [], providers factory: @escaping ProviderFactory) async {
+        self.pricing = pricing
         providers = factory
         await main()
     }

@@ -9,6 +9,9 @@ public struct Engine: Sendable {
     public var backend: any StateBackend
     public var options: ApplyOptions
     public var progress: @Sendable (ProgressEvent) -> Void
+    /// Prices the world before and after a plan, so the plan says what it does to the monthly
+    /// bill (`Plan.cost`); nil: plans carry no cost.
+    public var costs: CostEstimator?
 
     public init(
         registry: ProviderRegistry,
@@ -154,16 +157,40 @@ public struct Engine: Sendable {
         )
         // Where traffic goes once this is applied, and what moves against the last apply.
         let routing = destroy ? [:] : RouteModel(spec.topology).summary()
-        return Plan(
+        var plan = Plan(
             lineage: state.lineage,
             serial: state.serial,
             specDigest: SpecDigest.compute(spec.loaded),
             spec: spec.topology.root,
             changes: changes,
+            allocations: destroy ? [] : spec.topology.allocations,
             routing: routing,
             routingChanges: state.routing.map { RouteModel.changes(from: $0, to: routing) }
         )
-            allocations: destroy ? [] : spec.topology.allocations,
+        plan.cost = costs.map { Self.costChange(of: changes, observed: observed, estimator: $0) }
+        return plan
+    }
+
+    /// What the changes do to the monthly bill: the world as read, priced before and after.
+    static func costChange(
+        of changes: [PlannedChange],
+        observed: [ResourceAddress: ObservedResource],
+        estimator: CostEstimator
+    ) -> CostChange {
+        var before: [ResourceAddress: PricedResource] = [:]
+        for (address, resource) in observed {
+            before[address] = PricedResource(address: address, type: resource.type, attributes: resource.attributes)
+        }
+        var after = before
+        for change in changes where change.action != .noop {
+            if change.action == .delete {
+                after[change.address] = nil
+            } else if let desired = change.desired {
+                after[change.address] = PricedResource(address: change.address, type: change.type, attributes: desired)
+            }
+        }
+        let sorted = { (world: [ResourceAddress: PricedResource]) in world.values.sorted { $0.address < $1.address } }
+        return CostChange(before: estimator.estimate(sorted(before)), after: estimator.estimate(sorted(after)))
     }
 
     /// Checks a saved plan against the state and the spec as they are now: it applies only
@@ -224,7 +251,13 @@ public struct Engine: Sendable {
         let routing = plan.routing ?? state.routing
         guard state.routing != routing || (pins != nil && state.allocations != pins) else { return }
         state.routing = routing
+        if let pins { state.allocations = pins }
         try commit(state)
+    }
+
+    /// The state's form of a plan's allocations; nil when there are none.
+    static func pins(_ allocations: [AddressAllocation]) -> [String: String]? {
+        allocations.isEmpty ? nil : AddressAllocation.pins(allocations)
     }
 
     func commit(_ state: State) throws(Failure) {
@@ -251,15 +284,9 @@ public struct Engine: Sendable {
             registry: registry,
             backend: backend,
             fingerprinter: try fingerprinter(),
-        if let pins { state.allocations = pins }
             secrets: SecretResolver(specRoot: specRoot),
             options: options,
             progress: progress
-    /// The state's form of a plan's allocations; nil when there are none.
-    static func pins(_ allocations: [AddressAllocation]) -> [String: String]? {
-        allocations.isEmpty ? nil : AddressAllocation.pins(allocations)
-    }
-
         )
         var report = await executor.apply(plan.changes, state: state)
         state = report.state
@@ -272,12 +299,12 @@ public struct Engine: Sendable {
         if report.failed.isEmpty && report.skipped.isEmpty, let routing = plan.routing {
             state.routing = routing.isEmpty ? nil : routing
         }
+        // Allocations become pins only once what uses them is all in place.
+        if report.failed.isEmpty && report.skipped.isEmpty, let allocations = plan.allocations {
+            state.allocations = Self.pins(allocations)
+        }
         report.state = state
         try commit(state)
         return report
     }
 }
-        // Allocations become pins only once what uses them is all in place.
-        if report.failed.isEmpty && report.skipped.isEmpty, let allocations = plan.allocations {
-            state.allocations = Self.pins(allocations)
-        }

@@ -114,6 +114,8 @@ public struct Plan: Sendable, Codable {
     public var routing: [String: RoutingLine]?
     /// The paths this plan moves, against the state's summary (none before one was recorded).
     public var routingChanges: [RoutingChange]?
+    /// What it does to the monthly bill at list prices (when the run prices plans).
+    public var cost: CostChange?
 
     public init(
         lineage: String,
@@ -121,18 +123,18 @@ public struct Plan: Sendable, Codable {
         specDigest: String,
         spec: String,
         changes: [PlannedChange],
+        allocations: [AddressAllocation]? = nil,
         routing: [String: RoutingLine]? = nil,
         routingChanges: [RoutingChange]? = nil
-        allocations: [AddressAllocation]? = nil,
     ) {
         self.lineage = lineage
         self.serial = serial
         self.specDigest = specDigest
         self.spec = spec
         self.changes = changes.sorted { $0.address < $1.address }
+        self.allocations = allocations
         self.routing = routing
         self.routingChanges = routingChanges
-        self.allocations = allocations
     }
 
     /// The changes that do something.

@@ -78,7 +78,7 @@ public enum PlanRenderer {
         guard !pending.isEmpty else {
             // The NVAs' announcements are not resources: routing can move with nothing to apply.
             return "No changes: the infrastructure matches the spec (\(plan.changes.count) resources).\n"
-                + routingText(plan)
+                + routingText(plan) + costText(plan)
         }
         var out = "reconcile will make these changes:\n"
         for change in pending {
@@ -109,8 +109,15 @@ public enum PlanRenderer {
                 for line in change.preview { out += "      \(line)\n" }
             }
         }
-        out += routingText(plan)
+        out += routingText(plan) + costText(plan)
         return out + "\n" + summaryLine(plan) + "\n"
+    }
+
+    /// The plan's effect on the monthly bill, when it has one.
+    static func costText(_ plan: Plan) -> String {
+        guard let cost = plan.cost else { return "" }
+        let lines = CostRenderer.planText(cost)
+        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n") + "\n"
     }
 
     /// "Routing changes:" with each path that moves, before and after.
@@ -127,15 +134,17 @@ public enum PlanRenderer {
 
     static func json(_ plan: Plan) -> String {
         struct Document: Encodable {
+            enum AddressKeys: String, CodingKey { case allocations }
             var plan: Plan
             var summary: [String: Int]
 
             enum CodingKeys: String, CodingKey {
-                case formatVersion, lineage, serial, specDigest, spec, changes, summary, routingChanges
+                case formatVersion, lineage, serial, specDigest, spec, changes, summary, routingChanges, cost
             }
 
-            enum AddressKeys: String, CodingKey { case allocations }
             func encode(to encoder: any Encoder) throws {
+                var addresses = encoder.container(keyedBy: AddressKeys.self)
+                try addresses.encodeIfPresent(plan.allocations.flatMap { $0.isEmpty ? nil : $0 }, forKey: .allocations)
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(plan.formatVersion, forKey: .formatVersion)
                 try container.encode(plan.lineage, forKey: .lineage)
@@ -143,10 +152,9 @@ public enum PlanRenderer {
                 try container.encode(plan.specDigest, forKey: .specDigest)
                 try container.encode(plan.spec, forKey: .spec)
                 try container.encode(plan.changes, forKey: .changes)
-                var addresses = encoder.container(keyedBy: AddressKeys.self)
-                try addresses.encodeIfPresent(plan.allocations.flatMap { $0.isEmpty ? nil : $0 }, forKey: .allocations)
                 try container.encode(summary, forKey: .summary)
                 try container.encodeIfPresent(plan.routingChanges, forKey: .routingChanges)
+                try container.encodeIfPresent(plan.cost.map(CostRenderer.rounded), forKey: .cost)
             }
         }
         var summary: [String: Int] = [:]
@@ -176,6 +184,10 @@ public enum PlanRenderer {
             out += "**Routing changes:**\n\n"
             for move in moves { out += "- \(move.sentence)\n" }
             out += "\n"
+        }
+        if let cost = plan.cost {
+            let text = CostRenderer.planMarkdown(cost)
+            if !text.isEmpty { out += text + "\n" }
         }
         if plan.pending.isEmpty { return out + "No changes.\n" }
         for change in plan.pending {

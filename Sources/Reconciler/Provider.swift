@@ -97,11 +97,15 @@ public struct UnmanagedObject: Sendable, Hashable, Codable {
     public var provider: String
     public var kind: String
     public var name: String
+    /// What the provider read of it, in the graph's terms, where it can tell (so drift can
+    /// say what an unmanaged gateway costs); secrets never.
+    public var attributes: Attributes?
 
-    public init(provider: String, kind: String, name: String) {
+    public init(provider: String, kind: String, name: String, attributes: Attributes? = nil) {
         self.provider = provider
         self.kind = kind
         self.name = name
+        self.attributes = attributes
     }
 }
 

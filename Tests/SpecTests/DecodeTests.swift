@@ -227,6 +227,7 @@ struct DecodeTests {
         case .string(.endpoint): return "lab"
         case .string(.url): return "https://example.com/hook"
         case .string(.envName): return "X"
+        case .string(.currency): return "JPY"
         case .string: return "n1"
         case .reference: return "n1"
         case .integer(let range): return String(max(range.lowerBound, min(range.upperBound, 1350)))

@@ -89,10 +89,19 @@ public struct AzureProvider: Provider {
                 "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/Microsoft.Network/\(collection)"
             for item in try await client.list(listPath, apiVersion: Self.networkVersion) {
                 guard case .string(let name)? = item["name"] else { continue }
-                if !managed.contains(.azure("\(collection)/\(name)")) {
-                    found.append(
-                        UnmanagedObject(provider: "azure", kind: "Microsoft.Network/\(collection)", name: name)
+                let address = ResourceAddress.azure("\(collection)/\(name)")
+                if !managed.contains(address) {
+                    // What pricing reads (SKU, region, scale units), so drift can say what it costs.
+                    let type = "Microsoft.Network/\(collection)"
+                    let observed = observe(
+                        address,
+                        type: type,
+                        body: item,
+                        context: ReadContext(fingerprint: { _ in "" })
                     )
+                    var priced: Attributes = [:]
+                    for key in AzurePricing.attributesRead { priced[key] = observed.attributes[key] }
+                    found.append(UnmanagedObject(provider: "azure", kind: type, name: name, attributes: priced))
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads one YAML mapping against its `ObjectSchema`.
 ///
 /// Creating a reader reports unknown fields (with a suggestion), missing required fields and
@@ -170,6 +172,11 @@ struct ObjectReader {
                     .schemaValue, "'\(key)' must be a day written YYYY-MM-DD, not '\(Excerpt.of(text))'",
                     "e.g. 2026-12-31"
                 ) : nil
+        case .string(.currency):
+            problem =
+                text.utf8.count == 3 && text.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 })
+                ? nil
+                : (.schemaValue, "'\(key)' must be a currency code, not '\(Excerpt.of(text))'", "e.g. JPY, USD, EUR")
         default:
             problem = text.isEmpty ? (.schemaValue, "'\(key)' must not be empty", nil) : nil
         }
@@ -224,6 +231,26 @@ struct ObjectReader {
             return nil
         }
         return Int(value)
+    }
+
+    /// A non-negative decimal number, exactly as written (`12.5` stays 12.5, never a binary float).
+    func amount(_ key: String) -> Decimal? {
+        guard let node = value(key), let scalar = scalar(node, key: key) else { return nil }
+        let text = scalar.text
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let digits = { (part: Substring) in !part.isEmpty && part.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        guard !scalar.isQuoted, parts.count <= 2, parts.allSatisfy(digits), text.utf8.count <= 20,
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        else {
+            context.diagnostics.error(
+                .schemaType,
+                "'\(key)' must be a number such as 3240 or 12.5, not \(scalar.isQuoted ? "the string " : "")'\(Excerpt.of(text))'",
+                at: location(node),
+                hint: "write digits with at most one decimal point, without quotes, currency signs or commas"
+            )
+            return nil
+        }
+        return value
     }
 
     func bool(_ key: String) -> Bool? {

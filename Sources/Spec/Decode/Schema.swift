@@ -19,11 +19,15 @@ public indirect enum FieldType: Sendable {
         case envName
         /// A calendar day, `YYYY-MM-DD`.
         case date
+        /// An ISO 4217 currency code: three capital letters (`JPY`).
+        case currency
     }
 
     case string(StringFormat)
     case integer(ClosedRange<Int64>)
     case boolean
+    /// A non-negative decimal number: a price or a quantity (`3240`, `12.5`).
+    case amount
     case prefix
     case address
     case interfaceAddress
@@ -33,16 +37,17 @@ public indirect enum FieldType: Sendable {
     case list(FieldType)
     case object(ObjectSchema)
     case stringMap
+    /// A prefix, or `{fromPool: NAME, size: N}` that the allocation pass fills in (docs/addresses.md).
+    case allocatedPrefix
 
     /// A short name for messages ("an integer", "a list").
     var noun: String {
         switch self {
-    /// A prefix, or `{fromPool: NAME, size: N}` that the allocation pass fills in (docs/addresses.md).
-    case allocatedPrefix
         case .string(.name), .reference: return "a name"
         case .string: return "a string"
         case .integer: return "an integer"
         case .boolean: return "true or false"
+        case .amount: return "a number (3240 or 12.5)"
         case .prefix: return "an IPv4 prefix (10.0.0.0/16)"
         case .address: return "an IPv4 address"
         case .interfaceAddress: return "an interface address (192.168.10.1/24)"
@@ -51,12 +56,12 @@ public indirect enum FieldType: Sendable {
         case .list: return "a list"
         case .object: return "a mapping"
         case .stringMap: return "a mapping of strings"
+        case .allocatedPrefix: return "an IPv4 prefix (10.0.0.0/16) or {fromPool: NAME, size: N}"
         }
     }
 }
 
 /// One field of an object.
-        case .allocatedPrefix: return "an IPv4 prefix (10.0.0.0/16) or {fromPool: NAME, size: N}"
 ///
 /// A class: schemas are immutable shared data read on every decode,
 /// and one reference is cheaper to pass around than a struct of strings.

@@ -11,6 +11,33 @@ public enum SpecSchema {
     static let asn = FieldType.integer(1...4_294_967_295)
     static let prefixes = FieldType.list(.prefix)
 
+    /// Costs a Site or CiscoRouter declares by hand (`reconcile cost`, docs/cost.md).
+    static let costs = FieldSchema(
+        "costs",
+        .list(
+            .object(
+                ObjectSchema(
+                    "CostItem",
+                    "A recurring or one-time cost Azure's price list cannot know.",
+                    exactlyOne: [["monthly", "yearly", "once"]],
+                    [
+                        FieldSchema(
+                            "item",
+                            .string(.any),
+                            required: true,
+                            "What it is (\"InterLink VPN + fixed IP\")."
+                        ),
+                        FieldSchema("monthly", .amount, "Paid every month."),
+                        FieldSchema("yearly", .amount, "Paid every year (a maintenance contract)."),
+                        FieldSchema("once", .amount, "Paid once (hardware); counted in the first year."),
+                        FieldSchema("currency", .string(.currency), required: true, "ISO 4217 code: JPY, USD, EUR."),
+                    ]
+                )
+            )
+        ),
+        "(addition) Costs beyond Azure's prices, for `reconcile cost`."
+    )
+
     /// The object envelope shared by every document.
     public static let metadata = ObjectSchema(
         "Metadata",
@@ -65,6 +92,39 @@ public enum SpecSchema {
                     "lab (the local Azure model, default), public, or https://URL."
                 ),
                 FieldSchema("tags", .stringMap, "Tags applied to every Azure resource the tool manages."),
+                FieldSchema(
+                    "pricing",
+                    .object(
+                        ObjectSchema(
+                            "PricingSettings",
+                            "How `reconcile cost` and `plan` estimate the monthly cost.",
+                            [
+                                FieldSchema("currency", .string(.currency), "Currency to show (default USD)."),
+                                FieldSchema(
+                                    "hoursPerMonth",
+                                    .integer(672...744),
+                                    "Hours billed per month (default 744, a 31-day month)."
+                                ),
+                                FieldSchema(
+                                    "firewallDataProcessedGB",
+                                    .amount,
+                                    "Assumed GB each Azure Firewall processes a month (default 0)."
+                                ),
+                                FieldSchema(
+                                    "hubDataProcessedGB",
+                                    .amount,
+                                    "Assumed GB each Virtual WAN hub processes a month (default 0)."
+                                ),
+                                FieldSchema(
+                                    "priceFile",
+                                    .string(.any),
+                                    "A price file to use instead of the built-in one, relative to the spec."
+                                ),
+                            ]
+                        )
+                    ),
+                    "(addition) Cost estimate settings."
+                ),
             ]
         ),
         .virtualNetwork: ObjectSchema(
@@ -241,6 +301,7 @@ public enum SpecSchema {
                     "true is reported: a NAT in front of the VPN device is unsupported."
                 ),
                 FieldSchema("device", .reference([.ciscoRouter]), "The CiscoRouter that terminates the tunnel."),
+                costs,
             ]
         ),
         .vpnConnection: ObjectSchema(
@@ -601,6 +662,18 @@ public enum SpecSchema {
                 ),
             ]
         ),
+        .addressPool: ObjectSchema(
+            "AddressPoolSpec",
+            "(addition) Address space the spec hands out to VNets and subnets, or keeps for sites.",
+            [
+                FieldSchema("prefixes", prefixes, required: true, "The pool's prefixes."),
+                FieldSchema(
+                    "use",
+                    .enumeration(AddressPool.Use.allCases.map(\.rawValue)),
+                    "azure (default): VNets and subnets take from it; onPrem: kept for sites, nothing in Azure may overlap it."
+                ),
+            ]
+        ),
     ]
 
     static let ciscoRouter = ObjectSchema(
@@ -662,18 +735,6 @@ public enum SpecSchema {
                                             ),
                                             FieldSchema(
                                                 "offsetMinutes",
-        .addressPool: ObjectSchema(
-            "AddressPoolSpec",
-            "(addition) Address space the spec hands out to VNets and subnets, or keeps for sites.",
-            [
-                FieldSchema("prefixes", prefixes, required: true, "The pool's prefixes."),
-                FieldSchema(
-                    "use",
-                    .enumeration(AddressPool.Use.allCases.map(\.rawValue)),
-                    "azure (default): VNets and subnets take from it; onPrem: kept for sites, nothing in Azure may overlap it."
-                ),
-            ]
-        ),
                                                 .integer(0...59),
                                                 "(addition) Minutes (default 0)."
                                             ),
@@ -842,6 +903,7 @@ public enum SpecSchema {
                 ),
                 "Tunnel interface settings."
             ),
+            costs,
         ]
     )
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One decoder per kind. Each reads every field its schema declares (a test checks this).
 extension TopologyBuilder {
     static func azureScope(_ r: ObjectReader) -> AzureScope? {
@@ -6,14 +8,38 @@ extension TopologyBuilder {
         let location = r.string("location")
         let endpoint = r.string("endpoint").flatMap(Endpoint.init) ?? .lab
         let tags = r.stringMap("tags")
+        let pricing = r.object("pricing").map { p in
+            PricingSettings(
+                currency: p.string("currency"),
+                hoursPerMonth: p.int("hoursPerMonth") ?? PricingSettings.defaultHoursPerMonth,
+                firewallDataProcessedGB: p.amount("firewallDataProcessedGB") ?? 0,
+                hubDataProcessedGB: p.amount("hubDataProcessedGB") ?? 0,
+                priceFile: p.string("priceFile")
+            )
+        }
         guard let subscriptionId, let resourceGroup, let location else { return nil }
         return AzureScope(
             subscriptionId: subscriptionId,
             resourceGroup: resourceGroup,
             location: location,
             endpoint: endpoint,
-            tags: tags
+            tags: tags,
+            pricing: pricing ?? PricingSettings()
         )
+    }
+
+    /// A `costs` list (Site, CiscoRouter): each item's one amount and its period.
+    static func costs(_ r: ObjectReader) -> [CostItem] {
+        r.objects("costs") { c, _ -> CostItem? in
+            let item = c.string("item")
+            let currency = c.string("currency")
+            // Every period is read (each is checked); the reader reports more than one.
+            let paid = CostItem.Period.allCases.compactMap { period in
+                c.amount(period.rawValue).map { (period, $0) }
+            }
+            guard let item, let currency, let (period, amount) = paid.first else { return nil }
+            return CostItem(item: item, amount: amount, period: period, currency: currency)
+        }
     }
 
     static func virtualNetwork(_ r: ObjectReader) -> VirtualNetwork? {
@@ -123,7 +149,8 @@ extension TopologyBuilder {
             addressSpace: addressSpace,
             bgp: bgp,
             behindNat: behindNat,
-            device: device
+            device: device,
+            costs: costs(r)
         )
     }
 

@@ -34,7 +34,8 @@ extension TopologyBuilder {
             wan: wan,
             lan: lan,
             natOverload: nat,
-            tunnel: tunnel
+            tunnel: tunnel,
+            costs: costs(r)
         )
     }
 

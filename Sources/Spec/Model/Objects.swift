@@ -9,6 +9,8 @@ public struct AzureScope: Sendable {
     public var location: String
     public var endpoint: Endpoint
     public var tags: [String: String]
+    /// How costs are estimated (`reconcile cost`); defaults when absent.
+    public var pricing = PricingSettings()
 }
 
 public struct VirtualNetwork: Sendable {
@@ -21,10 +23,10 @@ public struct VirtualNetwork: Sendable {
     public var addressSpace: [IPv4Prefix]
     public var dnsServers: [IPv4Address]
     public var subnets: [Subnet]
-
-    public func subnet(named name: String) -> Subnet? {
     /// The `{fromPool, size}` values still to allocate; empty once `AddressAllocator` ran.
     public var requests: [AddressRequest] = []
+
+    public func subnet(named name: String) -> Subnet? {
         subnets.first { $0.name == name }
     }
 
@@ -73,6 +75,8 @@ public struct Site: Sendable {
     public var bgp: Bgp?
     public var behindNat: Bool
     public var device: String?
+    /// What the site costs beyond Azure's prices (its lines, its contracts).
+    public var costs: [CostItem] = []
 }
 
 public struct IpsecPolicy: Sendable, Hashable {
@@ -286,6 +290,8 @@ public struct CiscoRouter: Sendable {
     public var lan: Lan
     public var natOverload: [IPv4Prefix]
     public var tunnel: Tunnel
+    /// What the router costs (bought once, maintained yearly).
+    public var costs: [CostItem] = []
 }
 
 public struct Intent: Sendable {

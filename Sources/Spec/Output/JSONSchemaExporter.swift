@@ -111,11 +111,13 @@ public enum JSONSchemaExporter {
         case .string(.url): return .map(["type": "string", "pattern": "^https?://"])
         case .string(.envName): return .map(["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"])
         case .string(.date): return .map(["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"])
+        case .string(.currency): return .map(["type": "string", "pattern": "^[A-Z]{3}$"])
         case .integer(let range):
             return .map([
                 "type": "integer", "minimum": .int(Int(range.lowerBound)), "maximum": .int(Int(range.upperBound)),
             ])
         case .boolean: return .map(["type": "boolean"])
+        case .amount: return .map(["type": "number", "minimum": 0])
         case .prefix: return .map(["type": "string", "pattern": .string(prefixPattern)])
         case .address: return .map(["type": "string", "pattern": .string(addressPattern)])
         case .interfaceAddress: return .map(["type": "string", "pattern": .string(prefixPattern)])
@@ -126,8 +128,6 @@ public enum JSONSchemaExporter {
             register(schema, into: &defs)
             return .map(["$ref": .string("#/$defs/\(schema.title)")])
         case .stringMap: return .map(["type": "object", "additionalProperties": .map(["type": "string"])])
-        }
-    }
         case .allocatedPrefix:
             return .map([
                 "oneOf": .list([
@@ -143,4 +143,6 @@ public enum JSONSchemaExporter {
                     ]),
                 ])
             ])
+        }
+    }
 }
