@@ -315,3 +315,60 @@ struct CostTests {
         }
     }
 }
+
+/// Plans say what they do to the monthly bill, on the lab through the real binary.
+@Suite("cost in plans", .serialized)
+struct PlanCostTests {
+    static let prices = """
+        {"format": 1, "prices": [
+          {"meter": "vpnGateway:VpnGw1AZ", "region": "japaneast", "unit": "hour", "price": 0.2, "currency": "USD", "source": "test", "date": "2026-12-07"},
+          {"meter": "vpnGateway:VpnGw2AZ", "region": "japaneast", "unit": "hour", "price": 0.5, "currency": "USD", "source": "test", "date": "2026-12-07"},
+          {"meter": "publicIP:Standard", "region": "japaneast", "unit": "hour", "price": 0.005, "currency": "USD", "source": "test", "date": "2026-12-07"}
+        ]}
+        """
+
+    @Test func aPlanShowsItsMonthlyChangeInEveryFormat() throws {
+        let ws = try LabWorkspace("point-to-site")
+        defer { ws.remove() }
+        try Self.prices.write(to: ws.spec.appendingPathComponent("prices.json"), atomically: true, encoding: .utf8)
+        try ws.edit("azure.yaml") {
+            $0.replacingOccurrences(
+                of: "  tags: {owner: netops}\n",
+                with: "  tags: {owner: netops}\n  pricing: {priceFile: prices.json}\n"
+            )
+        }
+        // From nothing: 744 h of a VpnGw1AZ at $0.2 and of its address at $0.005.
+        let first = try ws.run(["plan", "spec"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Cost: +$152.52/month ($0.00 → $152.52 a month, list prices)"), "\(first.stdout)")
+        #expect(first.stdout.contains("+$148.80/month  azure:virtualNetworkGateways/hub-vpngw  VPN gateway VpnGw1AZ"))
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        // In sync: no cost line.
+        let clean = try ws.run(["diff", "spec"])
+        #expect(clean.status == 0 && !clean.stdout.contains("Cost:"), "\(clean.stdout)")
+        // A larger SKU: the old line goes, the new one comes, the plan says the difference.
+        try ws.edit("gateway.yaml") { $0.replacingOccurrences(of: "sku: VpnGw1AZ", with: "sku: VpnGw2AZ") }
+        let bigger = try ws.run(["plan", "spec"])
+        #expect(
+            bigger.stdout.contains("Cost: +$223.20/month ($152.52 → $375.72 a month, list prices)"),
+            "\(bigger.stdout)"
+        )
+        #expect(bigger.stdout.contains("-$148.80/month  azure:virtualNetworkGateways/hub-vpngw  VPN gateway VpnGw1AZ"))
+        #expect(bigger.stdout.contains("+$372.00/month  azure:virtualNetworkGateways/hub-vpngw  VPN gateway VpnGw2AZ"))
+        let markdown = try ws.run(["plan", "spec", "--format", "markdown"])
+        #expect(
+            markdown.stdout.contains("**Cost:** +$223.20/month ($152.52 → $375.72 a month, list prices)"),
+            "\(markdown.stdout)"
+        )
+        let json = try ws.run(["plan", "spec", "--format", "json"])
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let cost = try #require(plan["cost"] as? [String: Any], "\(json.stdout)")
+        #expect((cost["delta"] as? NSNumber)?.doubleValue == 223.2)
+        #expect(cost["currency"] as? String == "USD")
+        // The saved plan keeps it and still applies.
+        let saved = try ws.run(["plan", "spec", "--out", "plan.json"])
+        #expect(saved.status == 0)
+        let apply = try ws.run(["apply", "plan.json"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+    }
+}
