@@ -217,6 +217,30 @@ struct AddressPoolTests {
         #expect(spec.diagnostics.first?.hint == "did you mean 'fromPool'?")
     }
 
+    /// `reconcile addresses`, text and JSON, on the example: every prefix, who holds it, each pool's room.
+    @Test(arguments: ["text", "json"])
+    func addressesGolden(format: String) throws {
+        let run = try Fixture.reconcile(["addresses", "examples/pools-and-costs", "--format", format])
+        #expect(run.status == 0, "\(run.stderr)")
+        Fixture.assertGolden(
+            run.stdout,
+            "Tests/SpecTests/Golden/addresses/pools-and-costs.\(format == "json" ? "json" : "txt")"
+        )
+    }
+
+    /// `validate` prints each allocation on standard output, as plan does.
+    @Test func validatePrintsEachChoice() throws {
+        let run = try Fixture.reconcile(["validate", "examples/pools-and-costs"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            run.stdout.contains(
+                "address: hub-vnet/GatewaySubnet = 10.20.1.0/27 from the VNet "
+                    + "(GatewaySubnet: /27 default, the smallest every VPN SKU but Basic accepts)\n"
+            )
+        )
+        #expect(run.stdout.hasSuffix("examples/pools-and-costs: valid (3 files, 19 resources)\n"))
+    }
+
     /// A thousand VNets allocate in well under the time it takes to validate them.
     @Test func aThousandVnetsAllocateQuickly() {
         var yaml = Self.scope.replacingOccurrences(of: "[10.10.0.0/16]", with: "[10.0.0.0/8]")

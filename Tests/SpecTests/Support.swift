@@ -6,8 +6,8 @@ import Testing
 
 extension Fixture {
     static let examples = [
-        "forced-tunneling", "point-to-site", "routeserver-nva-default-route", "s2s-cisco891-pppoe",
-        "vwan-internet-via-azure",
+        "forced-tunneling", "point-to-site", "pools-and-costs", "routeserver-nva-default-route",
+        "s2s-cisco891-pppoe", "vwan-internet-via-azure",
     ]
 
     /// Loads, validates and lowers YAML text given inline.

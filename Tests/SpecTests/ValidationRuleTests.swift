@@ -660,6 +660,8 @@ struct ValidationRuleTests {
             "io-symlink", "io-size-limit",
             // Checked when a command reads the secrets (LabSecretsTests).
             "secret-missing", "secret-not-granted", "secret-outside-spec", "secret-value",
+            // Address pools, each rule both ways (AddressPoolTests).
+            "pool-exhausted", "pool-unknown", "pool-allocation-overlap", "pool-overlap", "pool-onprem", "pool-size",
         ])
         let missing = RuleID.catalogue.map(\.id.rawValue).filter { !covered.contains($0) }
         #expect(missing.isEmpty, "rules without a test: \(missing)")
