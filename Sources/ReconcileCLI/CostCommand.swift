@@ -75,7 +75,7 @@ struct Cost: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let validated = SpecPipeline.run(spec.path, options: spec.loadOptions)
+        let validated = EngineRunner.pipeline(spec)
         if !validated.diagnostics.isEmpty { Output.report(validated, color: color) }
         guard !validated.hasErrors, let graph = validated.graph else { throw ExitCode(1) }
         let estimator = try CostOptions.estimator(

@@ -34,7 +34,7 @@ struct CostTests {
 
     static func id(_ path: String) -> Value { .reference(OutputReference(.azure(path), "id")) }
 
-    /// The seed article's own figures (2014): a gateway at ¥5.1 an hour for 744 hours, its
+    /// The first example's source article's own figures (2014): a gateway at ¥5.1 an hour for 744 hours, its
     /// address included; the office's line, session and router as the example declares them.
     static let articlePrices = """
         {"format": 1, "prices": [

@@ -241,8 +241,10 @@ struct AddressPoolTests {
         #expect(run.stdout.hasSuffix("examples/pools-and-costs: valid (3 files, 19 resources)\n"))
     }
 
-    /// A thousand VNets allocate in well under the time it takes to validate them.
-    @Test func aThousandVnetsAllocateQuickly() {
+    /// A thousand VNets each get their address space and subnet.
+    ///
+    /// How fast is `bench --cost`'s business: speed targets live in benchmarks, not tests.
+    @Test func aThousandVnetsAllocate() {
         var yaml = Self.scope.replacingOccurrences(of: "[10.10.0.0/16]", with: "[10.0.0.0/8]")
         for i in 0..<1000 {
             yaml += Self.vnet(
@@ -252,9 +254,7 @@ struct AddressPoolTests {
         }
         let loaded = SpecLoader.load(text: yaml, file: "spec.yaml")
         var topology = loaded.topology
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { _ = AddressAllocator.allocate(&topology) }
+        _ = AddressAllocator.allocate(&topology)
         #expect(topology.allocations.count == 2000)
-        #expect(elapsed < .seconds(2))
     }
 }

@@ -54,15 +54,3 @@ public protocol ResourcePricing: Sendable {
     /// tunnels on a gateway).
     func meters(_ resources: [PricedResource], settings: PricingSettings) -> [ResourceAddress: [MeterUse]]
 }
-
-extension Value {
-    /// Whether this value points at `address`: a reference in a desired graph, or the ARM id
-    /// (or any path) ending in the address's path once recorded or observed.
-    public func refers(to address: ResourceAddress) -> Bool {
-        switch self {
-        case .reference(let ref): return ref.address == address
-        case .string(let text): return text.lowercased().hasSuffix("/" + address.path.lowercased())
-        default: return false
-        }
-    }
-}

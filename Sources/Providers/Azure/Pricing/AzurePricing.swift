@@ -18,6 +18,25 @@ public struct AzurePricing: ResourcePricing {
         "autoScaleMinBounds", "virtualNetworkGateway1", "vpnGateway", "expressRouteGateway",
     ]
 
+    /// The types whose count a meter needs, and the attribute naming the resource they belong to.
+    static let parentAttribute = [
+        "Microsoft.Network/connections": "virtualNetworkGateway1",
+        "Microsoft.Network/vpnGateways/vpnConnections": "vpnGateway",
+        "Microsoft.Network/expressRouteGateways/expressRouteConnections": "expressRouteGateway",
+    ]
+
+    /// The address path a value points at: a reference's, or the last two segments of an ARM
+    /// id once recorded or observed (`…/virtualNetworkGateways/hub-vpngw`).
+    static func referencedPath(_ value: Value?) -> String? {
+        switch value {
+        case .reference(let ref)?: return ref.address.path
+        case .string(let id)?:
+            let segments = id.split(separator: "/")
+            return segments.count >= 2 ? segments.suffix(2).joined(separator: "/") : nil
+        default: return nil
+        }
+    }
+
     /// S2S tunnels a VPN gateway's price includes: the first 10 on every SKU (Basic allows no
     /// more); each one beyond is billed per hour (README.md here gives the sources).
     static let includedTunnels = 10
@@ -29,13 +48,23 @@ public struct AzurePricing: ResourcePricing {
     public func meters(_ resources: [PricedResource], settings: PricingSettings) -> [ResourceAddress: [MeterUse]] {
         let hours = Decimal(settings.hoursPerMonth)
         var found: [ResourceAddress: [MeterUse]] = [:]
-        /// The resources of `type` that point at `address` through `attribute`, or sit under it.
-        func dependants(_ type: String, of address: ResourceAddress, via attribute: String) -> Int {
-            resources.filter { r in
-                r.type == type
-                    && (r.attributes[attribute]?.refers(to: address) == true
-                        || r.address.path.hasPrefix(address.path + "/"))
-            }.count
+        // One pass over the world indexes what meters count (a gateway's connections, Basic
+        // WANs), so pricing stays linear in the number of resources.
+        var counts: [String: Int] = [:]
+        var basicWans: Set<String> = []
+        for r in resources {
+            if r.type == "Microsoft.Network/virtualWans", r.attributes["type"]?.scalarText == "Basic" {
+                basicWans.insert(r.address.path.lowercased())
+            }
+            guard let attribute = Self.parentAttribute[r.type] else { continue }
+            let segments = r.address.path.split(separator: "/")
+            let underPath = segments.count >= 4 ? segments.dropLast(2).joined(separator: "/") : nil
+            guard let parent = Self.referencedPath(r.attributes[attribute]) ?? underPath else { continue }
+            counts[r.type + "|" + parent.lowercased(), default: 0] += 1
+        }
+        /// The resources of `type` that belong to `address`.
+        func dependants(_ type: String, of address: ResourceAddress) -> Int {
+            counts[type + "|" + address.path.lowercased()] ?? 0
         }
         for r in resources {
             let region = r.attributes["location"]?.scalarText
@@ -62,7 +91,7 @@ public struct AzurePricing: ResourcePricing {
                         + (r.attributes["vpnClientConfiguration"].map { $0 == .null } == false
                             ? " and \(Self.includedPointToSite) point-to-site connections" : "")
                 )
-                let tunnels = dependants("Microsoft.Network/connections", of: r.address, via: "virtualNetworkGateway1")
+                let tunnels = dependants("Microsoft.Network/connections", of: r.address)
                 if tunnels > included {
                     use(
                         "vpnGateway:s2sTunnel",
@@ -79,10 +108,7 @@ public struct AzurePricing: ResourcePricing {
                     use("routeServer", hours, "Route Server")
                     continue
                 }
-                let basic = resources.contains { other in
-                    other.type == "Microsoft.Network/virtualWans" && wan.refers(to: other.address)
-                        && other.attributes["type"]?.scalarText == "Basic"
-                }
+                let basic = Self.referencedPath(wan).map { basicWans.contains($0.lowercased()) } ?? false
                 if basic { continue }
                 use("virtualHub:Standard", hours, "Virtual WAN hub (Standard)")
                 if settings.hubDataProcessedGB > 0 {
@@ -101,11 +127,7 @@ public struct AzurePricing: ResourcePricing {
                     units * hours,
                     "Hub S2S VPN, \(units) scale unit\(units == 1 ? "" : "s")"
                 )
-                let connections = dependants(
-                    "Microsoft.Network/vpnGateways/vpnConnections",
-                    of: r.address,
-                    via: "vpnGateway"
-                )
+                let connections = dependants("Microsoft.Network/vpnGateways/vpnConnections", of: r.address)
                 if connections > 0 {
                     use(
                         "virtualHub:s2sConnection",
@@ -122,8 +144,7 @@ public struct AzurePricing: ResourcePricing {
                 )
                 let connections = dependants(
                     "Microsoft.Network/expressRouteGateways/expressRouteConnections",
-                    of: r.address,
-                    via: "expressRouteGateway"
+                    of: r.address
                 )
                 if connections > 0 {
                     use(
