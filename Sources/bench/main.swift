@@ -7,6 +7,7 @@
 //   swift run -c release bench --azure         (refresh 5,000 resources against the Azure model)
 //   swift run -c release bench --drift [--sites 1000]   (drift of the generated spec against the lab)
 //   swift run -c release bench --routes [--sites 1000]  (routing analysis: every site's egress and reach)
+//   swift run -c release bench --cost [--sites 1000]    (cost and pool allocation against validate)
 //   swift run -c release bench --chaos [--trials 50] [--seed 1]   (apply killed at random, with faults, converging;
 //                                              needs `swift build -c release --product reconcile` first)
 //   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
@@ -42,7 +43,10 @@ struct Options {
 }
 
 /// The generated spec, one file per site plus the Azure side, as users lay specs out.
-func generate(sites: Int) -> [(String, [UInt8])] {
+///
+/// With `planning`, the VNets take their addresses from an AddressPool and every site and
+/// router declares costs (`bench --cost`).
+func generate(sites: Int, planning: Bool = false) -> [(String, [UInt8])] {
     var files: [(String, [UInt8])] = []
     let vnets = (sites + 99) / 100
     var azure = """
@@ -52,17 +56,30 @@ func generate(sites: Int) -> [(String, [UInt8])] {
         spec: {subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-bench, location: japaneast, endpoint: lab}
 
         """
+    if planning {
+        azure += """
+            ---
+            apiVersion: reconcile/v1
+            kind: AddressPool
+            metadata: {name: azure}
+            spec: {prefixes: [10.0.0.0/8]}
+
+            """
+    }
     for v in 0..<vnets {
+        let space = planning ? "{fromPool: azure, size: 16}" : "10.\(v).0.0/16"
+        let app = planning ? "{size: 24}" : "10.\(v).1.0/24"
+        let gatewaySubnet = planning ? "{}" : "10.\(v).255.0/27"
         azure += """
             ---
             apiVersion: reconcile/v1
             kind: VirtualNetwork
             metadata: {name: vnet-\(v)}
             spec:
-              addressSpace: [10.\(v).0.0/16]
+              addressSpace: [\(space)]
               subnets:
-                - {name: app, prefix: 10.\(v).1.0/24}
-                - {name: GatewaySubnet, prefix: 10.\(v).255.0/27}
+                - {name: app, prefix: \(app)}
+                - {name: GatewaySubnet, prefix: \(gatewaySubnet)}
             ---
             apiVersion: reconcile/v1
             kind: VirtualNetworkGateway
@@ -83,7 +100,7 @@ func generate(sites: Int) -> [(String, [UInt8])] {
               publicIp: 203.\(s / 256).\(s % 256).10
               addressSpace: [\(lan).0/24]
               behindNat: false
-              device: rtr-\(s)
+              device: rtr-\(s)\(planning ? "\n  costs: [{item: ISP line, monthly: 3240, currency: JPY}]" : "")
             ---
             apiVersion: reconcile/v1
             kind: VpnConnection
@@ -137,7 +154,7 @@ func generate(sites: Int) -> [(String, [UInt8])] {
               tunnel:
                 tcpAdjustMss: 1350
                 interfaceNumber: 1
-
+            \(planning ? "  costs: [{item: router, once: 100000, currency: JPY}]\n" : "")
             """
         files.append(("bench/sites/\(name).yaml", Array(text.utf8)))
     }
@@ -235,6 +252,11 @@ if CommandLine.arguments.contains("--engine") {
     EngineBench.plan(resources: 10_000, iterations: options.iterations)
     print(String(format: "memory    peak resident after planning %.0f MB (target < 300 MB)", peakResidentMB()))
     EngineBench.apply(resources: 1000, latency: .milliseconds(50), parallelism: 10)
+    exit(0)
+}
+if CommandLine.arguments.contains("--cost") {
+    // Planning (issue: cost and addresses): cost and pool allocation against validate.
+    CostBench.run(sites: options.sites, iterations: options.iterations)
     exit(0)
 }
 let files = generate(sites: options.sites)

@@ -319,18 +319,14 @@ struct CostTests {
 /// Plans say what they do to the monthly bill, on the lab through the real binary.
 @Suite("cost in plans", .serialized)
 struct PlanCostTests {
-    static let prices = """
-        {"format": 1, "prices": [
-          {"meter": "vpnGateway:VpnGw1AZ", "region": "japaneast", "unit": "hour", "price": 0.2, "currency": "USD", "source": "test", "date": "2026-12-07"},
-          {"meter": "vpnGateway:VpnGw2AZ", "region": "japaneast", "unit": "hour", "price": 0.5, "currency": "USD", "source": "test", "date": "2026-12-07"},
-          {"meter": "publicIP:Standard", "region": "japaneast", "unit": "hour", "price": 0.005, "currency": "USD", "source": "test", "date": "2026-12-07"}
-        ]}
-        """
-
     @Test func aPlanShowsItsMonthlyChangeInEveryFormat() throws {
         let ws = try LabWorkspace("point-to-site")
         defer { ws.remove() }
-        try Self.prices.write(to: ws.spec.appendingPathComponent("prices.json"), atomically: true, encoding: .utf8)
+        try Fixture.labPrices.write(
+            to: ws.spec.appendingPathComponent("prices.json"),
+            atomically: true,
+            encoding: .utf8
+        )
         try ws.edit("azure.yaml") {
             $0.replacingOccurrences(
                 of: "  tags: {owner: netops}\n",

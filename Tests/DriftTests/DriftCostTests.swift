@@ -6,18 +6,14 @@ import Testing
 /// an address nobody declared, priced by the spec's price file.
 @Suite("drift and cost", .serialized)
 struct DriftCostTests {
-    static let prices = """
-        {"format": 1, "prices": [
-          {"meter": "vpnGateway:VpnGw1AZ", "region": "japaneast", "unit": "hour", "price": 0.2, "currency": "USD", "source": "test", "date": "2026-12-07"},
-          {"meter": "vpnGateway:VpnGw2AZ", "region": "japaneast", "unit": "hour", "price": 0.5, "currency": "USD", "source": "test", "date": "2026-12-07"},
-          {"meter": "publicIP:Standard", "region": "japaneast", "unit": "hour", "price": 0.005, "currency": "USD", "source": "test", "date": "2026-12-07"}
-        ]}
-        """
-
     @Test func whatExistsCostingMoreThanTheSpecIsNoted() async throws {
         let ws = try LabWorkspace(DriftLabTests.example)
         defer { ws.remove() }
-        try Self.prices.write(to: ws.spec.appendingPathComponent("prices.json"), atomically: true, encoding: .utf8)
+        try Fixture.labPrices.write(
+            to: ws.spec.appendingPathComponent("prices.json"),
+            atomically: true,
+            encoding: .utf8
+        )
         try ws.edit("azure.yaml") {
             $0.replacingOccurrences(
                 of: "pricing: {currency: JPY}",

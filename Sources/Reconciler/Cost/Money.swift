@@ -2,6 +2,9 @@ public import Foundation
 
 /// Amounts of money as people read them: `¥3,794`, `$1,234.56`, `+€12.00`.
 public enum Money {
+    /// The sign written before an amount; other currencies are written after it by code.
+    static let symbols = ["JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"]
+
     /// Digits after the decimal point: none for yen, two for the rest.
     public static func scale(_ currency: String) -> Int {
         ["JPY", "KRW", "VND", "CLP", "ISK"].contains(currency) ? 0 : 2
@@ -20,7 +23,6 @@ public enum Money {
         let value = rounded(amount, currency)
         let negative = value < 0
         let digits = grouped(negative ? -value : value, scale: scale(currency))
-        let symbols = ["JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"]
         let body = symbols[currency].map { $0 + digits } ?? "\(digits) \(currency)"
         guard signed else { return negative ? "-" + body : body }
         return (value == 0 ? "±" : negative ? "-" : "+") + body
@@ -31,7 +33,6 @@ public enum Money {
         var value = amount
         var result = Decimal()
         NSDecimalRound(&result, &value, 4, .plain)
-        let symbols = ["JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"]
         let text = NSDecimalNumber(decimal: result).stringValue
         return symbols[currency].map { $0 + text } ?? "\(text) \(currency)"
     }

@@ -1,0 +1,14 @@
+extension Fixture {
+    /// A price file for lab tests in japaneast: a VpnGw1AZ at $0.2 an hour, a VpnGw2AZ at $0.5
+    /// and a Standard public IP at $0.005 (the built-in file has no VPN gateway price there).
+    public static let labPrices = """
+        {"format": 1, "prices": [
+          {"meter": "vpnGateway:VpnGw1AZ", "region": "japaneast", "unit": "hour", "price": 0.2, "currency": "USD",
+           "source": "test", "date": "2026-12-07"},
+          {"meter": "vpnGateway:VpnGw2AZ", "region": "japaneast", "unit": "hour", "price": 0.5, "currency": "USD",
+           "source": "test", "date": "2026-12-07"},
+          {"meter": "publicIP:Standard", "region": "japaneast", "unit": "hour", "price": 0.005, "currency": "USD",
+           "source": "test", "date": "2026-12-07"}
+        ]}
+        """
+}
