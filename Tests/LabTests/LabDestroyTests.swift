@@ -13,7 +13,7 @@ struct LabDestroyTests {
     /// router sections a router has out of the box (its hostname, its ports).
     @Test(arguments: [
         "s2s-cisco891-pppoe", "vwan-internet-via-azure", "routeserver-nva-default-route", "forced-tunneling",
-        "point-to-site",
+        "point-to-site", "pools-and-costs",
     ])
     func applyThenDestroyGivesEverythingBack(example: String) async throws {
         // The runs block on a child's output: off Swift's cooperative pool (`Fixture.offThePool`).

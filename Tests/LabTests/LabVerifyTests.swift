@@ -36,6 +36,7 @@ struct LabVerifyTests {
         ("vwan-internet-via-azure", "through Azure (0.0.0.0/0 via 10.100.0.12)"),
         ("routeserver-nva-default-route", "through Azure (0.0.0.0/1 via 10.10.120.4)"),
         ("forced-tunneling", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
+        ("pools-and-costs", "out of the site's own WAN (0.0.0.0/0 via Dialer1)"),
     ]
 
     @Test(arguments: examples)
