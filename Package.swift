@@ -163,8 +163,11 @@ let package = Package(
         .executableTarget(
             name: "reconcile",
             dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["BuildInfo"]
         ),
+        // Stamps the executable with its git commit (`reconcile --version`).
+        .plugin(name: "BuildInfo", capability: .buildTool(), path: "Plugins/BuildInfo"),
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",

@@ -7,28 +7,36 @@ public import Spec
 /// The providers are injected, so the same commands run with the real providers (the `reconcile` executable) or
 /// with the test provider (the test harness).
 public struct Reconcile: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "reconcile",
-        abstract: "A declarative reconciler for hybrid Azure + Cisco networks.",
-        discussion: """
-            Keep the hybrid topology as YAML in git; reconcile checks it, shows what would \
-            change, applies it in a safe order and reports drift.
+    /// The release this source is.
+    public static let version = "0.1.0"
 
-            Example:
-              reconcile validate examples/s2s-cisco891-pppoe
-            """,
-        version: "0.1.0",
-        subcommands: [
-            Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, DriftCommand.self,
-            StateCommand.self,
-            Lab.self,
-            Graph.self,
-            Explain.self,
-            Addresses.self,
-            Schema.self,
-            Rules.self, Render.self, IOS.self, Cost.self,
-        ]
-    )
+    /// The git commit the executable was built from (its BuildInfo plugin); set before `main()`.
+    nonisolated(unsafe) static var commit = "unknown"
+
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "reconcile",
+            abstract: "A declarative reconciler for hybrid Azure + Cisco networks.",
+            discussion: """
+                Keep the hybrid topology as YAML in git; reconcile checks it, shows what would \
+                change, applies it in a safe order and reports drift.
+
+                Example:
+                  reconcile validate examples/s2s-cisco891-pppoe
+                """,
+            version: "\(version) (commit \(commit))",
+            subcommands: [
+                Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, DriftCommand.self,
+                StateCommand.self,
+                Lab.self,
+                Graph.self,
+                Explain.self,
+                Addresses.self,
+                Schema.self,
+                Rules.self, Render.self, IOS.self, Cost.self,
+            ]
+        )
+    }
 
     public init() {}
 
@@ -41,8 +49,13 @@ public struct Reconcile: AsyncParsableCommand {
     nonisolated(unsafe) static var pricing: [any ResourcePricing] = []
 
     /// Runs the command line with providers built by `factory`, priced by `pricing`.
-    public static func main(pricing: [any ResourcePricing] = [], providers factory: @escaping ProviderFactory) async {
+    public static func main(
+        pricing: [any ResourcePricing] = [],
+        commit: String = "unknown",
+        providers factory: @escaping ProviderFactory
+    ) async {
         self.pricing = pricing
+        self.commit = commit
         providers = factory
         await main()
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Spec
 
 /// Cost estimates and a plan's cost change as text, JSON and Markdown.
