@@ -23,17 +23,32 @@ public final class LabWorld: @unchecked Sendable {
     }
 
     public let azure: AzureModelServer?
+    /// The Blob service (`/ACCOUNT/CONTAINER/BLOB` on a listener of its own), with the Azure model.
+    public let blob: BlobServer?
     public let routers: [String: Router]
     public let links: LabLinks
 
-    init(azure: AzureModelServer?, routers: [String: Router], links: LabLinks) {
+    init(azure: AzureModelServer?, blob: BlobServer? = nil, routers: [String: Router], links: LabLinks) {
         self.azure = azure
+        self.blob = blob
         self.routers = routers
         self.links = links
     }
 
-    /// Where the lab keeps its world.
-    public static func directory(_ stateDirectory: String) -> String { stateDirectory + "/lab" }
+    /// Where the lab keeps its world: `RECONCILE_LAB_DIR` (what `--lab-dir` sets), so checkouts
+    /// can share one simulated Azure and one set of routers as CI runners share the real ones;
+    /// else `lab/` in the state directory.
+    public static func directory(_ stateDirectory: String) -> String {
+        if let shared = ProcessInfo.processInfo.environment["RECONCILE_LAB_DIR"], !shared.isEmpty { return shared }
+        return stateDirectory + "/lab"
+    }
+
+    /// Serves the lab's blob store (`DIRECTORY/blob`, shared with every process serving this lab)
+    /// on a loopback listener; synchronous, for the state backend's factory.
+    public static func blobServer(labDirectory: String, host: String = "127.0.0.1") throws -> BlobServer {
+        try PrivateDirectory.create(labDirectory)
+        return try BlobServer(service: BlobService(store: BlobStore(root: labDirectory + "/blob")), host: host)
+    }
 
     /// The routers whose ISP line is down (`reconcile lab line ROUTER down`): their PPPoE
     /// dialer gets no address, so their tunnels cannot come up whatever the config says.
@@ -78,6 +93,7 @@ public final class LabWorld: @unchecked Sendable {
         // Device configs hold the pre-shared keys and login secrets.
         for folder in [stateDirectory, directory, directory + "/devices"] { try PrivateDirectory.create(folder) }
         var server: AzureModelServer?
+        var blob: BlobServer?
         if topology.scope?.spec.endpoint == .lab {
             // RECONCILE_LAB_TIME_SCALE stretches or shrinks Azure's provisioning times (default
             // 0.0005: a VPN gateway in 1.35 s), e.g. to interrupt a gateway's operation in tests.
@@ -103,6 +119,7 @@ public final class LabWorld: @unchecked Sendable {
             let started = AzureModelServer(model: model)
             try await started.start(host: host, port: azurePort)
             server = started
+            blob = try blobServer(labDirectory: directory, host: host)
         }
         var routers: [String: Router] = [:]
         for router in topology.routers.sorted(by: { $0.name < $1.name }) where router.spec.management.lab {
@@ -154,7 +171,7 @@ public final class LabWorld: @unchecked Sendable {
                 path: path
             )
         }
-        return LabWorld(azure: server, routers: routers, links: links)
+        return LabWorld(azure: server, blob: blob, routers: routers, links: links)
     }
 
     /// Writes `text` to `path` unless the file already holds exactly that (a unique temporary
@@ -183,5 +200,6 @@ public final class LabWorld: @unchecked Sendable {
     public func stop() {
         for router in routers.values { router.server.stop() }
         azure?.stop()
+        blob?.stop()
     }
 }
