@@ -27,4 +27,34 @@ struct BlobSDKTests {
         #expect(status == 0, "\(output)")
         #expect(output.contains("blob sdk OK"), "\(output)")
     }
+
+    /// The newest azure-storage-blob the package index serves, installed apart from the pinned
+    /// one (`pip install --target DIR azure-storage-blob`, DIR in RECONCILE_NEWEST_SDK).
+    @Test(
+        .enabled(
+            if: newestSDK != nil,
+            "no newest SDK: set RECONCILE_NEWEST_SDK to a pip --target directory holding azure-storage-blob"
+        )
+    )
+    func theNewestStorageSDKDrivesTheSameScript() async throws {
+        let sdk = try #require(Self.newestSDK)
+        let directory = try Fixture.temporaryDirectory("blob-sdk-newest")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try BlobServer(service: BlobService(store: BlobStore(root: directory.path)))
+        defer { server.stop() }
+        let (status, output) = try await SDKCompatibilityTests.python(
+            "Tests/AzureTests/Scripts/blob_sdk.py",
+            [server.url, BlobService.accountKey],
+            environment: ["PYTHONPATH": sdk]
+        )
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("blob sdk OK"), "\(output)")
+    }
+
+    static var newestSDK: String? {
+        guard let directory = ProcessInfo.processInfo.environment["RECONCILE_NEWEST_SDK"],
+            FileManager.default.fileExists(atPath: directory + "/azure/storage/blob")
+        else { return nil }
+        return directory
+    }
 }
