@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Targets are listed layer by layer; each depends only on the layers above it
-/// (docs/architecture.md: CYAML ◀─ Spec ◀─ Reconciler ◀─ Providers ◀─ CLI, Drift beside Providers).
+/// (docs/architecture.md: CYAML ◀─ Spec ◀─ Reconciler ◀─ Providers ◀─ CLI, Drift and the state
+/// backends beside Providers).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian: libyaml-dev, pkg-config yaml-0.1).
@@ -136,6 +138,22 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // Shared state in PostgreSQL: snapshot, journal and lock rows, with an advisory lock
+        // held by the run's session (docs/state.md).
+        .target(
+            name: "PostgresState",
+            dependencies: [
+                "Reconciler",
+                "Spec",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Postgres",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         // The lab: the Azure model and the simulated routers, started together and linked so
         // a tunnel comes up only when both ends agree.
         .target(
@@ -156,13 +174,16 @@ let package = Package(
                 "IOSSimulator",
                 "Verify",
                 "Drift",
+                "PostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "reconcile",
-            dependencies: ["ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab"],
+            dependencies: [
+                "ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab", "PostgresState",
+            ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfo"]
         ),
@@ -171,7 +192,10 @@ let package = Package(
         // Benchmarks (run in release: `swift run -c release bench`).
         .executableTarget(
             name: "bench",
-            dependencies: ["Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco", "Lab", "Drift", "Verify"],
+            dependencies: [
+                "Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco", "Lab", "Drift", "Verify",
+                "PostgresState",
+            ],
             swiftSettings: swiftSettings
         ),
         // A provider for engine tests: a JSON "world" on disk with injected delays, failures
@@ -212,6 +236,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness", "ReconcileCLI",
+                "PostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Golden"],

@@ -25,7 +25,7 @@ struct Addresses: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: Format = .text
 
     func run() throws {
-        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir)
+        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir, backend: state.backend)
         if result.hasErrors {
             Output.report(result, color: color)
             throw ExitCode(1)

@@ -49,17 +49,18 @@ struct Apply: AsyncParsableCommand {
             [specPath] + (allowPlaintextSecrets ? ["--allow-plaintext-secrets"] : [])
                 + grants.names.flatMap { ["--allow-secret", $0] }
         )
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let directory = state.directory(for: specPath)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: directory,
+            state: state,
             connection: connection,
             parallelism: parallelism,
             progress: true
         )
         let targetSet = try EngineRunner.targets(targets)
-        let command = "reconcile apply " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
+        let command = "reconcile apply " + StateBackendFactory.redacted(CommandLine.arguments.dropFirst(2))
         let report = try await EngineRunner.locked(engine, command: command) { () async throws -> ApplyReport? in
             let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in
                 let fresh = try await engine.plan(validated, targets: targetSet)
@@ -133,10 +134,11 @@ struct Destroy: AsyncParsableCommand {
     var autoApprove = false
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
+            state: state,
             connection: connection,
             progress: true
         )

@@ -61,9 +61,14 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let interval = try every.map(Self.duration)
         let files = try reports.map(Self.report)
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let directory = state.directory(for: spec.path)
-        let engine = try await EngineRunner.engine(for: validated, stateDirectory: directory, connection: connection)
+        let engine = try await EngineRunner.engine(
+            for: validated,
+            stateDirectory: directory,
+            state: state,
+            connection: connection
+        )
         let policy = validated.topology.driftPolicy?.spec
         var webhook: Webhook?
         if let url = policy?.webhookURL {

@@ -8,6 +8,12 @@ struct StateOptions: ParsableArguments {
     @Option(help: "The state directory (default: .reconcile/ inside the spec directory).")
     var stateDir: String?
 
+    @Option(
+        help:
+            "Where the state lives for this run, over the spec's StateBackend: postgres://…, azblob://ACCOUNT/CONTAINER/BLOB or file://DIR (docs/state.md)."
+    )
+    var backend: String?
+
     func directory(for specPath: String) -> String {
         Self.directory(stateDir, for: specPath)
     }
@@ -47,6 +53,7 @@ enum EngineRunner {
     static func engine(
         for spec: ValidatedSpec,
         stateDirectory: String,
+        state: StateOptions? = nil,
         connection: ConnectionOptions,
         parallelism: Int = 10,
         progress: Bool = false
@@ -75,7 +82,12 @@ enum EngineRunner {
         }
         var engine = Engine(
             registry: registry,
-            backend: LocalStateBackend(directory: stateDirectory),
+            backend: try StateBackendFactory.chosen(
+                option: state?.backend,
+                local: stateDirectory,
+                explicitDirectory: state.map { $0.stateDir != nil } ?? true,
+                topology: spec.topology
+            ),
             options: ApplyOptions(parallelism: parallelism),
             progress: printer
         )
@@ -84,8 +96,13 @@ enum EngineRunner {
     }
 
     /// Loads and checks the spec; prints its diagnostics; throws exit 1 on errors.
-    static func validated(_ spec: SpecOptions, stateDir: String? = nil, color: ColorOptions) throws -> ValidatedSpec {
-        let result = pipeline(spec, stateDir: stateDir)
+    static func validated(
+        _ spec: SpecOptions,
+        stateDir: String? = nil,
+        backend: String? = nil,
+        color: ColorOptions
+    ) throws -> ValidatedSpec {
+        let result = pipeline(spec, stateDir: stateDir, backend: backend)
         if !result.diagnostics.isEmpty { Output.report(result, color: color) }
         if result.hasErrors { throw ExitCode(1) }
         try readSecrets(of: result, spec: spec, color: color)
@@ -155,7 +172,10 @@ enum EngineRunner {
                 tookOver: { previous in
                     Output.err(
                         "note: took over the state lock of pid \(previous.pid) ('\(previous.command)', since "
-                            + "\(previous.time)): that process is no longer running on this host\n"
+                            + "\(previous.time)): "
+                            + (previous.host == ProcessInfo.processInfo.hostName
+                                && LockInfo.diedHere(previous)
+                                ? "that process is no longer running on this host\n" : "that run has ended\n")
                     )
                 },
                 body
@@ -196,9 +216,21 @@ enum EngineRunner {
     ///
     /// Every command that reads a spec comes here, so plan, apply, drift, explain and validate
     /// agree on the addresses. No state (or one that cannot be read, which the engine reports): no pins.
-    static func pipeline(_ spec: SpecOptions, stateDir: String? = nil) -> ValidatedSpec {
-        let backend = LocalStateBackend(directory: StateOptions.directory(stateDir, for: spec.path))
-        let pins = ((try? backend.load()) ?? nil)?.allocations ?? [:]
-        return SpecPipeline.run(spec.path, options: spec.loadOptions, pins: pins)
+    static func pipeline(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil) -> ValidatedSpec {
+        let loaded = SpecLoader.load(spec.path, options: spec.loadOptions)
+        let environment = ProcessInfo.processInfo.environment
+        let backend = try? StateBackendFactory.backend(
+            option: url,
+            local: StateOptions.directory(stateDir, for: spec.path),
+            explicitDirectory: stateDir != nil,
+            topology: loaded.topology,
+            resolver: SecretResolver(
+                specRoot: loaded.topology.root,
+                environment: environment,
+                granted: SecretResolver.grants(options: spec.allowedSecrets, environment: environment)
+            )
+        )
+        let pins = ((try? backend?.load()) ?? nil)?.allocations ?? [:]
+        return SpecPipeline.process(loaded, pins: pins)
     }
 }

@@ -50,7 +50,12 @@ struct Lab: AsyncParsableCommand {
             var spec = try SpecOptions.parse([path])
             spec.allowPlaintextSecrets = allowPlaintextSecrets
             spec.grants = grants
-            let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+            let validated = try EngineRunner.validated(
+                spec,
+                stateDir: state.stateDir,
+                backend: state.backend,
+                color: color
+            )
             let directory = state.directory(for: spec.path)
             let world = try await LabWorld.start(
                 topology: validated.topology,
@@ -133,7 +138,12 @@ struct Lab: AsyncParsableCommand {
             // world (issue 21 item 11: a bare device answered them with nothing).
             var options = try SpecOptions.parse([spec])
             options.grants = grants
-            let validated = try EngineRunner.validated(options, stateDir: state.stateDir, color: color)
+            let validated = try EngineRunner.validated(
+                options,
+                stateDir: state.stateDir,
+                backend: state.backend,
+                color: color
+            )
             let world: LabWorld
             do {
                 world = try await LabWorld.start(

@@ -35,10 +35,11 @@ struct Plan: AsyncParsableCommand {
     var targets: [String] = []
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
+            state: state,
             connection: connection
         )
         let targetSet = try EngineRunner.targets(targets)
@@ -80,10 +81,11 @@ struct Diff: AsyncParsableCommand {
     @OptionGroup var color: ColorOptions
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
+            state: state,
             connection: connection
         )
         let plan = try await EngineRunner.run { () async throws(Engine.Failure) -> Reconciler.Plan in

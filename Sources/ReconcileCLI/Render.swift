@@ -32,7 +32,7 @@ struct Render: ParsableCommand {
     var showSecrets = false
 
     func run() throws {
-        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir)
+        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir, backend: state.backend)
         guard let graph = result.graph else {
             Output.report(result, color: color)
             throw ExitCode(1)
@@ -50,7 +50,12 @@ struct Render: ParsableCommand {
             )
             throw ExitCode(1)
         }
-        let prior = try? LocalStateBackend(directory: state.directory(for: spec.path)).load()
+        let prior = try? StateBackendFactory.backend(
+            option: state.backend,
+            local: state.directory(for: spec.path),
+            explicitDirectory: state.stateDir != nil,
+            topology: result.topology
+        ).load()
         let outputs = prior?.resources.mapValues(\.outputs) ?? [:]  // keyed by address text
         let secrets = SecretResolver(specRoot: result.topology.root)
         let reveal = showSecrets

@@ -34,10 +34,11 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, color: color)
+        let validated = try EngineRunner.validated(spec, stateDir: state.stateDir, backend: state.backend, color: color)
         let engine = try await EngineRunner.engine(
             for: validated,
             stateDirectory: state.directory(for: spec.path),
+            state: state,
             connection: connection
         )
         guard let graph = validated.graph else { throw ExitCode(1) }

@@ -26,15 +26,15 @@ public final class HeldLock: Sendable {
 
     /// Takes the backend's lock for this process, running `command`.
     ///
-    /// A lock whose holder provably no longer runs (taken on this host by a process that is
-    /// gone) is taken over, so a run killed with SIGKILL converges on the next run with no
+    /// A lock whose holder provably no longer runs (`StateBackend.lockEnded`: by default, taken
+    /// on this host by a process that is gone) is taken over, so a run killed with SIGKILL converges on the next run with no
     /// `state unlock`; a lock from another host, or one whose holder cannot be read, is not.
     public static func acquire(_ backend: any StateBackend, command: String) throws(StateError) -> HeldLock {
         var tookOver: LockInfo?
         do {
             do {
                 try backend.lock(LockInfo.current(command: command))
-            } catch StateError.locked(let holder, stale: true) where holder.pid > 0 && LockInfo.diedHere(holder) {
+            } catch StateError.locked(let holder, stale: true) where backend.lockEnded(holder) {
                 guard try backend.breakLock(ifHeldBy: holder) else { throw StateError.locked(holder, stale: false) }
                 tookOver = holder
                 try backend.lock(LockInfo.current(command: command))

@@ -305,12 +305,18 @@ public struct LocalStateBackend: StateBackend {
         return [UInt8](data)
     }
 
-    /// Writes a new key to a file of its own, then links it into place, so no reader ever sees
-    /// half a key; when another process linked one first, that one is used.
-    private func makeKey() throws -> [UInt8] {
+    public func adoptFingerprintKey(_ key: [UInt8]) throws {
+        guard try (readKey() ?? makeKey(key)) == key else {
+            throw StateError.io("\(keyPath) holds another fingerprint key; nothing was copied")
+        }
+    }
+
+    /// Writes a new key (`given`, or a random one) to a file of its own, then links it into
+    /// place, so no reader ever sees half a key; when another process linked one first, that one is used.
+    private func makeKey(_ given: [UInt8]? = nil) throws -> [UInt8] {
         try ensureDirectory()
         var generator = SystemRandomNumberGenerator()
-        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let key = given ?? (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let temp = keyPath + ".\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw StateError.io("cannot create \(temp): \(String(cString: strerror(errno)))") }

@@ -78,13 +78,36 @@ public struct LockInfo: Sendable, Codable, Equatable {
     /// ISO 8601.
     public var time: String
     public var command: String
+    /// The CI job the run belongs to (`github RUN/JOB`, `gitlab JOB`, `azure-pipelines BUILD`), when in one.
+    public var ciJob: String?
 
-    public init(holder: String, host: String, pid: Int32, time: String, command: String) {
+    public init(holder: String, host: String, pid: Int32, time: String, command: String, ciJob: String? = nil) {
         self.holder = holder
         self.host = host
         self.pid = pid
         self.time = time
         self.command = command
+        self.ciJob = ciJob
+    }
+
+    /// The CI job named by the environment (GitHub Actions, GitLab CI, Azure Pipelines), if any.
+    public static func ciJob(in environment: [String: String]) -> String? {
+        if let run = environment["GITHUB_RUN_ID"], !run.isEmpty {
+            return "github \(run)" + (environment["GITHUB_JOB"].map { "/\($0)" } ?? "")
+        }
+        if let job = environment["CI_JOB_ID"], !job.isEmpty { return "gitlab \(job)" }
+        if let build = environment["BUILD_BUILDID"], !build.isEmpty { return "azure-pipelines \(build)" }
+        return nil
+    }
+
+    /// How long the lock has been held, as `3m12s`; nil when its time does not read.
+    public var age: String? { age(now: Date()) }
+
+    func age(now: Date) -> String? {
+        guard let taken = ISO8601DateFormatter().date(from: time) else { return nil }
+        let seconds = max(0, Int(now.timeIntervalSince(taken)))
+        if seconds >= 3600 { return "\(seconds / 3600)h\(seconds % 3600 / 60)m" }
+        return seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
     }
 
     /// Whether the lock's process has provably ended: it was taken on this host, and no
@@ -104,7 +127,8 @@ public struct LockInfo: Sendable, Codable, Equatable {
             host: ProcessInfo.processInfo.hostName,
             pid: getpid(),
             time: ISO8601DateFormatter().string(from: Date()),
-            command: command
+            command: command,
+            ciJob: ciJob(in: ProcessInfo.processInfo.environment)
         )
     }
 }
@@ -132,6 +156,24 @@ public protocol StateBackend: Sendable {
     func commit(_ state: State) throws
     /// The per-state key that keys secret fingerprints.
     func fingerprintKey() throws -> [UInt8]
+    /// Whether the run that holds `holder`'s lock has provably ended, so the lock may be taken
+    /// over with no `state unlock` (by default: taken on this host by a process that is gone).
+    func lockEnded(_ holder: LockInfo) -> Bool
+    /// Makes `key` this state's fingerprint key (`reconcile state migrate`: the fingerprints
+    /// copied were made with it); refuses when the backend already holds a different one.
+    func adoptFingerprintKey(_ key: [UInt8]) throws
+}
+
+extension StateBackend {
+    public func lockEnded(_ holder: LockInfo) -> Bool {
+        holder.pid > 0 && LockInfo.diedHere(holder)
+    }
+
+    public func adoptFingerprintKey(_ key: [UInt8]) throws {
+        guard try fingerprintKey() == key else {
+            throw StateError.io("the target already holds another fingerprint key; nothing was copied")
+        }
+    }
 }
 
 /// Why state could not be used.
@@ -146,7 +188,9 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .locked(let info, let stale):
-            let who = "\(info.holder)@\(info.host), pid \(info.pid), running '\(info.command)' since \(info.time)"
+            let job = info.ciJob.map { ", CI job \($0)" } ?? ""
+            let running = info.age.map { "for \($0) (since \(info.time))" } ?? "since \(info.time)"
+            let who = "\(info.holder)@\(info.host), pid \(info.pid)\(job), running '\(info.command)' \(running)"
             return stale
                 ? "the state is locked by \(who), which is no longer running; run `reconcile state unlock` to break the stale lock"
                 : "the state is locked by \(who); wait for it to finish"

@@ -541,6 +541,21 @@ struct ValidationRuleTests {
             passes: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n")]
         ),
         Case(
+            "state-backend-count",
+            breaks: [
+                (
+                    "# END",
+                    "---\napiVersion: reconcile/v1\nkind: StateBackend\nmetadata: {name: a}\nspec: {postgres: {url: {fromEnv: PG_A}}}\n---\napiVersion: reconcile/v1\nkind: StateBackend\nmetadata: {name: b}\nspec: {postgres: {url: {fromEnv: PG_B}}}\n"
+                )
+            ],
+            passes: [
+                (
+                    "# END",
+                    "---\napiVersion: reconcile/v1\nkind: StateBackend\nmetadata: {name: a}\nspec: {postgres: {url: {fromEnv: PG_A}, schema: team}}\n"
+                )
+            ]
+        ),
+        Case(
             "name-invalid",
             breaks: [("metadata: {name: dc}", "metadata: {name: -dc}")],
             passes: [("metadata: {name: intents}", "metadata: {name: intents_1.x}")]

@@ -674,6 +674,48 @@ public enum SpecSchema {
                 ),
             ]
         ),
+        .stateBackend: ObjectSchema(
+            "StateBackendSpec",
+            "(addition) Where the state lives, shared by every runner (at most one; absent: .reconcile/ beside the spec).",
+            exactlyOne: [["postgres", "azureBlob"]],
+            [
+                FieldSchema(
+                    "postgres",
+                    .object(
+                        ObjectSchema(
+                            "PostgresStateBackend",
+                            "A PostgreSQL database.",
+                            [
+                                FieldSchema(
+                                    "url",
+                                    .secret,
+                                    required: true,
+                                    "postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=require|verify-full|disable."
+                                ),
+                                FieldSchema("schema", .string(.any), "The schema for its tables (default reconcile)."),
+                            ]
+                        )
+                    ),
+                    "State in PostgreSQL."
+                ),
+                FieldSchema(
+                    "azureBlob",
+                    .object(
+                        ObjectSchema(
+                            "AzureBlobStateBackend",
+                            "A blob in Azure Blob Storage.",
+                            [
+                                FieldSchema("storageAccount", .string(.any), required: true, "The storage account."),
+                                FieldSchema("container", .string(.any), required: true, "The container."),
+                                FieldSchema("blob", .string(.any), required: true, "The blob's name."),
+                                FieldSchema("endpoint", .string(.any), "public (default) or lab."),
+                            ]
+                        )
+                    ),
+                    "State in Azure Blob Storage."
+                ),
+            ]
+        ),
     ]
 
     static let ciscoRouter = ObjectSchema(

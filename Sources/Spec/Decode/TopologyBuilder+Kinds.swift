@@ -360,3 +360,20 @@ extension TopologyBuilder {
         )
     }
 }
+
+extension TopologyBuilder {
+    static func stateBackend(_ r: ObjectReader) -> StateBackendSettings? {
+        // Both are read (and so checked); the schema's exactlyOne reports having both or neither.
+        let postgres = r.object("postgres").flatMap { p -> StateBackendSettings.Location? in
+            let (url, schema) = (p.secret("url"), p.string("schema"))
+            return url.map { .postgres(url: $0, schema: schema) }
+        }
+        let blob = r.object("azureBlob").flatMap { b -> StateBackendSettings.Location? in
+            let (account, container, name) = (b.string("storageAccount"), b.string("container"), b.string("blob"))
+            let endpoint = b.string("endpoint")
+            guard let account, let container, let name else { return nil }
+            return .azureBlob(storageAccount: account, container: container, blob: name, endpoint: endpoint)
+        }
+        return (postgres ?? blob).map(StateBackendSettings.init)
+    }
+}

@@ -15,6 +15,7 @@ struct TopologyBuilder: Sendable {
     var routers: [SpecObject<CiscoRouter>] = []
     var intents: [SpecObject<Intent>] = []
     var driftPolicies: [SpecObject<DriftPolicy>] = []
+    var stateBackends: [SpecObject<StateBackendSettings>] = []
     var addressPools: [SpecObject<AddressPool>] = []
 
     /// Adds the objects another file decoded; a name already declared by an earlier file is a
@@ -59,6 +60,7 @@ struct TopologyBuilder: Sendable {
         routers += keep(other.routers)
         intents += keep(other.intents)
         driftPolicies += keep(other.driftPolicies)
+        stateBackends += keep(other.stateBackends)
         addressPools += keep(other.addressPools)
         return problems
     }
@@ -80,6 +82,7 @@ struct TopologyBuilder: Sendable {
         topology.routers = ObjectTable(routers)
         topology.intents = ObjectTable(intents)
         topology.driftPolicies = driftPolicies
+        topology.stateBackends = stateBackends
         topology.addressPools = ObjectTable(addressPools)
         topology.buildIndexes()
         return topology
@@ -121,6 +124,8 @@ struct TopologyBuilder: Sendable {
             driftPolicies.append(SpecObject(meta: meta, spec: Self.driftPolicy(r)))
         case .addressPool:
             if let v = Self.addressPool(r) { addressPools.append(SpecObject(meta: meta, spec: v)) }
+        case .stateBackend:
+            if let v = Self.stateBackend(r) { stateBackends.append(SpecObject(meta: meta, spec: v)) }
         }
     }
 }

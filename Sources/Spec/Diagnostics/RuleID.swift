@@ -41,6 +41,7 @@ extension RuleID {
     public static let nameDuplicate = RuleID(rawValue: "name-duplicate")
     public static let scopeCount = RuleID(rawValue: "scope-count")
     public static let driftPolicyCount = RuleID(rawValue: "drift-policy-count")
+    public static let stateBackendCount = RuleID(rawValue: "state-backend-count")
 
     // MARK: References and secrets
     public static let refMissing = RuleID(rawValue: "ref-missing")
@@ -201,6 +202,7 @@ extension RuleID {
         RuleInfo(id: .nameDuplicate, severity: .error, summary: "Two objects of one kind share a name."),
         RuleInfo(id: .scopeCount, severity: .error, summary: "A spec needs exactly one AzureScope."),
         RuleInfo(id: .driftPolicyCount, severity: .error, summary: "A spec has at most one DriftPolicy."),
+        RuleInfo(id: .stateBackendCount, severity: .error, summary: "A spec has at most one StateBackend."),
         RuleInfo(id: .refMissing, severity: .error, summary: "A reference names no object."),
         RuleInfo(id: .refKind, severity: .error, summary: "A reference names an object of the wrong kind."),
         RuleInfo(id: .refCycle, severity: .error, summary: "References form a cycle."),

@@ -15,6 +15,7 @@ public enum Kind: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
     case intent = "Intent"
     case driftPolicy = "DriftPolicy"
     case addressPool = "AddressPool"
+    case stateBackend = "StateBackend"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 

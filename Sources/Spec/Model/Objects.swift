@@ -341,3 +341,24 @@ public struct DriftPolicy: Sendable {
     public var webhookURL: String?
     public var webhookSecret: SecretRef?
 }
+
+/// Where the state lives: a StateBackend object (docs/state.md).
+public struct StateBackendSettings: Sendable {
+    public enum Location: Sendable {
+        /// A PostgreSQL database; the URL is a secret (it may hold a password).
+        case postgres(url: SecretRef, schema: String?)
+        case azureBlob(storageAccount: String, container: String, blob: String, endpoint: String?)
+    }
+
+    public var location: Location
+
+    public init(location: Location) {
+        self.location = location
+    }
+
+    /// The PostgreSQL URL's secret, for the secrets a run reads first.
+    public var postgresURL: SecretRef? {
+        if case .postgres(let url, _) = location { return url }
+        return nil
+    }
+}

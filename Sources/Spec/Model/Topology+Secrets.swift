@@ -14,6 +14,7 @@ extension Topology {
             refs += [router.spec.management.enableSecret, router.spec.wan.pppoe?.chapPassword].compactMap { $0 }
         }
         refs += driftPolicies.compactMap(\.spec.webhookSecret)
+        refs += stateBackends.compactMap(\.spec.postgresURL)
         return refs.sorted { $0.location < $1.location }
     }
 }

@@ -104,6 +104,7 @@ public struct Topology: Sendable {
     public var routers = ObjectTable<CiscoRouter>()
     public var intents = ObjectTable<Intent>()
     public var driftPolicies: [SpecObject<DriftPolicy>] = []
+    public var stateBackends: [SpecObject<StateBackendSettings>] = []
     public var addressPools = ObjectTable<AddressPool>()
     /// What the allocation pass chose for each `{fromPool, size}` request (docs/addresses.md).
     public var allocations: [AddressAllocation] = []
@@ -124,6 +125,9 @@ public struct Topology: Sendable {
     public var scope: SpecObject<AzureScope>? { scopes.count == 1 ? scopes[0] : nil }
 
     public var driftPolicy: SpecObject<DriftPolicy>? { driftPolicies.first }
+
+    /// Where the state lives, when the spec says (docs/state.md); the local directory otherwise.
+    public var stateBackend: SpecObject<StateBackendSettings>? { stateBackends.first }
 
     /// The kinds that declare `name`.
     public func kinds(declaring name: String) -> [Kind] {

@@ -80,5 +80,14 @@ public struct Validator {
                 notes: [.init("the first DriftPolicy", at: policies[0].location)]
             )
         }
+        let backends = (topology.declared[.stateBackend] ?? [:]).values.sorted { $0.location < $1.location }
+        for extra in backends.dropFirst() {
+            error(
+                .stateBackendCount,
+                "a spec has at most one StateBackend; '\(extra.name)' is a second one",
+                at: extra.location,
+                notes: [.init("the first StateBackend", at: backends[0].location)]
+            )
+        }
     }
 }
