@@ -208,7 +208,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reconcile-harness",
-            dependencies: ["ReconcileCLI", "TestProvider"],
+            dependencies: ["ReconcileCLI", "TestProvider", "Azure"],
             path: "Tests/Harness",
             swiftSettings: swiftSettings
         ),

@@ -44,17 +44,26 @@ public struct Reconcile: AsyncParsableCommand {
     /// executable before `main()`.
     nonisolated(unsafe) static var providers: ProviderFactory = { _ in ProviderRegistry() }
 
-    /// What each provider's resources cost (`reconcile cost`, plan's cost line); set once by
-    /// the executable before `main()`. Pure: building it starts nothing.
+    /// What each provider's resources cost (`reconcile cost`, plan's cost line).
+    ///
+    /// Set once by the executable before `main()`. Pure: building it starts nothing.
     nonisolated(unsafe) static var pricing: [any ResourcePricing] = []
 
-    /// Runs the command line with providers built by `factory`, priced by `pricing`.
+    /// State backends providers bring, by URL scheme (`azblob`).
+    ///
+    /// Set once by the executable before `main()`.
+    nonisolated(unsafe) static var stateBackends: [String: StateBackendOpener] = [:]
+
+    /// Runs the command line with providers built by `factory`, priced by `pricing`, with the
+    /// state backends providers bring and the commit the executable was built from.
     public static func main(
         pricing: [any ResourcePricing] = [],
+        stateBackends: [String: StateBackendOpener] = [:],
         commit: String = "unknown",
         providers factory: @escaping ProviderFactory
     ) async {
         self.pricing = pricing
+        self.stateBackends = stateBackends
         self.commit = commit
         providers = factory
         await main()

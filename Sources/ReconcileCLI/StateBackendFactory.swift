@@ -1,8 +1,16 @@
 import ArgumentParser
+import AzureModel
 import Foundation
+import Lab
 import PostgresState
-import Reconciler
+public import Reconciler
 import Spec
+
+/// Opens a state backend a provider brings, for one URL scheme (`azblob`): the URL, the
+/// environment to read credentials from, and the lab's Blob endpoint when the URL asks for it.
+public typealias StateBackendOpener =
+    @Sendable (_ url: String, _ environment: [String: String], _ lab: @escaping () throws -> String) throws ->
+    any StateBackend
 
 /// The one place a run's state backend is chosen (docs/state.md).
 ///
@@ -13,8 +21,19 @@ enum StateBackendFactory {
     /// `file://DIR`.
     ///
     /// Errors never repeat the URL (it may hold a password).
-    static func backend(url: String, schema: String? = nil) throws(StateError) -> any StateBackend {
+    static func backend(url: String, schema: String? = nil, local: String) throws(StateError) -> any StateBackend {
         let scheme = url.firstRange(of: "://").map { url[..<$0.lowerBound].lowercased() } ?? ""
+        if let opener = Reconcile.stateBackends[scheme] {
+            do {
+                return try opener(url, ProcessInfo.processInfo.environment) {
+                    try LabBlob.url(labDirectory: LabWorld.directory(local))
+                }
+            } catch let error as StateError {
+                throw error
+            } catch {
+                throw .io("\(error)")
+            }
+        }
         switch scheme {
         case "postgres", "postgresql":
             do {
@@ -23,7 +42,7 @@ enum StateBackendFactory {
                 throw .io(error.description)
             }
         case "azblob":
-            throw .io("azblob:// is not available in this build")
+            throw .io("azblob:// is not available in this build (no provider registers it)")
         case "file":
             let directory = String(url.dropFirst("file://".count))
             guard !directory.isEmpty else { throw .io("file:// names no directory (file:///path/to/state)") }
@@ -43,7 +62,7 @@ enum StateBackendFactory {
         topology: Topology?,
         resolver: SecretResolver? = nil
     ) throws(StateError) -> any StateBackend {
-        if let option { return try backend(url: option) }
+        if let option { return try backend(url: option, local: local) }
         if !explicitDirectory, let settings = topology?.stateBackend {
             switch settings.spec.location {
             case .postgres(let url, let schema):
@@ -54,9 +73,12 @@ enum StateBackendFactory {
                 } catch {
                     throw .io("StateBackend '\(settings.name)': \(error.diagnostic.message)")
                 }
-                return try backend(url: value, schema: schema)
-            case .azureBlob(let account, let container, let blob, _):
-                return try backend(url: "azblob://\(account)/\(container)/\(blob)")
+                return try backend(url: value, schema: schema, local: local)
+            case .azureBlob(let account, let container, let blob, let endpoint):
+                let query = endpoint.map {
+                    "?endpoint=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)
+                }
+                return try backend(url: "azblob://\(account)/\(container)/\(blob)" + (query ?? ""), local: local)
             }
         }
         return LocalStateBackend(directory: local)
@@ -89,6 +111,7 @@ enum StateBackendFactory {
         switch backend {
         case let local as LocalStateBackend: return local.directory
         case let postgres as PostgresStateBackend: return "\(postgres.location)"
+        case let described as CustomStringConvertible: return described.description
         default: return "\(type(of: backend))"
         }
     }
@@ -109,5 +132,22 @@ enum StateBackendFactory {
 
     private static func scheme(of url: String) -> String {
         (url.firstRange(of: "://").map { String(url[..<$0.lowerBound]) } ?? "") + "://…"
+    }
+}
+
+/// The lab's Blob listener, for a state backend with `endpoint=lab`: one per lab directory,
+/// started on first use and kept for the whole command.
+enum LabBlob {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var servers: [String: BlobServer] = [:]
+
+    /// `http://127.0.0.1:PORT` of the listener serving `labDirectory`'s blob store.
+    static func url(labDirectory: String) throws -> String {
+        try lock.withLock {
+            if let running = servers[labDirectory] { return running.url }
+            let server = try LabWorld.blobServer(labDirectory: labDirectory)
+            servers[labDirectory] = server
+            return server.url
+        }
     }
 }

@@ -211,7 +211,10 @@ struct StateCommand: ParsableCommand {
             let source = try location.chosen()
             let target: any StateBackend
             do {
-                target = try StateBackendFactory.backend(url: to)
+                target = try StateBackendFactory.backend(
+                    url: to,
+                    local: StateOptions.directory(location.stateDir, for: location.spec ?? location.specOption ?? ".")
+                )
             } catch {
                 Output.err("error: --to: \(error)\n")
                 throw ExitCode(1)

@@ -14,7 +14,11 @@ nonisolated(unsafe) var lab: LabWorld?
 /// `management.lab: true` a simulated router, run in this process on 127.0.0.1 (`LabWorld`),
 /// persisted under `.reconcile/lab/`; the tool always says which target it talks to and
 /// never falls back from one to the other.
-await Reconcile.main(pricing: [AzurePricing()], commit: buildCommit) { context in
+await Reconcile.main(
+    pricing: [AzurePricing()],
+    stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }],
+    commit: buildCommit
+) { context in
     var providers: [any Provider] = []
     let topology = context.topology
     let secrets = SecretResolver(specRoot: topology.root)

@@ -1,8 +1,12 @@
+import Azure
 import ReconcileCLI
 import Reconciler
 import TestProvider
 
 // The real commands, wired to the test provider (registered as both `azure` and `cisco`)
 // over the world file named by RECONCILE_TEST_WORLD. Used by tests that run processes:
-// lock contention, kill -9 during apply, exit codes.
-await Reconcile.main { _ in TestWorldProvider.registryFromEnvironment() }
+// lock contention, kill -9 during apply, exit codes. State can live where the real binary
+// puts it, Azure Blob storage included (the lab's Blob listener with `endpoint=lab`).
+await Reconcile.main(
+    stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }]
+) { _ in TestWorldProvider.registryFromEnvironment() }

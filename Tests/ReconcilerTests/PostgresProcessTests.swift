@@ -99,8 +99,15 @@ struct PostgresProcessTests {
         #expect(!there.stdout.contains("reconcile:"), "no password in output")
         // Served from PostgreSQL now: nothing to do, the same fingerprints (same key).
         #expect(try ws.run(["diff", "spec", "--backend", url]).status == 0)
+        // On to Azure Blob storage (the lab's Blob listener), and served from there.
+        let blob = "azblob://devstoreaccount1/state/migrate.json?endpoint=lab"
+        let there2 = try ws.run(["state", "migrate", "spec", "--backend", url, "--to", blob])
+        #expect(there2.status == 0, "\(there2.stderr)")
+        #expect(there2.stdout.contains("to azblob://devstoreaccount1/state/migrate.json"), "\(there2.stdout)")
+        #expect(try ws.run(["diff", "spec", "--backend", blob]).status == 0)
+        // And home: local → postgres → blob → local is the same state and key, byte for byte.
         let back = ws.root.appendingPathComponent("back").path
-        let home = try ws.run(["state", "migrate", "spec", "--backend", url, "--to", "file://" + back])
+        let home = try ws.run(["state", "migrate", "spec", "--backend", blob, "--to", "file://" + back])
         #expect(home.status == 0, "\(home.stderr)")
         let original = try Data(contentsOf: URL(fileURLWithPath: local + "/state.json"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: back + "/state.json")) == original)

@@ -127,3 +127,8 @@ extension Result where Failure == any Error {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
+
+extension AzureBlobStateBackend: CustomStringConvertible {
+    /// `azblob://ACCOUNT/CONTAINER/BLOB`: where the state is, never a credential.
+    public var description: String { location }
+}

@@ -252,6 +252,24 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
         return try fingerprintKey()
     }
 
+    /// Makes `key` the state's fingerprint key when it has none (`state migrate`: the copied
+    /// fingerprints were made with it); refuses when the blob holds another.
+    public func adoptFingerprintKey(_ key: [UInt8]) throws {
+        try ensureContainer()
+        let written = try client.send(
+            "PUT",
+            keyPath,
+            headers: ["x-ms-blob-type": "BlockBlob", "if-none-match": "*"],
+            body: Data(Data(key).base64EncodedString().utf8)
+        )
+        guard written.status == 201 || written.code == "BlobAlreadyExists" else {
+            throw failure("write \(location).key", written)
+        }
+        guard try fingerprintKey() == key else {
+            throw StateError.io("\(location).key holds another fingerprint key; nothing was copied")
+        }
+    }
+
     // MARK: Helpers
 
     func exists(_ path: String) throws -> Bool {
