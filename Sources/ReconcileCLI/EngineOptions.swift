@@ -14,6 +14,20 @@ struct StateOptions: ParsableArguments {
     )
     var backend: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the lab keeps its world (default: lab/ in the state directory; RECONCILE_LAB_DIR too), so several checkouts share one lab.",
+            valueName: "DIR"
+        )
+    )
+    var labDir: String?
+
+    /// `--lab-dir` becomes this process's RECONCILE_LAB_DIR, which the lab reads wherever it
+    /// finds its directory (`LabWorld.directory`), so the option and the variable are one thing.
+    func validate() throws {
+        if let labDir { setenv("RECONCILE_LAB_DIR", labDir, 1) }
+    }
+
     func directory(for specPath: String) -> String {
         Self.directory(stateDir, for: specPath)
     }

@@ -64,8 +64,14 @@ struct Lab: AsyncParsableCommand {
                 host: host,
                 azurePort: port
             )
+            let lab = LabWorld.directory(directory)
             if let azure = world.azure {
-                Output.out("Azure model: \(azure.url)  (ARM; any bearer token; world in \(directory)/lab/azure.json)\n")
+                Output.out("Azure model: \(azure.url)  (ARM; any bearer token; world in \(lab)/azure.json)\n")
+            }
+            if let blob = world.blob {
+                Output.out(
+                    "Blob storage: \(blob.url)/ACCOUNT  (any bearer token, SAS or the lab's account key; blobs in \(lab)/blob)\n"
+                )
             }
             for router in world.routers.values.sorted(by: { $0.name < $1.name }) {
                 Output.out(
@@ -223,7 +229,7 @@ struct Lab: AsyncParsableCommand {
         @OptionGroup var state: StateOptions
 
         func run() throws {
-            let directory = state.directory(for: spec) + "/lab"
+            let directory = LabWorld.directory(state.directory(for: spec))
             try? FileManager.default.removeItem(atPath: directory)
             Output.out("Reset the lab in \(directory); the next apply builds it again.\n")
         }

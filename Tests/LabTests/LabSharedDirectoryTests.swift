@@ -27,6 +27,10 @@ struct LabSharedDirectoryTests {
         #expect(!FileManager.default.fileExists(atPath: first.spec.path + "/.reconcile/lab"))
         let diff = try second.run(["diff", "spec"] + state, environment: environment)
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+        // --lab-dir is the same as the variable.
+        let option = try second.run(["diff", "spec", "--lab-dir", lab] + state)
+        #expect(option.status == 0, "\(option.stdout)\(option.stderr)")
+        #expect(option.stderr.contains("world in \(lab)/azure.json"), "\(option.stderr)")
         // Without the shared lab the second checkout sees an empty world: everything to create.
         let alone = try second.run(["diff", "spec", "--state-dir", second.root.appendingPathComponent("own").path])
         #expect(alone.status == 2, "\(alone.stdout)\(alone.stderr)")

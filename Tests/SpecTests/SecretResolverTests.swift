@@ -21,6 +21,38 @@ struct SecretResolverTests {
         #expect(try resolver.resolve(SecretRef(source: .file("keys/psk"), location: at)) == "file-psk")
     }
 
+    /// What IOS cannot take is refused only for values that reach a device or Azure: a state
+    /// backend's URL (`?sslmode=require`) and a webhook's signing key are this tool's alone.
+    @Test func onlyValuesThatReachDevicesMustSuitIOS() throws {
+        let resolver = SecretResolver(
+            specRoot: "/nonexistent",
+            environment: ["URL": "postgres://u:p@h/db?sslmode=require"]
+        )
+        #expect(throws: SecretResolver.Failure.self) {
+            try resolver.resolve(SecretRef(source: .environment("URL"), location: at))
+        }
+        let url = SecretRef(source: .environment("URL"), location: at).forThisToolOnly
+        #expect(try resolver.resolve(url) == "postgres://u:p@h/db?sslmode=require")
+        let topology = SpecLoader.load(
+            text: """
+                apiVersion: reconcile/v1
+                kind: StateBackend
+                metadata: {name: team}
+                spec:
+                  postgres: {url: {fromEnv: RECONCILE_PG_URL}}
+                ---
+                apiVersion: reconcile/v1
+                kind: DriftPolicy
+                metadata: {name: drift}
+                spec:
+                  notify: {webhook: {url: "https://hooks.example/x", secret: {fromEnv: HOOK_KEY}}}
+                """,
+            file: "spec.yaml"
+        ).topology
+        #expect(topology.secretRefs.count == 2)
+        #expect(topology.secretRefs.allSatisfy { !$0.reachesDevices }, "\(topology.secretRefs)")
+    }
+
     @Test func failuresNameTheSourceAndNeverAValue() {
         let resolver = SecretResolver(specRoot: "/nonexistent", environment: ["EMPTY": ""])
         #expect(throws: SecretResolver.Failure.environmentUnset("MISSING", at)) {

@@ -356,7 +356,7 @@ extension TopologyBuilder {
             acknowledgements: acknowledgements,
             reportUnmanaged: unmanaged,
             webhookURL: webhook?.string("url"),
-            webhookSecret: webhook?.secret("secret")
+            webhookSecret: webhook?.secret("secret")?.forThisToolOnly
         )
     }
 }
@@ -365,7 +365,7 @@ extension TopologyBuilder {
     static func stateBackend(_ r: ObjectReader) -> StateBackendSettings? {
         // Both are read (and so checked); the schema's exactlyOne reports having both or neither.
         let postgres = r.object("postgres").flatMap { p -> StateBackendSettings.Location? in
-            let (url, schema) = (p.secret("url"), p.string("schema"))
+            let (url, schema) = (p.secret("url")?.forThisToolOnly, p.string("schema"))
             return url.map { .postgres(url: $0, schema: schema) }
         }
         let blob = r.object("azureBlob").flatMap { b -> StateBackendSettings.Location? in

@@ -35,10 +35,23 @@ public enum SecretSource: Sendable, Hashable, CustomStringConvertible {
 public struct SecretRef: Sendable, Hashable, CustomStringConvertible {
     public var source: SecretSource
     public var location: SourceLocation
+    /// Whether the value is typed into a device or sent to Azure (a key, a password), and so
+    /// must be what the IOS command line can take (`SecretResolver.problem(in:)`); false for
+    /// what only this tool uses (a state backend's URL, a webhook's signing key), which may hold
+    /// any character (`?sslmode=require`).
+    public var reachesDevices: Bool
 
-    public init(source: SecretSource, location: SourceLocation) {
+    public init(source: SecretSource, location: SourceLocation, reachesDevices: Bool = true) {
         self.source = source
         self.location = location
+        self.reachesDevices = reachesDevices
+    }
+
+    /// The same reference, for a value only this tool uses.
+    public var forThisToolOnly: SecretRef {
+        var copy = self
+        copy.reachesDevices = false
+        return copy
     }
 
     public var description: String { source.description }

@@ -136,7 +136,7 @@ public struct SecretResolver: Sendable {
             value = text
         }
         guard !value.isEmpty else { throw .empty(secret.source.description, secret.location) }
-        if let why = Self.problem(in: value) {
+        if secret.reachesDevices, let why = Self.problem(in: value) {
             throw .unusable(secret.source.description, why, secret.location)
         }
         return value
