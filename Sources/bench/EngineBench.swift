@@ -128,13 +128,23 @@ enum EngineBench {
         print(String(format: "          plan / refresh %.1fx; target: plan under 1 s", ratio(planning, refresh)))
     }
 
-    /// 1,000 independent resources at 50 ms each, parallelism 10: ideal 5 s.
-    static func apply(resources count: Int, latency: Duration, parallelism: Int) {
+    /// Apply of `count` independent resources (1,000 at 50 ms, parallelism 10: ideal 5 s).
+    ///
+    /// State goes to a fresh local directory unless `backend` is given (`bench --state`: the
+    /// same against PostgreSQL and Blob storage). Returns actual / ideal.
+    @discardableResult
+    static func apply(
+        resources count: Int,
+        latency: Duration,
+        parallelism: Int,
+        backend given: (any StateBackend)? = nil,
+        label: String = "each journaled with fsync"
+    ) -> Double {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "reconcile-bench-\(UUID().uuidString)"
         )
         defer { try? FileManager.default.removeItem(at: directory) }
-        let backend = LocalStateBackend(directory: directory.path)
+        let backend = given ?? LocalStateBackend(directory: directory.path)
         let provider = BenchProvider(name: "azure", latency: latency)
         let changes = (0..<count).map { i in
             PlannedChange(
@@ -167,7 +177,7 @@ enum EngineBench {
         let ideal = latency * count / parallelism
         print(
             "apply     \(count) independent resources x \(ms(latency)) at parallelism \(parallelism): \(ms(result.elapsed)) "
-                + "(\(result.succeeded) succeeded, each journaled with fsync)"
+                + "(\(result.succeeded) succeeded, \(label))"
         )
         print(
             String(
@@ -176,6 +186,7 @@ enum EngineBench {
                 ratio(result.elapsed, ideal)
             )
         )
+        return ratio(result.elapsed, ideal)
     }
 
     static func median(_ iterations: Int, _ body: () -> Duration) -> Duration {

@@ -8,6 +8,7 @@
 //   swift run -c release bench --drift [--sites 1000]   (drift of the generated spec against the lab)
 //   swift run -c release bench --routes [--sites 1000]  (routing analysis: every site's egress and reach)
 //   swift run -c release bench --cost [--sites 1000]    (cost and pool allocation against validate)
+//   swift run -c release bench --state [postgres://…]   (apply and state through PostgreSQL and Blob vs local)
 //   swift run -c release bench --chaos [--trials 50] [--seed 1]   (apply killed at random, with faults, converging;
 //                                              needs `swift build -c release --product reconcile` first)
 //   swift run -c release bench --ios RUNNING INTENDED [--out FILE]   (bench/ios_remediation.py runs it)
@@ -252,6 +253,18 @@ if CommandLine.arguments.contains("--engine") {
     EngineBench.plan(resources: 10_000, iterations: options.iterations)
     print(String(format: "memory    peak resident after planning %.0f MB (target < 300 MB)", peakResidentMB()))
     EngineBench.apply(resources: 1000, latency: .milliseconds(50), parallelism: 10)
+    exit(0)
+}
+if let flag = CommandLine.arguments.firstIndex(of: "--state") {
+    // Shared state (issue: team state): PostgreSQL and Blob storage against the local backend.
+    let url =
+        flag + 1 < CommandLine.arguments.count
+        ? CommandLine.arguments[flag + 1] : ProcessInfo.processInfo.environment["RECONCILE_TEST_PG_URL"] ?? ""
+    guard url.hasPrefix("postgres") else {
+        print("bench --state needs a PostgreSQL URL (or RECONCILE_TEST_PG_URL): scripts/test-postgres.sh start")
+        exit(1)
+    }
+    StateBench.run(postgres: url)
     exit(0)
 }
 if CommandLine.arguments.contains("--cost") {
