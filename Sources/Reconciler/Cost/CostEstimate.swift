@@ -81,7 +81,6 @@ public struct CostEstimator: Sendable {
         -> CostEstimate
     {
         var lines: [CostLine] = []
-        let hours = Decimal(settings.hoursPerMonth)
         for provider in pricing.sorted(by: { $0.provider < $1.provider }) {
             let mine = resources.filter { $0.address.provider == provider.provider }
             guard !mine.isEmpty else { continue }
@@ -118,7 +117,7 @@ public struct CostEstimator: Sendable {
             firstYear: monthly * 12 + yearly + once,
             unknown: lines.filter { $0.amount == nil }.count,
             assumptions: assumptions,
-            prices: pricesNote(hours: hours)
+            prices: pricesNote()
         )
     }
 
@@ -145,7 +144,7 @@ public struct CostEstimator: Sendable {
         return line
     }
 
-    private func pricesNote(hours: Decimal) -> String {
+    private func pricesNote() -> String {
         var note = "prices: \(book.origin)"
         if let base = book.rateBase, currency != base, let rate = book.rates[currency] {
             note += "; 1 \(base) = \(rate) \(currency)"
