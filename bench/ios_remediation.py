@@ -148,7 +148,8 @@ def main():
             f.write(running)
         with open(paths["intended.cfg"], "w") as f:
             f.write(intended)
-        subprocess.run(["swift", "build", "-c", "release", "--product", "bench"], cwd=ROOT, check=True,
+        # The same build flags as scripts/install.sh, so CI compiles release once for both.
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "bench"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         out = subprocess.run(
             [os.path.join(ROOT, ".build/release/bench"), "--ios", paths["running.cfg"], paths["intended.cfg"],

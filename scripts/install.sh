@@ -4,7 +4,8 @@
 #
 #   scripts/install.sh [PREFIX]
 #
-# The binary then needs only glibc, libyaml (libyaml-0-2) and the OpenSSH client at run time:
+# The binary then needs only glibc, libstdc++ and zlib (on every Debian and Ubuntu), libyaml
+# (libyaml-0-2) and the OpenSSH client at run time:
 # copy PREFIX/bin/reconcile to any machine of the same architecture and C library, or cache it
 # in CI keyed on the source (examples/ci/). Build needs Swift 6.1+ and libyaml-dev.
 set -euo pipefail
