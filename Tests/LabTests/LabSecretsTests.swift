@@ -148,7 +148,7 @@ struct LabSecretsTests {
             #expect(run.status == 1, "\(command): \(run.stdout)")
             for (variable, at) in [
                 ("RECONCILE_TEST_UNSET_PSK", "connection.yaml:13:14"),
-                ("RECONCILE_TEST_UNSET_PPP", "onprem.yaml:40:52"),
+                ("RECONCILE_TEST_UNSET_PPP", "onprem.yaml:45:52"),
             ] {
                 #expect(run.stderr.contains("\(at): error[secret-missing]"), "\(command): \(run.stderr)")
                 #expect(run.stderr.contains("environment variable \(variable), which is not set"), "\(run.stderr)")
