@@ -322,17 +322,10 @@ struct PlanCostTests {
     @Test func aPlanShowsItsMonthlyChangeInEveryFormat() throws {
         let ws = try LabWorkspace("point-to-site")
         defer { ws.remove() }
-        try Fixture.labPrices.write(
-            to: ws.spec.appendingPathComponent("prices.json"),
-            atomically: true,
-            encoding: .utf8
+        try ws.useLabPrices(
+            replacing: "  tags: {owner: netops}\n",
+            with: "  tags: {owner: netops}\n  pricing: {priceFile: prices.json}\n"
         )
-        try ws.edit("azure.yaml") {
-            $0.replacingOccurrences(
-                of: "  tags: {owner: netops}\n",
-                with: "  tags: {owner: netops}\n  pricing: {priceFile: prices.json}\n"
-            )
-        }
         // From nothing: 744 h of a VpnGw1AZ at $0.2 and of its address at $0.005.
         let first = try ws.run(["plan", "spec"])
         #expect(first.status == 0, "\(first.stderr)")

@@ -9,17 +9,10 @@ struct DriftCostTests {
     @Test func whatExistsCostingMoreThanTheSpecIsNoted() async throws {
         let ws = try LabWorkspace(DriftLabTests.example)
         defer { ws.remove() }
-        try Fixture.labPrices.write(
-            to: ws.spec.appendingPathComponent("prices.json"),
-            atomically: true,
-            encoding: .utf8
+        try ws.useLabPrices(
+            replacing: "pricing: {currency: JPY}",
+            with: "pricing: {currency: USD, priceFile: prices.json}"
         )
-        try ws.edit("azure.yaml") {
-            $0.replacingOccurrences(
-                of: "pricing: {currency: JPY}",
-                with: "pricing: {currency: USD, priceFile: prices.json}"
-            )
-        }
         #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
         var (_, report) = try DriftLabTests.drift(ws)
         #expect(report["costOverSpec"] == nil, "in sync: \(report)")
