@@ -51,8 +51,9 @@ struct ResumeTests {
     /// An operation on a dead endpoint falls back to the resource itself.
     ///
     /// The old failure: the saved operation is on a lab that died with its process. The
-    /// write reads the resource instead and goes on, in seconds (it used to poll the dead
-    /// port until the retries ran out, then fail).
+    /// write reads the resource instead and goes on (it used to poll the dead port until
+    /// the retries ran out, then fail). How long that takes is the benchmark's business,
+    /// not this test's: a loaded machine is slow, not wrong.
     @Test func anOperationOnADeadEndpointFallsBackToTheResourceItself() async throws {
         let server = AzureModelServer(model: AzureModel())
         try await server.start()
@@ -66,10 +67,7 @@ struct ResumeTests {
         // What a killed run of the first form left: an absolute URL on a port nothing serves.
         let dead = "http://127.0.0.1:9/subscriptions/s/providers/Microsoft.Network/locations/japaneast/operations/op-1"
         journal.record(dead + "?api-version=2024-05-01", for: Self.gatewayPath)
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = try await client.put(Self.gatewayPath, apiVersion: "2024-05-01", body: Self.gateway)
-        #expect(clock.now - start < .seconds(30), "took \(clock.now - start)")
         #expect(Self.state(result) == "Succeeded")
         #expect(journal.operation(for: Self.gatewayPath) == nil)
     }

@@ -70,13 +70,11 @@ struct YAMLReaderTests {
             let refs = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
             text += "a\(level): &a\(level) [\(refs)]\n"
         }
-        let clock = ContinuousClock()
-        let start = clock.now
         let (_, diags) = read(text)
-        let elapsed = clock.now - start
+        // Refused at the first alias over the limit, before anything is expanded: a5 alone
+        // would be 1,111,111 nodes, a9 billions.
         #expect(diags.map(\.rule) == [.yamlAliasLimit])
-        #expect(diags.first?.location.line == 6)  // a5 alone expands to 1,111,111 nodes
-        #expect(elapsed < .seconds(5))  // generous: a real expansion would take minutes and gigabytes
+        #expect(diags.first?.location.line == 6)
     }
 
     @Test func undefinedAliasIsAnError() {
