@@ -143,6 +143,18 @@ public struct Engine: Sendable {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         let state = try loadState()
         let observed = try await refresh(desired: desired, state: state, specRoot: spec.topology.root)
+        return try plan(spec, observed: observed, state: state, targets: targets, destroy: destroy)
+    }
+
+    /// Plans a validated spec against what a refresh read.
+    func plan(
+        _ spec: ValidatedSpec,
+        observed: [ResourceAddress: ObservedResource],
+        state: State,
+        targets: Set<ResourceAddress> = [],
+        destroy: Bool = false
+    ) throws(Failure) -> Plan {
+        guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         let changes = Planner.plan(
             Planner.Input(
                 desired: desired,
@@ -169,6 +181,46 @@ public struct Engine: Sendable {
         )
         plan.cost = costs.map { Self.costChange(of: changes, observed: observed, estimator: $0) }
         return plan
+    }
+
+    /// Adopts what exists into state when it is exactly what the spec says (`reconcile import`).
+    ///
+    /// Plans the spec; when every change is an adoption (the resource exists and matches, but
+    /// state does not record it), records them all without calling a provider and returns the
+    /// plan with nothing left to do. Otherwise records nothing and returns the plan, whose
+    /// changes say what differs. Call it inside `locked`.
+    public func adopt(_ spec: ValidatedSpec, specCommit: String? = nil) async throws(Failure) -> (plan: Plan, adopted: Int) {
+        guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
+        var state = try loadState()
+        let observed = try await refresh(desired: desired, state: state, specRoot: spec.topology.root)
+        let plan = try self.plan(spec, observed: observed, state: state)
+        let pending = plan.pending
+        guard pending.allSatisfy(\.adopt) else { return (plan, 0) }
+        if state.lineage.isEmpty { state.lineage = UUID().uuidString.lowercased() }
+        let executor = Executor(
+            registry: registry,
+            backend: backend,
+            fingerprinter: try fingerprinter(),
+            secrets: SecretResolver(specRoot: spec.topology.root),
+            options: options,
+            progress: progress
+        )
+        var report = executor.adopt(pending, outputs: observed.mapValues(\.outputs), state: state)
+        if let failure = report.failed.first { throw .state(.io("\(failure.address): \(failure.message)")) }
+        report.state.serial += 1
+        report.state.specCommit = specCommit ?? report.state.specCommit
+        if let routing = plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
+        if let allocations = plan.allocations { report.state.allocations = Self.pins(allocations) }
+        try commit(report.state)
+        var after = plan
+        after.changes = plan.changes.map { change in
+            guard change.adopt else { return change }
+            var change = change
+            change.action = .noop
+            change.adopt = false
+            return change
+        }
+        return (after, report.succeeded.count)
     }
 
     /// What the changes do to the monthly bill: the world as read, priced before and after.

@@ -287,29 +287,64 @@ public struct Executor: Sendable {
     ) -> Result<[ResolvedChange], ProviderError> {
         var resolved: [ResolvedChange] = []
         for change in unit.changes {
-            var applied: Attributes = [:]
-            var recorded: Attributes = [:]
             do {
-                for entry in change.desired ?? [:] {
-                    let (value, record) = try resolveValue(entry.value, outputs: outputs, for: change.address)
-                    applied[entry.key] = value
-                    recorded[entry.key] = record
-                }
+                resolved.append(try resolve(change, outputs: outputs, state: state))
             } catch {
                 return .failure(error)
             }
-            var item = ResolvedChange(
-                address: change.address,
-                type: change.type,
-                action: change.action,
-                attributes: applied,
-                prior: state[change.address]
-            )
-            item.recorded = recorded
-            item.dependencies = change.dependencies
-            resolved.append(item)
         }
         return .success(resolved)
+    }
+
+    /// One change with its references replaced by outputs and its secrets by their values.
+    func resolve(
+        _ change: PlannedChange,
+        outputs: [ResourceAddress: Attributes],
+        state: State
+    ) throws(ProviderError) -> ResolvedChange {
+        var applied: Attributes = [:]
+        var recorded: Attributes = [:]
+        for entry in change.desired ?? [:] {
+            let (value, record) = try resolveValue(entry.value, outputs: outputs, for: change.address)
+            applied[entry.key] = value
+            recorded[entry.key] = record
+        }
+        var item = ResolvedChange(
+            address: change.address,
+            type: change.type,
+            action: change.action,
+            attributes: applied,
+            prior: state[change.address]
+        )
+        item.recorded = recorded
+        item.dependencies = change.dependencies
+        return item
+    }
+
+    /// Records resources that exist and match the spec, as an apply would, without calling a
+    /// provider: `reconcile import` adopts what it read, and a PUT of the same body would still
+    /// start an hour of gateway updating in Azure.
+    ///
+    /// `outputs` are what the providers read of each resource.
+    public func adopt(
+        _ changes: [PlannedChange],
+        outputs: [ResourceAddress: Attributes],
+        state initial: State
+    ) -> ApplyReport {
+        var report = ApplyReport(state: initial)
+        for change in changes.sorted(by: { $0.address < $1.address }) where change.adopt {
+            do {
+                let resolved = try resolve(change, outputs: outputs, state: report.state)
+                if let error = record(resolved, outputs: outputs[change.address], into: &report.state) {
+                    report.failed.append(.init(address: change.address, message: error))
+                } else {
+                    report.succeeded.append(change.address)
+                }
+            } catch {
+                report.failed.append(.init(address: change.address, message: error.message))
+            }
+        }
+        return report
     }
 
     /// A value to apply, and the same value as state records it (secrets as fingerprints).

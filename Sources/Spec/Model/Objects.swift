@@ -32,6 +32,10 @@ public struct VirtualNetwork: Sendable {
 
     public static let gatewaySubnetName = "GatewaySubnet"
     public static let routeServerSubnetName = "RouteServerSubnet"
+    /// Subnets Azure reserves for its own services: no workload lives in them.
+    public static let reservedSubnetNames: Set<String> = [
+        gatewaySubnetName, routeServerSubnetName, "AzureFirewallSubnet", "AzureBastionSubnet",
+    ]
 }
 
 public struct VirtualNetworkGateway: Sendable {

@@ -9,10 +9,6 @@ internal import Foundation
 /// is double-quoted, so it reads back as the string it is. The same documents give the
 /// same bytes.
 public enum SpecWriter {
-    /// The schema line every example file starts with, relative to a directory that is not
-    /// in the repository (the published schema is at the project's `schemas/`).
-    public static let apiVersion = "reconcile/v1"
-
     /// One file's text: its header comments, then each document, separated by `---`.
     public static func file(_ documents: [SpecDocument], header: [String] = []) -> String {
         var out = header.map { comment($0) }.joined()
@@ -120,7 +116,7 @@ public enum SpecWriter {
         events.documentStart()
         events.mappingStart(flow: false)
         events.scalar("apiVersion")
-        events.scalar(apiVersion)
+        events.scalar(Kind.apiVersion)
         events.scalar("kind")
         events.scalar(document.kind)
         events.scalar("metadata")

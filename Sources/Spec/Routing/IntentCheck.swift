@@ -151,3 +151,68 @@ extension RouteModel {
         return "\(hop.place): \(route.prefix) → \(route.nextHop) (\(route.why))"
     }
 }
+
+extension RouteModel {
+    /// What the network does today, as `Intent` statements that hold: each site's internet
+    /// egress, and whether it reaches each subnet of each VNet (`reconcile import` writes these,
+    /// so a user can lock in today's behaviour before changing anything).
+    ///
+    /// A site whose internet traffic leaves neither way gets no egress statement; subnets Azure
+    /// reserves for its own services (GatewaySubnet and the like) are left out.
+    public func todaysIntent() -> Intent {
+        var egress: [Intent.Egress] = []
+        var reachability: [Intent.Reachability] = []
+        let here = SourceLocation.whole(topology.root)
+        for site in topology.sites.sorted(by: { $0.name < $1.name }) {
+            for via in EgressVia.allCases
+            where checkEgress(from: site.name, via: via, intent: "", at: here).holds {
+                egress.append(Intent.Egress(from: site.name, via: via))
+                break
+            }
+            for vnet in topology.virtualNetworks.sorted(by: { $0.name < $1.name }) {
+                for subnet in vnet.spec.subnets where !VirtualNetwork.reservedSubnetNames.contains(subnet.name) {
+                    let to = "\(vnet.name)/\(subnet.name)"
+                    let probe = Intent.Reachability(from: site.name, to: to, expect: .reachable)
+                    let reachable = checkReach(probe, intent: "", at: here).holds
+                    reachability.append(
+                        Intent.Reachability(from: site.name, to: to, expect: reachable ? .reachable : .blocked)
+                    )
+                }
+            }
+        }
+        return Intent(internetEgress: egress, reachability: reachability)
+    }
+}
+
+extension Intent {
+    /// The document that says this intent, as `reconcile import` writes it.
+    public func document(name: String, file: String, comments: [String] = []) -> SpecDocument {
+        SpecDocument(
+            kind: Kind.intent.rawValue,
+            name: name,
+            file: file,
+            comments: comments,
+            spec: [
+                internetEgress.isEmpty
+                    ? nil
+                    : SpecField(
+                        "internetEgress",
+                        .list(internetEgress.map { .fields([("from", .string($0.from)), ("via", .string($0.via.rawValue))]) })
+                    ),
+                reachability.isEmpty
+                    ? nil
+                    : SpecField(
+                        "reachability",
+                        .list(
+                            reachability.map {
+                                .fields([
+                                    ("from", .string($0.from)), ("to", .string($0.to)),
+                                    ("expect", .string($0.expect.rawValue)),
+                                ])
+                            }
+                        )
+                    ),
+            ].compactMap { $0 }
+        )
+    }
+}
