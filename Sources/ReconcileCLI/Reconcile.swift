@@ -33,7 +33,7 @@ public struct Reconcile: AsyncParsableCommand {
                 Explain.self,
                 Addresses.self,
                 Schema.self,
-                Rules.self, Render.self, IOS.self, Cost.self,
+                Rules.self, Render.self, IOS.self, Cost.self, Import.self,
             ]
         )
     }
@@ -54,16 +54,22 @@ public struct Reconcile: AsyncParsableCommand {
     /// Set once by the executable before `main()`.
     nonisolated(unsafe) static var stateBackends: [String: StateBackendOpener] = [:]
 
+    /// Builds each provider's importer for `reconcile import`; set once by the executable
+    /// before `main()`.
+    nonisolated(unsafe) static var importers: ImporterFactory = { _ in [] }
+
     /// Runs the command line with providers built by `factory`, priced by `pricing`, with the
-    /// state backends providers bring and the commit the executable was built from.
+    /// state backends and importers providers bring and the commit the executable was built from.
     public static func main(
         pricing: [any ResourcePricing] = [],
         stateBackends: [String: StateBackendOpener] = [:],
+        importers: @escaping ImporterFactory = { _ in [] },
         commit: String = "unknown",
         providers factory: @escaping ProviderFactory
     ) async {
         self.pricing = pricing
         self.stateBackends = stateBackends
+        self.importers = importers
         self.commit = commit
         providers = factory
         await main()
@@ -81,3 +87,38 @@ public struct ProviderContext: Sendable {
 }
 
 public typealias ProviderFactory = @Sendable (ProviderContext) async throws -> ProviderRegistry
+
+/// What `reconcile import` was asked to read, for the importers the executable builds.
+public struct ImportRequest: Sendable {
+    /// A resource group to read.
+    public struct AzureGroup: Sendable {
+        public var subscription: String
+        public var resourceGroup: String
+        public var endpoint: Endpoint
+    }
+
+    /// A router to read over SSH, and how the spec will reach it.
+    public struct Router: Sendable {
+        public var name: String
+        public var username: String
+        public var host: String
+        public var port: Int
+        /// The login password and enable secret, read from the variables named below.
+        public var password: String
+        public var enableSecret: String?
+        public var passwordVariable: String
+        public var enableVariable: String?
+        /// The known_hosts file that pins its key (absolute), when one was given.
+        public var knownHosts: String?
+    }
+
+    public var azure: [AzureGroup]
+    public var routers: [Router]
+    /// `--insecure-accept-host-key`: routers' SSH host keys are not checked (nor recorded).
+    public var insecureAcceptHostKey: Bool
+    /// The output directory, where the written spec will be.
+    public var outputDirectory: String
+    public var say: @Sendable (String) -> Void
+}
+
+public typealias ImporterFactory = @Sendable (ImportRequest) async throws -> [any Importer]

@@ -126,9 +126,12 @@ public struct Engine: Sendable {
 
     /// The keyed fingerprint of each secret's current value (nil when it cannot be read now),
     /// to compare with what providers read back and state recorded.
-    public func secretFingerprints(specRoot: String) throws(Failure) -> @Sendable (SecretSource) -> String? {
+    public func secretFingerprints(
+        specRoot: String,
+        environment: [String: String]? = nil
+    ) throws(Failure) -> @Sendable (SecretSource) -> String? {
         let printer = try fingerprinter()
-        let secrets = SecretResolver(specRoot: specRoot)
+        let secrets = SecretResolver(specRoot: specRoot, environment: environment)
         return { source in
             (try? secrets.resolve(SecretRef(source: source, location: .whole(specRoot)))).map(printer.fingerprint)
         }
@@ -151,6 +154,7 @@ public struct Engine: Sendable {
         _ spec: ValidatedSpec,
         observed: [ResourceAddress: ObservedResource],
         state: State,
+        environment: [String: String]? = nil,
         targets: Set<ResourceAddress> = [],
         destroy: Bool = false
     ) throws(Failure) -> Plan {
@@ -162,7 +166,7 @@ public struct Engine: Sendable {
                 state: state,
                 registry: registry,
                 ignore: (spec.topology.driftPolicy?.spec.ignore ?? []).map(IgnoreRule.init),
-                fingerprint: try secretFingerprints(specRoot: spec.topology.root),
+                fingerprint: try secretFingerprints(specRoot: spec.topology.root, environment: environment),
                 targets: targets,
                 destroy: destroy
             )
@@ -189,11 +193,32 @@ public struct Engine: Sendable {
     /// state does not record it), records them all without calling a provider and returns the
     /// plan with nothing left to do. Otherwise records nothing and returns the plan, whose
     /// changes say what differs. Call it inside `locked`.
-    public func adopt(_ spec: ValidatedSpec, specCommit: String? = nil) async throws(Failure) -> (plan: Plan, adopted: Int) {
+    ///
+    /// `environment` holds the secrets' values under their `fromEnv` names (the import read
+    /// them; the process environment need not have them).
+    public func adopt(
+        _ spec: ValidatedSpec,
+        environment: [String: String],
+        specCommit: String? = nil
+    ) async throws(Failure) -> (plan: Plan, adopted: Int) {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         var state = try loadState()
-        let observed = try await refresh(desired: desired, state: state, specRoot: spec.topology.root)
-        let plan = try self.plan(spec, observed: observed, state: state)
+        let root = spec.topology.root
+        let observed = try await refresh(desired: desired, state: state, specRoot: root, environment: environment)
+        var plan = try self.plan(spec, observed: observed, state: state, environment: environment)
+        // A secret a provider cannot read back (ARM lists no shared keys) shows as unknown
+        // against an empty state; the importer read it, and its value is what `environment`
+        // holds under its name, so such a change is adopted too.
+
+        plan.changes = plan.changes.map { change in
+            var change = change
+            if change.action == .update, state[change.address] == nil,
+                change.changes.allSatisfy({ $0.sensitive && ($0.before == nil || $0.before == .null) })
+            {
+                change.adopt = true
+            }
+            return change
+        }
         let pending = plan.pending
         guard pending.allSatisfy(\.adopt) else { return (plan, 0) }
         if state.lineage.isEmpty { state.lineage = UUID().uuidString.lowercased() }
@@ -201,7 +226,7 @@ public struct Engine: Sendable {
             registry: registry,
             backend: backend,
             fingerprinter: try fingerprinter(),
-            secrets: SecretResolver(specRoot: spec.topology.root),
+            secrets: SecretResolver(specRoot: root, environment: environment),
             options: options,
             progress: progress
         )
@@ -214,10 +239,11 @@ public struct Engine: Sendable {
         try commit(report.state)
         var after = plan
         after.changes = plan.changes.map { change in
-            guard change.adopt else { return change }
+            guard change.action != .noop else { return change }
             var change = change
             change.action = .noop
             change.adopt = false
+            change.changes = []
             return change
         }
         return (after, report.succeeded.count)

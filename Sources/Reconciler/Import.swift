@@ -26,19 +26,24 @@ public struct ImportedScope: Sendable {
     public var notes: [String]
     /// Requests it made (ARM requests, SSH sessions), for the report and the benchmark.
     public var requests: Int
+    /// What is still unmanaged once the whole imported spec is known: a router's tunnel lines
+    /// come from Azure's connections, so only the joined spec claims them. Nil keeps `unmanaged`.
+    public var unmanagedIn: (@Sendable (Topology) -> [UnmanagedLine])?
 
     public init(
         documents: [ImportedDocument] = [],
         secrets: [ImportedSecret] = [],
         unmanaged: [UnmanagedLine] = [],
         notes: [String] = [],
-        requests: Int = 0
+        requests: Int = 0,
+        unmanagedIn: (@Sendable (Topology) -> [UnmanagedLine])? = nil
     ) {
         self.documents = documents
         self.secrets = secrets
         self.unmanaged = unmanaged
         self.notes = notes
         self.requests = requests
+        self.unmanagedIn = unmanagedIn
     }
 }
 

@@ -79,12 +79,37 @@ public enum SpecWriter {
         let lower = s.lowercased()
         let words: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"]
         if words.contains(lower) { return .double }
-        // Numbers in any YAML form: ints, floats, hex, octal, sexagesimal, .inf/.nan.
-        let numeric = s.allSatisfy { "0123456789+-._:eExXoObB".contains($0) || $0.isHexDigit }
-        if numeric, s.contains(where: \.isNumber) || lower.hasSuffix("inf") || lower.hasSuffix("nan") {
-            return .double
-        }
+        if looksNumeric(lower) { return .double }
         return .plain
+    }
+
+    /// Whether YAML 1.1 or 1.2 would read the plain scalar as a number: an integer (decimal,
+    /// hex, octal, binary, with `_` separators), a float, sexagesimal (`1:20`), `.inf` or
+    /// `.nan`. An IPv4 address has three dots and is no number.
+    static func looksNumeric(_ s: String) -> Bool {
+        var body = Substring(s)
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        if [".inf", ".nan"].contains(body) { return true }
+        let digits = body.replacingOccurrences(of: "_", with: "")
+        if digits.hasPrefix("0x") { return digits.count > 2 && digits.dropFirst(2).allSatisfy(\.isHexDigit) }
+        if digits.hasPrefix("0o") || digits.hasPrefix("0b") {
+            return digits.count > 2 && digits.dropFirst(2).allSatisfy(\.isNumber)
+        }
+        if digits.contains(":") {
+            return digits.split(separator: ":", omittingEmptySubsequences: false).allSatisfy {
+                !$0.isEmpty && $0.allSatisfy(\.isNumber)
+            }
+        }
+        // A float: digits with at most one dot, then an optional exponent.
+        var mantissa = Substring(digits)
+        if let e = digits.firstIndex(where: { $0 == "e" }) {
+            var exponent = digits[digits.index(after: e)...]
+            if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+            guard !exponent.isEmpty, exponent.allSatisfy(\.isNumber) else { return false }
+            mantissa = digits[..<e]
+        }
+        let dots = mantissa.filter { $0 == "." }.count
+        return dots <= 1 && mantissa.contains(where: \.isNumber) && mantissa.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     // MARK: - Emitting

@@ -1,0 +1,268 @@
+import ArgumentParser
+import Foundation
+import Reconciler
+import Spec
+
+/// `reconcile import`: the spec of a network that already runs, written so the next diff is empty.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the spec of a running network (an Azure resource group, routers) and adopt it into state.",
+        discussion: """
+            Reads the resource group through ARM (one list per type) and each router's running
+            configuration over SSH (host keys pinned), and writes a spec in OUT_DIR laid out like
+            the examples: azure.yaml, one file per site with its router, connections.yaml and
+            routing.yaml (with an Intent that records what the network does today). Every secret
+            becomes {fromEnv: NAME}: the --secret-env variable whose value matches it, else a
+            stable generated name; no secret value is written or printed. Router lines the spec
+            cannot express are listed as unmanaged (--strict refuses them). Then the spec is
+            adopted into state (nothing is changed on Azure or the routers), so
+            `reconcile diff OUT_DIR` exits 0 once the listed variables are set. docs/import.md.
+
+            Examples:
+              reconcile import net --azure 0000…/rg-s2s-tokyo \\
+                  --router tokyo-rtr1=netops@198.51.100.1 --known-hosts ~/.ssh/known_hosts \\
+                  --password-env RTR_PASSWORD --enable-env RTR_ENABLE --secret-env TOKYO_PSK
+            """
+    )
+
+    @Argument(help: "The directory to write the spec in (new, or holding no YAML).")
+    var outDir: String
+
+    @Option(help: ArgumentHelp("A resource group to read: SUBSCRIPTION/RESOURCE_GROUP.", valueName: "SUB/RG"))
+    var azure: [String] = []
+
+    @Option(help: "Where ARM is: public (Azure public cloud) or an ARM-compatible URL (the lab's, from `lab serve`).")
+    var endpoint: String = "public"
+
+    @Option(help: ArgumentHelp("A router to read over SSH (repeatable).", valueName: "NAME=USER@HOST[:PORT]"))
+    var router: [String] = []
+
+    @Option(help: ArgumentHelp("The variable holding the routers' login password.", valueName: "VAR"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("The variable holding the routers' enable secret, if they ask for one.", valueName: "VAR"))
+    var enableEnv: String?
+
+    @Option(help: ArgumentHelp("A known_hosts file that pins the routers' host keys; the spec records it.", valueName: "FILE"))
+    var knownHosts: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A variable that may hold a secret the network has (a pre-shared key): a secret whose value it holds is named by it (repeatable).",
+            valueName: "VAR"
+        )
+    )
+    var secretEnv: [String] = []
+
+    @Flag(help: "Fail, writing nothing, when anything read cannot be expressed in the spec.")
+    var strict = false
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var color: ColorOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let request = try makeRequest(environment)
+        let out = URL(fileURLWithPath: outDir).standardizedFileURL.path
+        try Self.refuseNonEmpty(out)
+        // Every value read from the environment for this run is masked wherever it might appear.
+        Output.register(request.routers.flatMap { [$0.password] + ($0.enableSecret.map { [$0] } ?? []) })
+        Output.register(secretEnv.compactMap { environment[$0] })
+
+        var scopes: [(provider: String, scope: ImportedScope)] = []
+        do {
+            for importer in try await Reconcile.importers(request) {
+                scopes.append((importer.provider, try await importer.importScope()))
+            }
+        } catch {
+            Output.err("error: \(error)\nNothing was written.\n")
+            throw ExitCode(1)
+        }
+        Output.register(scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } })
+
+        var joined = ImportJoin(scopes.flatMap { $0.scope.documents })
+        // The variables the user named may hold any of the secrets read: the routers' login
+        // and enable secrets (checked against their hashes) as much as the --secret-env ones.
+        let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
+        let secrets = ImportSecrets(
+            scopes.flatMap(\.scope.secrets),
+            candidates: variables.compactMap { name in environment[name].map { (name, $0) } }
+        )
+        joined.rename(secrets.names)
+
+        // Written first into a directory beside OUT_DIR, checked, then moved into place: a
+        // failure leaves nothing half-written.
+        let staging = out + ".import-\(getpid())"
+        try? FileManager.default.removeItem(atPath: staging)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        try write(joined.documents, to: staging)
+        var loaded = SpecPipeline.process(SpecLoader.load(staging))
+        if loaded.hasErrors {
+            Output.report(loaded, color: color)
+            Output.err("error: the imported spec does not validate (a defect of the import: please report it); nothing was written\n")
+            throw ExitCode(1)
+        }
+        // What nothing in the whole spec claims (a router's tunnel lines belong to the connections).
+        let unmanaged = scopes.flatMap { $0.scope.unmanagedIn?(loaded.topology) ?? $0.scope.unmanaged }
+        if strict && !unmanaged.isEmpty {
+            Output.err(ImportReport.unmanagedText(unmanaged))
+            Output.err("error: --strict: \(unmanaged.count) thing(s) read cannot be expressed in the spec; nothing was written\n")
+            throw ExitCode(1)
+        }
+        // What the network does today, so a change that alters it fails its intent check.
+        let today = RouteModel(loaded.topology).todaysIntent()
+        if !today.internetEgress.isEmpty || !today.reachability.isEmpty {
+            joined.documents.append(
+                today.document(
+                    name: "today",
+                    file: "routing.yaml",
+                    comments: ["What the network did when it was imported: each site's internet egress and what it reaches."]
+                )
+            )
+            try? FileManager.default.removeItem(atPath: staging)
+            try write(joined.documents, to: staging)
+            loaded = SpecPipeline.process(SpecLoader.load(staging))
+        }
+        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Self.moveContents(of: staging, into: out)
+
+        // Adopt into state, with the secrets' values (in memory only) under their names.
+        let spec = SpecPipeline.process(SpecLoader.load(out))
+        var values = environment
+        for (name, value) in secrets.values { values[name] = value }
+        let stateDirectory = state.directory(for: out)
+        let engine = try await EngineRunner.engine(for: spec, stateDirectory: stateDirectory, state: state, connection: connection)
+        let (plan, adopted) = try await EngineRunner.locked(engine, command: "import") {
+            try await EngineRunner.run { () async throws(Engine.Failure) in
+                try await engine.adopt(spec, environment: values)
+            }
+        }
+        let report = ImportReport(
+            out: outDir,
+            files: Set(joined.documents.map(\.file)).sorted(),
+            secrets: secrets.report,
+            unmanaged: unmanaged,
+            notes: scopes.flatMap(\.scope.notes),
+            requests: scopes.map { ($0.provider, $0.scope.requests) },
+            adopted: adopted,
+            remaining: plan.pending
+        )
+        Output.out(report.text)
+        if !plan.pending.isEmpty { throw ExitCode(2) }
+    }
+
+    /// The request from the options; a malformed one is an error naming the option.
+    func makeRequest(_ environment: [String: String]) throws -> ImportRequest {
+        func fail(_ message: String) -> ExitCode {
+            Output.err("error: \(message)\nNothing was read or written.\n")
+            return ExitCode(1)
+        }
+        guard let endpoint = Endpoint(endpoint), endpoint != .lab else {
+            throw fail("--endpoint '\(endpoint)' is not public or an ARM URL (the lab's is printed by `reconcile lab serve`)")
+        }
+        var groups: [ImportRequest.AzureGroup] = []
+        for text in azure {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw fail("--azure '\(text)' is not SUBSCRIPTION/RESOURCE_GROUP")
+            }
+            groups.append(.init(subscription: String(parts[0]), resourceGroup: String(parts[1]), endpoint: endpoint))
+        }
+        if groups.count > 1 {
+            throw fail("--azure is given \(groups.count) times; a spec has one AzureScope: import each group into its own directory")
+        }
+        if groups.isEmpty && router.isEmpty { throw fail("nothing to import: give --azure, --router or both") }
+        var routers: [ImportRequest.Router] = []
+        let hosts = knownHosts.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let hosts, !FileManager.default.isReadableFile(atPath: hosts) {
+            throw fail("--known-hosts '\(knownHosts ?? "")' cannot be read")
+        }
+        for text in router {
+            guard let router = Self.parseRouter(text) else {
+                throw fail("--router '\(text)' is not NAME=USER@HOST[:PORT]")
+            }
+            guard let passwordEnv else { throw fail("--router needs --password-env VAR, the variable holding its login password") }
+            guard let password = environment[passwordEnv], !password.isEmpty else {
+                throw fail("--password-env \(passwordEnv): the variable is not set")
+            }
+            var enable: String?
+            if let enableEnv {
+                guard let value = environment[enableEnv], !value.isEmpty else {
+                    throw fail("--enable-env \(enableEnv): the variable is not set")
+                }
+                enable = value
+            }
+            if hosts == nil && !connection.insecureAcceptHostKey {
+                throw fail("--router needs --known-hosts FILE pinning its host key (or --insecure-accept-host-key, never in production)")
+            }
+            if routers.contains(where: { $0.name == router.name }) { throw fail("--router \(router.name) is given twice") }
+            routers.append(
+                .init(
+                    name: router.name,
+                    username: router.user,
+                    host: router.host,
+                    port: router.port,
+                    password: password,
+                    enableSecret: enable,
+                    passwordVariable: passwordEnv,
+                    enableVariable: enable == nil ? nil : enableEnv,
+                    knownHosts: hosts
+                )
+            )
+        }
+        for name in secretEnv where environment[name] == nil {
+            throw fail("--secret-env \(name): the variable is not set")
+        }
+        return ImportRequest(
+            azure: groups,
+            routers: routers,
+            insecureAcceptHostKey: connection.insecureAcceptHostKey,
+            outputDirectory: URL(fileURLWithPath: outDir).standardizedFileURL.path,
+            say: { Output.err($0 + "\n") }
+        )
+    }
+
+    /// `NAME=USER@HOST[:PORT]`.
+    static func parseRouter(_ text: String) -> (name: String, user: String, host: String, port: Int)? {
+        guard let equals = text.firstIndex(of: "="), let at = text.lastIndex(of: "@"), equals < at else { return nil }
+        let name = String(text[..<equals])
+        let user = String(text[text.index(after: equals)..<at])
+        var host = String(text[text.index(after: at)...])
+        var port = 22
+        if let colon = host.lastIndex(of: ":") {
+            guard let p = Int(host[host.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+            port = p
+            host = String(host[..<colon])
+        }
+        guard !name.isEmpty, !user.isEmpty, !host.isEmpty, NameRules.isValid(name) else { return nil }
+        return (name, user, host, port)
+    }
+
+    /// Refuses an output directory that already holds YAML: an import never overwrites a spec.
+    static func refuseNonEmpty(_ path: String) throws {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        if let yaml = entries.sorted().first(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
+            Output.err("error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n")
+            throw ExitCode(1)
+        }
+    }
+
+    func write(_ documents: [SpecDocument], to directory: String) throws {
+        try PrivateDirectory.create(directory)
+        let header = [
+            "Written by `reconcile import`: what the network held when it was read.",
+            "Review it, set the variables the import listed, and commit it.",
+        ]
+        for (file, text) in SpecWriter.files(documents, header: header) {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + file), options: .atomic)
+        }
+    }
+
+    static func moveContents(of staging: String, into out: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: staging).sorted() {
+            try FileManager.default.moveItem(atPath: staging + "/" + entry, toPath: out + "/" + entry)
+        }
+    }
+}

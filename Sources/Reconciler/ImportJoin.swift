@@ -1,0 +1,135 @@
+public import Spec
+
+/// The importers' documents joined into one spec: each router with its site.
+///
+/// A router belongs to the site whose public address it owns, or whose gateways its tunnels
+/// and BGP sessions reach; the site then names it as `device`, and its document goes in the
+/// site's file.
+public struct ImportJoin: Sendable {
+    public var documents: [SpecDocument]
+    /// Routers no site could be found for, by name.
+    public private(set) var unmatchedRouters: [String] = []
+
+    public init(_ imported: [ImportedDocument]) {
+        documents = imported.map(\.document)
+        // What a site's connections reach: the addresses of the gateways and hubs they name.
+        var owners: [String: Set<String>] = [:]
+        for item in imported { owners[item.document.name, default: []].formUnion(item.owns) }
+        var sitePeers: [String: Set<String>] = [:]
+        for item in imported where item.document.kind.hasSuffix("Connection") {
+            guard case .string(let site)? = item.document.value(at: "site") else { continue }
+            for field in ["gateway", "hub"] {
+                if case .string(let gateway)? = item.document.value(at: field) {
+                    sitePeers[site, default: []].formUnion(owners[gateway] ?? [])
+                }
+            }
+        }
+        for item in imported where item.document.kind == Kind.site.rawValue {
+            sitePeers[item.document.name, default: []].formUnion(item.peers)
+        }
+        let sites = imported.filter { $0.document.kind == Kind.site.rawValue }
+        var taken = Set<String>()
+        for router in imported.filter({ $0.document.kind == Kind.ciscoRouter.rawValue })
+            .sorted(by: { $0.document.name < $1.document.name })
+        {
+            let scored = sites.filter { !taken.contains($0.document.name) }.map { site in
+                (
+                    site: site.document.name,
+                    score: router.owns.intersection(site.owns).count * 2
+                        + router.peers.intersection(sitePeers[site.document.name] ?? []).count
+                )
+            }
+            guard let best = scored.filter({ $0.score > 0 }).max(by: { ($0.score, $1.site) < ($1.score, $0.site) }),
+                let siteIndex = documents.firstIndex(where: { $0.kind == Kind.site.rawValue && $0.name == best.site }),
+                let routerIndex = documents.firstIndex(where: {
+                    $0.kind == Kind.ciscoRouter.rawValue && $0.name == router.document.name
+                })
+            else {
+                unmatchedRouters.append(router.document.name)
+                continue
+            }
+            taken.insert(best.site)
+            documents[siteIndex].setDevice(router.document.name)
+            documents[routerIndex].file = documents[siteIndex].file
+        }
+    }
+
+    /// Renames `fromEnv` names everywhere (generated names to the `--secret-env` ones).
+    public mutating func rename(_ names: [String: String]) {
+        documents = documents.map { $0.renamingEnvironment { names[$0] ?? $0 } }
+    }
+}
+
+extension SpecDocument {
+    /// Names the site's router, where the examples write it: after `behindNat`, before `costs`.
+    mutating func setDevice(_ router: String) {
+        spec.removeAll { $0.key == "device" }
+        let after = spec.lastIndex { ["publicIp", "fqdn", "addressSpace", "bgp", "behindNat"].contains($0.key) }
+        spec.insert(SpecField("device", .string(router)), at: after.map { $0 + 1 } ?? spec.count)
+    }
+}
+
+/// The import's secrets: which variable names each, and whether its two ends agree.
+public struct ImportSecrets: Sendable {
+    /// One variable the imported spec reads.
+    public struct Variable: Sendable, Hashable {
+        public enum Source: String, Sendable, Hashable {
+            /// A `--secret-env` variable holds its value now.
+            case given
+            /// A generated name: the user sets it.
+            case generated
+        }
+
+        public var name: String
+        public var source: Source
+        /// Where it was read (`azure: connections/azure sharedKey`).
+        public var origins: [String]
+        /// Whether the value could be read (an IOS `secret 9` hash cannot be).
+        public var readable: Bool
+        /// The other end of it, read by another provider, and whether it holds the same value:
+        /// a pre-shared key that differs on the router is a finding in itself.
+        public var ends: [(origin: String, agrees: Bool)]
+
+        public static func == (a: Variable, b: Variable) -> Bool {
+            a.name == b.name && a.source == b.source && a.origins == b.origins && a.readable == b.readable
+                && a.ends.map(\.origin) == b.ends.map(\.origin) && a.ends.map(\.agrees) == b.ends.map(\.agrees)
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    }
+
+    /// Generated name to the name the spec uses.
+    public private(set) var names: [String: String] = [:]
+    /// Each name the spec uses, to its value where one was read or given: for adopting into
+    /// state in this process only, never written.
+    public private(set) var values: [String: String] = [:]
+    /// One entry per variable, by name.
+    public private(set) var report: [Variable] = []
+
+    /// `candidates` are the `--secret-env` variables and their values.
+    public init(_ secrets: [ImportedSecret], candidates: [(name: String, value: String)]) {
+        var byName: [String: Variable] = [:]
+        for secret in secrets {
+            guard let generated = secret.name else { continue }
+            let given = candidates.first { secret.matches($0.value) }
+            let name = given?.name ?? generated
+            names[generated] = name
+            var variable =
+                byName[name]
+                ?? Variable(name: name, source: given == nil ? .generated : .given, origins: [], readable: true, ends: [])
+            variable.origins.append(secret.origin)
+            switch secret.reading {
+            case .value(let value): values[name] = value
+            case .hash, .unreadable:
+                if let given { values[name] = given.value } else { variable.readable = false }
+            }
+            // The other ends: secrets no document holds, read by another importer, that meet it.
+            for end in secrets where end.name == nil && !end.meets.isDisjoint(with: secret.meets) {
+                guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else { continue }
+                variable.ends.append((end.origin, theirs == ours))
+            }
+            byName[name] = variable
+        }
+        report = byName.values.sorted { $0.name < $1.name }
+    }
+}
