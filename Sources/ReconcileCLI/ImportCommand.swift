@@ -70,86 +70,87 @@ struct Import: AsyncParsableCommand {
         Output.register(request.routers.flatMap { [$0.password] + ($0.enableSecret.map { [$0] } ?? []) })
         Output.register(secretEnv.compactMap { environment[$0] })
 
-        var scopes: [(provider: String, scope: ImportedScope)] = []
+        let scopes: [(provider: String, scope: ImportedScope)]
         do {
-            for importer in try await Reconcile.importers(request) {
-                scopes.append((importer.provider, try await importer.importScope()))
-            }
+            scopes = try await ImportPipeline.read(try await Reconcile.importers(request))
         } catch {
             Output.err("error: \(error)\nNothing was written.\n")
             throw ExitCode(1)
         }
         Output.register(scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } })
 
-        var joined = ImportJoin(scopes.flatMap { $0.scope.documents })
-        // The variables the user named may hold any of the secrets read: the routers' login
-        // and enable secrets (checked against their hashes) as much as the --secret-env ones.
-        let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
-        let secrets = ImportSecrets(
-            scopes.flatMap(\.scope.secrets),
-            candidates: variables.compactMap { name in environment[name].map { (name, $0) } }
-        )
-        joined.rename(secrets.names)
-
         // Written first into a directory beside OUT_DIR, checked, then moved into place: a
-        // failure leaves nothing half-written.
+        // failure leaves nothing half-written. The variables the user named may hold any of the
+        // secrets read: the routers' login and enable secrets (checked against their hashes) as
+        // much as the --secret-env ones.
         let staging = out + ".import-\(getpid())"
         try? FileManager.default.removeItem(atPath: staging)
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        try write(joined.documents, to: staging)
-        var loaded = SpecPipeline.process(SpecLoader.load(staging))
+        let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
+        let written = try ImportPipeline.write(
+            scopes.map(\.scope),
+            candidates: variables.compactMap { name in environment[name].map { (name, $0) } },
+            to: staging
+        )
+        let loaded = written.spec
         if loaded.hasErrors {
             Output.report(loaded, color: color)
-            Output.err("error: the imported spec does not validate (a defect of the import: please report it); nothing was written\n")
-            throw ExitCode(1)
-        }
-        // What nothing in the whole spec claims (a router's tunnel lines belong to the connections).
-        let unmanaged = scopes.flatMap { $0.scope.unmanagedIn?(loaded.topology) ?? $0.scope.unmanaged }
-        if strict && !unmanaged.isEmpty {
-            Output.err(ImportReport.unmanagedText(unmanaged))
-            Output.err("error: --strict: \(unmanaged.count) thing(s) read cannot be expressed in the spec; nothing was written\n")
-            throw ExitCode(1)
-        }
-        // What the network does today, so a change that alters it fails its intent check.
-        let today = RouteModel(loaded.topology).todaysIntent()
-        if !today.internetEgress.isEmpty || !today.reachability.isEmpty {
-            joined.documents.append(
-                today.document(
-                    name: "today",
-                    file: "routing.yaml",
-                    comments: ["What the network did when it was imported: each site's internet egress and what it reaches."]
-                )
+            Output.err(
+                "error: the imported spec does not validate (a defect of the import: please report it); nothing was written\n"
             )
-            try? FileManager.default.removeItem(atPath: staging)
-            try write(joined.documents, to: staging)
-            loaded = SpecPipeline.process(SpecLoader.load(staging))
+            throw ExitCode(1)
         }
-        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Self.moveContents(of: staging, into: out)
 
-        // Adopt into state, with the secrets' values (in memory only) under their names.
-        let spec = SpecPipeline.process(SpecLoader.load(out))
+        // Adopt into state, with the secrets' values (in memory only) under their names. The
+        // state is the staging directory's unless --state-dir or --backend puts it elsewhere, so
+        // it moves into place with the files.
         var values = environment
-        for (name, value) in secrets.values { values[name] = value }
-        let stateDirectory = state.directory(for: out)
-        let engine = try await EngineRunner.engine(for: spec, stateDirectory: stateDirectory, state: state, connection: connection)
-        let (plan, adopted) = try await EngineRunner.locked(engine, command: "import") {
-            try await EngineRunner.run { () async throws(Engine.Failure) in
-                try await engine.adopt(spec, environment: values)
+        for (name, value) in written.secrets.values { values[name] = value }
+        let engine = try await EngineRunner.engine(
+            for: loaded,
+            stateDirectory: state.directory(for: staging),
+            state: state,
+            connection: connection
+        )
+        let (adoption, unmanaged, adopted) = try await EngineRunner.locked(engine, command: "import") {
+            let adoption = try await EngineRunner.run { () async throws(Engine.Failure) in
+                try await engine.planAdoption(loaded, environment: values)
             }
+            // What nothing in the whole spec claims (a router's tunnel lines belong to the
+            // connections), with the addresses of what was read.
+            let outputs = adoption.observed.mapValues(\.outputs)
+            let unmanaged = scopes.flatMap { $0.scope.unmanagedIn?(loaded.topology, outputs) ?? $0.scope.unmanaged }
+            if strict && !unmanaged.isEmpty {
+                Output.err(ImportReport.unmanagedText(unmanaged))
+                Output.err(
+                    "error: --strict: \(unmanaged.count) thing(s) read cannot be expressed in the spec; nothing was written\n"
+                )
+                throw ExitCode(1)
+            }
+            let adopted = try await EngineRunner.run { () throws(Engine.Failure) in try engine.record(adoption) }
+            return (adoption, unmanaged, adopted)
         }
+        try FileManager.default.createDirectory(
+            atPath: (out as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        try Self.moveContents(of: staging, into: out)
         let report = ImportReport(
             out: outDir,
-            files: Set(joined.documents.map(\.file)).sorted(),
-            secrets: secrets.report,
+            files: Set(written.documents.map(\.file)).sorted(),
+            secrets: written.secrets.report,
             unmanaged: unmanaged,
-            notes: scopes.flatMap(\.scope.notes),
+            notes: scopes.flatMap(\.scope.notes)
+                + written.unmatchedRouters.map {
+                    "router \($0) reaches no site the import found (no shared address, no tunnel to its gateways): "
+                        + "it is written in \($0).yaml; name it as a site's device"
+                },
             requests: scopes.map { ($0.provider, $0.scope.requests) },
             adopted: adopted,
-            remaining: plan.pending
+            differences: adoption.differences
         )
         Output.out(report.text)
-        if !plan.pending.isEmpty { throw ExitCode(2) }
+        if !adoption.isExact { throw ExitCode(2) }
     }
 
     /// The request from the options; a malformed one is an error naming the option.
@@ -245,17 +246,6 @@ struct Import: AsyncParsableCommand {
         if let yaml = entries.sorted().first(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
             Output.err("error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n")
             throw ExitCode(1)
-        }
-    }
-
-    func write(_ documents: [SpecDocument], to directory: String) throws {
-        try PrivateDirectory.create(directory)
-        let header = [
-            "Written by `reconcile import`: what the network held when it was read.",
-            "Review it, set the variables the import listed, and commit it.",
-        ]
-        for (file, text) in SpecWriter.files(documents, header: header) {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + file), options: .atomic)
         }
     }
 

@@ -12,7 +12,7 @@ struct ImportReport {
     var notes: [String]
     var requests: [(provider: String, count: Int)]
     var adopted: Int
-    var remaining: [PlannedChange]
+    var differences: [PlannedChange]
 
     var text: String {
         var out = "Wrote \(files.count) file(s) in \(self.out): \(files.joined(separator: ", "))\n"
@@ -39,7 +39,7 @@ struct ImportReport {
         if !notes.isEmpty {
             out += "\nNotes:\n" + notes.map { "  - \($0)\n" }.joined()
         }
-        if remaining.isEmpty {
+        if differences.isEmpty {
             out += "\nAdopted \(adopted) resource(s) into state; nothing was changed on Azure or the routers.\n"
             let names = secrets.map(\.name)
             out += "Next: "
@@ -48,9 +48,8 @@ struct ImportReport {
             if !names.isEmpty { out += " --allow-secret " + names.joined(separator: ",") }
             out += "\n"
         } else {
-            let differing = remaining.filter { !$0.adopt }.count
-            out += "\nNot adopted: the written spec does not match what exists in \(differing) place(s):\n"
-            for change in remaining where !change.adopt {
+            out += "\nNot adopted: the written spec does not match what exists in \(differences.count) place(s):\n"
+            for change in differences {
                 out += "  \(change.address) (\(change.action.rawValue)): "
                     + (change.changes.map(\.path).joined(separator: ", ").nonEmpty ?? "it does not exist as written") + "\n"
             }

@@ -187,29 +187,34 @@ public struct Engine: Sendable {
         return plan
     }
 
-    /// Adopts what exists into state when it is exactly what the spec says (`reconcile import`).
-    ///
-    /// Plans the spec; when every change is an adoption (the resource exists and matches, but
-    /// state does not record it), records them all without calling a provider and returns the
-    /// plan with nothing left to do. Otherwise records nothing and returns the plan, whose
-    /// changes say what differs. Call it inside `locked`.
+    /// What adopting a spec would record: its plan against what exists, and what was read.
+    public struct Adoption: Sendable {
+        /// Every pending change is an adoption when the spec is exactly what exists.
+        public var plan: Plan
+        public var observed: [ResourceAddress: ObservedResource]
+        var state: State
+        var root: String
+        var environment: [String: String]
+
+        /// Whether every pending change is an adoption: the spec is exactly what exists.
+        public var isExact: Bool { plan.pending.allSatisfy(\.adopt) }
+        /// The changes that are not adoptions: where the spec and what exists differ.
+        public var differences: [PlannedChange] { plan.pending.filter { !$0.adopt } }
+    }
+
+    /// Plans adopting what exists into state (`reconcile import`); records nothing.
     ///
     /// `environment` holds the secrets' values under their `fromEnv` names (the import read
     /// them; the process environment need not have them).
-    public func adopt(
-        _ spec: ValidatedSpec,
-        environment: [String: String],
-        specCommit: String? = nil
-    ) async throws(Failure) -> (plan: Plan, adopted: Int) {
+    public func planAdoption(_ spec: ValidatedSpec, environment: [String: String]) async throws(Failure) -> Adoption {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
-        var state = try loadState()
+        let state = try loadState()
         let root = spec.topology.root
         let observed = try await refresh(desired: desired, state: state, specRoot: root, environment: environment)
         var plan = try self.plan(spec, observed: observed, state: state, environment: environment)
         // A secret a provider cannot read back (ARM lists no shared keys) shows as unknown
         // against an empty state; the importer read it, and its value is what `environment`
         // holds under its name, so such a change is adopted too.
-
         plan.changes = plan.changes.map { change in
             var change = change
             if change.action == .update, state[change.address] == nil,
@@ -219,34 +224,36 @@ public struct Engine: Sendable {
             }
             return change
         }
-        let pending = plan.pending
-        guard pending.allSatisfy(\.adopt) else { return (plan, 0) }
+        return Adoption(plan: plan, observed: observed, state: state, root: root, environment: environment)
+    }
+
+    /// Records an exact adoption in state, without calling a provider: a PUT of the same body
+    /// would still start an hour of gateway updating in Azure. Returns how many resources it
+    /// recorded. Call it inside `locked`, with the adoption planned there.
+    public func record(_ adoption: Adoption, specCommit: String? = nil) throws(Failure) -> Int {
+        guard adoption.isExact else { return 0 }
+        var state = adoption.state
         if state.lineage.isEmpty { state.lineage = UUID().uuidString.lowercased() }
         let executor = Executor(
             registry: registry,
             backend: backend,
             fingerprinter: try fingerprinter(),
-            secrets: SecretResolver(specRoot: root, environment: environment),
+            secrets: SecretResolver(specRoot: adoption.root, environment: adoption.environment),
             options: options,
             progress: progress
         )
-        var report = executor.adopt(pending, outputs: observed.mapValues(\.outputs), state: state)
+        var report = executor.adopt(
+            adoption.plan.pending,
+            outputs: adoption.observed.mapValues(\.outputs),
+            state: state
+        )
         if let failure = report.failed.first { throw .state(.io("\(failure.address): \(failure.message)")) }
         report.state.serial += 1
         report.state.specCommit = specCommit ?? report.state.specCommit
-        if let routing = plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
-        if let allocations = plan.allocations { report.state.allocations = Self.pins(allocations) }
+        if let routing = adoption.plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
+        if let allocations = adoption.plan.allocations { report.state.allocations = Self.pins(allocations) }
         try commit(report.state)
-        var after = plan
-        after.changes = plan.changes.map { change in
-            guard change.action != .noop else { return change }
-            var change = change
-            change.action = .noop
-            change.adopt = false
-            change.changes = []
-            return change
-        }
-        return (after, report.succeeded.count)
+        return report.succeeded.count
     }
 
     /// What the changes do to the monthly bill: the world as read, priced before and after.

@@ -1,3 +1,4 @@
+internal import Foundation
 public import Spec
 
 /// The importers' documents joined into one spec: each router with its site.
@@ -131,5 +132,76 @@ public struct ImportSecrets: Sendable {
             byName[name] = variable
         }
         report = byName.values.sorted { $0.name < $1.name }
+    }
+}
+
+/// The import from what the importers found to a written, checked spec: the code
+/// `reconcile import` and the benchmark share.
+public enum ImportPipeline {
+    /// A spec written from what was read.
+    public struct Written: Sendable {
+        public var documents: [SpecDocument]
+        public var secrets: ImportSecrets
+        /// The spec as loaded back from the directory; errors here are defects of the import.
+        public var spec: ValidatedSpec
+        /// Routers no site could be found for.
+        public var unmatchedRouters: [String]
+    }
+
+    /// Reads every importer's scope, in order.
+    public static func read(_ importers: [any Importer]) async throws -> [(provider: String, scope: ImportedScope)] {
+        var scopes: [(provider: String, scope: ImportedScope)] = []
+        for importer in importers { scopes.append((importer.provider, try await importer.importScope())) }
+        return scopes
+    }
+
+    /// Joins the documents, names the secrets by `candidates` (variables and their values),
+    /// writes the spec into `directory` (made, mode 0700), adds an Intent of today's behaviour
+    /// when the spec loads without errors, and loads it back.
+    public static func write(
+        _ scopes: [ImportedScope],
+        candidates: [(name: String, value: String)],
+        to directory: String
+    ) throws -> Written {
+        var joined = ImportJoin(scopes.flatMap(\.documents))
+        let secrets = ImportSecrets(scopes.flatMap(\.secrets), candidates: candidates)
+        joined.rename(secrets.names)
+        try files(joined.documents, to: directory)
+        var spec = SpecPipeline.process(SpecLoader.load(directory))
+        if !spec.hasErrors {
+            // What the network does today, so a change that alters it fails its intent check.
+            let today = RouteModel(spec.topology).todaysIntent()
+            if !today.internetEgress.isEmpty || !today.reachability.isEmpty {
+                joined.documents.append(
+                    today.document(
+                        name: "today",
+                        file: "routing.yaml",
+                        comments: [
+                            "What the network did when it was imported: each site's internet egress and what it reaches."
+                        ]
+                    )
+                )
+                try files(joined.documents, to: directory)
+                spec = SpecPipeline.process(SpecLoader.load(directory))
+            }
+        }
+        return Written(
+            documents: joined.documents,
+            secrets: secrets,
+            spec: spec,
+            unmatchedRouters: joined.unmatchedRouters
+        )
+    }
+
+    /// The files of `documents` in `directory`, each replaced whole.
+    static func files(_ documents: [SpecDocument], to directory: String) throws {
+        try PrivateDirectory.create(directory)
+        let header = [
+            "Written by `reconcile import`: what the network held when it was read.",
+            "Review it, set the variables the import listed, and commit it.",
+        ]
+        for (file, text) in SpecWriter.files(documents, header: header) {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + file), options: .atomic)
+        }
     }
 }
