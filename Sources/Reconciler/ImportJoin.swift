@@ -110,9 +110,16 @@ public struct ImportSecrets: Sendable {
     /// `candidates` are the `--secret-env` variables and their values.
     public init(_ secrets: [ImportedSecret], candidates: [(name: String, value: String)]) {
         var byName: [String: Variable] = [:]
+        // The other ends of secrets (read only to compare), by the keys they meet under.
+        var ends: [String: [ImportedSecret]] = [:]
+        for secret in secrets where secret.name == nil {
+            for key in secret.meets { ends[key, default: []].append(secret) }
+        }
         for secret in secrets {
             guard let generated = secret.name else { continue }
-            let given = candidates.first { secret.matches($0.value) }
+            // A hash costs a scrypt per try: the variable of the same name is tried first.
+            let ordered = candidates.filter { $0.name == generated } + candidates.filter { $0.name != generated }
+            let given = ordered.first { secret.matches($0.value) }
             let name = given?.name ?? generated
             names[generated] = name
             var variable =
@@ -125,9 +132,12 @@ public struct ImportSecrets: Sendable {
                 if let given { values[name] = given.value } else { variable.readable = false }
             }
             // The other ends: secrets no document holds, read by another importer, that meet it.
-            for end in secrets where end.name == nil && !end.meets.isDisjoint(with: secret.meets) {
-                guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else { continue }
-                variable.ends.append((end.origin, theirs == ours))
+            var seen = Set<String>()
+            for key in secret.meets.sorted() {
+                for end in ends[key] ?? [] where seen.insert(end.origin).inserted {
+                    guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else { continue }
+                    variable.ends.append((end.origin, theirs == ours))
+                }
             }
             byName[name] = variable
         }
