@@ -60,7 +60,8 @@ public struct Planner {
             for address in order {
                 guard let resource = input.desired[address] else { continue }
                 let change = plan(resource)
-                actions[address] = change.action
+                // An adoption changes nothing: what depends on it sees its outputs as read.
+                actions[address] = change.adopt ? .noop : change.action
                 changes.append(change)
             }
         }
