@@ -65,7 +65,7 @@ extension CiscoProvider {
             let session = try provider.open(device, access)
             defer { session.close() }
             try checkFacts(IOSSections.Facts(showVersion: try session.run("show version")))
-            let before = try provider.running(session, device: device)
+            let before = try CiscoProvider.running(session, device: device)
             // The first push adopts the router: what it ran until now is what destroy restores.
             try provider.baseline.keep(before, for: device)
             let intended = intended(baseline: try provider.baseline.load(device))
@@ -81,7 +81,7 @@ extension CiscoProvider {
                 if !guarded.isEmpty {
                     try guardedPush(guarded, session: session, running: before, provider: provider, access: access)
                 }
-                let after = try provider.running(session, device: device)
+                let after = try CiscoProvider.running(session, device: device)
                 let left = Remediation.commands(running: after, intended: intended, scope: scope)
                 guard left.lines.isEmpty else {
                     let lines = Remediation.script(left).map(IOSRules.masked)
@@ -223,7 +223,7 @@ extension CiscoProvider {
                     return "Rolling back failed: \(failure); the copy is \(Self.backup) on the router."
                 }
                 for cancel in ["configure confirm", "reload cancel"] { _ = try? session.run(cancel) }
-                let now = try provider.running(session, device: device)
+                let now = try CiscoProvider.running(session, device: device)
                 guard now.render() == before.render() else {
                     return "Rolled back from \(Self.backup), but the running config still differs from before."
                 }

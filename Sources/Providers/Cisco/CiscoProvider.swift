@@ -209,7 +209,7 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             let session = try self.open(device, access)
             defer { session.close() }
             let facts = IOSSections.Facts(showVersion: try session.run("show version"))
-            return (try self.running(session, device: device), facts)
+            return (try Self.running(session, device: device), facts)
         }
         // Each section owns what the spec wants of it and what was last applied: a route the spec
         // dropped is still read (and so removed), not left on the router as someone else's.
@@ -408,13 +408,26 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             insecureAcceptHostKey: access.insecureAcceptHostKey,
             timeout: access.timeout
         )
+        return try Self.open(device, options) {
+            guard let source = access.enableSecret else { return nil }
+            return try self.secret(source)
+        }
+    }
+
+    /// A logged-in, privileged session with paging off; `enableSecret` is asked for only when
+    /// the login lands in user mode (nil: there is none to give).
+    static func open(
+        _ device: String,
+        _ options: SSHTransport.Options,
+        enableSecret: () throws -> String?
+    ) throws -> SSHTransport {
         do {
             let session = try SSHTransport(options)
             if session.prompt.hasSuffix(">") {
-                guard let source = access.enableSecret else {
+                guard let secret = try enableSecret() else {
                     throw ProviderError("\(device): the login lands in user mode and the spec gives no enableSecret")
                 }
-                try session.enable(secret: try secret(source))
+                try session.enable(secret: secret)
             }
             _ = try session.run("terminal length 0")
             _ = try session.run("terminal width 511")
@@ -425,11 +438,12 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             case .timeout, .closed: retryable = true
             default: retryable = false
             }
-            throw ProviderError("\(device) (\(access.host):\(access.port)): \(failure)", retryable: retryable)
+            throw ProviderError("\(device) (\(options.host):\(options.port)): \(failure)", retryable: retryable)
         }
     }
 
-    func running(_ session: SSHTransport, device: String) throws -> IOSConfig {
+    /// The router's running config, read in `session`.
+    static func running(_ session: SSHTransport, device: String) throws -> IOSConfig {
         let text = try session.run("show running-config")
         do {
             return try IOSParser.parse(text)

@@ -1,0 +1,35 @@
+public import Reconciler
+public import Spec
+
+extension IOSImport {
+    /// The lines of each router's configuration that a whole spec does not render: what stays
+    /// unmanaged once the routers are joined to their sites and connections (a router's crypto,
+    /// tunnels and BGP come from the Azure connections, so only the whole spec claims them).
+    ///
+    /// `configs` are the running configurations by router name, `outputs` what was read of the
+    /// resources they refer to (a gateway's address, a tunnel's destination); the spec is
+    /// lowered once.
+    public static func unmanaged(
+        configs: [String: IOSConfig],
+        in topology: Topology,
+        outputs: [ResourceAddress: Attributes]
+    ) -> [UnmanagedLine] {
+        let graph = Lowering.lower(topology)
+        var sections: [String: [Resource]] = [:]
+        for resource in graph.resources where resource.provider == "cisco" {
+            sections[CiscoProvider.device(resource.address), default: []].append(resource)
+        }
+        var lines: [UnmanagedLine] = []
+        for name in configs.keys.sorted() {
+            guard let config = configs[name] else { continue }
+            let rendered = IOSRenderer.device(
+                sections[name] ?? [],
+                context: IOSRenderer.Context(output: { outputs[$0.address]?[$0.output] })
+            )
+            lines += Claim(running: config, rendered: rendered).unclaimed.map {
+                UnmanagedLine(provider: "cisco", object: name, text: $0)
+            }
+        }
+        return lines
+    }
+}
