@@ -44,8 +44,11 @@ struct AzureProviderTests {
             return DesiredGraph(graph.resources.filter { $0.provider == "azure" })
         }
 
-        func plan(_ graph: DesiredGraph, environment: [String: String]) async throws -> [PlannedChange] {
-            let engine = Engine(registry: ProviderRegistry([provider]), backend: backend)
+        /// The plan of `graph` against the model, from this lab's state or from `state`'s.
+        func plan(_ graph: DesiredGraph, environment: [String: String], state: LocalStateBackend? = nil) async throws
+            -> [PlannedChange]
+        {
+            let engine = Engine(registry: ProviderRegistry([provider]), backend: state ?? backend)
             let state = try engine.loadState()
             let observed = try await engine.refresh(desired: graph, state: state)
             let printer = try engine.fingerprinter()
