@@ -145,6 +145,7 @@ enum DriftBench {
             "drift     baseline refresh + plan of \(baseline.changes.count) resources: \(ms(planTime)), "
                 + "\(planRequests) ARM requests, \(routers.count) router sessions"
         )
+        var driftTime = Duration.zero
         for operational in [false, true] {
             before = client.sent.value
             start = clock.now
@@ -155,6 +156,7 @@ enum DriftBench {
                 operational: operational ? connections : nil
             )
             let elapsed = clock.now - start
+            if !operational { driftTime = elapsed }
             let requests = client.sent.value - before
             let label = operational ? "with operational checks" : "config only (--no-operational)"
             print(
@@ -173,6 +175,106 @@ enum DriftBench {
             if let first = found.findings.first {
                 print("          first finding: \(first.id): \(first.summary) \(first.lines.prefix(2))")
             }
+        }
+        print(String(format: "          memory peak %.0f MB", peakResidentMB()))
+        try await measureImport(
+            validated: validated,
+            client: client,
+            url: url,
+            ports: ports,
+            engine: engine,
+            baseline: driftTime
+        )
+    }
+
+    /// `reconcile import` of the same lab, the code the command runs: read the resource group
+    /// and every router, join and write the spec, load it back, and adopt it into a new state.
+    static func measureImport(
+        validated: ValidatedSpec,
+        client: ARMClient,
+        url: String,
+        ports: [String: [String]],
+        engine: Engine,
+        baseline: Duration
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-import-bench-\(getpid())")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ProcessInfo.processInfo.environment
+        var routers: [CiscoImporter.Router] = []
+        for router in validated.topology.routers.sorted(by: { $0.name < $1.name }) {
+            guard let found = ports[router.name], let port = Int(found[0]) else { continue }
+            routers.append(
+                CiscoImporter.Router(
+                    name: router.name,
+                    options: SSHTransport.Options(
+                        host: "127.0.0.1",
+                        port: port,
+                        username: router.spec.management.username,
+                        password: environment["RTR_PASSWORD"],
+                        knownHosts: found[1]
+                    ),
+                    enableSecret: environment["RTR_ENABLE"],
+                    management: .fields([
+                        ("host", .string("127.0.0.1")), ("port", .int(port)),
+                        ("username", .string(router.spec.management.username)),
+                        ("password", .fromEnv("RTR_PASSWORD")), ("enableSecret", .fromEnv("RTR_ENABLE")),
+                        ("knownHostsFile", .string(found[1])),
+                    ])
+                )
+            )
+        }
+        let clock = ContinuousClock()
+        let before = client.sent.value
+        let start = clock.now
+        let scopes = try await ImportPipeline.read([
+            AzureImporter(
+                client: client,
+                subscription: "00000000-0000-0000-0000-000000000000",
+                resourceGroup: "rg-bench",
+                endpoint: url
+            ),
+            CiscoImporter(routers: routers),
+        ])
+        let read = clock.now - start
+        let requests = client.sent.value - before
+        let names = ["RTR_PASSWORD", "RTR_ENABLE", "PPP_PASSWORD"] + (0..<routers.count).map { "PSK_\($0)" }
+        let written = try ImportPipeline.write(
+            scopes.map(\.scope),
+            candidates: names.compactMap { name in environment[name].map { (name, $0) } },
+            to: directory
+        )
+        let writeTime = clock.now - start - read
+        guard !written.spec.hasErrors else { throw ProviderError("the imported spec has errors") }
+        var values = environment
+        for (name, value) in written.secrets.values { values[name] = value }
+        let adopting = Engine(
+            registry: engine.registry,
+            backend: LocalStateBackend(directory: directory + "/.reconcile"),
+            options: ApplyOptions(parallelism: 20)
+        )
+        let adoption = try await adopting.planAdoption(written.spec, environment: values)
+        let adopted = try await adopting.locked(command: "bench") { try adopting.record(adoption) }
+        let total = clock.now - start
+        print(
+            String(
+                format:
+                    "import    read %@ (%d ARM requests, %d SSH sessions), write + validate %@, adopt %@: %@ in all, "
+                    + "%d documents, %d adopted, %d differences (%.2fx drift config only)",
+                ms(read),
+                requests,
+                scopes.first { $0.provider == "cisco" }?.scope.requests ?? 0,
+                ms(writeTime),
+                ms(total - read - writeTime),
+                ms(total),
+                written.documents.count,
+                adopted,
+                adoption.differences.count,
+                EngineBench.seconds(total) / max(EngineBench.seconds(baseline), 1e-9)
+            )
+        )
+        if let first = adoption.differences.first {
+            print("          first difference: \(first.address) \(first.changes.map(\.path))")
         }
         print(String(format: "          memory peak %.0f MB", peakResidentMB()))
     }

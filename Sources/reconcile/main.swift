@@ -10,6 +10,57 @@ import Spec
 /// The lab, kept alive for the whole command.
 nonisolated(unsafe) var lab: LabWorld?
 
+/// Each provider's importer for `reconcile import`: ARM as the Azure provider reaches it, the
+/// routers over the same pinned SSH as the Cisco provider.
+@Sendable func importers(_ request: ImportRequest) async throws -> [any Importer] {
+    var importers: [any Importer] = []
+    for group in request.azure {
+        let base = group.endpoint == .publicCloud ? "https://management.azure.com" : group.endpoint.description
+        request.say("azure: reading \(base) (subscription \(group.subscription), resource group \(group.resourceGroup))")
+        let credential = AzureCredential()
+        importers.append(
+            AzureImporter(
+                client: ARMClient(baseURL: base, token: { try await credential.token() }),
+                subscription: group.subscription,
+                resourceGroup: group.resourceGroup,
+                endpoint: group.endpoint.description
+            )
+        )
+    }
+    if !request.routers.isEmpty {
+        var routers: [CiscoImporter.Router] = []
+        for router in request.routers {
+            request.say("cisco: reading \(router.name) at \(router.host):\(router.port) over SSH")
+            // How the spec reaches it from now on: where it is, and the variables of its login.
+            let management = SpecValue.fields([
+                ("host", .string(router.host)),
+                ("port", router.port == 22 ? nil : .int(router.port)),
+                ("username", .string(router.username)),
+                ("password", .fromEnv(router.passwordVariable)),
+                ("enableSecret", router.enableVariable.map { .fromEnv($0) }),
+                ("knownHostsFile", router.knownHosts.map { .string($0) }),
+            ])
+            routers.append(
+                CiscoImporter.Router(
+                    name: router.name,
+                    options: SSHTransport.Options(
+                        host: router.host,
+                        port: router.port,
+                        username: router.username,
+                        password: router.password,
+                        knownHosts: router.knownHosts,
+                        insecureAcceptHostKey: request.insecureAcceptHostKey
+                    ),
+                    enableSecret: router.enableSecret,
+                    management: management
+                )
+            )
+        }
+        importers.append(CiscoImporter(routers: routers))
+    }
+    return importers
+}
+
 /// The real providers, built from the spec. With `endpoint: lab` the Azure model, and with
 /// `management.lab: true` a simulated router, run in this process on 127.0.0.1 (`LabWorld`),
 /// persisted under `.reconcile/lab/`; the tool always says which target it talks to and
@@ -17,6 +68,7 @@ nonisolated(unsafe) var lab: LabWorld?
 await Reconcile.main(
     pricing: [AzurePricing()],
     stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }],
+    importers: importers,
     commit: buildCommit
 ) { context in
     var providers: [any Provider] = []

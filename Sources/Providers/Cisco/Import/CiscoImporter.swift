@@ -39,30 +39,41 @@ public struct CiscoImporter: Importer {
             return try await blocking { try Self.read(router) }
         }
         var scope = ImportedScope()
+        var configs: [String: IOSConfig] = [:]
         for index in sorted.indices {
-            guard let result = found[index] else { continue }
+            guard let (result, config) = found[index] else { continue }
+            configs[sorted[index].name] = config
             scope.documents.append(result.document)
             scope.secrets += result.secrets
             scope.unmanaged += result.unmanaged
-            scope.notes += result.notes.map { "\(sorted[index].name): \($0)" }
+            // What the router's document alone renders is judged again against the whole
+            // spec (`unmanagedIn`), where the connections claim the tunnels: the notes about
+            // a router on its own do not apply.
+            scope.notes += result.notes.filter { !$0.hasPrefix(IOSImport.standaloneNotePrefix) }
+                .filter { !$0.hasPrefix(IOSImport.missingNotePrefix) }
+                .map { "\(sorted[index].name): \($0)" }
             scope.requests += 1
+        }
+        scope.unmanagedIn = { [configs] topology, outputs in
+            IOSImport.unmanaged(configs: configs, in: topology, outputs: outputs)
         }
         return scope
     }
 
     /// One session: what the router says of itself, its addresses and its running config.
-    static func read(_ router: Router) throws -> IOSImport {
+    static func read(_ router: Router) throws -> (IOSImport, IOSConfig) {
         let session = try CiscoProvider.open(router.name, router.options) { router.enableSecret }
         defer { session.close() }
         let facts = IOSSections.Facts(showVersion: try session.run("show version"))
         let addresses = IOSShow.interfaceAddresses(try session.run("show ip interface brief"))
         let running = try CiscoProvider.running(session, device: router.name)
-        return IOSImport(
+        let described = IOSImport(
             config: running,
             name: router.name,
             management: router.management,
             facts: facts,
             interfaceAddresses: addresses
         )
+        return (described, running)
     }
 }

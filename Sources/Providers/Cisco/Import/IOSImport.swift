@@ -62,17 +62,22 @@ public struct IOSImport: Sendable {
         let azureSide = ["crypto ", "interface Tunnel", "router bgp "]
         if unmanaged.contains(where: { line in azureSide.contains { line.text.hasPrefix($0) } }) {
             notes.append(
-                "crypto, Tunnel interfaces and BGP come from the Azure connections in a spec; a router imported "
-                    + "on its own lists them as unmanaged"
+                Self.standaloneNotePrefix
+                    + " come from the Azure connections in a spec; a router imported on its own lists them as unmanaged"
             )
         }
         if !missing.isEmpty {
             notes.append(
-                "the spec adds \(missing.count) line(s) this config does not hold (reconcile diff shows them): "
+                Self.missingNotePrefix + " \(missing.count) line(s) this config does not hold (reconcile diff shows them): "
                     + missing.prefix(3).joined(separator: "; ") + (missing.count > 3 ? "; …" : "")
             )
         }
     }
+
+    /// How the note on lines only connections can claim starts.
+    static let standaloneNotePrefix = "crypto, Tunnel interfaces and BGP"
+    /// How the note on lines the document renders that the config lacks starts.
+    static let missingNotePrefix = "the spec adds"
 
     /// The environment variable name for one of a router's secrets: `tokyo-rtr1` and
     /// `PPP_PASSWORD` give `TOKYO_RTR1_PPP_PASSWORD`.
