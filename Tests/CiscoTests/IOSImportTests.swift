@@ -140,7 +140,6 @@ struct IOSImportTests {
         #expect(psk.meets == ["psk:\(gatewayIP)"])
         #expect(psk.matches(lab.environment["TOKYO_PSK"] ?? ""))
         #expect(imported.peers.contains("ip:\(gatewayIP)"))
-        #expect(imported.owns.contains { $0.hasPrefix("ip:") })
         // What the document renders is exactly what it claims; the tunnel's lines are the
         // Azure side's, unmanaged here.
         let again = IOSImport(
@@ -178,14 +177,14 @@ struct IOSImportTests {
                 spec:
                   platform: ios-xe
                   management:
-                    host: "10.10.100.2"
+                    host: 10.10.100.2
                     username: cisco
                     password: {fromEnv: EXITGW_PASSWORD}
                   system: {hostname: exitgw, domainName: test.com}
                   wan:
                     interface: GigabitEthernet3
                     address: 147.75.69.27/31
-                    gateway: "147.75.69.26"
+                    gateway: 147.75.69.26
                   lan: {interface: GigabitEthernet1, address: 10.10.100.2/24}
                   tunnel: {tcpAdjustMss: 1379, interfaceNumber: 1}
                 """
