@@ -48,12 +48,13 @@ struct ImportReport {
             if !names.isEmpty { out += " --allow-secret " + names.joined(separator: ",") }
             out += "\n"
         } else {
-            out += "\nNot adopted: the written spec does not match what exists in \(differences.count) place(s):\n"
+            out += "\nAdopted \(adopted) resource(s) into state; nothing was changed on Azure or the routers.\n"
+            out += "Not adopted: the written spec differs from what exists in \(differences.count) place(s):\n"
             for change in differences {
                 out += "  \(change.address) (\(change.action.rawValue)): "
                     + (change.changes.map(\.path).joined(separator: ", ").nonEmpty ?? "it does not exist as written") + "\n"
             }
-            out += "Nothing was recorded in state. `reconcile plan \(self.out)` shows the differences.\n"
+            out += "`reconcile plan \(self.out)` shows what apply would change to make them the spec.\n"
         }
         return out
     }

@@ -218,7 +218,10 @@ public struct Engine: Sendable {
         plan.changes = plan.changes.map { change in
             var change = change
             if change.action == .update, state[change.address] == nil,
-                change.changes.allSatisfy({ $0.sensitive && ($0.before == nil || $0.before == .null) })
+                // Shown alike, the two differ in a secret both hold: a real difference.
+                change.changes.allSatisfy({
+                    $0.after != $0.before && Self.withoutUnreadSecrets($0.after, $0.before) == $0.before
+                })
             {
                 change.adopt = true
             }
@@ -227,11 +230,30 @@ public struct Engine: Sendable {
         return Adoption(plan: plan, observed: observed, state: state, root: root, environment: environment)
     }
 
-    /// Records an exact adoption in state, without calling a provider: a PUT of the same body
-    /// would still start an hour of gateway updating in Azure. Returns how many resources it
-    /// recorded. Call it inside `locked`, with the adoption planned there.
+    /// `after` without the secrets `before` does not hold (null or absent there): a shared key
+    /// a provider cannot read back, at any depth (a hub link's key inside its connection).
+    static func withoutUnreadSecrets(_ after: Value?, _ before: Value?) -> Value? {
+        let secret = Value.string(PlanRenderer.sensitive)
+        switch (after, before) {
+        case (secret?, nil), (secret?, .null?): return before
+        case (.map(let wanted)?, .map(let have)?):
+            var result = wanted
+            for entry in wanted {
+                result[entry.key] = withoutUnreadSecrets(entry.value, have[entry.key])
+            }
+            return .map(result)
+        case (.list(let wanted)?, .list(let have)?) where wanted.count == have.count:
+            return .list(zip(wanted, have).map { withoutUnreadSecrets($0, $1) ?? .null })
+        default: return after
+        }
+    }
+
+    /// Records the adoptions in state, without calling a provider: a PUT of the same body
+    /// would still start an hour of gateway updating in Azure. What differs is not recorded,
+    /// so the next plan shows exactly that. Returns how many resources it recorded. Call it
+    /// inside `locked`, with the adoption planned there.
     public func record(_ adoption: Adoption, specCommit: String? = nil) throws(Failure) -> Int {
-        guard adoption.isExact else { return 0 }
+        guard adoption.plan.pending.contains(where: \.adopt) else { return 0 }
         var state = adoption.state
         if state.lineage.isEmpty { state.lineage = UUID().uuidString.lowercased() }
         let executor = Executor(
@@ -250,8 +272,11 @@ public struct Engine: Sendable {
         if let failure = report.failed.first { throw .state(.io("\(failure.address): \(failure.message)")) }
         report.state.serial += 1
         report.state.specCommit = specCommit ?? report.state.specCommit
-        if let routing = adoption.plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
-        if let allocations = adoption.plan.allocations { report.state.allocations = Self.pins(allocations) }
+        // Routing and address pins are as planned only when the whole spec is what exists.
+        if adoption.isExact, let routing = adoption.plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
+        if adoption.isExact, let allocations = adoption.plan.allocations {
+            report.state.allocations = Self.pins(allocations)
+        }
         try commit(report.state)
         return report.succeeded.count
     }

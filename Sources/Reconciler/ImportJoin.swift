@@ -115,8 +115,18 @@ public struct ImportSecrets: Sendable {
         for secret in secrets where secret.name == nil {
             for key in secret.meets { ends[key, default: []].append(secret) }
         }
-        for secret in secrets {
+        for var secret in secrets {
             guard let generated = secret.name else { continue }
+            // A key its provider does not return (ARM gives no hub link key) is known from
+            // its other end, when another provider read that: the router's copy.
+            var from: String?
+            if case .unreadable = secret.reading,
+                let end = secret.meets.sorted().lazy.compactMap({ ends[$0]?.first }).first,
+                case .value = end.reading
+            {
+                secret.reading = end.reading
+                from = end.origin
+            }
             // A hash costs a scrypt per try: the variable of the same name is tried first.
             let ordered = candidates.filter { $0.name == generated } + candidates.filter { $0.name != generated }
             let given = ordered.first { secret.matches($0.value) }
@@ -125,7 +135,7 @@ public struct ImportSecrets: Sendable {
             var variable =
                 byName[name]
                 ?? Variable(name: name, source: given == nil ? .generated : .given, origins: [], readable: true, ends: [])
-            variable.origins.append(secret.origin)
+            variable.origins.append(secret.origin + (from.map { " (not returned there; taken from \($0))" } ?? ""))
             switch secret.reading {
             case .value(let value): values[name] = value
             case .hash, .unreadable:
@@ -134,7 +144,7 @@ public struct ImportSecrets: Sendable {
             // The other ends: secrets no document holds, read by another importer, that meet it.
             var seen = Set<String>()
             for key in secret.meets.sorted() {
-                for end in ends[key] ?? [] where seen.insert(end.origin).inserted {
+                for end in ends[key] ?? [] where end.origin != from && seen.insert(end.origin).inserted {
                     guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else { continue }
                     variable.ends.append((end.origin, theirs == ours))
                 }

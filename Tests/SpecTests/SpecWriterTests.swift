@@ -60,7 +60,7 @@ struct SpecWriterTests {
         #expect(text.contains("username: \"\""))
         #expect(text.contains("password: {fromEnv: R1_PASSWORD}"))
         let loaded = SpecLoader.load(text: text, file: "r1.yaml")
-        #expect(!loaded.diagnostics.contains { $0.message.contains("YAML") }, "\(loaded.diagnostics)")
+        #expect(!loaded.diagnostics.all.contains { $0.message.contains("YAML") }, "\(loaded.diagnostics.all)")
     }
 
     @Test func theSameDocumentsGiveTheSameBytes() {
