@@ -40,10 +40,17 @@ struct Import: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The variable holding the routers' login password.", valueName: "VAR"))
     var passwordEnv: String?
 
-    @Option(help: ArgumentHelp("The variable holding the routers' enable secret, if they ask for one.", valueName: "VAR"))
+    @Option(
+        help: ArgumentHelp("The variable holding the routers' enable secret, if they ask for one.", valueName: "VAR")
+    )
     var enableEnv: String?
 
-    @Option(help: ArgumentHelp("A known_hosts file that pins the routers' host keys; the spec records it.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "A known_hosts file that pins the routers' host keys; the spec records it.",
+            valueName: "FILE"
+        )
+    )
     var knownHosts: String?
 
     @Option(
@@ -77,7 +84,9 @@ struct Import: AsyncParsableCommand {
             Output.err("error: \(error)\nNothing was written.\n")
             throw ExitCode(1)
         }
-        Output.register(scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } })
+        Output.register(
+            scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } }
+        )
 
         // Written first into a directory beside OUT_DIR, checked, then moved into place: a
         // failure leaves nothing half-written. The variables the user named may hold any of the
@@ -160,7 +169,9 @@ struct Import: AsyncParsableCommand {
             return ExitCode(1)
         }
         guard let endpoint = Endpoint(endpoint), endpoint != .lab else {
-            throw fail("--endpoint '\(endpoint)' is not public or an ARM URL (the lab's is printed by `reconcile lab serve`)")
+            throw fail(
+                "--endpoint '\(endpoint)' is not public or an ARM URL (the lab's is printed by `reconcile lab serve`)"
+            )
         }
         var groups: [ImportRequest.AzureGroup] = []
         for text in azure {
@@ -171,7 +182,9 @@ struct Import: AsyncParsableCommand {
             groups.append(.init(subscription: String(parts[0]), resourceGroup: String(parts[1]), endpoint: endpoint))
         }
         if groups.count > 1 {
-            throw fail("--azure is given \(groups.count) times; a spec has one AzureScope: import each group into its own directory")
+            throw fail(
+                "--azure is given \(groups.count) times; a spec has one AzureScope: import each group into its own directory"
+            )
         }
         if groups.isEmpty && router.isEmpty { throw fail("nothing to import: give --azure, --router or both") }
         var routers: [ImportRequest.Router] = []
@@ -183,7 +196,9 @@ struct Import: AsyncParsableCommand {
             guard let router = Self.parseRouter(text) else {
                 throw fail("--router '\(text)' is not NAME=USER@HOST[:PORT]")
             }
-            guard let passwordEnv else { throw fail("--router needs --password-env VAR, the variable holding its login password") }
+            guard let passwordEnv else {
+                throw fail("--router needs --password-env VAR, the variable holding its login password")
+            }
             guard let password = environment[passwordEnv], !password.isEmpty else {
                 throw fail("--password-env \(passwordEnv): the variable is not set")
             }
@@ -195,9 +210,13 @@ struct Import: AsyncParsableCommand {
                 enable = value
             }
             if hosts == nil && !connection.insecureAcceptHostKey {
-                throw fail("--router needs --known-hosts FILE pinning its host key (or --insecure-accept-host-key, never in production)")
+                throw fail(
+                    "--router needs --known-hosts FILE pinning its host key (or --insecure-accept-host-key, never in production)"
+                )
             }
-            if routers.contains(where: { $0.name == router.name }) { throw fail("--router \(router.name) is given twice") }
+            if routers.contains(where: { $0.name == router.name }) {
+                throw fail("--router \(router.name) is given twice")
+            }
             routers.append(
                 .init(
                     name: router.name,
@@ -244,7 +263,9 @@ struct Import: AsyncParsableCommand {
     static func refuseNonEmpty(_ path: String) throws {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
         if let yaml = entries.sorted().first(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
-            Output.err("error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n")
+            Output.err(
+                "error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n"
+            )
             throw ExitCode(1)
         }
     }

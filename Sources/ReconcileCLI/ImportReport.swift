@@ -24,12 +24,15 @@ struct ImportReport {
                 switch variable.source {
                 case .given: line += " (a variable you named holds the value read)"
                 case .generated:
-                    line += variable.readable ? " (generated name)" : " (generated name; its value could not be read: set it)"
+                    line +=
+                        variable.readable
+                        ? " (generated name)" : " (generated name; its value could not be read: set it)"
                 }
                 out += line + "\n"
                 for origin in variable.origins { out += "      read from \(origin)\n" }
                 for end in variable.ends {
-                    out += end.agrees
+                    out +=
+                        end.agrees
                         ? "      agrees with \(end.origin)\n"
                         : "      DIFFERS from \(end.origin): the two ends do not hold the same key\n"
                 }
@@ -51,8 +54,10 @@ struct ImportReport {
             out += "\nAdopted \(adopted) resource(s) into state; nothing was changed on Azure or the routers.\n"
             out += "Not adopted: the written spec differs from what exists in \(differences.count) place(s):\n"
             for change in differences {
-                out += "  \(change.address) (\(change.action.rawValue)): "
-                    + (change.changes.map(\.path).joined(separator: ", ").nonEmpty ?? "it does not exist as written") + "\n"
+                out +=
+                    "  \(change.address) (\(change.action.rawValue)): "
+                    + (change.changes.map(\.path).joined(separator: ", ").nonEmpty ?? "it does not exist as written")
+                    + "\n"
             }
             out += "`reconcile plan \(self.out)` shows what apply would change to make them the spec.\n"
         }

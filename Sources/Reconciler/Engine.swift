@@ -248,9 +248,10 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Records the adoptions in state, without calling a provider: a PUT of the same body
-    /// would still start an hour of gateway updating in Azure. What differs is not recorded,
-    /// so the next plan shows exactly that. Returns how many resources it recorded. Call it
+    /// Records the adoptions in state, without calling a provider.
+    ///
+    /// A PUT of the same body would still start an hour of gateway updating in Azure. What
+    /// differs is not recorded, so the next plan shows exactly that. Returns how many resources it recorded. Call it
     /// inside `locked`, with the adoption planned there.
     public func record(_ adoption: Adoption, specCommit: String? = nil) throws(Failure) -> Int {
         guard adoption.plan.pending.contains(where: \.adopt) else { return 0 }
@@ -273,7 +274,9 @@ public struct Engine: Sendable {
         report.state.serial += 1
         report.state.specCommit = specCommit ?? report.state.specCommit
         // Routing and address pins are as planned only when the whole spec is what exists.
-        if adoption.isExact, let routing = adoption.plan.routing { report.state.routing = routing.isEmpty ? nil : routing }
+        if adoption.isExact, let routing = adoption.plan.routing {
+            report.state.routing = routing.isEmpty ? nil : routing
+        }
         if adoption.isExact, let allocations = adoption.plan.allocations {
             report.state.allocations = Self.pins(allocations)
         }

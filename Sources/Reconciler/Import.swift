@@ -26,9 +26,10 @@ public struct ImportedScope: Sendable {
     public var notes: [String]
     /// Requests it made (ARM requests, SSH sessions), for the report and the benchmark.
     public var requests: Int
-    /// What is still unmanaged once the whole imported spec is known, with the outputs of what
-    /// was read (a gateway's public IP): a router's tunnel lines come from Azure's connections,
-    /// so only the joined spec claims them. Nil keeps `unmanaged`.
+    /// What is still unmanaged once the whole imported spec is known.
+    ///
+    /// It gets the outputs of what was read (a gateway's public IP): a router's tunnel lines
+    /// come from Azure's connections, so only the joined spec claims them. Nil keeps `unmanaged`.
     public var unmanagedIn: (@Sendable (Topology, [ResourceAddress: Attributes]) -> [UnmanagedLine])?
 
     public init(

@@ -134,7 +134,13 @@ public struct ImportSecrets: Sendable {
             names[generated] = name
             var variable =
                 byName[name]
-                ?? Variable(name: name, source: given == nil ? .generated : .given, origins: [], readable: true, ends: [])
+                ?? Variable(
+                    name: name,
+                    source: given == nil ? .generated : .given,
+                    origins: [],
+                    readable: true,
+                    ends: []
+                )
             variable.origins.append(secret.origin + (from.map { " (not returned there; taken from \($0))" } ?? ""))
             switch secret.reading {
             case .value(let value): values[name] = value
@@ -145,7 +151,9 @@ public struct ImportSecrets: Sendable {
             var seen = Set<String>()
             for key in secret.meets.sorted() {
                 for end in ends[key] ?? [] where end.origin != from && seen.insert(end.origin).inserted {
-                    guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else { continue }
+                    guard case .value(let theirs) = end.reading, case .value(let ours) = secret.reading else {
+                        continue
+                    }
                     variable.ends.append((end.origin, theirs == ours))
                 }
             }
@@ -186,6 +194,16 @@ public enum ImportPipeline {
         var joined = ImportJoin(scopes.flatMap(\.documents))
         let secrets = ImportSecrets(scopes.flatMap(\.secrets), candidates: candidates)
         joined.rename(secrets.names)
+        // What the spec does not manage stays visible: drift lists it from now on.
+        joined.documents.append(
+            SpecDocument(
+                kind: Kind.driftPolicy.rawValue,
+                name: "drift",
+                file: "routing.yaml",
+                comments: ["Drift lists what no spec manages (the import's \"Not managed\" list) as unmanaged."],
+                spec: [SpecField("reportUnmanaged", .bool(true))]
+            )
+        )
         try files(joined.documents, to: directory)
         var spec = SpecPipeline.process(SpecLoader.load(directory))
         if !spec.hasErrors {

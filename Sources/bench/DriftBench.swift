@@ -197,8 +197,10 @@ enum DriftBench {
         engine: Engine,
         baseline: Duration
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-import-bench-\(getpid())")
-            .path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "reconcile-import-bench-\(getpid())"
+        )
+        .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let environment = ProcessInfo.processInfo.environment
         var routers: [CiscoImporter.Router] = []

@@ -16,7 +16,9 @@ nonisolated(unsafe) var lab: LabWorld?
     var importers: [any Importer] = []
     for group in request.azure {
         let base = group.endpoint == .publicCloud ? "https://management.azure.com" : group.endpoint.description
-        request.say("azure: reading \(base) (subscription \(group.subscription), resource group \(group.resourceGroup))")
+        request.say(
+            "azure: reading \(base) (subscription \(group.subscription), resource group \(group.resourceGroup))"
+        )
         let credential = AzureCredential()
         importers.append(
             AzureImporter(

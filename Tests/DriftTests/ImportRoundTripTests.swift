@@ -51,7 +51,9 @@ struct ImportRoundTripTests {
             // One known_hosts for all the routers: each pins its own key for 127.0.0.1.
             let hosts = ws.root.appendingPathComponent("known_hosts")
             var pins = ""
-            for router in oob.routers.values { pins += (try? String(contentsOfFile: router.knownHosts, encoding: .utf8)) ?? "" }
+            for router in oob.routers.values {
+                pins += (try? String(contentsOfFile: router.knownHosts, encoding: .utf8)) ?? ""
+            }
             try Data(pins.utf8).write(to: hosts)
             var arguments = [
                 "import", directory, "--azure", "\(OutOfBand.subscription)/\(oob.group)", "--endpoint", oob.armURL,
@@ -60,7 +62,9 @@ struct ImportRoundTripTests {
                 arguments += ["--router", "\(name)=netops@127.0.0.1:\(router.port)"]
             }
             if !oob.routers.isEmpty {
-                arguments += ["--known-hosts", hosts.path, "--password-env", "RTR_PASSWORD", "--enable-env", "RTR_ENABLE"]
+                arguments += [
+                    "--known-hosts", hosts.path, "--password-env", "RTR_PASSWORD", "--enable-env", "RTR_ENABLE",
+                ]
             }
             for name in environment.keys.sorted() where name != "AZURE_ACCESS_TOKEN" {
                 arguments += ["--secret-env", name]
@@ -85,9 +89,14 @@ struct ImportRoundTripTests {
         for value in served.environment.values where value.count > 3 && value != "lab" {
             #expect(!imported.stdout.contains(value) && !imported.stderr.contains(value), "a secret was printed")
         }
-        let files = try FileManager.default.contentsOfDirectory(atPath: served.ws.root.appendingPathComponent("imported").path)
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: served.ws.root.appendingPathComponent("imported").path
+        )
         for file in files where file.hasSuffix(".yaml") {
-            let text = try String(contentsOfFile: served.ws.root.appendingPathComponent("imported/\(file)").path, encoding: .utf8)
+            let text = try String(
+                contentsOfFile: served.ws.root.appendingPathComponent("imported/\(file)").path,
+                encoding: .utf8
+            )
             for value in served.environment.values where value.count > 3 && value != "lab" {
                 #expect(!text.contains(value), "\(file) holds a secret")
             }
@@ -128,11 +137,27 @@ struct ImportRoundTripTests {
         try served.oob.configure("tokyo-rtr1", ["ip route 172.31.0.0 255.255.0.0 192.168.10.254"])
         let imported = try served.importInto("imported")
         #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
-        let azure = try String(contentsOf: served.ws.root.appendingPathComponent("imported/azure.yaml"), encoding: .utf8)
+        let azure = try String(
+            contentsOf: served.ws.root.appendingPathComponent("imported/azure.yaml"),
+            encoding: .utf8
+        )
         #expect(azure.contains("{name: added, prefix: 10.10.50.0/24}"), "\(azure)")
-        let site = try String(contentsOf: served.ws.root.appendingPathComponent("imported/tokyo-hq.yaml"), encoding: .utf8)
+        let site = try String(
+            contentsOf: served.ws.root.appendingPathComponent("imported/tokyo-hq.yaml"),
+            encoding: .utf8
+        )
         #expect(site.contains("172.31.0.0/16"), "\(site)")
         #expect(try served.run(["diff", "imported"]).status == 0)
+        // What the import could not say, drift lists as unmanaged from now on: the same lines.
+        let section = imported.stdout.components(separatedBy: "Not managed").last?.components(separatedBy: "\n\n").first
+        let listed = (section ?? "").split(separator: "\n").filter { $0.hasPrefix("    ") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(listed.contains("no ip http server"), "\(imported.stdout)")
+        let drift = try served.run(["drift", "imported"])
+        #expect(drift.status == 2, "\(drift.stdout)\(drift.stderr)")
+        #expect(drift.stdout.contains("\(listed.count) line(s) on tokyo-rtr1 that no spec owns"), "\(drift.stdout)")
+        for line in listed { #expect(drift.stdout.contains("- \(line)"), "\(line) is not in drift:\n\(drift.stdout)") }
     }
 
     /// A pre-shared key changed on the router only: the report says the two ends differ, and
@@ -145,7 +170,10 @@ struct ImportRoundTripTests {
         let address = try #require(peer?.split(separator: " ").last.map(String.init), "\(gateway.stdout)")
         try served.oob.configure(
             "tokyo-rtr1",
-            ["crypto ikev2 keyring azure-keyring", "peer azure", "address \(address)", "pre-shared-key changed-on-router"]
+            [
+                "crypto ikev2 keyring azure-keyring", "peer azure", "address \(address)",
+                "pre-shared-key changed-on-router",
+            ]
         )
         let imported = try served.importInto("imported")
         // Everything else is adopted; the keyring is the one difference, and exits 2.

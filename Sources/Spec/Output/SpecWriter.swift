@@ -83,9 +83,10 @@ public enum SpecWriter {
         return .plain
     }
 
-    /// Whether YAML 1.1 or 1.2 would read the plain scalar as a number: an integer (decimal,
-    /// hex, octal, binary, with `_` separators), a float, sexagesimal (`1:20`), `.inf` or
-    /// `.nan`. An IPv4 address has three dots and is no number.
+    /// Whether YAML 1.1 or 1.2 would read the plain scalar as a number.
+    ///
+    /// An integer (decimal, hex, octal, binary, with `_` separators), a float, sexagesimal
+    /// (`1:20`), `.inf` or `.nan`. An IPv4 address has three dots and is no number.
     static func looksNumeric(_ s: String) -> Bool {
         var body = Substring(s)
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
@@ -136,36 +137,36 @@ public enum SpecWriter {
             },
             Unmanaged.passUnretained(output).toOpaque()
         )
-        var events = Events(emitter: &emitter)
-        events.streamStart()
-        events.documentStart()
-        events.mappingStart(flow: false)
-        events.scalar("apiVersion")
-        events.scalar(Kind.apiVersion)
-        events.scalar("kind")
-        events.scalar(document.kind)
-        events.scalar("metadata")
-        events.mappingStart(flow: false)
-        events.scalar("name")
-        events.value(.string(document.name), indent: 2)
-        events.mappingEnd()
-        events.scalar("spec")
-        events.value(.map(document.spec), indent: 0, forceBlock: true)
-        events.mappingEnd()
-        events.documentEnd()
-        events.streamEnd()
+        withUnsafeMutablePointer(to: &emitter) { pointer in
+            let events = Events(emitter: pointer)
+            events.streamStart()
+            events.documentStart()
+            events.mappingStart(flow: false)
+            events.scalar("apiVersion")
+            events.scalar(Kind.apiVersion)
+            events.scalar("kind")
+            events.scalar(document.kind)
+            events.scalar("metadata")
+            events.mappingStart(flow: false)
+            events.scalar("name")
+            events.value(.string(document.name), indent: 2)
+            events.mappingEnd()
+            events.scalar("spec")
+            events.value(.map(document.spec), indent: 0, forceBlock: true)
+            events.mappingEnd()
+            events.documentEnd()
+            events.streamEnd()
+        }
         withExtendedLifetime(output) {}
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    /// Emits events, stopping at the first the emitter refuses (which only a bug here can
-    /// cause: every value is a string it can write).
+    /// Emits events to an emitter that lives as long as it does.
+    ///
+    /// A refused event is a defect here, not bad input: every value is a Swift string, which
+    /// libyaml can always write (it quotes and escapes what plain style cannot hold).
     private struct Events {
         let emitter: UnsafeMutablePointer<yaml_emitter_t>
-
-        init(emitter: UnsafeMutablePointer<yaml_emitter_t>) {
-            self.emitter = emitter
-        }
 
         private func send(_ make: (UnsafeMutablePointer<yaml_event_t>) -> Int32) {
             var event = yaml_event_t()
@@ -182,13 +183,27 @@ public enum SpecWriter {
         func documentEnd() { send { yaml_document_end_event_initialize($0, 1) } }
 
         func mappingStart(flow: Bool) {
-            send { yaml_mapping_start_event_initialize($0, nil, nil, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE) }
+            send {
+                yaml_mapping_start_event_initialize(
+                    $0,
+                    nil,
+                    nil,
+                    1,
+                    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE
+                )
+            }
         }
         func mappingEnd() { send { yaml_mapping_end_event_initialize($0) } }
 
         func sequenceStart(flow: Bool) {
             send {
-                yaml_sequence_start_event_initialize($0, nil, nil, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE)
+                yaml_sequence_start_event_initialize(
+                    $0,
+                    nil,
+                    nil,
+                    1,
+                    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE
+                )
             }
         }
         func sequenceEnd() { send { yaml_sequence_end_event_initialize($0) } }
@@ -198,7 +213,13 @@ public enum SpecWriter {
             send { event in
                 bytes.withUnsafeMutableBufferPointer { buffer in
                     yaml_scalar_event_initialize(
-                        event, nil, nil, buffer.baseAddress, Int32(buffer.count), 1, 1,
+                        event,
+                        nil,
+                        nil,
+                        buffer.baseAddress,
+                        Int32(buffer.count),
+                        1,
+                        1,
                         quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE
                     )
                 }

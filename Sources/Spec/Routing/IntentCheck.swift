@@ -197,7 +197,11 @@ extension Intent {
                     ? nil
                     : SpecField(
                         "internetEgress",
-                        .list(internetEgress.map { .fields([("from", .string($0.from)), ("via", .string($0.via.rawValue))]) })
+                        .list(
+                            internetEgress.map {
+                                .fields([("from", .string($0.from)), ("via", .string($0.via.rawValue))])
+                            }
+                        )
                     ),
                 reachability.isEmpty
                     ? nil

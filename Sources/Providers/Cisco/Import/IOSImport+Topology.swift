@@ -6,6 +6,9 @@ extension IOSImport {
     /// unmanaged once the routers are joined to their sites and connections (a router's crypto,
     /// tunnels and BGP come from the Azure connections, so only the whole spec claims them).
     ///
+    /// Lines the router keeps on its own (its `version`, boot markers, an unconfigured port) are
+    /// left out, as drift leaves them out of its unmanaged list: the two lists agree.
+    ///
     /// `configs` are the running configurations by router name, `outputs` what was read of the
     /// resources they refer to (a gateway's address, a tunnel's destination); the spec is
     /// lowered once.
@@ -22,11 +25,12 @@ extension IOSImport {
         var lines: [UnmanagedLine] = []
         for name in configs.keys.sorted() {
             guard let config = configs[name] else { continue }
+            let own = IOSConfig(lines: config.lines.filter { !IOSRules.ios.isSelfMaintained($0) })
             let rendered = IOSRenderer.device(
                 sections[name] ?? [],
                 context: IOSRenderer.Context(output: { outputs[$0.address]?[$0.output] })
             )
-            lines += Claim(running: config, rendered: rendered).unclaimed.map {
+            lines += Claim(running: own, rendered: rendered).unclaimed.map {
                 UnmanagedLine(provider: "cisco", object: name, text: $0)
             }
         }

@@ -68,7 +68,8 @@ public struct IOSImport: Sendable {
         }
         if !missing.isEmpty {
             notes.append(
-                Self.missingNotePrefix + " \(missing.count) line(s) this config does not hold (reconcile diff shows them): "
+                Self.missingNotePrefix
+                    + " \(missing.count) line(s) this config does not hold (reconcile diff shows them): "
                     + missing.prefix(3).joined(separator: "; ") + (missing.count > 3 ? "; …" : "")
             )
         }
