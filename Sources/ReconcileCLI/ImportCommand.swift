@@ -123,7 +123,11 @@ struct Import: AsyncParsableCommand {
         )
         let (adoption, unmanaged, adopted) = try await EngineRunner.locked(engine, command: "import") {
             let adoption = try await EngineRunner.run { () async throws(Engine.Failure) in
-                try await engine.planAdoption(loaded, environment: values)
+                try await engine.planAdoption(
+                    loaded,
+                    environment: values,
+                    alreadyRead: ImportPipeline.alreadyRead(scopes)
+                )
             }
             // What nothing in the whole spec claims (a router's tunnel lines belong to the
             // connections), with the addresses of what was read.
@@ -152,7 +156,7 @@ struct Import: AsyncParsableCommand {
             notes: scopes.flatMap(\.scope.notes)
                 + written.unmatchedRouters.map {
                     "router \($0) reaches no site the import found (no shared address, no tunnel to its gateways): "
-                        + "it is written in \($0).yaml; name it as a site's device"
+                        + "it is written in \($0).yaml with a site of its own, \($0)-site; check it"
                 },
             requests: scopes.map { ($0.provider, $0.scope.requests) },
             adopted: adopted,
@@ -186,7 +190,12 @@ struct Import: AsyncParsableCommand {
                 "--azure is given \(groups.count) times; a spec has one AzureScope: import each group into its own directory"
             )
         }
-        if groups.isEmpty && router.isEmpty { throw fail("nothing to import: give --azure, --router or both") }
+        if groups.isEmpty {
+            throw fail(
+                "give --azure SUBSCRIPTION/RESOURCE_GROUP: a spec has one AzureScope (a router's saved config alone: "
+                    + "`reconcile ios import FILE`)"
+            )
+        }
         var routers: [ImportRequest.Router] = []
         let hosts = knownHosts.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if let hosts, !FileManager.default.isReadableFile(atPath: hosts) {

@@ -82,7 +82,8 @@ public struct Engine: Sendable {
         desired: DesiredGraph,
         state: State,
         specRoot: String = ".",
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil,
+        alreadyRead: [String: ImportedScope.Observe] = [:]
     ) async throws(Failure) -> [ResourceAddress: ObservedResource] {
         let printer = try fingerprinter()
         var byProvider: [String: Set<ResourceAddress>] = [:]
@@ -114,8 +115,13 @@ public struct Engine: Sendable {
         )
         for name in byProvider.keys.sorted() {
             guard let provider = registry[name] else { continue }
+            let addresses = byProvider[name].map { Array($0).sorted() } ?? []
+            if let read = alreadyRead[name] {
+                observed.merge(read(addresses, context)) { a, _ in a }
+                continue
+            }
             do {
-                let found = try await provider.read(byProvider[name].map { Array($0).sorted() } ?? [], context: context)
+                let found = try await provider.read(addresses, context: context)
                 observed.merge(found) { a, _ in a }
             } catch {
                 throw .read(name, String(describing: error))
@@ -205,12 +211,23 @@ public struct Engine: Sendable {
     /// Plans adopting what exists into state (`reconcile import`); records nothing.
     ///
     /// `environment` holds the secrets' values under their `fromEnv` names (the import read
-    /// them; the process environment need not have them).
-    public func planAdoption(_ spec: ValidatedSpec, environment: [String: String]) async throws(Failure) -> Adoption {
+    /// them; the process environment need not have them); `alreadyRead`, by provider, what the
+    /// import read, so it is not read again.
+    public func planAdoption(
+        _ spec: ValidatedSpec,
+        environment: [String: String],
+        alreadyRead: [String: ImportedScope.Observe] = [:]
+    ) async throws(Failure) -> Adoption {
         guard let desired = spec.graph else { throw .spec(spec.diagnostics) }
         let state = try loadState()
         let root = spec.topology.root
-        let observed = try await refresh(desired: desired, state: state, specRoot: root, environment: environment)
+        let observed = try await refresh(
+            desired: desired,
+            state: state,
+            specRoot: root,
+            environment: environment,
+            alreadyRead: alreadyRead
+        )
         var plan = try self.plan(spec, observed: observed, state: state, environment: environment)
         // A secret a provider cannot read back (ARM lists no shared keys) shows as unknown
         // against an empty state; the importer read it, and its value is what `environment`

@@ -325,7 +325,9 @@ public struct Executor: Sendable {
     /// provider: `reconcile import` adopts what it read, and a PUT of the same body would still
     /// start an hour of gateway updating in Azure.
     ///
-    /// `outputs` are what the providers read of each resource.
+    /// `outputs` are what the providers read of each resource. Nothing is journaled: the caller
+    /// commits the state once (a thousand fsyncs cost more than the reads), and a run killed
+    /// before that has recorded nothing, so the next one adopts the same.
     public func adopt(
         _ changes: [PlannedChange],
         outputs: [ResourceAddress: Attributes],
@@ -335,11 +337,14 @@ public struct Executor: Sendable {
         for change in changes.sorted(by: { $0.address < $1.address }) where change.adopt {
             do {
                 let resolved = try resolve(change, outputs: outputs, state: report.state)
-                if let error = record(resolved, outputs: outputs[change.address], into: &report.state) {
-                    report.failed.append(.init(address: change.address, message: error))
-                } else {
-                    report.succeeded.append(change.address)
-                }
+                report.state[change.address] = StateResource(
+                    address: change.address,
+                    type: change.type,
+                    attributes: resolved.recorded,
+                    outputs: outputs[change.address] ?? [:],
+                    dependencies: resolved.dependencies
+                )
+                report.succeeded.append(change.address)
             } catch {
                 report.failed.append(.init(address: change.address, message: error.message))
             }

@@ -31,6 +31,11 @@ public struct ImportedScope: Sendable {
     /// It gets the outputs of what was read (a gateway's public IP): a router's tunnel lines
     /// come from Azure's connections, so only the joined spec claims them. Nil keeps `unmanaged`.
     public var unmanagedIn: (@Sendable (Topology, [ResourceAddress: Attributes]) -> [UnmanagedLine])?
+    /// What was read, as the provider's `read` returns it for these addresses, so adopting
+    /// does not read it all again (a thousand routers' sessions); nil: the provider reads.
+    public var observe: Observe?
+
+    public typealias Observe = @Sendable ([ResourceAddress], ReadContext) -> [ResourceAddress: ObservedResource]
 
     public init(
         documents: [ImportedDocument] = [],

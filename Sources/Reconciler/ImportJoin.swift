@@ -29,30 +29,72 @@ public struct ImportJoin: Sendable {
             sitePeers[item.document.name, default: []].formUnion(item.peers)
         }
         let sites = imported.filter { $0.document.kind == Kind.site.rawValue }
-        var taken = Set<String>()
-        for router in imported.filter({ $0.document.kind == Kind.ciscoRouter.rawValue })
-            .sorted(by: { $0.document.name < $1.document.name })
-        {
-            let scored = sites.filter { !taken.contains($0.document.name) }.map { site in
-                (
-                    site: site.document.name,
-                    score: router.owns.intersection(site.owns).count * 2
-                        + router.peers.intersection(sitePeers[site.document.name] ?? []).count
-                )
+        let routers = imported.filter { $0.document.kind == Kind.ciscoRouter.rawValue }
+            .sorted { $0.document.name < $1.document.name }
+        // Best pairs first (owning a site's address beats reaching its gateways), then by name:
+        // the same reads give the same spec.
+        // Sites by the addresses they own and reach, so each router looks only at its own.
+        var owning: [String: [String]] = [:]
+        var reaching: [String: [String]] = [:]
+        for site in sites {
+            for address in site.owns { owning[address, default: []].append(site.document.name) }
+            for address in sitePeers[site.document.name] ?? [] {
+                reaching[address, default: []].append(site.document.name)
             }
-            guard let best = scored.filter({ $0.score > 0 }).max(by: { ($0.score, $1.site) < ($1.score, $0.site) }),
-                let siteIndex = documents.firstIndex(where: { $0.kind == Kind.site.rawValue && $0.name == best.site }),
+        }
+        var pairs: [(router: String, site: String, score: Int)] = []
+        for router in routers {
+            var score: [String: Int] = [:]
+            for address in router.owns { for site in owning[address] ?? [] { score[site, default: 0] += 2 } }
+            for address in router.peers { for site in reaching[address] ?? [] { score[site, default: 0] += 1 } }
+            for (site, points) in score { pairs.append((router.document.name, site, points)) }
+        }
+        pairs.sort { ($1.score, $0.router, $0.site) < ($0.score, $1.router, $1.site) }
+        var siteOf: [String: String] = [:]
+        var taken = Set<String>()
+        for pair in pairs where siteOf[pair.router] == nil && !taken.contains(pair.site) {
+            siteOf[pair.router] = pair.site
+            taken.insert(pair.site)
+        }
+        for router in routers {
+            guard
                 let routerIndex = documents.firstIndex(where: {
                     $0.kind == Kind.ciscoRouter.rawValue && $0.name == router.document.name
                 })
+            else { continue }
+            guard let site = siteOf[router.document.name],
+                let siteIndex = documents.firstIndex(where: { $0.kind == Kind.site.rawValue && $0.name == site })
             else {
+                // A router reaching no site Azure knows still belongs to one: its own, from its
+                // addresses, so the spec is whole and its config is managed.
                 unmatchedRouters.append(router.document.name)
+                documents.insert(Self.site(for: router), at: routerIndex)
                 continue
             }
-            taken.insert(best.site)
             documents[siteIndex].setDevice(router.document.name)
             documents[routerIndex].file = documents[siteIndex].file
         }
+    }
+
+    /// The site of a router no site names: `ROUTER-site`, at the address it owns, with its
+    /// LAN as the address space.
+    static func site(for router: ImportedDocument) -> SpecDocument {
+        let address = router.owns.sorted().first.map { String($0.dropFirst("ip:".count)) }
+        var lan: IPv4Prefix?
+        if case .string(let text)? = router.document.value(at: "lan.address") { lan = InterfaceAddress(text)?.prefix }
+        var spec: [SpecField] = []
+        if let address { spec.append(SpecField("publicIp", .string(address))) }
+        if let lan { spec.append(SpecField("addressSpace", .strings([lan]))) }
+        spec.append(SpecField("device", .string(router.document.name)))
+        return SpecDocument(
+            kind: Kind.site.rawValue,
+            name: "\(router.document.name)-site",
+            file: router.document.file,
+            comments: [
+                "No site the import read has this router (no shared address, no tunnel to its gateways): check it."
+            ],
+            spec: spec
+        )
     }
 
     /// Renames `fromEnv` names everywhere (generated names to the `--secret-env` ones).
@@ -174,6 +216,15 @@ public enum ImportPipeline {
         public var spec: ValidatedSpec
         /// Routers no site could be found for.
         public var unmatchedRouters: [String]
+    }
+
+    /// What the importers read, by provider, as their providers' reads return it.
+    public static func alreadyRead(
+        _ scopes: [(provider: String, scope: ImportedScope)]
+    ) -> [String: ImportedScope.Observe] {
+        var read: [String: ImportedScope.Observe] = [:]
+        for (provider, scope) in scopes { if let observe = scope.observe { read[provider] = observe } }
+        return read
     }
 
     /// Reads every importer's scope, in order.

@@ -255,7 +255,11 @@ enum DriftBench {
             backend: LocalStateBackend(directory: directory + "/.reconcile"),
             options: ApplyOptions(parallelism: 20)
         )
-        let adoption = try await adopting.planAdoption(written.spec, environment: values)
+        let adoption = try await adopting.planAdoption(
+            written.spec,
+            environment: values,
+            alreadyRead: ImportPipeline.alreadyRead(scopes)
+        )
         let adopted = try await adopting.locked(command: "bench") { try adopting.record(adoption) }
         let total = clock.now - start
         print(

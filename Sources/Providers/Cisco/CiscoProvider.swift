@@ -211,6 +211,24 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             let facts = IOSSections.Facts(showVersion: try session.run("show version"))
             return (try Self.running(session, device: device), facts)
         }
+        let (observed, sections) = Self.observe(addresses, running: running, facts: facts, context: context)
+        lock.withLock {
+            lastRead[device] = running
+            sectionsRead[device] = sections
+        }
+        return observed
+    }
+
+    /// The sections at `addresses` as a router's running config and `show version` show them.
+    ///
+    /// What `read` returns once it has them, and what `reconcile import` returns for the config
+    /// it read, so adopting does not log in again; with the sections' identities.
+    public static func observe(
+        _ addresses: [ResourceAddress],
+        running: IOSConfig,
+        facts: IOSSections.Facts,
+        context: ReadContext
+    ) -> (observed: [ResourceAddress: ObservedResource], sections: [(type: String, identity: Attributes)]) {
         // Each section owns what the spec wants of it and what was last applied: a route the spec
         // dropped is still read (and so removed), not left on the router as someone else's.
         let identities: [ResourceAddress: (type: String, identity: Attributes)] = Dictionary(
@@ -231,10 +249,6 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             }
         )
         let sections = addresses.compactMap { identities[$0] }
-        lock.withLock {
-            lastRead[device] = running
-            sectionsRead[device] = sections
-        }
         let secrets = IOSSections.Secrets(fingerprint: context.fingerprint, value: context.secret)
         var observed: [ResourceAddress: ObservedResource] = [:]
         for address in addresses {
@@ -249,7 +263,7 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             else { continue }
             observed[address] = ObservedResource(address: address, type: type, attributes: attributes)
         }
-        return observed
+        return (observed, sections)
     }
 
     /// The top-level lines of each router read that no managed section owns (a router's own

@@ -40,9 +40,11 @@ public struct CiscoImporter: Importer {
         }
         var scope = ImportedScope()
         var configs: [String: IOSConfig] = [:]
+        var facts: [String: IOSSections.Facts] = [:]
         for index in sorted.indices {
-            guard let (result, config) = found[index] else { continue }
+            guard let (result, config, version) = found[index] else { continue }
             configs[sorted[index].name] = config
+            facts[sorted[index].name] = version
             scope.documents.append(result.document)
             scope.secrets += result.secrets
             scope.unmanaged += result.unmanaged
@@ -57,11 +59,23 @@ public struct CiscoImporter: Importer {
         scope.unmanagedIn = { [configs] topology, outputs in
             IOSImport.unmanaged(configs: configs, in: topology, outputs: outputs)
         }
+        // Adopting reads the routers as the provider would, from the configs read here.
+        scope.observe = { [configs, facts] addresses, context in
+            var observed: [ResourceAddress: ObservedResource] = [:]
+            for (device, at) in Dictionary(grouping: addresses, by: CiscoProvider.device) {
+                guard let running = configs[device], let version = facts[device] else { continue }
+                observed.merge(CiscoProvider.observe(at, running: running, facts: version, context: context).observed) {
+                    a,
+                    _ in a
+                }
+            }
+            return observed
+        }
         return scope
     }
 
     /// One session: what the router says of itself, its addresses and its running config.
-    static func read(_ router: Router) throws -> (IOSImport, IOSConfig) {
+    static func read(_ router: Router) throws -> (IOSImport, IOSConfig, IOSSections.Facts) {
         let session = try CiscoProvider.open(router.name, router.options) { router.enableSecret }
         defer { session.close() }
         let facts = IOSSections.Facts(showVersion: try session.run("show version"))
@@ -74,6 +88,6 @@ public struct CiscoImporter: Importer {
             facts: facts,
             interfaceAddresses: addresses
         )
-        return (described, running)
+        return (described, running, facts)
     }
 }
