@@ -3,6 +3,12 @@ import Foundation
 import Reconciler
 import Spec
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `reconcile import`: the spec of a network that already runs, written so the next diff is empty.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,7 +99,7 @@ struct Import: AsyncParsableCommand {
         // secrets read: the routers' login and enable secrets (checked against their hashes) as
         // much as the --secret-env ones.
         let staging = out + ".import-\(getpid())"
-        try? FileManager.default.removeItem(atPath: staging)
+        Self.removeAbandonedStaging(of: out)
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
         let written = try ImportPipeline.write(
@@ -276,6 +282,20 @@ struct Import: AsyncParsableCommand {
                 "error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n"
             )
             throw ExitCode(1)
+        }
+    }
+
+    /// Removes what a killed import left beside OUT_DIR (`OUT_DIR.import-PID` of a process
+    /// that no longer runs), so a run after a kill starts clean.
+    static func removeAbandonedStaging(of out: String) {
+        let parent = (out as NSString).deletingLastPathComponent
+        let prefix = (out as NSString).lastPathComponent + ".import-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix)
+        {
+            guard let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
+            if pid == getpid() || kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: parent + "/" + entry)
+            }
         }
     }
 

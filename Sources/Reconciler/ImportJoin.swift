@@ -212,7 +212,8 @@ public enum ImportPipeline {
     public struct Written: Sendable {
         public var documents: [SpecDocument]
         public var secrets: ImportSecrets
-        /// The spec as loaded back from the directory; errors here are defects of the import.
+        /// The spec as loaded back from the directory before the `today` Intent was added (it
+        /// holds by construction); errors here are defects of the import.
         public var spec: ValidatedSpec
         /// Routers no site could be found for.
         public var unmatchedRouters: [String]
@@ -256,9 +257,11 @@ public enum ImportPipeline {
             )
         )
         try files(joined.documents, to: directory)
-        var spec = SpecPipeline.process(SpecLoader.load(directory))
+        let spec = SpecPipeline.process(SpecLoader.load(directory))
         if !spec.hasErrors {
             // What the network does today, so a change that alters it fails its intent check.
+            // It is what the route model says of this spec, so it holds by construction and the
+            // spec is not read again for it (a thousand sites' statements are seconds of traces).
             let today = RouteModel(spec.topology).todaysIntent()
             if !today.internetEgress.isEmpty || !today.reachability.isEmpty {
                 joined.documents.append(
@@ -270,8 +273,7 @@ public enum ImportPipeline {
                         ]
                     )
                 )
-                try files(joined.documents, to: directory)
-                spec = SpecPipeline.process(SpecLoader.load(directory))
+                try files(joined.documents, to: directory, only: ["routing.yaml"])
             }
         }
         return Written(
@@ -282,14 +284,15 @@ public enum ImportPipeline {
         )
     }
 
-    /// The files of `documents` in `directory`, each replaced whole.
-    static func files(_ documents: [SpecDocument], to directory: String) throws {
+    /// The files of `documents` in `directory` (those named in `only`, when given), each
+    /// replaced whole.
+    static func files(_ documents: [SpecDocument], to directory: String, only: Set<String>? = nil) throws {
         try PrivateDirectory.create(directory)
         let header = [
             "Written by `reconcile import`: what the network held when it was read.",
             "Review it, set the variables the import listed, and commit it.",
         ]
-        for (file, text) in SpecWriter.files(documents, header: header) {
+        for (file, text) in SpecWriter.files(documents, header: header) where only?.contains(file) ?? true {
             try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + file), options: .atomic)
         }
     }
