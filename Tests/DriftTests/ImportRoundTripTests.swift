@@ -122,6 +122,20 @@ struct ImportRoundTripTests {
         #expect(try Data(contentsOf: azure) == before)
     }
 
+    /// `--strict` refuses a network with anything the spec cannot say, and writes nothing:
+    /// neither the spec nor state.
+    @Test func strictRefusesWhatTheSpecCannotSayAndWritesNothing() throws {
+        let served = try Served("s2s-cisco891-pppoe", group: "rg-s2s-tokyo")
+        defer { served.stop() }
+        let strict = try served.importInto("imported", extra: ["--strict"])
+        #expect(strict.status == 1, "\(strict.stdout)\(strict.stderr)")
+        #expect(strict.stderr.contains("--strict"), "\(strict.stderr)")
+        #expect(strict.stderr.contains("no ip http server"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: served.ws.root.appendingPathComponent("imported").path))
+        let beside = try FileManager.default.contentsOfDirectory(atPath: served.ws.root.path)
+        #expect(!beside.contains { $0.hasPrefix("imported.import-") }, "\(beside)")
+    }
+
     /// Out-of-band changes made before the import are in what it writes and reports.
     @Test func outOfBandChangesAreImportedOrReported() async throws {
         let served = try Served("s2s-cisco891-pppoe", group: "rg-s2s-tokyo")
