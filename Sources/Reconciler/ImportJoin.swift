@@ -115,7 +115,7 @@ extension SpecDocument {
 /// The import's secrets: which variable names each, and whether its two ends agree.
 public struct ImportSecrets: Sendable {
     /// One variable the imported spec reads.
-    public struct Variable: Sendable, Hashable {
+    public struct Variable: Sendable {
         public enum Source: String, Sendable, Hashable {
             /// A `--secret-env` variable holds its value now.
             case given
@@ -132,13 +132,6 @@ public struct ImportSecrets: Sendable {
         /// The other end of it, read by another provider, and whether it holds the same value:
         /// a pre-shared key that differs on the router is a finding in itself.
         public var ends: [(origin: String, agrees: Bool)]
-
-        public static func == (a: Variable, b: Variable) -> Bool {
-            a.name == b.name && a.source == b.source && a.origins == b.origins && a.readable == b.readable
-                && a.ends.map(\.origin) == b.ends.map(\.origin) && a.ends.map(\.agrees) == b.ends.map(\.agrees)
-        }
-
-        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
     }
 
     /// Generated name to the name the spec uses.
