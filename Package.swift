@@ -55,6 +55,15 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // The tunnel model: what must agree for a tunnel to come up, from both ends' facts (the
+        // lab's routers negotiate with it), and `reconcile verify`, which gathers those facts
+        // from whichever providers offer them (`TunnelCloudFacts`, `SiteRouterFacts`). It names
+        // no provider.
+        .target(
+            name: "Verify",
+            dependencies: ["Spec", "Reconciler"],
+            swiftSettings: swiftSettings
+        ),
         // The local Azure model: an ARM-compatible emulator of the networking resources.
         .target(
             name: "AzureModel",
@@ -78,6 +87,7 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "Reconciler",
+                "Verify",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -94,6 +104,7 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "Reconciler",
+                "Verify",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // scrypt, for IOS's type 9 secrets.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -114,14 +125,6 @@ let package = Package(
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
             ],
             path: "Sources/Providers/IOSSimulator",
-            swiftSettings: swiftSettings
-        ),
-        // Is it working: what must agree for a tunnel to come up, from both ends' facts (the
-        // lab's routers negotiate with it), and the gathering of those facts through the
-        // providers for `reconcile verify`.
-        .target(
-            name: "Verify",
-            dependencies: ["Spec", "Reconciler", "Cisco", "Azure"],
             swiftSettings: swiftSettings
         ),
         // Drift: what changed out of band, classified against the spec and the last apply;
@@ -158,7 +161,7 @@ let package = Package(
         // a tunnel comes up only when both ends agree.
         .target(
             name: "Lab",
-            dependencies: ["Spec", "Cisco", "IOSSimulator", "AzureModel", "Verify"],
+            dependencies: ["Spec", "Cisco", "IOSSimulator", "AzureModel", "Azure", "Verify"],
             path: "Sources/Providers/Lab",
             swiftSettings: swiftSettings
         ),
@@ -254,7 +257,8 @@ let package = Package(
         .testTarget(
             name: "CiscoTests",
             dependencies: [
-                "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
+                "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "Verify", "TestSupport",
+                "reconcile",
             ],
             exclude: ["Corpus", "Golden", "Scripts", "Show"],
             swiftSettings: swiftSettings

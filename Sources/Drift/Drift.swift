@@ -77,7 +77,12 @@ public enum Drift {
             let ignores = { (path: String) in
                 input.ignore.contains {
                     $0.ignores(change.address, attributePath: path, type: change.type, labels: labels)
-                        || $0.ignores(device(change.address), attributePath: path, type: change.type, labels: labels)
+                        || $0.ignores(
+                            device(change.address, input),
+                            attributePath: path,
+                            type: change.type,
+                            labels: labels
+                        )
                 }
             }
             var finding = Finding(
@@ -179,19 +184,19 @@ public enum Drift {
         guard let objects = input.unmanaged else { return ([], 0) }
         var dropped = 0
         var findings: [Finding] = []
-        var lines: [String: [String]] = [:]
+        struct LineGroup: Hashable, Comparable {
+            var device: ResourceAddress
+            var kind: String
+            static func < (a: Self, b: Self) -> Bool { (a.device, a.kind) < (b.device, b.kind) }
+        }
+        var lines: [LineGroup: [String]] = [:]
         for object in objects {
-            if object.kind == "ios.line" {
-                // `device: line`, as the Cisco provider names an unmanaged line.
-                let parts = object.name.split(separator: ":", maxSplits: 1).map(String.init)
-                let (device, line) = (parts[0], parts.count > 1 ? parts[1] : "")
-                let text = String(line.drop { $0 == " " })
-                let id = ResourceAddress(provider: object.provider, path: device)
-                if input.ignore.contains(where: { $0.ignores(id, attributePath: text) }) {
+            if let line = object.line {
+                if input.ignore.contains(where: { $0.ignores(line.device, attributePath: line.text) }) {
                     dropped += 1
                     continue
                 }
-                lines[device, default: []].append("- " + text)
+                lines[LineGroup(device: line.device, kind: line.findingKind), default: []].append("- " + line.text)
                 continue
             }
             let path = object.kind.split(separator: "/").last.map(String.init) ?? object.kind
@@ -209,13 +214,13 @@ public enum Drift {
                 )
             )
         }
-        for (device, found) in lines.sorted(by: { $0.key < $1.key }) {
+        for (group, found) in lines.sorted(by: { $0.key < $1.key }) {
             findings.append(
                 Finding(
-                    id: "cisco:\(device)",
-                    kind: "ios.unmanaged-lines",
+                    id: group.device.description,
+                    kind: group.kind,
                     class: .unmanaged,
-                    summary: "\(found.count) line(s) on \(device) that no spec owns",
+                    summary: "\(found.count) line(s) on \(group.device.path) that no spec owns",
                     lines: found
                 )
             )
@@ -230,7 +235,12 @@ public enum Drift {
         input.connections.filter { !$0.up }.compactMap { connection in
             let related = config.contains { finding in
                 guard finding.class == .changed || finding.class == .missing else { return false }
-                if let device = connection.device, finding.id.hasPrefix("cisco:\(device)/") { return true }
+                if let device = connection.device, let address = ResourceAddress(finding.id),
+                    let owner = input.registry[address.provider]?.device(of: address),
+                    owner != address, owner.path == device
+                {
+                    return true
+                }
                 return finding.id.hasSuffix("/\(connection.name)")
             }
             guard !related else { return nil }
@@ -250,7 +260,7 @@ public enum Drift {
         let match = input.acknowledgements.first { ack in
             guard
                 Glob.matches(ack.resource, finding.id)
-                    || id.map({ Glob.matches(ack.resource, device($0).description) }) == true
+                    || id.map({ Glob.matches(ack.resource, device($0, input).description) }) == true
             else { return false }
             guard let path = ack.path else { return true }
             return finding.changes.contains { Glob.matches(path, $0.path) }
@@ -285,11 +295,11 @@ public enum Drift {
         return result
     }
 
-    /// A router section's address stands for its router too (`cisco:tokyo-rtr1`), so a rule
-    /// written for the router applies to all its sections.
-    static func device(_ address: ResourceAddress) -> ResourceAddress {
-        guard address.provider == "cisco" else { return address }
-        return ResourceAddress(provider: "cisco", path: String(address.path.prefix { $0 != "/" }))
+    /// A part's address stands for its device too (a router's section, `cisco:tokyo-rtr1/bgp`,
+    /// for `cisco:tokyo-rtr1`), as its provider says, so a rule written for the device applies
+    /// to all its parts.
+    static func device(_ address: ResourceAddress, _ input: Input) -> ResourceAddress {
+        input.registry[address.provider]?.device(of: address) ?? address
     }
 
     /// The value at a dotted path (`tags.costCenter`).

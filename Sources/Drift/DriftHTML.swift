@@ -86,9 +86,12 @@ enum DriftHTML {
                 mark(finding.id, state)
                 continue
             }
-            if finding.id.hasPrefix("cisco:") {
-                let device = String(finding.id.dropFirst("cisco:".count).prefix { $0 != "/" })
-                mark(topology.site(forDevice: device).map { "site:\($0.name)" }, state)
+            // A finding on a site's router, or on one of its parts, marks the site.
+            if let address = ResourceAddress(finding.id) {
+                let device = String(address.path.prefix { $0 != "/" })
+                if topology.routers[device] != nil {
+                    mark(topology.site(forDevice: device).map { "site:\($0.name)" }, state)
+                }
             }
             mark(element(finding.object, topology: topology), state)
         }

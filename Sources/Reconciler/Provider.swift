@@ -100,12 +100,32 @@ public struct UnmanagedObject: Sendable, Hashable, Codable {
     /// What the provider read of it, in the graph's terms, where it can tell (so drift can
     /// say what an unmanaged gateway costs); secrets never.
     public var attributes: Attributes?
+    /// For one line of a device's configuration that no spec owns: drift shows a device's lines
+    /// together, as one finding.
+    public var line: ConfigLine?
 
-    public init(provider: String, kind: String, name: String, attributes: Attributes? = nil) {
+    public init(provider: String, kind: String, name: String, attributes: Attributes? = nil, line: ConfigLine? = nil) {
         self.provider = provider
         self.kind = kind
         self.name = name
         self.attributes = attributes
+        self.line = line
+    }
+
+    /// A line of a device's configuration, as drift groups it.
+    public struct ConfigLine: Sendable, Hashable, Codable {
+        /// The device's own address (`cisco:tokyo-rtr1`): the finding's id.
+        public var device: ResourceAddress
+        /// The line, secrets masked.
+        public var text: String
+        /// The kind of the finding that holds a device's lines (`ios.unmanaged-lines`).
+        public var findingKind: String
+
+        public init(device: ResourceAddress, text: String, findingKind: String) {
+            self.device = device
+            self.text = text
+            self.findingKind = findingKind
+        }
     }
 }
 
@@ -220,6 +240,11 @@ public protocol Provider: Sendable {
     /// spec wants, as config lines (`- ` the device has it, `+ ` the spec wants it; context
     /// lines start with two spaces), secrets masked. Empty for a provider without config text.
     func configLines(_ change: PlannedChange) -> [String]
+
+    /// The device a resource is part of (a router's section `cisco:tokyo-rtr1/bgp` →
+    /// `cisco:tokyo-rtr1`), so a drift rule or acknowledgement written for the device covers
+    /// its parts; nil when each resource stands alone (the default).
+    func device(of address: ResourceAddress) -> ResourceAddress?
 }
 
 extension Provider {
@@ -229,6 +254,7 @@ extension Provider {
     public func serializationKey(_ change: PlannedChange) -> String? { nil }
     public func preview(_ change: PlannedChange) -> [String] { [] }
     public func configLines(_ change: PlannedChange) -> [String] { [] }
+    public func device(of address: ResourceAddress) -> ResourceAddress? { nil }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
         schemas.first { $0.type == type }

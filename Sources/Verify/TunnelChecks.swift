@@ -1,4 +1,3 @@
-internal import Cisco
 internal import Spec
 
 /// One condition a tunnel needs, and what was found.

@@ -1,71 +1,106 @@
-internal import Azure
-internal import Cisco
 public import Reconciler
 public import Spec
 
-/// Gathers both ends of every VPN connection of a spec through the providers (ARM reads,
-/// one SSH session per router) and assesses them: `reconcile verify`.
+/// A provider that holds the cloud end of the spec's VPN connections (the Azure provider: its
+/// gateways and their connections).
+public protocol TunnelCloudFacts: Provider {
+    /// Every VpnConnection's and HubVpnConnection's cloud end as the cloud reports it, with the
+    /// routes that end has learned, by connection name; a connection that does not exist is absent.
+    func tunnelEnds(of topology: Topology) async throws -> [String: CloudEndFacts]
+}
+
+/// One connection's cloud end, as read.
+public struct CloudEndFacts: Sendable {
+    public var end: AzureEnd
+    /// The prefixes the cloud end says it learned; nil when they cannot be read.
+    public var learned: [String]?
+
+    public init(end: AzureEnd, learned: [String]?) {
+        self.end = end
+        self.learned = learned
+    }
+}
+
+/// A provider that manages site routers (the Cisco provider).
+public protocol SiteRouterFacts: Provider {
+    /// What each router shows of its tunnels, sessions and routes: one read per router.
+    func routerFacts(_ devices: [String]) async throws -> [String: RouterFacts]
+    /// The interface the spec gives one tunnel (`Lowering.tunnelName`) on `device`, from the graph.
+    func tunnelInterface(device: String, tunnel: String, in graph: DesiredGraph) -> String?
+}
+
+/// What a router shows, read once per router.
+public struct RouterFacts: Sendable {
+    /// Its IPsec tunnels, from its configuration and its interfaces' addresses.
+    public var tunnels: [RouterEnd]
+    public var ikev2: [RouterShow.IKEv2SA]
+    public var ipsec: [RouterShow.IPsecSA]
+    public var bgp: RouterShow.BGPSummary
+    public var routes: RouterShow.RoutingTable
+
+    public init(
+        tunnels: [RouterEnd],
+        ikev2: [RouterShow.IKEv2SA],
+        ipsec: [RouterShow.IPsecSA],
+        bgp: RouterShow.BGPSummary,
+        routes: RouterShow.RoutingTable
+    ) {
+        self.tunnels = tunnels
+        self.ikev2 = ikev2
+        self.ipsec = ipsec
+        self.bgp = bgp
+        self.routes = routes
+    }
+}
+
+/// Gathers both ends of every VPN connection of a spec through the providers (the cloud's
+/// reads, one session per router) and assesses them: `reconcile verify`.
 ///
-/// Nothing here knows the lab: the same reads go to real Azure and real routers.
+/// It names no provider: the cloud end comes from the provider that is `TunnelCloudFacts`,
+/// the routers' from the one that is `SiteRouterFacts`, against the lab or the real thing alike.
 public struct Verifier: Sendable {
     let topology: Topology
     let graph: DesiredGraph
-    let azure: AzureProvider?
-    let cisco: CiscoProvider?
+    let cloud: (any TunnelCloudFacts)?
+    let routers: (any SiteRouterFacts)?
 
-    static let apiVersion = "2024-05-01"
-    static let showCommands = [
-        "show running-config", "show ip interface brief", "show crypto ikev2 sa", "show crypto ipsec sa",
-        "show ip bgp summary", "show ip route",
-    ]
-
-    /// A verifier over the providers a run built (`azure` and `cisco` in `registry`).
+    /// A verifier over the providers a run built.
     public init(topology: Topology, graph: DesiredGraph, registry: ProviderRegistry) {
         self.topology = topology
         self.graph = graph
-        azure = registry["azure"] as? AzureProvider
-        cisco = registry["cisco"] as? CiscoProvider
+        let providers = registry.providers.sorted { $0.key < $1.key }.map(\.value)
+        cloud = providers.lazy.compactMap { $0 as? any TunnelCloudFacts }.first
+        routers = providers.lazy.compactMap { $0 as? any SiteRouterFacts }.first
     }
 
     /// One connection to check, whichever kind it is.
     struct Connection {
         var name: String
         var site: String
-        /// Its Azure end, read through the provider.
-        var read: @Sendable (AzureProvider) async throws -> AzureEnd?
-        /// Where Azure's learned routes are read.
-        var learned: AzureRouteQuery
-        /// The Azure prefixes a static connection routes through the tunnel; nil with BGP,
+        /// The cloud prefixes a static connection routes through the tunnel; nil with BGP,
         /// where they are what the gateway advertises.
         var staticPrefixes: [String]?
     }
 
     public func run() async throws -> VerifyReport {
-        guard let azure else { throw ProviderError("verify needs the Azure provider (an AzureScope in the spec)") }
+        guard let cloud else { throw ProviderError("verify needs the Azure provider (an AzureScope in the spec)") }
         let connections = connections()
-        // One session per router and the connections' ARM reads, several at once (as the
-        // providers allow): a thousand sites are not read one after another.
+        // One session per router, and the cloud's reads, several at once (as the providers
+        // allow): a thousand sites are not read one after another.
         var facts: [String: RouterFacts] = [:]
-        if let cisco {
+        if let routers {
             let devices = Set(connections.compactMap { topology.sites[$0.site]?.spec.device }).sorted()
-            facts = try await Bounded.map(devices, limit: cisco.maxConcurrency) { try await read($0, cisco) }
+            facts = try await routers.routerFacts(devices)
         }
-        let azureEnds = try await Bounded.map(Array(connections.indices), limit: azure.maxConcurrency) {
-            try await connections[$0].read(azure)
-        }
-        // A gateway's learned routes are the same for each of its connections: read once.
-        let learnedRoutes = try await Bounded.map(
-            Array(Set(connections.map(\.learned))),
-            limit: azure.maxConcurrency
-        ) { query in try? await azure.routes(query).map(\.prefix) }
+        let ends = try await cloud.tunnelEnds(of: topology)
         var tunnels: [TunnelStatus] = []
         let model = RouteModel(topology)
         var egressChecked: Set<String> = []
-        for (i, connection) in connections.enumerated() {
-            var end = azureEnds[i] ?? nil
+        for connection in connections {
+            var end = ends[connection.name]?.end
             // What the router must have learned through the tunnel: what Azure says it advertises.
             let expectedRoutes = connection.staticPrefixes ?? end?.advertised ?? []
-            let learned = learnedRoutes[connection.learned] ?? nil
+            let learned = ends[connection.name]?.learned
             let device = topology.sites[connection.site]?.spec.device
             let seen = device.flatMap { facts[$0] }
             // What the site learns from this end over BGP, by the route model: a route the router
@@ -80,25 +115,20 @@ public struct Verifier: Sendable {
             }
             // The tunnels the spec gives this connection, one per gateway instance, by interface name.
             var interfaces: [String?] = [nil]
-            if let device {
+            if let device, let routers {
                 let named = (0..<2).compactMap { instance in
-                    graph[
-                        .cisco(
-                            device,
-                            Lowering.CiscoSection.tunnel(
-                                Lowering.tunnelName(connection: connection.name, instance: instance)
-                            )
-                        )
-                    ]?
-                    .attributes["interface"]?.scalarText
+                    routers.tunnelInterface(
+                        device: device,
+                        tunnel: Lowering.tunnelName(connection: connection.name, instance: instance),
+                        in: graph
+                    )
                 }
                 if !named.isEmpty { interfaces = named }
             }
             for (instance, interface) in interfaces.enumerated() {
                 var router: RouterEnd?
-                if let device, let seen {
-                    let ends = RouterEnd.tunnels(device: device, config: seen.config, addresses: seen.addresses)
-                    router = ends.first { $0.tunnel == interface } ?? (instance == 0 ? ends.first : nil)
+                if let seen {
+                    router = seen.tunnels.first { $0.tunnel == interface } ?? (instance == 0 ? seen.tunnels.first : nil)
                 }
                 var status =
                     TunnelStatus.assess(
@@ -162,7 +192,7 @@ public struct Verifier: Sendable {
         model: RouteModel,
         connection: String,
         site: String,
-        routes: IOSShow.RoutingTable,
+        routes: RouterShow.RoutingTable,
         tunnel: String?,
         bgp: Bool,
         egress: String?,
@@ -204,126 +234,18 @@ public struct Verifier: Sendable {
     func connections() -> [Connection] {
         var result: [Connection] = []
         for c in topology.vpnConnections {
-            let path: @Sendable (AzureProvider) -> String = { $0.path(Lowering.AzureAddress.connection(c.name)) }
             let vnet = topology.gateways[c.spec.gateway].flatMap { topology.virtualNetworks[$0.spec.virtualNetwork] }
             result.append(
                 Connection(
                     name: c.name,
                     site: c.spec.site,
-                    read: { provider in
-                        guard let body = try await provider.client.get(path(provider), apiVersion: Self.apiVersion)
-                        else { return nil }
-                        // ARM's `sharedkey` read; without the right to it, the key is not compared.
-                        let key = try? await provider.client.get(
-                            path(provider) + "/sharedkey",
-                            apiVersion: Self.apiVersion
-                        )
-                        let lookup = try await resolve(body, provider: provider)
-                        return AzureEnd.vnetConnection(
-                            name: c.name,
-                            body,
-                            sharedKey: key?["value"]?.scalarText,
-                            lookup: { lookup[$0.lowercased()] }
-                        )
-                    },
-                    learned: .learned(gateway: c.spec.gateway),
                     staticPrefixes: c.spec.routing == .bgp ? nil : vnet?.spec.addressSpace.map(\.description) ?? []
                 )
             )
         }
         for c in topology.hubVpnConnections {
-            let gateway = Lowering.AzureAddress.hubVpnGateway(c.spec.hub)
-            result.append(
-                Connection(
-                    name: c.name,
-                    site: c.spec.site,
-                    read: { provider in
-                        let path = provider.path(.azure("\(gateway.path)/vpnConnections/\(c.name)"))
-                        guard let body = try await provider.client.get(path, apiVersion: Self.apiVersion) else {
-                            return nil
-                        }
-                        let hub = try await provider.client.get(provider.path(gateway), apiVersion: Self.apiVersion)
-                        let lookup = try await resolve(body, provider: provider)
-                        return AzureEnd.hubConnection(
-                            name: c.name,
-                            body,
-                            gateway: hub,
-                            lookup: { lookup[$0.lowercased()] }
-                        )
-                    },
-                    learned: .hub(c.spec.hub, connection: nil),
-                    staticPrefixes: nil
-                )
-            )
+            result.append(Connection(name: c.name, site: c.spec.site, staticPrefixes: nil))
         }
         return result.sorted { $0.name < $1.name }
-    }
-
-    /// The resources a body refers to by id, and theirs (a connection's gateway and its
-    /// public IPs, its local network gateway, a VPN site).
-    func resolve(_ body: Attributes, provider: AzureProvider) async throws -> [String: Attributes] {
-        var found: [String: Attributes] = [:]
-        var pending = Self.ids(in: .map(body))
-        var depth = 0
-        while !pending.isEmpty && depth < 3 {
-            var next: [String] = []
-            for id in pending where found[id.lowercased()] == nil {
-                guard id.lowercased().contains("/providers/microsoft.network/"),
-                    id.split(separator: "/").count % 2 == 0,
-                    let resource = try await provider.client.get(id, apiVersion: Self.apiVersion)
-                else { continue }
-                found[id.lowercased()] = resource
-                next += Self.ids(in: .map(resource))
-            }
-            pending = next
-            depth += 1
-        }
-        return found
-    }
-
-    /// The ids a body refers to (`{"id": …}` objects), not its own.
-    static func ids(in value: Value) -> [String] {
-        switch value {
-        case .map(let m):
-            var result: [String] = []
-            for entry in m where entry.key != "id" {
-                if case .map(let inner) = entry.value, case .string(let id)? = inner["id"], inner.count == 1 {
-                    result.append(id)
-                } else {
-                    result += ids(in: entry.value)
-                }
-            }
-            return result
-        case .list(let items): return items.flatMap(ids)
-        default: return []
-        }
-    }
-
-    /// What a router shows, read once per router.
-    struct RouterFacts: Sendable {
-        var config: IOSConfig
-        var addresses: [String: String]
-        var ikev2: [IOSShow.IKEv2SA]
-        var ipsec: [IOSShow.IPsecSA]
-        var bgp: IOSShow.BGPSummary
-        var routes: IOSShow.RoutingTable
-    }
-
-    func read(_ device: String, _ cisco: CiscoProvider) async throws -> RouterFacts {
-        let out = try await cisco.show(device, Self.showCommands)
-        let config: IOSConfig
-        do {
-            config = try IOSParser.parse(out[0])
-        } catch {
-            throw ProviderError("\(device): its running config does not parse: \(error)")
-        }
-        return RouterFacts(
-            config: config,
-            addresses: IOSShow.interfaceAddresses(out[1]),
-            ikev2: IOSShow.ikev2SAs(out[2]),
-            ipsec: IOSShow.ipsecSAs(out[3]),
-            bgp: IOSShow.bgpSummary(out[4]),
-            routes: IOSShow.routes(out[5])
-        )
     }
 }

@@ -1,4 +1,3 @@
-public import Cisco
 internal import Foundation
 internal import Spec
 
@@ -37,10 +36,10 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         device: String?,
         azure: AzureEnd?,
         router: RouterEnd?,
-        ikev2: [IOSShow.IKEv2SA],
-        ipsec: [IOSShow.IPsecSA],
-        bgp: IOSShow.BGPSummary?,
-        routes: IOSShow.RoutingTable?,
+        ikev2: [RouterShow.IKEv2SA],
+        ipsec: [RouterShow.IPsecSA],
+        bgp: RouterShow.BGPSummary?,
+        routes: RouterShow.RoutingTable?,
         expectedRoutes: [String],
         azureLearned: [String]? = nil,
         sitePrefixes: [String] = []
@@ -114,9 +113,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
 
 extension TunnelStatus {
     /// The route a public address (8.8.8.8) takes: the longest prefix that covers it.
-    static func egress(_ table: IOSShow.RoutingTable, tunnel: String?) -> String {
+    static func egress(_ table: RouterShow.RoutingTable, tunnel: String?) -> String {
         let target = IPv4Address("8.8.8.8")
-        let covering = table.routes.compactMap { route -> (IPv4Prefix, IOSShow.Route)? in
+        let covering = table.routes.compactMap { route -> (IPv4Prefix, RouterShow.Route)? in
             guard let prefix = IPv4Prefix(route.prefix), let target, prefix.contains(target) else { return nil }
             return (prefix, route)
         }

@@ -2,6 +2,7 @@ import Cisco
 import Foundation
 import TestSupport
 import Testing
+import Verify
 
 /// `show` outputs read into the values `verify` checks (the sample outputs, plus the states a
 /// tunnel or session that is down shows).

@@ -3,6 +3,7 @@ import Foundation
 import IOSSimulator
 import Lab
 import Testing
+import Verify
 
 /// The lab router's `show ip route`, typed at its CLI: connected subnets of interfaces whose
 /// addresses have host bits, and static routes via a next hop installed only while the next

@@ -277,7 +277,17 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
                         IOSSections.owns(type: $0.type, identity: $0.identity, line: line.text)
                     }
             }.map {
-                UnmanagedObject(provider: name, kind: "ios.line", name: "\(device): \(IOSRules.masked($0.text))")
+                let text = IOSRules.masked($0.text)
+                return UnmanagedObject(
+                    provider: name,
+                    kind: "ios.line",
+                    name: "\(device): \(text)",
+                    line: .init(
+                        device: ResourceAddress(provider: name, path: device),
+                        text: text,
+                        findingKind: "ios.unmanaged-lines"
+                    )
+                )
             }
         }
     }
@@ -291,6 +301,10 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
     }
 
     public func serializationKey(_ change: PlannedChange) -> String? { "router:\(Self.device(change.address))" }
+
+    public func device(of address: ResourceAddress) -> ResourceAddress? {
+        ResourceAddress(provider: name, path: Self.device(address))
+    }
 
     /// The exact lines the change sends, from what the router ran when it was read, with
     /// secrets masked and values known only after apply shown as `<address.output>`.

@@ -1,30 +1,21 @@
 internal import Foundation
 internal import Spec
+public import Verify
 
 /// `show` command output read into typed values: what `verify` and drift check on a router.
 ///
 /// The layouts are IOS's (`Tests/CiscoTests/Show`). Each reader takes the whole output, prompt and echo lines included, and
 /// skips what it does not recognise rather than failing.
 public enum IOSShow {
+    // The values are the tunnel model's (`RouterShow`): what verify assesses, whichever router it reads.
+    public typealias IKEv2SA = RouterShow.IKEv2SA
+    public typealias IPsecSA = RouterShow.IPsecSA
+    public typealias Route = RouterShow.Route
+    public typealias RoutingTable = RouterShow.RoutingTable
+    public typealias BGPNeighbor = RouterShow.BGPNeighbor
+    public typealias BGPSummary = RouterShow.BGPSummary
+
     // MARK: show crypto ikev2 sa
-
-    /// One IKEv2 security association.
-    public struct IKEv2SA: Sendable, Hashable, Codable {
-        public var tunnelID: Int
-        public var local: String
-        public var remote: String
-        public var status: String
-        /// `AES-CBC`, with the key size when shown (`AES-CBC-256`).
-        public var encryption: String?
-        public var dhGroup: String?
-        public var lifetimeSeconds: Int?
-        public var activeSeconds: Int?
-
-        /// READY: the IKE SA is up.
-        public var isUp: Bool { status == "READY" }
-        /// The remote address without the port (`198.51.100.20/500` → `198.51.100.20`).
-        public var remoteAddress: String { String(remote.split(separator: "/").first ?? "") }
-    }
 
     public static func ikev2SAs(_ output: String) -> [IKEv2SA] {
         var result: [IKEv2SA] = []
@@ -59,24 +50,6 @@ public enum IOSShow {
     }
 
     // MARK: show crypto ipsec sa
-
-    /// One protected interface's IPsec state.
-    public struct IPsecSA: Sendable, Hashable, Codable {
-        public var interface: String
-        public var localAddress: String?
-        public var peer: String?
-        public var packetsEncrypted: Int
-        public var packetsDecrypted: Int
-        /// Each ESP SA's `Status:` (inbound first).
-        public var inboundStatus: [String]
-        public var outboundStatus: [String]
-
-        /// Both directions have an ESP SA, and every one is ACTIVE.
-        public var isUp: Bool {
-            !inboundStatus.isEmpty && !outboundStatus.isEmpty
-                && (inboundStatus + outboundStatus).allSatisfy { $0.hasPrefix("ACTIVE") }
-        }
-    }
 
     public static func ipsecSAs(_ output: String) -> [IPsecSA] {
         var result: [IPsecSA] = []
@@ -121,24 +94,6 @@ public enum IOSShow {
     }
 
     // MARK: show ip route
-
-    public struct Route: Sendable, Hashable, Codable {
-        /// The route's code, as IOS prints it (`S*`, `C`, `L`, `B`, `O E2`).
-        public var code: String
-        public var prefix: String
-        public var nextHop: String?
-        public var interface: String?
-        public var distance: Int?
-        public var metric: Int?
-    }
-
-    public struct RoutingTable: Sendable, Hashable, Codable {
-        public var gatewayOfLastResort: String?
-        public var routes: [Route]
-
-        /// The route for exactly this prefix (`10.10.0.0/16`), if there is one.
-        public func route(_ prefix: String) -> Route? { routes.first { $0.prefix == prefix } }
-    }
 
     public static func routes(_ output: String) -> RoutingTable {
         var table = RoutingTable(routes: [])
@@ -202,23 +157,6 @@ public enum IOSShow {
     }
 
     // MARK: show ip bgp summary
-
-    public struct BGPNeighbor: Sendable, Hashable, Codable {
-        public var address: String
-        public var remoteAS: String
-        public var upDown: String
-        /// Established: the number of prefixes received; otherwise nil and `state` says why.
-        public var prefixesReceived: Int?
-        public var state: String
-
-        public var isEstablished: Bool { prefixesReceived != nil }
-    }
-
-    public struct BGPSummary: Sendable, Hashable, Codable {
-        public var routerID: String?
-        public var localAS: String?
-        public var neighbors: [BGPNeighbor]
-    }
 
     public static func bgpSummary(_ output: String) -> BGPSummary {
         var summary = BGPSummary(neighbors: [])

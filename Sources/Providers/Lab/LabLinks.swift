@@ -3,6 +3,7 @@ internal import Cisco
 internal import Foundation
 public import IOSSimulator
 internal import Spec
+internal import Azure
 internal import Verify
 
 /// The wire between the lab's Azure model and its routers.
