@@ -11,7 +11,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "reconcile",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "reconcile", targets: ["reconcile"])
     ],
@@ -141,6 +141,12 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // The built-in providers' lowering, together: for the executable, the harness and the benchmarks.
+        .target(
+            name: "BuiltInProviders",
+            dependencies: ["Spec", "Azure", "Cisco"],
+            swiftSettings: swiftSettings
+        ),
         // Shared state in PostgreSQL: snapshot, journal and lock rows, with an advisory lock
         // held by the run's session (docs/state.md).
         .target(
@@ -186,6 +192,7 @@ let package = Package(
             name: "reconcile",
             dependencies: [
                 "ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab", "PostgresState",
+                "BuiltInProviders",
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfo"]
@@ -197,7 +204,7 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "Spec", "CYAML", "Reconciler", "Azure", "AzureModel", "Cisco", "Lab", "Drift", "Verify",
-                "PostgresState",
+                "PostgresState", "BuiltInProviders",
             ],
             swiftSettings: swiftSettings
         ),
@@ -211,7 +218,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reconcile-harness",
-            dependencies: ["ReconcileCLI", "TestProvider", "Azure"],
+            dependencies: ["ReconcileCLI", "TestProvider", "Azure", "BuiltInProviders"],
             path: "Tests/Harness",
             swiftSettings: swiftSettings
         ),
@@ -220,7 +227,7 @@ let package = Package(
         // `-sanitize=fuzzer -DLIBFUZZER`, else a seeded random mutator).
         .target(
             name: "FuzzTargets",
-            dependencies: ["Spec", "Cisco"],
+            dependencies: ["Spec", "Cisco", "BuiltInProviders"],
             path: "Tests/Fuzz/Targets",
             swiftSettings: swiftSettings
         ),
@@ -235,9 +242,16 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // The boundary between the core and the providers, from Package.swift and the imports.
+        .testTarget(
+            name: "ArchitectureTests",
+            dependencies: ["TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
+                "BuiltInProviders",
                 "Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness", "ReconcileCLI",
                 "PostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -248,6 +262,7 @@ let package = Package(
         .testTarget(
             name: "AzureTests",
             dependencies: [
+                "BuiltInProviders",
                 "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -257,6 +272,7 @@ let package = Package(
         .testTarget(
             name: "CiscoTests",
             dependencies: [
+                "BuiltInProviders",
                 "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "Verify", "TestSupport",
                 "reconcile",
             ],
@@ -266,6 +282,7 @@ let package = Package(
         .testTarget(
             name: "DriftTests",
             dependencies: [
+                "BuiltInProviders",
                 "Drift", "Spec", "Reconciler", "TestSupport", "reconcile", "Cisco",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -277,12 +294,17 @@ let package = Package(
         ),
         .testTarget(
             name: "LabTests",
-            dependencies: ["AzureModel", "Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport", "reconcile"],
+            dependencies: [
+                "BuiltInProviders", "AzureModel", "Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport",
+                "reconcile",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec", "TestSupport", "reconcile", "FuzzTargets"],
+            dependencies: [
+                "BuiltInProviders", "Spec", "TestSupport", "reconcile", "FuzzTargets",
+            ],
             exclude: ["Golden", "Scripts"],
             swiftSettings: swiftSettings
         ),

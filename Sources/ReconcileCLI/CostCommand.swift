@@ -25,7 +25,7 @@ struct CostOptions: ParsableArguments {
             throw ExitCode(1)
         }
         let file = prices ?? settings.priceFile.map { $0.hasPrefix("/") ? $0 : topology.root + "/" + $0 }
-        var book = CostEstimator.builtInBook(Reconcile.pricing)
+        var book = CostEstimator.builtInBook(Reconcile.wiring.pricing)
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 Output.err("error: cannot read the price file \(file)\n")
@@ -43,7 +43,7 @@ struct CostOptions: ParsableArguments {
                 "warning: the price file has no rate for \(chosen): prices in other currencies show as unknown\n"
             )
         }
-        return CostEstimator(pricing: Reconcile.pricing, book: book, settings: settings, currency: chosen)
+        return CostEstimator(pricing: Reconcile.wiring.pricing, book: book, settings: settings, currency: chosen)
     }
 }
 

@@ -82,7 +82,7 @@ enum EngineRunner {
         do {
             // State, the fingerprint key and the lab's router configs: the owner's only.
             try PrivateDirectory.create(stateDirectory)
-            registry = try await Reconcile.providers(
+            registry = try await Reconcile.wiring.providers(
                 ProviderContext(
                     topology: spec.topology,
                     stateDirectory: stateDirectory,
@@ -245,6 +245,6 @@ enum EngineRunner {
             )
         )
         let pins = ((try? backend?.load()) ?? nil)?.allocations ?? [:]
-        return SpecPipeline.process(loaded, pins: pins)
+        return SpecPipeline.process(loaded, pins: pins, lowering: Reconcile.wiring.lowering)
     }
 }

@@ -85,7 +85,7 @@ struct Import: AsyncParsableCommand {
 
         let scopes: [(provider: String, scope: ImportedScope)]
         do {
-            scopes = try await ImportPipeline.read(try await Reconcile.importers(request))
+            scopes = try await ImportPipeline.read(try await Reconcile.wiring.importers(request))
         } catch {
             Output.err("error: \(error)\nNothing was written.\n")
             throw ExitCode(1)
@@ -105,7 +105,8 @@ struct Import: AsyncParsableCommand {
         let written = try ImportPipeline.write(
             scopes.map(\.scope),
             candidates: variables.compactMap { name in environment[name].map { (name, $0) } },
-            to: staging
+            to: staging,
+            lowering: Reconcile.wiring.lowering
         )
         let loaded = written.spec
         if loaded.hasErrors {
@@ -138,7 +139,9 @@ struct Import: AsyncParsableCommand {
             // What nothing in the whole spec claims (a router's tunnel lines belong to the
             // connections), with the addresses of what was read.
             let outputs = adoption.observed.mapValues(\.outputs)
-            let unmanaged = scopes.flatMap { $0.scope.unmanagedIn?(loaded.topology, outputs) ?? $0.scope.unmanaged }
+            let unmanaged = scopes.flatMap { imported in
+                loaded.graph.flatMap { imported.scope.unmanagedIn?($0, outputs) } ?? imported.scope.unmanaged
+            }
             if strict && !unmanaged.isEmpty {
                 Output.err(ImportReport.unmanagedText(unmanaged))
                 Output.err(

@@ -10,9 +10,6 @@ public struct Reconcile: AsyncParsableCommand {
     /// The release this source is.
     public static let version = "0.1.0"
 
-    /// The git commit the executable was built from (its BuildInfo plugin); set before `main()`.
-    nonisolated(unsafe) static var commit = "unknown"
-
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "reconcile",
@@ -24,7 +21,7 @@ public struct Reconcile: AsyncParsableCommand {
                 Example:
                   reconcile validate examples/s2s-cisco891-pppoe
                 """,
-            version: "\(version) (commit \(commit))",
+            version: "\(version) (commit \(wiring.commit))",
             subcommands: [
                 Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, DriftCommand.self,
                 StateCommand.self,
@@ -40,85 +37,50 @@ public struct Reconcile: AsyncParsableCommand {
 
     public init() {}
 
-    /// Builds the providers a command uses, once the spec is loaded; set once by the
-    /// executable before `main()`.
-    nonisolated(unsafe) static var providers: ProviderFactory = { _ in ProviderRegistry() }
+    /// What the executable wired in, for the commands this run parses.
+    ///
+    /// A task-local value rather than a global: the test harness and the executable each wire their
+    /// own, and nothing can change it under a running command.
+    @TaskLocal static var wiring = Wiring()
 
+    /// Runs the command line with what `wiring` brings.
+    public static func main(_ wiring: Wiring) async {
+        await $wiring.withValue(wiring) { await main() }
+    }
+}
+
+/// What the executable wires into the commands: each provider's lowering, how to build the
+/// providers for a spec, what their resources cost, the state backends and importers they bring,
+/// and the commit the executable was built from.
+public struct Wiring: Sendable {
+    /// Each provider's part of lowering a spec into the desired-state graph.
+    public var lowering: [any ResourceLowering]
+    /// Builds the providers a command uses, once the spec is loaded.
+    public var providers: ProviderFactory
     /// What each provider's resources cost (`reconcile cost`, plan's cost line).
     ///
-    /// Set once by the executable before `main()`. Pure: building it starts nothing.
-    nonisolated(unsafe) static var pricing: [any ResourcePricing] = []
-
+    /// Pure: building it starts nothing.
+    public var pricing: [any ResourcePricing]
     /// State backends providers bring, by URL scheme (`azblob`).
-    ///
-    /// Set once by the executable before `main()`.
-    nonisolated(unsafe) static var stateBackends: [String: StateBackendOpener] = [:]
+    public var stateBackends: [String: StateBackendOpener]
+    /// Builds each provider's importer for `reconcile import`.
+    public var importers: ImporterFactory
+    /// The git commit the executable was built from (its BuildInfo plugin).
+    public var commit: String
 
-    /// Builds each provider's importer for `reconcile import`; set once by the executable
-    /// before `main()`.
-    nonisolated(unsafe) static var importers: ImporterFactory = { _ in [] }
-
-    /// Runs the command line with providers built by `factory`, priced by `pricing`, with the
-    /// state backends and importers providers bring and the commit the executable was built from.
-    public static func main(
+    public init(
+        lowering: [any ResourceLowering] = [],
         pricing: [any ResourcePricing] = [],
         stateBackends: [String: StateBackendOpener] = [:],
         importers: @escaping ImporterFactory = { _ in [] },
         commit: String = "unknown",
-        providers factory: @escaping ProviderFactory
-    ) async {
+        providers: @escaping ProviderFactory = { _ in ProviderRegistry() }
+    ) {
+        self.lowering = lowering
         self.pricing = pricing
         self.stateBackends = stateBackends
         self.importers = importers
         self.commit = commit
-        providers = factory
-        await main()
+        self.providers = providers
     }
 }
-
-/// What a provider factory knows: the spec, where state lives, and how to tell the user
-/// which targets it is talking to.
-public struct ProviderContext: Sendable {
-    public var topology: Topology
-    public var stateDirectory: String
-    /// `--insecure-accept-host-key`: routers' SSH host keys are not checked.
-    public var insecureAcceptHostKey: Bool
-    public var say: @Sendable (String) -> Void
-}
-
-public typealias ProviderFactory = @Sendable (ProviderContext) async throws -> ProviderRegistry
-
-/// What `reconcile import` was asked to read, for the importers the executable builds.
-public struct ImportRequest: Sendable {
-    /// A resource group to read.
-    public struct AzureGroup: Sendable {
-        public var subscription: String
-        public var resourceGroup: String
-        public var endpoint: Endpoint
-    }
-
-    /// A router to read over SSH, and how the spec will reach it.
-    public struct Router: Sendable {
-        public var name: String
-        public var username: String
-        public var host: String
-        public var port: Int
-        /// The login password and enable secret, read from the variables named below.
-        public var password: String
-        public var enableSecret: String?
-        public var passwordVariable: String
-        public var enableVariable: String?
-        /// The known_hosts file that pins its key (absolute), when one was given.
-        public var knownHosts: String?
-    }
-
-    public var azure: [AzureGroup]
-    public var routers: [Router]
-    /// `--insecure-accept-host-key`: routers' SSH host keys are not checked (nor recorded).
-    public var insecureAcceptHostKey: Bool
-    /// The output directory, where the written spec will be.
-    public var outputDirectory: String
-    public var say: @Sendable (String) -> Void
-}
-
-public typealias ImporterFactory = @Sendable (ImportRequest) async throws -> [any Importer]

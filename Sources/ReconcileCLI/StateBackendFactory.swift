@@ -23,7 +23,7 @@ enum StateBackendFactory {
     /// Errors never repeat the URL (it may hold a password).
     static func backend(url: String, schema: String? = nil, local: String) throws(StateError) -> any StateBackend {
         let scheme = url.firstRange(of: "://").map { url[..<$0.lowerBound].lowercased() } ?? ""
-        if let opener = Reconcile.stateBackends[scheme] {
+        if let opener = Reconcile.wiring.stateBackends[scheme] {
             do {
                 return try opener(url, ProcessInfo.processInfo.environment) {
                     try LabBlob.url(labDirectory: LabWorld.directory(local))

@@ -30,7 +30,7 @@ public struct ImportedScope: Sendable {
     ///
     /// It gets the outputs of what was read (a gateway's public IP): a router's tunnel lines
     /// come from Azure's connections, so only the joined spec claims them. Nil keeps `unmanaged`.
-    public var unmanagedIn: (@Sendable (Topology, [ResourceAddress: Attributes]) -> [UnmanagedLine])?
+    public var unmanagedIn: (@Sendable (DesiredGraph, [ResourceAddress: Attributes]) -> [UnmanagedLine])?
     /// What was read, as the provider's `read` returns it for these addresses, so adopting
     /// does not read it all again (a thousand routers' sessions); nil: the provider reads.
     public var observe: Observe?
@@ -43,7 +43,7 @@ public struct ImportedScope: Sendable {
         unmanaged: [UnmanagedLine] = [],
         notes: [String] = [],
         requests: Int = 0,
-        unmanagedIn: (@Sendable (Topology, [ResourceAddress: Attributes]) -> [UnmanagedLine])? = nil
+        unmanagedIn: (@Sendable (DesiredGraph, [ResourceAddress: Attributes]) -> [UnmanagedLine])? = nil
     ) {
         self.documents = documents
         self.secrets = secrets

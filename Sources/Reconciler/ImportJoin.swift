@@ -234,7 +234,8 @@ public enum ImportPipeline {
     public static func write(
         _ scopes: [ImportedScope],
         candidates: [(name: String, value: String)],
-        to directory: String
+        to directory: String,
+        lowering: [any ResourceLowering]
     ) throws -> Written {
         var joined = ImportJoin(scopes.flatMap(\.documents))
         let secrets = ImportSecrets(scopes.flatMap(\.secrets), candidates: candidates)
@@ -250,7 +251,7 @@ public enum ImportPipeline {
             )
         )
         try files(joined.documents, to: directory)
-        let spec = SpecPipeline.process(SpecLoader.load(directory))
+        let spec = SpecPipeline.process(SpecLoader.load(directory), lowering: lowering)
         if !spec.hasErrors {
             // What the network does today, so a change that alters it fails its intent check.
             // It is what the route model says of this spec, so it holds by construction and the

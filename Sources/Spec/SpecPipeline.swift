@@ -14,17 +14,25 @@ public struct ValidatedSpec: Sendable {
 ///
 /// Pure apart from reading the spec files; never reads a secret's value.
 public enum SpecPipeline {
-    /// `pins`: the allocations the last apply recorded (`State.allocations`), kept where they still fit.
+    /// Loads, allocates, validates and lowers the spec at `path`.
+    ///
+    /// `lowering`: each provider's part of lowering (its resources). `pins`: the allocations the
+    /// last apply recorded (`State.allocations`), kept where they still fit.
     public static func run(
         _ path: String,
         options: LoadOptions = LoadOptions(),
-        pins: [String: String] = [:]
+        pins: [String: String] = [:],
+        lowering: [any ResourceLowering]
     ) -> ValidatedSpec {
-        process(SpecLoader.load(path, options: options), pins: pins)
+        process(SpecLoader.load(path, options: options), pins: pins, lowering: lowering)
     }
 
     /// Allocates, validates and lowers an already loaded spec.
-    public static func process(_ loaded: LoadedSpec, pins: [String: String] = [:]) -> ValidatedSpec {
+    public static func process(
+        _ loaded: LoadedSpec,
+        pins: [String: String] = [:],
+        lowering: [any ResourceLowering]
+    ) -> ValidatedSpec {
         var loaded = loaded
         var diagnostics = loaded.diagnostics
         // Nothing was read: the reading error says it all; rules would only add noise.
@@ -37,18 +45,20 @@ public enum SpecPipeline {
         // on all cores, and drop the graph if the spec turns out to have errors.
         enum Output: Sendable {
             case diagnostics([Diagnostic])
-            case resources([Resource])
+            case lowered(Lowered)
         }
         let topology = loaded.topology
         var tasks: [@Sendable () -> Output] = [{ .diagnostics(Validator.validate(topology)) }]
         if !diagnostics.hasErrors {
-            tasks += Lowering.tasks(topology).map { task in { .resources(task()) } }
+            tasks += Lowering.tasks(topology, lowering: lowering).map { task in { .lowered(task()) } }
         }
         var resources: [Resource] = []
         for output in Parallel.map(tasks, minimumPerChunk: 1, { $0() }) {
             switch output {
             case .diagnostics(let found): diagnostics.append(contentsOf: found)
-            case .resources(let lowered): resources.append(contentsOf: lowered)
+            case .lowered(let lowered):
+                resources.append(contentsOf: lowered.resources)
+                diagnostics.append(contentsOf: lowered.diagnostics)
             }
         }
         var graph: DesiredGraph?

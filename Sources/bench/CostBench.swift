@@ -1,4 +1,5 @@
 import Azure
+import BuiltInProviders
 import Foundation
 import Reconciler
 import Spec
@@ -8,7 +9,7 @@ import Spec
 enum CostBench {
     static func run(sites: Int, iterations: Int) {
         let files = generate(sites: sites, planning: true)
-        let once = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+        let once = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"), lowering: BuiltIn.lowering)
         guard let graph = once.graph, !once.hasErrors else {
             print("the generated spec has errors:")
             for diagnostic in once.diagnostics.prefix(5) { print("  \(diagnostic.summary)") }
@@ -27,11 +28,16 @@ enum CostBench {
             "spec: \(sites) sites with pools and costs, \(graph.resources.count) resources; median of \(iterations) runs"
         )
         // What `reconcile validate` does: load, allocate, validate, lower.
-        let validate = measure(iterations) { SpecPipeline.process(SpecLoader.load(files: files, root: "bench")) }
+        let validate = measure(iterations) {
+            SpecPipeline.process(SpecLoader.load(files: files, root: "bench"), lowering: BuiltIn.lowering)
+        }
         // What `reconcile cost` does: the same, then the estimate.
         var lines = 0
         let cost = measure(iterations) { () -> CostEstimate in
-            let validated = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+            let validated = SpecPipeline.process(
+                SpecLoader.load(files: files, root: "bench"),
+                lowering: BuiltIn.lowering
+            )
             let estimate = estimator.estimate(
                 priced(validated.graph ?? graph),
                 declared: validated.topology.declaredCosts

@@ -1,5 +1,6 @@
 import Azure
 import AzureModel
+import BuiltInProviders
 import Cisco
 import Drift
 import Foundation
@@ -45,7 +46,7 @@ enum DriftBench {
     /// JSON line) and serves until killed.
     static func serve(_ root: String, sites: Int) {
         setSecrets(sites: sites)
-        let validated = SpecPipeline.run(root)
+        let validated = SpecPipeline.run(root, lowering: BuiltIn.lowering)
         Task {
             do {
                 let lab = try await LabWorld.start(
@@ -79,7 +80,7 @@ enum DriftBench {
             try Data(bytes).write(to: URL(fileURLWithPath: target))
         }
         setSecrets(sites: sites)
-        let validated = SpecPipeline.run(root)
+        let validated = SpecPipeline.run(root, lowering: BuiltIn.lowering)
         guard validated.graph != nil else { throw ProviderError("the generated spec has errors") }
         let stateDirectory = root + "/.reconcile"
         let secrets = SecretResolver(specRoot: root)
@@ -244,7 +245,8 @@ enum DriftBench {
         let written = try ImportPipeline.write(
             scopes.map(\.scope),
             candidates: names.compactMap { name in environment[name].map { (name, $0) } },
-            to: directory
+            to: directory,
+            lowering: BuiltIn.lowering
         )
         let writeTime = clock.now - start - read
         guard !written.spec.hasErrors else { throw ProviderError("the imported spec has errors") }

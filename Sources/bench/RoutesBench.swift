@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import Spec
 
@@ -26,7 +27,9 @@ enum RoutesBench {
 
     static func run(sites: Int, files: [(String, [UInt8])], iterations: Int) {
         let withIntents = files + [intents(sites: sites)]
-        let baseline = measure(iterations) { SpecPipeline.process(SpecLoader.load(files: files, root: "bench")) }
+        let baseline = measure(iterations) {
+            SpecPipeline.process(SpecLoader.load(files: files, root: "bench"), lowering: BuiltIn.lowering)
+        }
         let topology = SpecLoader.load(files: withIntents, root: "bench").topology
         var routes = 0
         var places = 0
@@ -46,7 +49,10 @@ enum RoutesBench {
         }
         var errors = 0
         let pipeline = measure(iterations) { () -> ValidatedSpec in
-            let result = SpecPipeline.process(SpecLoader.load(files: withIntents, root: "bench"))
+            let result = SpecPipeline.process(
+                SpecLoader.load(files: withIntents, root: "bench"),
+                lowering: BuiltIn.lowering
+            )
             errors = result.diagnostics.filter { $0.severity == .error }.count
             return result
         }

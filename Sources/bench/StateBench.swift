@@ -71,7 +71,7 @@ enum StateBench {
             let address = ResourceAddress.azure("things/r\(i)")
             state.resources[address.description] = StateResource(
                 address: address,
-                type: "Microsoft.Network/bench",
+                type: "bench.thing",
                 attributes: ["location": "japaneast", "index": .int(i), "tags": .map(["owner": "netops"])],
                 outputs: ["id": .string("/subscriptions/s/things/r\(i)")],
                 dependencies: []

@@ -1,3 +1,8 @@
+import BuiltInProviders
+import CYAML
+import Foundation
+import Spec
+
 // Benchmarks for the spec pipeline. Run in release:
 //
 //   swift run -c release bench [--sites 1000] [--iterations 5]
@@ -18,10 +23,6 @@
 //   baseline  libyaml's raw event parse of the same bytes (no tree, no strings)
 //   pipeline  load (tree + decode) + validate + lower, from the same bytes in memory
 // and reports the median of each, their ratio, and the peak resident memory.
-
-import CYAML
-import Foundation
-import Spec
 
 struct Options {
     var sites = 1000
@@ -315,7 +316,7 @@ if CommandLine.arguments.contains("--profile-lower") {
     // A loop for `perf record`: lowering alone, many times.
     let topology = SpecLoader.load(files: files, root: "bench").topology
     var count = 0
-    for _ in 0..<40 { count += Lowering.lower(topology).resources.count }
+    for _ in 0..<40 { count += Lowering.lower(topology, lowering: BuiltIn.lowering).resources.count }
     print(count)
     exit(0)
 }
@@ -323,7 +324,7 @@ let bytes = files.reduce(0) { $0 + $1.1.count }
 print("spec: \(options.sites) sites, \(files.count) files, \(bytes / 1024) KiB; median of \(options.iterations) runs")
 
 // Memory first, from one run, before timing keeps several results alive.
-let once = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+let once = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"), lowering: BuiltIn.lowering)
 let peakAfterOneRun = peakResidentMB()
 var events = 0
 let baseline = measure(options.iterations) { () -> Int in
@@ -333,7 +334,7 @@ let baseline = measure(options.iterations) { () -> Int in
 var resources = 0
 var diagnostics = 0
 let pipeline = measure(options.iterations) { () -> ValidatedSpec in
-    let result = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"))
+    let result = SpecPipeline.process(SpecLoader.load(files: files, root: "bench"), lowering: BuiltIn.lowering)
     resources = result.graph?.resources.count ?? 0
     diagnostics = result.diagnostics.count
     return result
@@ -350,8 +351,8 @@ let yaml = measure(options.iterations) { () -> [[YAMLDocument]] in
 let loaded = SpecLoader.load(files: files, root: "bench")
 let load = measure(options.iterations) { SpecLoader.load(files: files, root: "bench") }
 let validate = measure(options.iterations) { Validator.validate(loaded.topology) }
-let lower = measure(options.iterations) { Lowering.lower(loaded.topology) }
-let lowered = Lowering.lower(loaded.topology)
+let lower = measure(options.iterations) { Lowering.lower(loaded.topology, lowering: BuiltIn.lowering) }
+let lowered = Lowering.lower(loaded.topology, lowering: BuiltIn.lowering)
 let regraph = measure(options.iterations) { DesiredGraph(lowered.resources.reversed()) }
 let order = measure(options.iterations) { lowered.hasCycle }
 print(

@@ -1,4 +1,5 @@
 import AzureModel
+import BuiltInProviders
 import Foundation
 import Reconciler
 import Spec
@@ -217,7 +218,7 @@ struct AzureBlobStateTests {
             subscription: "00000000-0000-0000-0000-000000000000",
             group: "rg-s2s-tokyo"
         )
-        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"))
+        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering)
         let graph = DesiredGraph(try #require(spec.graph).resources.filter { $0.provider == "azure" })
         let environment = [
             "TOKYO_PSK": "psk-secret-tokyo-1", "OSAKA_PSK": "psk-secret-osaka-2", "ER_AUTH": "er-secret-3",

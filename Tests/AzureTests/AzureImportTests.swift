@@ -1,5 +1,6 @@
 import Azure
 import AzureModel
+import BuiltInProviders
 import Foundation
 import Reconciler
 import Spec
@@ -41,7 +42,7 @@ struct AzureImportTests {
         for (file, text) in SpecWriter.files(scope.documents.map(\.document)) {
             try text.write(to: out.appendingPathComponent(file), atomically: true, encoding: .utf8)
         }
-        return SpecPipeline.run(out.path)
+        return SpecPipeline.run(out.path, lowering: BuiltIn.lowering)
     }
 
     /// The values the import read, by `fromEnv` name, as a user's `--secret-env` would give them.

@@ -1,5 +1,6 @@
 import Azure
 import AzureModel
+import BuiltInProviders
 import Foundation
 import Reconciler
 import Spec
@@ -39,7 +40,7 @@ struct AzureProviderTests {
 
         /// The Azure side of an example, as lowered.
         func azureGraph(_ example: String) throws -> DesiredGraph {
-            let spec = SpecPipeline.run(Fixture.path("examples/\(example)"))
+            let spec = SpecPipeline.run(Fixture.path("examples/\(example)"), lowering: BuiltIn.lowering)
             let graph = try #require(spec.graph)
             return DesiredGraph(graph.resources.filter { $0.provider == "azure" })
         }

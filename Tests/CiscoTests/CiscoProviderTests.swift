@@ -1,5 +1,6 @@
 import Azure
 import AzureModel
+import BuiltInProviders
 import Cisco
 import Foundation
 import IOSSimulator
@@ -107,7 +108,7 @@ struct CiscoProviderTests {
         }
 
         func graph() throws -> DesiredGraph {
-            let spec = SpecPipeline.run(specPath)
+            let spec = SpecPipeline.run(specPath, lowering: BuiltIn.lowering)
             return try #require(spec.graph, "\(spec.diagnostics)")
         }
 

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Cisco
 import Foundation
 import Spec
@@ -31,7 +32,7 @@ struct LanRouteRenderTests {
             let entries = routes.map { "      - {prefix: \($0), nextHop: 192.168.10.254}\n" }.joined()
             text = text.replacingOccurrences(of: lan, with: lan + "    routes:\n" + entries)
         }
-        let spec = SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"))
+        let spec = SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"), lowering: BuiltIn.lowering)
         let problems = spec.diagnostics.filter { $0.severity == .error }.map(\.summary)
         let graph = spec.graph
         #expect(problems.isEmpty, "\(problems)")

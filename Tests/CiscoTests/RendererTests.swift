@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Cisco
 import Foundation
 import IOSSimulator
@@ -23,7 +24,9 @@ struct RendererTests {
     ]
 
     static func sections(_ example: String, _ device: String) throws -> [Resource] {
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/\(example)")).graph)
+        let graph = try #require(
+            SpecPipeline.run(Fixture.path("examples/\(example)"), lowering: BuiltIn.lowering).graph
+        )
         return graph.resources.filter { $0.provider == "cisco" && $0.address.path.hasPrefix(device + "/") }
     }
 
@@ -73,7 +76,9 @@ struct RendererTests {
         }
         for legacy in ["3des", "sha1", "group 2\n", "esp-sha-hmac", " integrity "] { #expect(!text.contains(legacy)) }
         // Azure's side carries the same policy: its default proposals offer only DH group 2.
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route")).graph)
+        let graph = try #require(
+            SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route"), lowering: BuiltIn.lowering).graph
+        )
         let connection = try #require(
             graph.resources.first {
                 $0.type == "Microsoft.Network/connections" && $0.attributes["connectionType"] == .string("IPsec")
@@ -150,7 +155,9 @@ struct NatTraversalRenderTests {
             "s2s-cisco891-pppoe",
             [("behindNat: false", behindNat ? "behindNat: true" : "behindNat: false")]
         )
-        let graph = try #require(SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml")).graph)
+        let graph = try #require(
+            SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"), lowering: BuiltIn.lowering).graph
+        )
         let sections = graph.resources.filter { $0.provider == "cisco" }
         let config = IOSRenderer.device(sections, context: RendererTests.context(reveal: false))
         return (config, config.render())
@@ -212,7 +219,7 @@ struct InstanceTunnelTests {
             spec: {gateway: dr-vpngw, site: tokyo-hq, protocol: IKEv2, sharedKey: {fromEnv: TOKYO_PSK}, routing: Static}
 
             """
-        let result = SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"))
+        let result = SpecPipeline.process(SpecLoader.load(text: text, file: "spec.yaml"), lowering: BuiltIn.lowering)
         let errors = result.diagnostics.filter { $0.severity == .error }.map(\.summary)
         #expect(errors.isEmpty, "\(errors)")
         let graph = try #require(result.graph)

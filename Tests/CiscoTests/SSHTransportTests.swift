@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Cisco
 import Foundation
 import IOSSimulator
@@ -90,7 +91,9 @@ struct SSHTransportTests {
         let session = try SSHTransport(Self.options(server, knownHosts: try Self.knownHosts(server)))
         defer { session.close() }
         _ = try session.run("terminal length 0")
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
+        let graph = try #require(
+            SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering).graph
+        )
         let intended = IOSRenderer.device(
             graph.resources.filter { $0.provider == "cisco" },
             context: IOSRenderer.Context(output: { _ in .string("198.51.100.20") }, secret: { _ in "Sup3rS3cretPsk" })

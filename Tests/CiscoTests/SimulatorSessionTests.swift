@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Cisco
 import Foundation
 import IOSSimulator
@@ -137,7 +138,9 @@ struct SimulatorSessionTests {
     }
 
     @Test func theRenderedSeedConfigPushedToABlankRouterReadsBackClean() throws {
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
+        let graph = try #require(
+            SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering).graph
+        )
         let sections = graph.resources.filter { $0.provider == "cisco" }
         let context = IOSRenderer.Context(
             output: { _ in .string("198.51.100.20") },

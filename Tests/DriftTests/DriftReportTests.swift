@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Drift
 import Foundation
 import Spec
@@ -15,7 +16,7 @@ struct DriftReportTests {
     static let now = 1_795_251_600
 
     static func report() throws -> (DriftReport, Topology) {
-        let spec = SpecPipeline.run(Fixture.path(example))
+        let spec = SpecPipeline.run(Fixture.path(example), lowering: BuiltIn.lowering)
         let graph = try #require(spec.graph)
         var checked = graph.resources.map { CheckedResource(id: $0.address.description, kind: $0.type) }
         checked.append(CheckedResource(id: "connection:azure", kind: "connection"))

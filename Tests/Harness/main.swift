@@ -1,4 +1,5 @@
 import Azure
+import BuiltInProviders
 import ReconcileCLI
 import Reconciler
 import TestProvider
@@ -8,5 +9,9 @@ import TestProvider
 // lock contention, kill -9 during apply, exit codes. State can live where the real binary
 // puts it, Azure Blob storage included (the lab's Blob listener with `endpoint=lab`).
 await Reconcile.main(
-    stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }]
-) { _ in TestWorldProvider.registryFromEnvironment() }
+    Wiring(
+        lowering: BuiltIn.lowering,
+        stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }],
+        providers: { _ in TestWorldProvider.registryFromEnvironment() }
+    )
+)

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Cisco
 import Foundation
 import IOSSimulator
@@ -25,7 +26,7 @@ struct LabConcurrencyTests {
     }
 
     @Test func aSecondRunKeepsTheFirstRunsPinAndWritesNothing() async throws {
-        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"))
+        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering)
         let state = try Fixture.temporaryDirectory("lab-two-runs")
         defer { try? FileManager.default.removeItem(at: state) }
 
@@ -64,7 +65,7 @@ struct LabConcurrencyTests {
     }
 
     @Test func aRoutersHostKeySurvivesARestart() async throws {
-        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"))
+        let spec = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering)
         let state = try Fixture.temporaryDirectory("lab-restart")
         defer { try? FileManager.default.removeItem(at: state) }
         let first = try await Self.start(spec, state)

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import Spec
 import TestSupport
@@ -91,7 +92,7 @@ struct LabRoutingTests {
 @Suite("Verify against the route model")
 struct VerifyRouteModelTests {
     @Test func aGatewayThatHasNotLearnedTheNvasRoutesIsACause() throws {
-        let spec = SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route"))
+        let spec = SpecPipeline.run(Fixture.path("examples/routeserver-nva-default-route"), lowering: BuiltIn.lowering)
         let model = RouteModel(spec.topology)
         let everything = model.table(.gateway("hub-vpngw")).map(\.prefix.description)
         #expect(Verifier.learnedCauses(model: model, connection: "hub-to-tokyo", learned: everything).isEmpty)

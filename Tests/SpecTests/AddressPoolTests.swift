@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -50,7 +51,7 @@ struct AddressPoolTests {
     }
 
     static func run(_ yaml: String, pins: [String: String] = [:]) -> ValidatedSpec {
-        SpecPipeline.process(SpecLoader.load(text: yaml, file: "spec.yaml"), pins: pins)
+        SpecPipeline.process(SpecLoader.load(text: yaml, file: "spec.yaml"), pins: pins, lowering: BuiltIn.lowering)
     }
 
     static func prefixes(_ spec: ValidatedSpec) -> [String: String] {

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -15,7 +16,7 @@ struct ExamplesTests {
 
     @Test(arguments: Fixture.examples)
     func exampleValidatesCleanly(_ name: String) {
-        let result = SpecPipeline.run(Fixture.path("examples/\(name)"))
+        let result = SpecPipeline.run(Fixture.path("examples/\(name)"), lowering: BuiltIn.lowering)
         #expect(result.diagnostics.filter { $0.severity != .warning }.map(\.summary) == [])
         #expect(
             result.diagnostics.filter { $0.severity == .warning }.map(\.rule.rawValue).sorted()
@@ -28,7 +29,7 @@ struct ExamplesTests {
     @Test(arguments: Fixture.examples)
     func graphGolden(_ name: String) throws {
         let root = Fixture.path("examples/\(name)")
-        let graph = try #require(SpecPipeline.run(root).graph)
+        let graph = try #require(SpecPipeline.run(root, lowering: BuiltIn.lowering).graph)
         Fixture.assertGolden(
             GraphRenderer.render(graph, format: .json, root: root),
             "Tests/SpecTests/Golden/graph/\(name).json"
@@ -38,8 +39,8 @@ struct ExamplesTests {
     @Test(arguments: Fixture.examples)
     func graphIsDeterministicAndAcyclic(_ name: String) throws {
         let root = Fixture.path("examples/\(name)")
-        let first = try #require(SpecPipeline.run(root).graph)
-        let second = try #require(SpecPipeline.run(root).graph)
+        let first = try #require(SpecPipeline.run(root, lowering: BuiltIn.lowering).graph)
+        let second = try #require(SpecPipeline.run(root, lowering: BuiltIn.lowering).graph)
         for format in GraphRenderer.Format.allCases {
             #expect(
                 GraphRenderer.render(first, format: format, root: root)
@@ -57,7 +58,9 @@ struct ExamplesTests {
     }
 
     @Test func theSeedsRouterTakesItsTunnelDestinationFromTheGateway() throws {
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe")).graph)
+        let graph = try #require(
+            SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering).graph
+        )
         let tunnel = try #require(graph[.cisco("tokyo-rtr1", "tunnel/azure")])
         #expect(
             tunnel.attributes["destination"]
@@ -84,7 +87,7 @@ struct ExamplesTests {
             return "\(body[..<at.lowerBound])@\(body[at.upperBound...])"
         }
         #expect(!expected.isEmpty, "\(file) declares no '# expect:' line")
-        let result = SpecPipeline.run(path)
+        let result = SpecPipeline.run(path, lowering: BuiltIn.lowering)
         #expect(result.codes.sorted() == expected.sorted())
         #expect(result.diagnostics.allSatisfy { $0.location.file == path })
     }
@@ -98,7 +101,7 @@ struct ExamplesTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(SpecPipeline.run(dir.path).errorRules == ["io-no-spec"])
-        #expect(SpecPipeline.run(dir.path + "/missing").errorRules == ["io-read"])
+        #expect(SpecPipeline.run(dir.path, lowering: BuiltIn.lowering).errorRules == ["io-no-spec"])
+        #expect(SpecPipeline.run(dir.path + "/missing", lowering: BuiltIn.lowering).errorRules == ["io-read"])
     }
 }

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -123,7 +124,7 @@ struct HostileInputTests {
         for name in ["X", "Y"] {
             try FileManager.default.createSymbolicLink(atPath: dir.path + "/" + name, withDestinationPath: ".")
         }
-        let result = SpecPipeline.run(dir.path)
+        let result = SpecPipeline.run(dir.path, lowering: BuiltIn.lowering)
         #expect(result.loaded.files == [dir.path + "/spec.yaml"])
         let warnings = result.diagnostics.filter { $0.rule == .ioSymlink }
         #expect(warnings.map(\.location) == [.whole(dir.path + "/X"), .whole(dir.path + "/Y")])
@@ -140,7 +141,7 @@ struct HostileInputTests {
         // A link to a file is read like the file; a dangling link not named *.yaml is no spec file.
         try manager.createSymbolicLink(atPath: dir.path + "/same.yaml", withDestinationPath: "spec.yaml")
         try manager.createSymbolicLink(atPath: dir.path + "/notes.txt", withDestinationPath: "missing.txt")
-        let result = SpecPipeline.run(dir.path)
+        let result = SpecPipeline.run(dir.path, lowering: BuiltIn.lowering)
         #expect(result.loaded.files == [dir.path + "/same.yaml", dir.path + "/spec.yaml"])
         let warnings = result.diagnostics.filter { $0.rule == .ioSymlink }
         #expect(warnings.map(\.location) == [.whole(dir.path + "/gone.yaml"), .whole(dir.path + "/loop.yml")])

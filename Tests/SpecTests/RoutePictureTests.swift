@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -21,7 +22,7 @@ struct RoutePictureTests {
     static let examples = Fixture.examples.filter { !RouteDiagram.trails(model($0)).isEmpty }
 
     static func model(_ name: String) -> RouteModel {
-        RouteModel(SpecPipeline.run(Fixture.path("examples/\(name)")).topology)
+        RouteModel(SpecPipeline.run(Fixture.path("examples/\(name)"), lowering: BuiltIn.lowering).topology)
     }
 
     static func render(_ model: RouteModel, _ format: Format) -> String {
@@ -164,7 +165,7 @@ struct RoutePictureTests {
     /// The dependency graph's Mermaid passes the same check, and its dot declares its nodes.
     @Test(arguments: Fixture.examples)
     func theDependencyGraphPicturesParse(_ name: String) throws {
-        let graph = try #require(SpecPipeline.run(Fixture.path("examples/\(name)")).graph)
+        let graph = try #require(SpecPipeline.run(Fixture.path("examples/\(name)"), lowering: BuiltIn.lowering).graph)
         let chart = try MermaidFlowchart(GraphRenderer.render(graph, format: .mermaid, root: ""))
         #expect(chart.undeclared.isEmpty && chart.nodes.count == graph.resources.count)
         let dot = try DotGraph(GraphRenderer.render(graph, format: .dot, root: ""))
@@ -222,7 +223,7 @@ struct RoutePictureTests {
         let directory = try Fixture.temporaryDirectory("dot")
         defer { try? FileManager.default.removeItem(at: directory) }
         var pictures = [("routes", RouteDiagram.dot(Self.model(name)))]
-        if let graph = SpecPipeline.run(Fixture.path("examples/\(name)")).graph {
+        if let graph = SpecPipeline.run(Fixture.path("examples/\(name)"), lowering: BuiltIn.lowering).graph {
             pictures.append(("graph", GraphRenderer.render(graph, format: .dot, root: "")))
         }
         for (kind, text) in pictures {

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -529,7 +530,7 @@ struct RoutingOutputTests {
     static let examples = ["routeserver-nva-default-route", "vwan-internet-via-azure", "forced-tunneling"]
 
     static func model(_ name: String) -> RouteModel {
-        RouteModel(SpecPipeline.run(Fixture.path("examples/\(name)")).topology)
+        RouteModel(SpecPipeline.run(Fixture.path("examples/\(name)"), lowering: BuiltIn.lowering).topology)
     }
 
     @Test(arguments: examples)

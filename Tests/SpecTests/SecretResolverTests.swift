@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -71,7 +72,7 @@ struct SecretResolverTests {
     /// Validation, lowering and rendering run with the secrets' environment unset: none of
     /// them needs a value.
     @Test func thePipelineNeverNeedsAValue() throws {
-        let result = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"))
+        let result = SpecPipeline.run(Fixture.path("examples/s2s-cisco891-pppoe"), lowering: BuiltIn.lowering)
         #expect(result.diagnostics.filter { $0.severity == .error }.isEmpty)
         let graph = try #require(result.graph)
         #expect(graph.resources.contains { !$0.sensitivePaths.isEmpty })

@@ -1,3 +1,4 @@
+import BuiltInProviders
 import Foundation
 import TestSupport
 import Testing
@@ -13,7 +14,8 @@ extension Fixture {
     /// Loads, validates and lowers YAML text given inline.
     static func run(_ yaml: String, file: String = "spec.yaml", allowPlaintext: Bool = false) -> ValidatedSpec {
         SpecPipeline.process(
-            SpecLoader.load(text: yaml, file: file, options: LoadOptions(allowPlaintextSecrets: allowPlaintext))
+            SpecLoader.load(text: yaml, file: file, options: LoadOptions(allowPlaintextSecrets: allowPlaintext)),
+            lowering: BuiltIn.lowering
         )
     }
 

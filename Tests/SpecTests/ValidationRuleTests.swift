@@ -541,6 +541,17 @@ struct ValidationRuleTests {
             passes: [("# END", "---\napiVersion: reconcile/v1\nkind: DriftPolicy\nmetadata: {name: a}\n")]
         ),
         Case(
+            "plugin-pin",
+            breaks: [
+                (
+                    "# END",
+                    "---\napiVersion: reconcile/v1\nkind: Plugin\nmetadata: {name: strongswan}\nspec: {path: plugins/reconcile-provider-strongswan}\n"
+                        + "---\napiVersion: reconcile/v1\nkind: Plugin\nmetadata: {name: StrongSwan}\n"
+                )
+            ],
+            passes: [("# END", "---\napiVersion: reconcile/v1\nkind: Plugin\nmetadata: {name: strongswan}\n")]
+        ),
+        Case(
             "state-backend-count",
             breaks: [
                 (
@@ -677,6 +688,8 @@ struct ValidationRuleTests {
             "secret-missing", "secret-not-granted", "secret-outside-spec", "secret-value",
             // Address pools, each rule both ways (AddressPoolTests).
             "pool-exhausted", "pool-unknown", "pool-allocation-overlap", "pool-overlap", "pool-onprem", "pool-size",
+            // Starting and talking to a plugin (PluginCommandTests).
+            "plugin-run",
         ])
         let missing = RuleID.catalogue.map(\.id.rawValue).filter { !covered.contains($0) }
         #expect(missing.isEmpty, "rules without a test: \(missing)")

@@ -2,12 +2,15 @@
 final class DecodeContext {
     var diagnostics = Diagnostics()
     let allowPlaintextSecrets: Bool
+    /// The kinds plugins bring, by name.
+    let pluginKinds: [String: PluginKind]
     /// When set, every schema field a decoder reads is recorded as "Title.field" (used by the
     /// test that proves the decoder reads every field the schema declares).
     var accessed: Set<String>?
 
-    init(allowPlaintextSecrets: Bool, trackAccess: Bool = false) {
+    init(allowPlaintextSecrets: Bool, pluginKinds: [String: PluginKind] = [:], trackAccess: Bool = false) {
         self.allowPlaintextSecrets = allowPlaintextSecrets
+        self.pluginKinds = pluginKinds
         self.accessed = trackAccess ? [] : nil
     }
 }

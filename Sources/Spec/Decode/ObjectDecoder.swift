@@ -27,6 +27,10 @@ struct ObjectDecoder {
             )
         }
         checkAPIVersion(root, file: file)
+        if let text = root["kind"]?.scalar?.text, Kind(rawValue: text) == nil, let brought = context.pluginKinds[text] {
+            decodePluginObject(root, kind: text, brought: brought, file: file, into: &builder)
+            return
+        }
         guard let kind = kindOf(root, file: file),
             let meta = metadata(root, kind: kind, file: file)
         else { return }
@@ -89,8 +93,61 @@ struct ObjectDecoder {
         }
     }
 
+    /// A document of a kind a plugin brings: its metadata as any object's, its spec checked
+    /// against the plugin's JSON Schema and kept as written for the plugin to lower.
+    private func decodePluginObject(
+        _ root: YAMLNode,
+        kind: String,
+        brought: PluginKind,
+        file: String,
+        into builder: inout TopologyBuilder
+    ) {
+        guard
+            let reader = ObjectReader(
+                root["metadata"] ?? YAMLNode(.mapping([]), mark: root.mark),
+                schema: SpecSchema.metadata,
+                file: file,
+                context: context,
+                what: "metadata",
+                keyMark: root.mapping?.first { $0.key.text == "metadata" }?.keyMark
+            ),
+            let name = reader.string("name")
+        else { return }
+        let location = (root["metadata"]?["name"] ?? root).mark.located(in: file)
+        if let first = builder.pluginObjects.first(where: { $0.kind == kind && $0.name == name }) {
+            context.diagnostics.error(
+                .nameDuplicate,
+                "\(kind) '\(name)' is defined twice",
+                at: location,
+                hint: "names are unique per kind; rename one of them",
+                notes: [.init("first defined here", at: first.location)]
+            )
+            return
+        }
+        let spec = root["spec"] ?? YAMLNode(.mapping([]), mark: root.mark)
+        context.diagnostics.append(
+            contentsOf: JSONSchemaCheck.check(
+                spec,
+                against: brought.schema,
+                file: file,
+                what: "the spec of \(kind) '\(name)'"
+            )
+        )
+        builder.pluginObjects.append(
+            PluginObject(
+                kind: kind,
+                plugin: brought.plugin,
+                name: name,
+                labels: reader.stringMap("labels"),
+                file: file,
+                document: root,
+                location: location
+            )
+        )
+    }
+
     private func kindOf(_ root: YAMLNode, file: String) -> Kind? {
-        let names = Kind.allCases.map(\.rawValue)
+        let names = Kind.allCases.map(\.rawValue) + context.pluginKinds.keys.sorted()
         guard let node = root["kind"], let text = node.scalar?.text, !node.isNull else {
             context.diagnostics.error(
                 .schemaKind,

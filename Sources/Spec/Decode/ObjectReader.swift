@@ -172,6 +172,22 @@ struct ObjectReader {
                     .schemaValue, "'\(key)' must be a day written YYYY-MM-DD, not '\(Excerpt.of(text))'",
                     "e.g. 2026-12-31"
                 ) : nil
+        case .string(.sha256):
+            problem =
+                text.utf8.count == 64 && text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+                ? nil
+                : (
+                    .schemaValue, "'\(key)' must be a SHA-256 digest: 64 lowercase hexadecimal digits",
+                    "sha256sum PROGRAM prints it"
+                )
+        case .string(.providerName):
+            problem =
+                PluginSettings.isProviderName(text)
+                ? nil
+                : (
+                    .nameInvalid, "'\(Excerpt.of(text))' is not a provider name",
+                    "a plugin's name is lowercase letters, digits and dashes, a letter first (at most 40)"
+                )
         case .string(.currency):
             problem =
                 text.utf8.count == 3 && text.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 })

@@ -21,6 +21,10 @@ public indirect enum FieldType: Sendable {
         case date
         /// An ISO 4217 currency code: three capital letters (`JPY`).
         case currency
+        /// A SHA-256 digest: 64 lowercase hexadecimal digits.
+        case sha256
+        /// A provider plugin's name: lowercase letters, digits and dashes, a letter first.
+        case providerName
     }
 
     case string(StringFormat)

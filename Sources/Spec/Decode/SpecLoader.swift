@@ -35,10 +35,17 @@ public struct SourceFiles: Sendable {
 public struct LoadOptions: Sendable {
     public var allowPlaintextSecrets: Bool
     public var yamlLimits: YAMLReader.Limits
+    /// The kinds the spec's plugins bring, by kind name (known once they are started).
+    public var pluginKinds: [String: PluginKind]
 
-    public init(allowPlaintextSecrets: Bool = false, yamlLimits: YAMLReader.Limits = .init()) {
+    public init(
+        allowPlaintextSecrets: Bool = false,
+        yamlLimits: YAMLReader.Limits = .init(),
+        pluginKinds: [String: PluginKind] = [:]
+    ) {
         self.allowPlaintextSecrets = allowPlaintextSecrets
         self.yamlLimits = yamlLimits
+        self.pluginKinds = pluginKinds
     }
 }
 
@@ -111,7 +118,11 @@ public enum SpecLoader {
         // Files are independent until their objects are merged: read and decode them on all cores.
         let inputs = files.map { FileInput(file: $0.0, bytes: $0.1) }
         let results = Parallel.map(inputs, minimumPerChunk: 8) { input -> FileResult in
-            let context = DecodeContext(allowPlaintextSecrets: options.allowPlaintextSecrets, trackAccess: trackAccess)
+            let context = DecodeContext(
+                allowPlaintextSecrets: options.allowPlaintextSecrets,
+                pluginKinds: options.pluginKinds,
+                trackAccess: trackAccess
+            )
             var builder = TopologyBuilder()
             let (documents, yamlDiagnostics) = YAMLReader.read(
                 input.bytes,

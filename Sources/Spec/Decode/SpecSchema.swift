@@ -674,6 +674,23 @@ public enum SpecSchema {
                 ),
             ]
         ),
+        .plugin: ObjectSchema(
+            "PluginSpec",
+            "(addition) A provider plugin (docs/plugin-protocol.md); metadata.name is the provider's name. "
+                + "Without path, reconcile-provider-NAME is looked up on PATH.",
+            [
+                FieldSchema(
+                    "path",
+                    .string(.any),
+                    "The executable, relative to the spec's directory; requires sha256."
+                ),
+                FieldSchema(
+                    "sha256",
+                    .string(.sha256),
+                    "The executable's SHA-256 (sha256sum prints it): a different program is refused before it runs."
+                ),
+            ]
+        ),
         .stateBackend: ObjectSchema(
             "StateBackendSpec",
             "(addition) Where the state lives, shared by every runner (at most one; absent: .reconcile/ beside the spec).",

@@ -17,6 +17,8 @@ struct TopologyBuilder: Sendable {
     var driftPolicies: [SpecObject<DriftPolicy>] = []
     var stateBackends: [SpecObject<StateBackendSettings>] = []
     var addressPools: [SpecObject<AddressPool>] = []
+    var plugins: [SpecObject<PluginSettings>] = []
+    var pluginObjects: [PluginObject] = []
 
     /// Adds the objects another file decoded; a name already declared by an earlier file is a
     /// duplicate, reported at the later one and left out.
@@ -62,6 +64,26 @@ struct TopologyBuilder: Sendable {
         driftPolicies += keep(other.driftPolicies)
         stateBackends += keep(other.stateBackends)
         addressPools += keep(other.addressPools)
+        plugins += keep(other.plugins)
+        // A plugin's kinds are not `Kind`s: their names are unique per kind among themselves.
+        var seen = Dictionary(pluginObjects.map { ("\($0.kind)/\($0.name)", $0.location) }) { a, _ in a }
+        for object in other.pluginObjects {
+            if let first = seen["\(object.kind)/\(object.name)"] {
+                problems.append(
+                    Diagnostic(
+                        .error,
+                        .nameDuplicate,
+                        "\(object.reference) is defined twice",
+                        at: object.location,
+                        hint: "names are unique per kind; rename one of them",
+                        notes: [.init("first defined here", at: first)]
+                    )
+                )
+            } else {
+                seen["\(object.kind)/\(object.name)"] = object.location
+                pluginObjects.append(object)
+            }
+        }
         return problems
     }
 
@@ -84,6 +106,8 @@ struct TopologyBuilder: Sendable {
         topology.driftPolicies = driftPolicies
         topology.stateBackends = stateBackends
         topology.addressPools = ObjectTable(addressPools)
+        topology.plugins = ObjectTable(plugins)
+        topology.pluginObjects = pluginObjects.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
         topology.buildIndexes()
         return topology
     }
@@ -126,6 +150,10 @@ struct TopologyBuilder: Sendable {
             if let v = Self.addressPool(r) { addressPools.append(SpecObject(meta: meta, spec: v)) }
         case .stateBackend:
             if let v = Self.stateBackend(r) { stateBackends.append(SpecObject(meta: meta, spec: v)) }
+        case .plugin:
+            plugins.append(
+                SpecObject(meta: meta, spec: PluginSettings(path: r.string("path"), sha256: r.string("sha256")))
+            )
         }
     }
 }

@@ -42,6 +42,8 @@ extension RuleID {
     public static let scopeCount = RuleID(rawValue: "scope-count")
     public static let driftPolicyCount = RuleID(rawValue: "drift-policy-count")
     public static let stateBackendCount = RuleID(rawValue: "state-backend-count")
+    public static let pluginPin = RuleID(rawValue: "plugin-pin")
+    public static let pluginRun = RuleID(rawValue: "plugin-run")
 
     // MARK: References and secrets
     public static let refMissing = RuleID(rawValue: "ref-missing")
@@ -203,6 +205,18 @@ extension RuleID {
         RuleInfo(id: .scopeCount, severity: .error, summary: "A spec needs exactly one AzureScope."),
         RuleInfo(id: .driftPolicyCount, severity: .error, summary: "A spec has at most one DriftPolicy."),
         RuleInfo(id: .stateBackendCount, severity: .error, summary: "A spec has at most one StateBackend."),
+        RuleInfo(
+            id: .pluginPin,
+            severity: .error,
+            summary:
+                "A Plugin's name is a provider name, and one named by path gives the executable's SHA-256, which must match."
+        ),
+        RuleInfo(
+            id: .pluginRun,
+            severity: .error,
+            summary:
+                "A plugin is found, starts, speaks protocol 1 and answers with what it declared; its kinds are not built in."
+        ),
         RuleInfo(id: .refMissing, severity: .error, summary: "A reference names no object."),
         RuleInfo(id: .refKind, severity: .error, summary: "A reference names an object of the wrong kind."),
         RuleInfo(id: .refCycle, severity: .error, summary: "References form a cycle."),

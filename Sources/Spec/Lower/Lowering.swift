@@ -1,41 +1,140 @@
-/// Turns a validated topology into the desired-state graph.
+/// One provider's part of lowering: the resources it makes of a validated topology (the Azure
+/// provider's ARM resources, a router provider's configuration sections).
 ///
-/// Azure resources are the ARM ones (one per ARM resource or child resource); the Cisco side
-/// is one resource per managed configuration section. Values another resource produces (a
-/// gateway's public IP, a BGP peering address, any ARM id) are references, which make the
-/// graph's edges and show as "(known after apply)" in a plan. Output is deterministic.
-public struct Lowering {
-    let topology: Topology
-    var resources: [Resource] = []
+/// Each provider brings its own from its own folder; `SpecPipeline` runs them all, beside
+/// validation, on all cores. Output must be deterministic.
+public protocol ResourceLowering: Sendable {
+    /// Independent pieces of this provider's lowering (runs of routers, say), so they can run
+    /// on all cores at once.
+    func tasks(_ topology: Topology, context: LoweringContext) -> [@Sendable () -> Lowered]
 
-    public static func lower(_ topology: Topology) -> DesiredGraph {
-        DesiredGraph(Parallel.map(tasks(topology), minimumPerChunk: 1) { $0() }.flatMap { $0 })
+    /// For the provider at the cloud end of the spec's VPN connections: the tunnels the router at
+    /// `site` must terminate towards it, with the values it produces (its gateways' addresses).
+    /// Nil from every other provider (the default).
+    func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]?
+}
+
+extension ResourceLowering {
+    public func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]? { nil }
+}
+
+/// What one piece of lowering made: resources, and the problems it found in the documents it
+/// lowered (a plugin's, at their file:line:column), which stop the run like any spec error.
+public struct Lowered: Sendable {
+    public var resources: [Resource]
+    public var diagnostics: [Diagnostic]
+
+    public init(_ resources: [Resource], diagnostics: [Diagnostic] = []) {
+        self.resources = resources
+        self.diagnostics = diagnostics
+    }
+}
+
+/// What one provider's lowering may ask of the others'.
+public struct LoweringContext: Sendable {
+    /// The tunnels the router at a site terminates, as the cloud end's provider says (none when
+    /// no provider is at the cloud end).
+    public var siteTunnels: @Sendable (_ site: String) -> [SiteTunnel]
+
+    public init(siteTunnels: @escaping @Sendable (_ site: String) -> [SiteTunnel]) {
+        self.siteTunnels = siteTunnels
     }
 
-    /// Independent pieces of the lowering (the Azure side, and runs of routers), so a caller
-    /// can run them on all cores, beside other work on the same topology.
-    public static func tasks(_ topology: Topology) -> [@Sendable () -> [Resource]] {
-        let routers = topology.routers.items
-        let runs = max(1, min(4, routers.count / 64))
-        var tasks: [@Sendable () -> [Resource]] = [
-            {
-                var lowering = Lowering(topology: topology)
-                lowering.lowerAzure()
-                return lowering.resources
+    /// The context the lowerings of one run give each other.
+    public init(_ topology: Topology, lowerings: [any ResourceLowering]) {
+        siteTunnels = { site in
+            for lowering in lowerings {
+                if let tunnels = lowering.siteTunnels(topology, site: site) { return tunnels }
             }
-        ]
-        for run in 0..<runs {
-            let slice = routers[(routers.count * run / runs)..<(routers.count * (run + 1) / runs)]
-            tasks.append { routerSections(slice, topology: topology) }
+            return []
         }
-        return tasks
+    }
+}
+
+/// One tunnel a site's router terminates: to one instance of the cloud gateway of a VPN
+/// connection to its site.
+public struct SiteTunnel: Sendable {
+    /// The tunnel's name in the graph and on the router: the connection's for its gateway's
+    /// first instance, `Lowering.tunnelName(connection:instance:)` for the others.
+    public var name: String
+    /// The connection it belongs to, and which instance of its gateway it reaches.
+    public var connection: String
+    public var instance: Int
+    /// The connection's object, where its values were written.
+    public var meta: ObjectMeta
+    public var ikeVersion: ConnectionProtocol
+    /// What both ends agree on; nil for the cloud's default proposals (a Basic gateway).
+    public var policy: IpsecPolicy?
+    public var sharedKey: SecretSource
+    /// The cloud end's public address (this instance's): a reference to its output.
+    public var peer: Value
+    /// Static routes via the tunnel (nil when BGP is used).
+    public var staticPrefixes: [IPv4Prefix]?
+    /// BGP neighbour address (this instance's) and ASN, when BGP is used.
+    public var bgpPeer: (address: Value, asn: ASN)?
+
+    public init(
+        name: String,
+        connection: String,
+        instance: Int,
+        meta: ObjectMeta,
+        ikeVersion: ConnectionProtocol,
+        policy: IpsecPolicy?,
+        sharedKey: SecretSource,
+        peer: Value,
+        staticPrefixes: [IPv4Prefix]?,
+        bgpPeer: (address: Value, asn: ASN)?
+    ) {
+        self.name = name
+        self.connection = connection
+        self.instance = instance
+        self.meta = meta
+        self.ikeVersion = ikeVersion
+        self.policy = policy
+        self.sharedKey = sharedKey
+        self.peer = peer
+        self.staticPrefixes = staticPrefixes
+        self.bgpPeer = bgpPeer
+    }
+}
+
+/// Builds one provider's resources from a validated topology: what every `ResourceLowering`
+/// uses to add a resource with its dependencies, source and labels.
+///
+/// Values another resource produces (a gateway's public IP, a BGP peering address, any ARM id)
+/// are references, which make the graph's edges and show as "(known after apply)" in a plan.
+public struct Lowering {
+    public let topology: Topology
+    public private(set) var resources: [Resource] = []
+
+    /// The whole graph: every lowering's resources, each piece on its own core.
+    public static func lower(_ topology: Topology, lowering: [any ResourceLowering]) -> DesiredGraph {
+        DesiredGraph(
+            Parallel.map(tasks(topology, lowering: lowering), minimumPerChunk: 1) { $0() }.flatMap(\.resources)
+        )
     }
 
-    init(topology: Topology) {
+    /// Every lowering's independent pieces, so a caller can run them on all cores, beside other
+    /// work on the same topology.
+    public static func tasks(_ topology: Topology, lowering: [any ResourceLowering]) -> [@Sendable () -> Lowered] {
+        let context = LoweringContext(topology, lowerings: lowering)
+        return lowering.flatMap { $0.tasks(topology, context: context) }
+    }
+
+    /// The name of the tunnel to one instance of a connection's gateway: the connection's own
+    /// for the first (so a gateway made active-active keeps its first tunnel as it was),
+    /// `NAME-instance1` for the second, after ARM's `Instance0`/`Instance1`.
+    public static func tunnelName(connection: String, instance: Int) -> String {
+        instance == 0 ? connection : "\(connection)-instance\(instance)"
+    }
+
+    public init(topology: Topology) {
         self.topology = topology
     }
 
-    mutating func add(
+    /// Adds a resource made from `meta`'s object; the resources its values reference, and
+    /// `ordering`, become its dependencies.
+    public mutating func add(
         _ address: ResourceAddress,
         type: String,
         from meta: ObjectMeta,
@@ -60,53 +159,13 @@ public struct Lowering {
         resource.labels = meta.labels
         resources.append(resource)
     }
-
-    // MARK: Names shared by lowering, analysis and the providers
-
-    /// Addresses of the Azure resources a spec object becomes.
-    public enum AzureAddress {
-        public static let resourceGroup = ResourceAddress.azure("resourceGroup")
-        public static func virtualNetwork(_ n: String) -> ResourceAddress { .azure("virtualNetworks/\(n)") }
-        public static func publicIP(_ n: String) -> ResourceAddress { .azure("publicIPAddresses/\(n)") }
-        public static func gateway(_ n: String) -> ResourceAddress { .azure("virtualNetworkGateways/\(n)") }
-        public static func localNetworkGateway(_ n: String) -> ResourceAddress { .azure("localNetworkGateways/\(n)") }
-        public static func connection(_ n: String) -> ResourceAddress { .azure("connections/\(n)") }
-        public static func virtualWan(_ n: String) -> ResourceAddress { .azure("virtualWans/\(n)") }
-        public static func virtualHub(_ n: String) -> ResourceAddress { .azure("virtualHubs/\(n)") }
-        public static func hubVpnGateway(_ hub: String) -> ResourceAddress { .azure("vpnGateways/\(hub)-vpngw") }
-        public static func hubErGateway(_ hub: String) -> ResourceAddress { .azure("expressRouteGateways/\(hub)-ergw") }
-        public static func vpnSite(_ n: String) -> ResourceAddress { .azure("vpnSites/\(n)") }
-        public static func firewall(_ n: String) -> ResourceAddress { .azure("azureFirewalls/\(n)") }
-        public static func routeTable(_ n: String) -> ResourceAddress { .azure("routeTables/\(n)") }
-
-        public static func gatewayPublicIPs(_ gw: String, activeActive: Bool) -> [ResourceAddress] {
-            (activeActive ? [1, 2] : [1]).map { publicIP("\(gw)-pip\($0)") }
-        }
-    }
-
-    /// Names of the Cisco sections of a device.
-    public enum CiscoSection {
-        public static let system = "system"
-        public static let wan = "wan"
-        public static let lan = "lan"
-        public static let nat = "nat"
-        public static let keyring = "crypto-ikev2-keyring"
-        public static let routes = "routes"
-        public static let bgp = "bgp"
-        public static func proposal(_ c: String) -> String { "crypto-ikev2-proposal/\(c)" }
-        public static func policy(_ c: String) -> String { "crypto-ikev2-policy/\(c)" }
-        public static func profile(_ c: String) -> String { "crypto-ikev2-profile/\(c)" }
-        public static func transformSet(_ c: String) -> String { "crypto-ipsec-transform-set/\(c)" }
-        public static func ipsecProfile(_ c: String) -> String { "crypto-ipsec-profile/\(c)" }
-        public static func tunnel(_ c: String) -> String { "tunnel/\(c)" }
-    }
 }
 
 extension Value {
     /// A reference to a resource's ARM id.
-    static func id(_ address: ResourceAddress) -> Value { .reference(OutputReference(address, "id")) }
+    public static func id(_ address: ResourceAddress) -> Value { .reference(OutputReference(address, "id")) }
 
-    static func output(_ address: ResourceAddress, _ name: String) -> Value {
+    public static func output(_ address: ResourceAddress, _ name: String) -> Value {
         .reference(OutputReference(address, name))
     }
 }

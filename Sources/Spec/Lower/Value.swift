@@ -67,12 +67,12 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
 }
 
 extension Value {
-    static func strings<S: Sequence>(_ items: S) -> Value where S.Element: CustomStringConvertible {
+    public static func strings<S: Sequence>(_ items: S) -> Value where S.Element: CustomStringConvertible {
         .list(items.map { .string($0.description) })
     }
 
-    static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
-    static func optional(_ number: Int?) -> Value { number.map(Value.int) ?? .null }
+    public static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+    public static func optional(_ number: Int?) -> Value { number.map(Value.int) ?? .null }
 }
 
 /// A reference to one output of a resource (`azure:publicIPAddresses/hub-vpngw-pip1` → `ipAddress`).

@@ -16,6 +16,7 @@ public enum Kind: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
     case driftPolicy = "DriftPolicy"
     case addressPool = "AddressPool"
     case stateBackend = "StateBackend"
+    case plugin = "Plugin"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 

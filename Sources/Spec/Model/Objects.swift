@@ -366,3 +366,59 @@ public struct StateBackendSettings: Sendable {
         return nil
     }
 }
+
+/// A provider plugin the spec uses (docs/plugin-protocol.md): an executable found on PATH as
+/// `reconcile-provider-NAME`, or one in the repository pinned by its SHA-256.
+public struct PluginSettings: Sendable {
+    /// The executable, relative to the spec's directory or absolute; nil: looked up on PATH.
+    public var path: String?
+    /// Its SHA-256, required with `path`: a different program is refused before it runs.
+    public var sha256: String?
+
+    public init(path: String?, sha256: String?) {
+        self.path = path
+        self.sha256 = sha256
+    }
+
+    /// A provider's name: `^[a-z][a-z0-9-]{0,39}$` (its resources' address prefix).
+    public static func isProviderName(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, (97...122).contains(first), bytes.count <= 40 else { return false }
+        return bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+    }
+}
+
+/// A document of a kind a plugin brings (`StrongSwanRouter`): kept as written, checked against
+/// the plugin's JSON Schema, and lowered by the plugin.
+public struct PluginObject: Sendable {
+    /// The kind as written, and the plugin that brings it.
+    public var kind: String
+    public var plugin: String
+    public var name: String
+    public var labels: [String: String]
+    public var file: String
+    /// The document's root node, for positions of its values.
+    public var document: YAMLNode
+    /// Where `metadata.name` is written.
+    public var location: SourceLocation
+
+    /// The position of the value at a key path inside the document (`spec.configDir`).
+    public func location(_ path: [PathComponent]) -> SourceLocation {
+        document.locate(path, in: file)
+    }
+
+    /// `Kind 'name'`, as messages print an object.
+    public var reference: String { "\(kind) '\(name)'" }
+}
+
+/// A kind a plugin brings, for loading a spec: which plugin, and the JSON Schema its documents'
+/// `spec` must meet (the subset `JSONSchemaCheck` reads).
+public struct PluginKind: Sendable {
+    public var plugin: String
+    public var schema: Value
+
+    public init(plugin: String, schema: Value) {
+        self.plugin = plugin
+        self.schema = schema
+    }
+}

@@ -7,6 +7,27 @@ public enum PathComponent: Sendable, Hashable, ExpressibleByStringLiteral, Expre
     public init(integerLiteral value: Int) { self = .index(value) }
 }
 
+extension YAMLNode {
+    /// The position of the value at a key path such as `["spec", "subnets", 1, "prefix"]`; when
+    /// the path ends early (an optional field is absent), the deepest node that exists.
+    public func locate(_ path: [PathComponent], in file: String) -> SourceLocation {
+        var node = self
+        for component in path {
+            switch component {
+            case .key(let key):
+                guard let next = node[key] else { return node.mark.located(in: file) }
+                node = next
+            case .index(let index):
+                guard let items = node.sequence, items.indices.contains(index) else {
+                    return node.mark.located(in: file)
+                }
+                node = items[index]
+            }
+        }
+        return node.mark.located(in: file)
+    }
+}
+
 /// What every object has besides its spec: identity, labels and where it was written.
 public struct ObjectMeta: Sendable {
     public var kind: Kind
@@ -32,20 +53,7 @@ public struct ObjectMeta: Sendable {
     ///
     /// When the path ends early (an optional field is absent), the deepest node that exists.
     public func location(_ path: [PathComponent]) -> SourceLocation {
-        var node = document
-        for component in path {
-            switch component {
-            case .key(let key):
-                guard let next = node[key] else { return node.mark.located(in: file) }
-                node = next
-            case .index(let index):
-                guard let items = node.sequence, items.indices.contains(index) else {
-                    return node.mark.located(in: file)
-                }
-                node = items[index]
-            }
-        }
-        return node.mark.located(in: file)
+        document.locate(path, in: file)
     }
 
     /// `Kind/name`, as messages print an object.
@@ -105,6 +113,10 @@ public struct Topology: Sendable {
     public var intents = ObjectTable<Intent>()
     public var driftPolicies: [SpecObject<DriftPolicy>] = []
     public var stateBackends: [SpecObject<StateBackendSettings>] = []
+    /// The provider plugins the spec uses, by name.
+    public var plugins = ObjectTable<PluginSettings>()
+    /// The documents of kinds plugins bring, by kind then name.
+    public var pluginObjects: [PluginObject] = []
     public var addressPools = ObjectTable<AddressPool>()
     /// What the allocation pass chose for each `{fromPool, size}` request (docs/addresses.md).
     public var allocations: [AddressAllocation] = []

@@ -112,6 +112,8 @@ public enum JSONSchemaExporter {
         case .string(.envName): return .map(["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"])
         case .string(.date): return .map(["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"])
         case .string(.currency): return .map(["type": "string", "pattern": "^[A-Z]{3}$"])
+        case .string(.sha256): return .map(["type": "string", "pattern": "^[0-9a-f]{64}$"])
+        case .string(.providerName): return .map(["type": "string", "pattern": "^[a-z][a-z0-9-]{0,39}$"])
         case .integer(let range):
             return .map([
                 "type": "integer", "minimum": .int(Int(range.lowerBound)), "maximum": .int(Int(range.upperBound)),

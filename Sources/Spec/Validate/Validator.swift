@@ -14,6 +14,7 @@ public struct Validator {
     public static func validate(_ topology: Topology) -> [Diagnostic] {
         var validator = Validator(topology)
         validator.checkObjectCounts()
+        validator.checkPlugins()
         validator.checkReferences()
         validator.checkAddressPlan()
         validator.checkSubnets()
@@ -88,6 +89,32 @@ public struct Validator {
                 at: extra.location,
                 notes: [.init("the first StateBackend", at: backends[0].location)]
             )
+        }
+    }
+}
+
+extension Validator {
+    /// A plugin's name is its resources' address prefix; a plugin in the repository runs only
+    /// under its digest, so a pull request cannot swap the program CI runs.
+    mutating func checkPlugins() {
+        for plugin in topology.plugins {
+            if !PluginSettings.isProviderName(plugin.name) {
+                error(
+                    .pluginPin,
+                    "'\(plugin.name)' is not a provider name",
+                    at: plugin.meta.location,
+                    hint: "a plugin's name is lowercase letters, digits and dashes, a letter first (at most 40)"
+                )
+            }
+            if plugin.spec.path != nil && plugin.spec.sha256 == nil {
+                error(
+                    .pluginPin,
+                    "Plugin '\(plugin.name)' names its executable by path without its sha256",
+                    at: plugin.meta.location(["spec", "path"]),
+                    hint: "add 'sha256:' with what sha256sum prints for it, or drop 'path' to use "
+                        + "reconcile-provider-\(plugin.name) from PATH"
+                )
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+internal import BuiltInProviders
 internal import Cisco
 internal import Spec
 
@@ -54,10 +55,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     static func spec(_ bytes: [UInt8]) -> [String] {
-        let first = SpecPipeline.process(SpecLoader.load(files: [(file, bytes)], root: root))
+        let first = SpecPipeline.process(
+            SpecLoader.load(files: [(file, bytes)], root: root),
+            lowering: BuiltIn.lowering
+        )
         var problems = locationProblems(first.diagnostics, sources: first.loaded.sources)
         // The pipeline runs on all cores: the same bytes must give the same diagnostics.
-        let second = SpecPipeline.process(SpecLoader.load(files: [(file, bytes)], root: root))
+        let second = SpecPipeline.process(
+            SpecLoader.load(files: [(file, bytes)], root: root),
+            lowering: BuiltIn.lowering
+        )
         if first.diagnostics != second.diagnostics {
             problems.append("two runs on the same input gave different diagnostics")
         }

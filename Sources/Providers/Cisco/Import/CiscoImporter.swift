@@ -56,8 +56,8 @@ public struct CiscoImporter: Importer {
                 .map { "\(sorted[index].name): \($0)" }
             scope.requests += 1
         }
-        scope.unmanagedIn = { [configs] topology, outputs in
-            IOSImport.unmanaged(configs: configs, in: topology, outputs: outputs)
+        scope.unmanagedIn = { [configs] graph, outputs in
+            IOSImport.unmanaged(configs: configs, in: graph, outputs: outputs)
         }
         // Adopting reads the routers as the provider would, from the configs read here.
         scope.observe = { [configs, facts] addresses, context in

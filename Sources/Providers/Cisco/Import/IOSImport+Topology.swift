@@ -10,14 +10,13 @@ extension IOSImport {
     /// left out, as drift leaves them out of its unmanaged list: the two lists agree.
     ///
     /// `configs` are the running configurations by router name, `outputs` what was read of the
-    /// resources they refer to (a gateway's address, a tunnel's destination); the spec is
-    /// lowered once.
+    /// resources they refer to (a gateway's address, a tunnel's destination); `graph` is the
+    /// whole spec, lowered.
     public static func unmanaged(
         configs: [String: IOSConfig],
-        in topology: Topology,
+        in graph: DesiredGraph,
         outputs: [ResourceAddress: Attributes]
     ) -> [UnmanagedLine] {
-        let graph = Lowering.lower(topology)
         var sections: [String: [Resource]] = [:]
         for resource in graph.resources where resource.provider == "cisco" {
             sections[CiscoProvider.device(resource.address), default: []].append(resource)

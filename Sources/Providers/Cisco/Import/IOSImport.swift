@@ -111,7 +111,7 @@ public struct IOSImport: Sendable {
                 IOSConfig(), ["the document is incomplete, so it claims no line: " + errors.joined(separator: "; ")]
             )
         }
-        let sections = Lowering.lower(loaded.topology).resources.filter {
+        let sections = Lowering.lower(loaded.topology, lowering: [CiscoLowering()]).resources.filter {
             $0.provider == "cisco" && CiscoProvider.device($0.address) == document.name
         }
         return (IOSRenderer.device(sections), [])

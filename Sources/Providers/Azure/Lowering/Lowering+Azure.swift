@@ -1,3 +1,5 @@
+public import Spec
+
 extension Lowering {
     mutating func lowerAzure() {
         guard let scope = topology.scope else { return }

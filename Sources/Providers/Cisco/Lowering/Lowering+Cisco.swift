@@ -1,6 +1,23 @@
+public import Spec
+
+/// The Cisco provider's lowering: one resource per managed configuration section of each
+/// CiscoRouter, its tunnels towards the cloud end of its site's connections included.
+public struct CiscoLowering: ResourceLowering {
+    public init() {}
+
+    public func tasks(_ topology: Topology, context: LoweringContext) -> [@Sendable () -> Lowered] {
+        // Runs of routers, lowered at the same time.
+        let routers = topology.routers.items
+        let runs = max(1, min(4, routers.count / 64))
+        return (0..<runs).map { run in
+            let slice = routers[(routers.count * run / runs)..<(routers.count * (run + 1) / runs)]
+            return { Lowered(Lowering.routerSections(slice, topology: topology, context: context)) }
+        }
+    }
+}
+
 extension Lowering {
-    /// One tunnel a router terminates: to one instance of the Azure gateway of a VpnConnection
-    /// or a HubVpnConnection to its site.
+    /// One tunnel a router terminates, numbered on the router.
     struct RouterTunnel {
         /// The tunnel's name in the graph and on the router: the connection's for its gateway's
         /// first instance, `tunnelName(connection:instance:)` for the others.
@@ -28,101 +45,44 @@ extension Lowering {
         }
     }
 
-    /// The name of the tunnel to one instance of a connection's gateway: the connection's own
-    /// for the first (so a gateway made active-active keeps its first tunnel as it was),
-    /// `NAME-instance1` for the second, after ARM's `Instance0`/`Instance1`.
-    public static func tunnelName(connection: String, instance: Int) -> String {
-        instance == 0 ? connection : "\(connection)-instance\(instance)"
-    }
-
     /// Every tunnel the router at `site` terminates, numbered from its first tunnel interface:
     /// first each connection's tunnel to its gateway's first instance, by name (the numbers a
     /// router had before any gateway went active-active), then the second instances'.
-    ///
-    /// A gateway with two instances (an active-active VNet gateway, any Virtual WAN hub's VPN
-    /// gateway) gets a tunnel and, with BGP, a neighbour per instance, as Microsoft's
-    /// active-active guidance configures the on-premises device: one instance's maintenance or
-    /// failure then leaves the other carrying traffic.
-    func tunnels(of router: SpecObject<CiscoRouter>, site: SpecObject<Site>) -> [RouterTunnel] {
-        struct Found {
-            var instance: Int, name: String, meta: ObjectMeta, ikeVersion: ConnectionProtocol, policy: IpsecPolicy?
-            var key: SecretSource, peer: Value, prefixes: [IPv4Prefix]?, bgp: (Value, ASN)?
-        }
-        var found: [Found] = []
-        for c in topology.vpnConnections(toSite: site.name) {
-            guard let gw = topology.gateways[c.spec.gateway] else { continue }
-            let pips = AzureAddress.gatewayPublicIPs(gw.name, activeActive: gw.spec.activeActive)
-            let vnetPrefixes = topology.virtualNetworks[gw.spec.virtualNetwork]?.spec.addressSpace ?? []
-            for (instance, pip) in pips.enumerated() {
-                // An active-standby gateway's one address is `bgpPeeringAddress`; each instance of an
-                // active-active one has its own (ARM lists them comma-separated there).
-                let output = pips.count == 1 ? "bgpPeeringAddress" : "bgpPeeringAddress\(instance)"
-                let bgp: (Value, ASN)? =
-                    c.spec.routing == .bgp
-                    ? (.output(AzureAddress.gateway(gw.name), output), gw.spec.bgp?.asn ?? .azure) : nil
-                found.append(
-                    Found(
-                        instance: instance,
-                        name: Self.tunnelName(connection: c.name, instance: instance),
-                        meta: c.meta,
-                        ikeVersion: c.spec.protocol,
-                        policy: effectivePolicy(c),
-                        key: c.spec.sharedKey.source,
-                        peer: .output(pip, "ipAddress"),
-                        prefixes: bgp == nil ? vnetPrefixes : nil,
-                        bgp: bgp
-                    )
-                )
-            }
-        }
-        for c in topology.hubVpnConnections(toSite: site.name) {
-            guard let hub = topology.virtualHubs[c.spec.hub] else { continue }
-            let gateway = AzureAddress.hubVpnGateway(hub.name)
-            let spokes = hub.spec.virtualNetworkConnections.flatMap {
-                topology.virtualNetworks[$0.virtualNetwork]?.spec.addressSpace ?? []
-            }
-            // A hub's VPN gateway always runs two instances.
-            for instance in 0..<2 {
-                let bgp: (Value, ASN)? = c.spec.bgp ? (.output(gateway, "bgpPeeringAddress\(instance)"), .azure) : nil
-                found.append(
-                    Found(
-                        instance: instance,
-                        name: Self.tunnelName(connection: c.name, instance: instance),
-                        meta: c.meta,
-                        ikeVersion: c.spec.protocol,
-                        policy: effectivePolicy(c),
-                        key: c.spec.sharedKey.source,
-                        peer: .output(gateway, "publicIpAddress\(instance)"),
-                        prefixes: bgp == nil ? [hub.spec.addressPrefix] + spokes : nil,
-                        bgp: bgp
-                    )
-                )
-            }
-        }
-        return found.sorted { ($0.instance, $0.name) < ($1.instance, $1.name) }.enumerated().map { i, t in
+    static func tunnels(
+        of router: SpecObject<CiscoRouter>,
+        site: SpecObject<Site>,
+        context: LoweringContext
+    ) -> [RouterTunnel] {
+        context.siteTunnels(site.name).sorted { ($0.instance, $0.name) < ($1.instance, $1.name) }.enumerated().map {
+            i,
+            t in
             RouterTunnel(
                 name: t.name,
                 meta: t.meta,
                 number: router.spec.tunnel.interfaceNumber + i,
                 ikeVersion: t.ikeVersion,
                 crypto: t.policy.map(IOSCrypto.init) ?? .azureDefault,
-                sharedKey: t.key,
+                sharedKey: t.sharedKey,
                 peer: t.peer,
-                staticPrefixes: t.prefixes,
-                bgpPeer: t.bgp.map { (address: $0.0, asn: $0.1) }
+                staticPrefixes: t.staticPrefixes,
+                bgpPeer: t.bgpPeer
             )
         }
     }
 
     /// The sections of a run of routers; routers depend only on the spec, so runs can be
     /// lowered at the same time.
-    static func routerSections(_ routers: ArraySlice<SpecObject<CiscoRouter>>, topology: Topology) -> [Resource] {
+    static func routerSections(
+        _ routers: ArraySlice<SpecObject<CiscoRouter>>,
+        topology: Topology,
+        context: LoweringContext
+    ) -> [Resource] {
         var all: [Resource] = []
         all.reserveCapacity(routers.count * 16)
         for router in routers {
             var lowering = Lowering(topology: topology)
             let site = topology.site(forDevice: router.name)
-            let tunnels = site.map { lowering.tunnels(of: router, site: $0) } ?? []
+            let tunnels = site.map { Self.tunnels(of: router, site: $0, context: context) } ?? []
             lowering.lowerBase(router, tunnels: tunnels)
             if let site { lowering.lowerTunnels(router, site: site, tunnels: tunnels) }
             // lowerTunnels routes a router's tunnels and LAN together; one without tunnels still
