@@ -70,7 +70,9 @@ struct PluginDescription {
         guard let first = text.unicodeScalars.first, ("A"..."Z").contains(first), text.count <= 64 else {
             return false
         }
-        return text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        return text.unicodeScalars.allSatisfy {
+            ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+        }
     }
 
     private static func typeSchema(_ item: JSON, type: String, _ refuse: (String) -> ProviderError)
@@ -81,7 +83,9 @@ struct PluginDescription {
             case nil, .null?: return nil
             case .array(let items)?:
                 let texts = items.compactMap(\.stringValue)
-                guard texts.count == items.count else { throw refuse("\(type).\(key) with an item that is not a string") }
+                guard texts.count == items.count else {
+                    throw refuse("\(type).\(key) with an item that is not a string")
+                }
                 return texts
             case let other?: throw refuse("\(type).\(key) as \(other.kindName), not an array of strings")
             }
@@ -93,7 +97,9 @@ struct PluginDescription {
             guard let name = member["name"]?.stringValue, !name.isEmpty else { throw refuse("\(at) without a name") }
             guard !attributes.contains(where: { $0.name == name }) else { throw refuse("\(type).\(name) twice") }
             guard let roleName = member["role"]?.stringValue, let role = AttributeSchema.Role(rawValue: roleName) else {
-                throw refuse("\(type).\(name) with role \(member["role"]?.text ?? "missing"): required, optional or computed")
+                throw refuse(
+                    "\(type).\(name) with role \(member["role"]?.text ?? "missing"): required, optional or computed"
+                )
             }
             func flag(_ key: String) throws(ProviderError) -> Bool {
                 switch member[key] {

@@ -178,12 +178,15 @@ final class PluginProcess: @unchecked Sendable {
         defer { lock.unlock() }
         if dead == nil {
             let until = ContinuousClock.now + exitGrace
-            if (try? write(
-                Array(#"{"id":0,"jsonrpc":"2.0","method":"shutdown"}"#.utf8 + [0x0A]),
+            let request: JSON = ["jsonrpc": "2.0", "id": .int(nextID), "method": "shutdown"]
+            nextID += 1
+            let sent = try? write(
+                Array((request.text + "\n").utf8),
                 until: until,
                 method: "shutdown",
                 deadline: exitGrace
-            )) != nil {
+            )
+            if sent != nil {
                 _ = try? readLine(until: until, method: "shutdown", deadline: exitGrace)
             }
             dead = ProviderError("plugin \(name): was shut down")
@@ -320,7 +323,9 @@ final class PluginProcess: @unchecked Sendable {
             guard let wait = remainingMilliseconds(until) else { throw timedOut(method, deadline) }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, wait)
-            if ready < 0 && errno != EINTR { throw error("cannot read its answer: \(String(cString: strerror(errno)))") }
+            if ready < 0 && errno != EINTR {
+                throw error("cannot read its answer: \(String(cString: strerror(errno)))")
+            }
             guard ready > 0 else { continue }
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {

@@ -94,7 +94,10 @@ extension PluginProvider {
                 throw bad("lower", "\(address) with type \(item["type"]?.text ?? "missing"), which it did not declare")
             }
             guard let document = item["document"]?.stringValue, names.contains(document) else {
-                throw bad("lower", "\(address) from document \(item["document"]?.text ?? "missing"), which was not sent")
+                throw bad(
+                    "lower",
+                    "\(address) from document \(item["document"]?.text ?? "missing"), which was not sent"
+                )
             }
             let attributes: Attributes
             do {

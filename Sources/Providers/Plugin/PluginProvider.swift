@@ -183,6 +183,20 @@ public final class PluginProvider: Provider, @unchecked Sendable {
         _ resources: [ResourceAddress],
         context: ReadContext
     ) async throws -> [ResourceAddress: ObservedResource] {
+        try await blocking { try self.readNow(resources, context: context) }
+    }
+
+    public func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {
+        try await blocking { try self.applyNow(unit) }
+    }
+
+    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+        try await blocking { try self.listUnmanagedNow(managed: managed) }
+    }
+
+    func readNow(_ resources: [ResourceAddress], context: ReadContext) throws(ProviderError)
+        -> [ResourceAddress: ObservedResource]
+    {
         var items: [JSON] = []
         for address in resources.sorted() {
             var item: [String: JSON] = ["address": .string(address.description)]
@@ -199,7 +213,8 @@ public final class PluginProvider: Provider, @unchecked Sendable {
         let answer = try call("read", ["resources": .array(items)])
         let requested = Set(resources)
         var found: [ResourceAddress: ObservedResource] = [:]
-        for (index, item) in (answer["resources"]?.arrayValue ?? []).enumerated() {
+        guard let returned = answer["resources"]?.arrayValue else { throw bad("read", "no resources array") }
+        for (index, item) in returned.enumerated() {
             let at = "resources[\(index)]"
             guard let text = item["address"]?.stringValue, let address = ResourceAddress(text),
                 requested.contains(address)
@@ -224,11 +239,10 @@ public final class PluginProvider: Provider, @unchecked Sendable {
                 throw bad("read", "\(address) with \(error)")
             }
         }
-        if answer["resources"]?.arrayValue == nil { throw bad("read", "no resources array") }
         return found
     }
 
-    public func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {
+    func applyNow(_ unit: [ResolvedChange]) throws(ProviderError) -> [ResourceAddress: Attributes] {
         var changes: [JSON] = []
         for change in unit {
             // The secret values are where state records a fingerprint, and in any attribute the
@@ -273,7 +287,7 @@ public final class PluginProvider: Provider, @unchecked Sendable {
         return outputs
     }
 
-    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+    func listUnmanagedNow(managed: Set<ResourceAddress>) throws(ProviderError) -> [UnmanagedObject] {
         let params: JSON = ["managed": .array(managed.sorted().map { .string($0.description) })]
         guard let answer = try callOptional("unmanaged", capability: "unmanaged", params) else { return [] }
         guard let objects = answer["objects"]?.arrayValue else { throw bad("unmanaged", "no objects array") }
@@ -349,5 +363,15 @@ final class SecretMask: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return redactor(text)
+    }
+}
+
+/// Runs blocking work (a call that may wait minutes for the plugin) on a thread of its own,
+/// off the cooperative pool, whose few threads other providers' work needs meanwhile.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 }

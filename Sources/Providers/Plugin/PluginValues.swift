@@ -145,7 +145,13 @@ public enum PluginValues {
         switch json {
         case nil, .null?: return [:]
         case .object?:
-            guard case .map(let attributes) = try value(json ?? .null, path: path, accepting: accepted, sensitive: sensitive)
+            guard
+                case .map(let attributes) = try value(
+                    json ?? .null,
+                    path: path,
+                    accepting: accepted,
+                    sensitive: sensitive
+                )
             else { throw Problem(path: path, why: "expected an object of attributes, not a wrapped value") }
             return attributes
         case let other?:
