@@ -161,7 +161,7 @@ let package = Package(
         // (docs/plugin-protocol.md) over stdio, started, fed and stopped by this host.
         .target(
             name: "PluginProvider",
-            dependencies: ["Spec", "Reconciler", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Spec", "Reconciler"],
             path: "Sources/Providers/Plugin",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

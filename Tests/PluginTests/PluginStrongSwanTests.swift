@@ -140,6 +140,38 @@ struct PluginStrongSwanTests {
         #expect(after[resources[0].address] != nil)
     }
 
+    /// Import reads the files back into a document; the key comes back as a named secret, registered with the mask.
+    @Test func importDescribesWhatIsThere() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, registered) = try PluginFixture.start(
+            "strongswan",
+            executable: PluginFixture.strongswan,
+            root: root
+        )
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let found = try provider.importTarget("out/osaka")
+        #expect(
+            found.documents == [
+                ["kind": "StrongSwanRouter", "name": "osaka-gw", "spec": ["site": "osaka", "configDir": "out/osaka"]]
+            ]
+        )
+        #expect(found.secrets.map(\.name) == ["psk:\(PluginFixture.peer)"])
+        #expect(found.secrets.map(\.value) == [PluginFixture.psk])
+        #expect(!"\(found.secrets)".contains(PluginFixture.psk))
+        #expect(registered.values.contains(PluginFixture.psk))
+        #expect(found.unmanaged.isEmpty)
+
+        let (garbage, _) = try PluginFixture.start(
+            "garbage",
+            executable: PluginFixture.testPlugin("garbage"),
+            root: root
+        )
+        let error = #expect(throws: ProviderError.self) { try garbage.importTarget("out/osaka") }
+        #expect(error?.message.hasPrefix("plugin garbage cannot import") == true)
+    }
+
     /// A JSON-RPC error fails the call with the plugin's message; the connection stays usable.
     @Test func aPluginErrorFailsTheCallOnly() async throws {
         let root = try PluginFixture.temporaryDirectory()

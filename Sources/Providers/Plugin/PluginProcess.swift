@@ -180,14 +180,11 @@ final class PluginProcess: @unchecked Sendable {
             let until = ContinuousClock.now + exitGrace
             let request: JSON = ["jsonrpc": "2.0", "id": .int(nextID), "method": "shutdown"]
             nextID += 1
-            let sent = try? write(
-                Array((request.text + "\n").utf8),
-                until: until,
-                method: "shutdown",
-                deadline: exitGrace
-            )
-            if sent != nil {
-                _ = try? readLine(until: until, method: "shutdown", deadline: exitGrace)
+            do {
+                try write(Array((request.text + "\n").utf8), until: until, method: "shutdown", deadline: exitGrace)
+                _ = try readLine(until: until, method: "shutdown", deadline: exitGrace)
+            } catch {
+                // It is going away either way: a plugin that cannot take `shutdown` is killed below.
             }
             dead = ProviderError("plugin \(name): was shut down")
         }
