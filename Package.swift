@@ -163,6 +163,15 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // A provider that runs out of process: an executable speaking the plugin protocol
+        // (docs/plugin-protocol.md) over stdio, started, fed and stopped by this host.
+        .target(
+            name: "PluginProvider",
+            dependencies: ["Spec", "Reconciler"],
+            path: "Sources/Providers/Plugin",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         // The lab: the Azure model and the simulated routers, started together and linked so
         // a tunnel comes up only when both ends agree.
         .target(
@@ -298,6 +307,11 @@ let package = Package(
                 "BuiltInProviders", "AzureModel", "Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport",
                 "reconcile",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PluginTests",
+            dependencies: ["PluginProvider", "Spec", "Reconciler", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,220 @@
+import Foundation
+import PluginProvider
+import Reconciler
+import Spec
+import TestSupport
+import Testing
+
+/// The reference plugin through the host, over real pipes: what it brings, lower, apply, read,
+/// drift, unmanaged, preview and delete.
+@Suite("strongSwan plugin through the host")
+struct PluginStrongSwanTests {
+    @Test func initializeGivesItsKindsAndTypes() throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        #expect(provider.kinds.map(\.kind) == ["StrongSwanRouter"])
+        #expect(provider.kinds.first?.schema["required"] == ["site", "configDir"])
+        #expect(provider.kinds.first?.description?.contains("strongSwan") == true)
+        #expect(provider.schemas.map(\.type) == ["strongswan.swanctl", "strongswan.connection"])
+        let connection = provider.schema(for: "strongswan.connection")
+        #expect(connection?.attribute("psk")?.sensitive == true)
+        #expect(connection?.attribute("psk")?.role == .required)
+        #expect(connection?.attribute("localId")?.role == .optional)
+        #expect(connection?.attribute("configDir")?.forcesReplacement == true)
+        #expect(connection?.outputs == ["id"])
+        #expect(provider.maxConcurrency == 4)
+        #expect(provider.capabilities == ["preview", "unmanaged", "import"])
+    }
+
+    @Test func lowerKeepsReferencesAndSecretSources() throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        let (resources, diagnostics) = try provider.lower(
+            documents: [PluginFixture.router()],
+            sites: PluginFixture.sites
+        )
+        #expect(diagnostics.isEmpty)
+        #expect(
+            resources.map(\.address.description) == [
+                "strongswan:osaka-gw/swanctl", "strongswan:osaka-gw/conn/osaka-vpn",
+            ]
+        )
+        let connection = try #require(resources.last)
+        #expect(connection.type == "strongswan.connection")
+        #expect(connection.document == "osaka-gw")
+        #expect(
+            connection.attributes["remoteAddress"]
+                == .reference(OutputReference(.azure("publicIPAddresses/hub-gw-pip1"), "ipAddress"))
+        )
+        #expect(connection.attributes["psk"] == .secret(.environment("OSAKA_PSK")))
+        #expect(connection.attributes["ikeVersion"] == 2)
+        #expect(connection.attributes["localTs"] == .list(["192.168.20.0/24"]))
+        #expect(connection.dependencies == [resources[0].address])
+
+        // A document about a Site that does not exist: a diagnostic at its path, not a failure.
+        let missing = PluginDocument(
+            kind: "StrongSwanRouter",
+            name: "kyoto-gw",
+            spec: ["site": "kyoto", "configDir": "k"]
+        )
+        let (_, found) = try provider.lower(documents: [missing], sites: PluginFixture.sites)
+        #expect(found.map(\.path) == ["spec.site"])
+        #expect(found.first?.severity == .error && found.first?.document == "kyoto-gw")
+    }
+
+    @Test func applyReadDriftUnmanagedPreviewAndDelete() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, registered) = try PluginFixture.start(
+            "strongswan",
+            executable: PluginFixture.strongswan,
+            root: root
+        )
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        let connection = try #require(resources.last)
+        let addresses = resources.map(\.address)
+        let context = PluginFixture.context(resources)
+
+        // Create: the files, the key written in them, never in the plugin's log.
+        let outputs = try await provider.apply(PluginFixture.changes(resources, .create))
+        let file = root + "/out/osaka/conf.d/osaka-vpn.conf"
+        #expect(outputs[connection.address] == ["id": .string(file)])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("remote_addrs = \(PluginFixture.peer)"))
+        #expect(text.contains("secret = \"\(PluginFixture.psk)\""))
+        #expect(provider.log.contains { $0.contains("strongswan:osaka-gw/conn/osaka-vpn: create") })
+        #expect(!provider.log.joined(separator: "\n").contains(PluginFixture.psk))
+
+        // Read back: what was applied, the key as its fingerprint, its value registered with the mask.
+        let observed = try await provider.read(addresses, context: context)
+        for resource in resources {
+            #expect(observed[resource.address]?.attributes == PluginFixture.expectedRead(resource))
+        }
+        #expect(observed[connection.address]?.outputs == ["id": .string(file)])
+        #expect(registered.values.contains(PluginFixture.psk))
+
+        // An edit out of band reads as a difference.
+        try text.replacingOccurrences(of: "remote_addrs = \(PluginFixture.peer)", with: "remote_addrs = 20.9.9.9")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let edited = try await provider.read(addresses, context: context)
+        #expect(edited[connection.address]?.attributes["remoteAddress"] == "20.9.9.9")
+
+        // A stray file in the managed directory is unmanaged.
+        try "connections {\n}\n".write(toFile: root + "/out/osaka/conf.d/stray.conf", atomically: true, encoding: .utf8)
+        let unmanaged = try await provider.listUnmanaged(managed: Set(addresses))
+        #expect(unmanaged == [UnmanagedObject(provider: "strongswan", kind: "connection", name: "osaka-gw/stray")])
+
+        // Preview: the file as it would be, the key masked, the reference shown as what it is.
+        let planned = PlannedChange(
+            address: connection.address,
+            type: connection.type,
+            action: .create,
+            desired: connection.attributes,
+            dependencies: connection.dependencies
+        )
+        let lines = provider.preview(planned)
+        #expect(lines.contains("        secret = <sensitive>"))
+        #expect(lines.contains("        remote_addrs = <azure:publicIPAddresses/hub-gw-pip1.ipAddress>"))
+
+        // Delete: the file goes, and read finds nothing.
+        let prior = StateResource(
+            address: connection.address,
+            type: connection.type,
+            attributes: PluginFixture.expectedRead(connection),
+            outputs: ["id": .string(file)],
+            dependencies: connection.dependencies
+        )
+        let delete = ResolvedChange(
+            address: connection.address,
+            type: connection.type,
+            action: .delete,
+            attributes: [:],
+            prior: prior
+        )
+        _ = try await provider.apply([delete])
+        #expect(!FileManager.default.fileExists(atPath: file))
+        let after = try await provider.read(addresses, context: context)
+        #expect(after[connection.address] == nil)
+        #expect(after[resources[0].address] != nil)
+    }
+
+    /// Import reads the files back into a document; the key comes back as a named secret, registered with the mask.
+    @Test func importDescribesWhatIsThere() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, registered) = try PluginFixture.start(
+            "strongswan",
+            executable: PluginFixture.strongswan,
+            root: root
+        )
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let found = try provider.importTarget("out/osaka")
+        #expect(
+            found.documents == [
+                ["kind": "StrongSwanRouter", "name": "osaka-gw", "spec": ["site": "osaka", "configDir": "out/osaka"]]
+            ]
+        )
+        #expect(found.secrets.map(\.name) == ["psk:\(PluginFixture.peer)"])
+        #expect(found.secrets.map(\.value) == [PluginFixture.psk])
+        #expect(!"\(found.secrets)".contains(PluginFixture.psk))
+        #expect(registered.values.contains(PluginFixture.psk))
+        #expect(found.unmanaged.isEmpty)
+
+        let (garbage, _) = try PluginFixture.start(
+            "garbage",
+            executable: PluginFixture.testPlugin("garbage"),
+            root: root
+        )
+        let error = #expect(throws: ProviderError.self) { try garbage.importTarget("out/osaka") }
+        #expect(error?.message.hasPrefix("plugin garbage cannot import") == true)
+    }
+
+    /// A JSON-RPC error fails the call with the plugin's message; the connection stays usable.
+    @Test func aPluginErrorFailsTheCallOnly() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        try "not a directory".write(toFile: root + "/blocked", atomically: true, encoding: .utf8)
+        let document = PluginDocument(
+            kind: "StrongSwanRouter",
+            name: "osaka-gw",
+            spec: ["site": "osaka", "configDir": "blocked/osaka"]
+        )
+        let (resources, _) = try provider.lower(documents: [document], sites: PluginFixture.sites)
+        let error = await #expect(throws: ProviderError.self) {
+            try await provider.apply(PluginFixture.changes(resources, .create))
+        }
+        #expect(error?.message.hasPrefix("plugin strongswan: ") == true)
+        #expect(error?.message.contains("blocked") == true)
+        #expect(error?.retryable == false)
+        let (again, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        #expect(again.count == 2)
+    }
+
+    /// A router's changes are one unit and one serialization key; its parts belong to it.
+    @Test func changesOfOneRouterFormOneUnit() throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        func change(_ path: String) -> PlannedChange {
+            PlannedChange(
+                address: ResourceAddress(provider: "strongswan", path: path),
+                type: "strongswan.connection",
+                action: .create,
+                desired: [:],
+                dependencies: []
+            )
+        }
+        let changes = [change("b-gw/swanctl"), change("a-gw/conn/x"), change("b-gw/conn/y"), change("a-gw/swanctl")]
+        #expect(
+            provider.units(changes).map { $0.map(\.address.path) } == [
+                ["b-gw/swanctl", "b-gw/conn/y"], ["a-gw/conn/x", "a-gw/swanctl"],
+            ]
+        )
+        #expect(provider.serializationKey(changes[2]) == "strongswan:b-gw")
+        #expect(provider.device(of: changes[1].address) == ResourceAddress(provider: "strongswan", path: "a-gw"))
+    }
+}
