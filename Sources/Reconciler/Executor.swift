@@ -18,6 +18,10 @@ public struct ApplyOptions: Sendable {
     /// At most this many units of work at once.
     public var parallelism: Int
     /// Tries of a unit that fails with a retryable error, the first included.
+    ///
+    /// Only what no lower layer retried comes here: a provider that retries a failure itself
+    /// (the ARM client's 8 sends) throws it with `retryable: false` once it gives up, so the
+    /// budgets never multiply (docs/providers.md, "Retries").
     public var maxAttempts: Int
     public var baseBackoff: Duration
     public var maxBackoff: Duration

@@ -229,7 +229,8 @@ public enum ProgressRenderer {
         }
     }
 
-    static func seconds(_ duration: Duration) -> String {
+    /// A duration as progress prints it: `61.5s`.
+    public static func seconds(_ duration: Duration) -> String {
         let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return String(format: "%.1fs", value)
     }

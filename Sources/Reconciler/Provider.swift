@@ -187,6 +187,8 @@ public struct ResolvedChange: Sendable {
 /// Why a provider's call failed, and whether trying again may help.
 public struct ProviderError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// Whether the executor may try the unit again: false for what the provider already
+    /// retried as often as it may.
     public var retryable: Bool
     /// The server's hint (Retry-After), when it gave one.
     public var retryAfter: Duration?

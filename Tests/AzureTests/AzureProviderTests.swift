@@ -717,6 +717,48 @@ struct AzureProviderTests {
         #expect(!refused.retryable && !refused.attemptsExhausted)
     }
 
+    /// An endpoint that keeps refusing costs one client budget per change, not that budget
+    /// times the executor's tries, and the failure says how long the client tried.
+    @Test(arguments: [
+        (AzureModel.Faults(throttleEvery: 1), "TooManyRequests (429)", "62.0s"),
+        (AzureModel.Faults(serverErrorEvery: 1), "InternalServerError (500)", "61.5s"),
+    ])
+    func anApplyAgainstARefusingEndpointSpendsOneClientBudget(
+        _ faults: AzureModel.Faults,
+        _ refusal: String,
+        _ waited: String
+    ) async throws {
+        let lab = try await Lab("refusing")
+        defer { lab.stop() }
+        let planned = try await lab.plan(try lab.azureGraph("s2s-cisco891-pppoe"), environment: Self.environment)
+        let changes = planned.filter { $0.address == Lowering.AzureAddress.resourceGroup }
+        #expect(changes.map(\.action) == [.create])
+        let refusing = AzureModelServer(model: AzureModel(options: .init(faults: faults)))
+        try await refusing.start()
+        defer { refusing.stop() }
+        let client = ARMClient(baseURL: refusing.url, token: { "t" }, sleep: { _ in })
+        let provider = AzureProvider(client: client, subscription: lab.provider.subscription, group: "rg-s2s-tokyo")
+        let executor = Executor(
+            registry: ProviderRegistry([provider]),
+            backend: lab.backend,
+            fingerprinter: Fingerprinter(key: try lab.backend.fingerprintKey()),
+            secrets: SecretResolver(specRoot: ".", environment: Self.environment),
+            // A sleep that can be cancelled: the executor's heartbeat loops on it until the unit ends.
+            options: ApplyOptions(sleep: { _ in try await Task.sleep(for: .milliseconds(5)) })
+        )
+        #expect(executor.options.maxAttempts > 1)
+        let report = await executor.apply(changes, state: State(lineage: "azure-test"))
+        let failure = try #require(report.failed.first)
+        #expect(report.failed.count == 1 && failure.address == Lowering.AzureAddress.resourceGroup)
+        #expect(
+            failure.message.hasPrefix(refusal)
+                && failure.message.hasSuffix("(gave up after \(client.maxAttempts) attempts over \(waited))"),
+            "\(failure.message)"
+        )
+        #expect(await refusing.model.requestCount == client.maxAttempts)
+        #expect(client.sent.value == client.maxAttempts)
+    }
+
     @Test func anOperationThatEndsFailedFailsTheApplyAndIsPlannedAgain() async throws {
         let lab = try await Lab(
             "failed-op",

@@ -2,6 +2,7 @@ internal import AsyncHTTPClient
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import Reconciler
 public import Spec
 
 /// An ARM error with Azure's code and message.
@@ -9,9 +10,15 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var code: String
     public var message: String
-    /// The client already tried the call as often as it may: a caller must not try it again
-    /// (its own retries would multiply the client's).
-    public var attemptsExhausted = false
+    /// Set when the client gave up on a retryable error after its whole budget of attempts.
+    public var exhausted: Exhaustion?
+
+    /// How often the client sent a call, and how long it waited between the sends, before it gave up.
+    public struct Exhaustion: Sendable, Equatable {
+        public var attempts: Int
+        /// The backoff waits between the attempts, as asked for (the clock is injected).
+        public var waited: Duration
+    }
 
     public init(status: Int, code: String, message: String) {
         self.status = status
@@ -19,8 +26,17 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The client already tried the call as often as it may: a caller must not try it again
+    /// (its own retries would multiply the client's).
+    public var attemptsExhausted: Bool { exhausted != nil }
+
     /// Azure's words are data: whatever they hold is shown, never acted on by a terminal.
-    public var description: String { Escape.terminal("\(code) (\(status)): \(message)") }
+    public var description: String {
+        let given = exhausted.map {
+            " (gave up after \($0.attempts) attempts over \(ProgressRenderer.seconds($0.waited)))"
+        }
+        return Escape.terminal("\(code) (\(status)): \(message)") + (given ?? "")
+    }
 
     /// Throttling, server errors, a locked target and a lost connection are worth trying again.
     public var retryable: Bool {
@@ -34,6 +50,11 @@ public struct ARMError: Error, Sendable, CustomStringConvertible {
 public struct ARMClient: Sendable {
     public var baseURL: String
     public var token: @Sendable () async throws -> String
+    /// Sends of one call, the first included (8: about a minute of backoff).
+    ///
+    /// The client alone retries a 429, a 5xx, a 409 AnotherOperationInProgress and a failed
+    /// connection: an error that used this budget up is not retryable for the executor, so
+    /// the two loops never multiply (docs/providers.md, "Retries").
     public var maxAttempts: Int
     /// Injected so tests need not wait for Retry-After.
     public var sleep: @Sendable (Duration) async throws -> Void
@@ -83,6 +104,7 @@ public struct ARMClient: Sendable {
         headers: [String: String] = [:]
     ) async throws -> Answer {
         var attempt = 1
+        var waited = Duration.zero
         while true {
             let backoff = Duration.milliseconds(min(30_000, 250 << min(attempt, 7)))
             let bearer = try await token()
@@ -102,21 +124,32 @@ public struct ARMClient: Sendable {
                 // idempotent (PUT, DELETE, GET, POST of a read action), so it is sent again.
                 guard attempt < maxAttempts else {
                     var failed = ARMError(status: 0, code: "ConnectionFailed", message: "\(method) \(path): \(error)")
-                    failed.attemptsExhausted = true
+                    failed.exhausted = .init(attempts: attempt, waited: waited)
                     throw failed
                 }
                 try await sleep(backoff)
+                waited += backoff
                 attempt += 1
                 continue
             }
             if answer.status < 300 || answer.status == 404 && method != "PUT" { return answer }
             var error = armError(answer)
+            // A PUT refused while a named operation holds the resource goes back to `put`, which
+            // follows that operation to its end: resent every 2 s, it would use the budget up long
+            // before a gateway's 45 minutes, and a throttle or a drop on the last send would lose
+            // the operation to follow.
+            if method == "PUT", error.code == "AnotherOperationInProgress", Self.operationURI(in: error.message) != nil
+            {
+                throw error
+            }
             guard error.retryable, attempt < maxAttempts else {
-                error.attemptsExhausted = error.retryable
+                if error.retryable { error.exhausted = .init(attempts: attempt, waited: waited) }
                 throw error
             }
             let hint = answer.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int($0 * 1000)) }
-            try await sleep(max(hint ?? .zero, error.status == 409 ? .seconds(2) : backoff))
+            let wait = max(hint ?? .zero, error.status == 409 ? .seconds(2) : backoff)
+            try await sleep(wait)
+            waited += wait
             attempt += 1
         }
     }
@@ -212,6 +245,7 @@ public struct ARMClient: Sendable {
         }
         var answer: Answer
         var followed = 0
+        let started = ContinuousClock.now
         while true {
             do {
                 answer = try await send(
@@ -222,10 +256,15 @@ public struct ARMClient: Sendable {
                     headers: ifMatch.map { ["If-Match": $0] } ?? [:]
                 )
                 break
-            } catch let error as ARMError where error.code == "AnotherOperationInProgress" && followed < 3 {
-                // Still busy after the retries: follow the operation that holds the resource
-                // (perhaps this run's own write, whose answer was lost) to its end, then write.
+            } catch var error as ARMError where error.code == "AnotherOperationInProgress" {
+                // Busy: follow the operation that holds the resource (perhaps this run's own
+                // write, whose answer was lost) to its end, then write; the client owns this
+                // wait, so after its follows the error is not the executor's to retry.
                 guard let running = Self.operationURI(in: error.message) else { throw error }
+                guard followed < Self.follows else {
+                    error.exhausted = .init(attempts: followed + 1, waited: ContinuousClock.now - started)
+                    throw error
+                }
                 followed += 1
                 do {
                     try await waitForOperation(
@@ -246,6 +285,10 @@ public struct ARMClient: Sendable {
         operations.finish(path)
         return try await get(path, apiVersion: apiVersion) ?? [:]
     }
+
+    /// Operations a PUT refused 409 AnotherOperationInProgress follows to their end before it
+    /// gives up (each time another operation took the resource as the last one ended).
+    static let follows = 3
 
     /// Waits for an operation an earlier, interrupted run left in the journal to end, then
     /// forgets it.

@@ -218,7 +218,7 @@ public struct AzureProvider: Provider {
                     break
                 }
             } catch let error as ARMError {
-                throw ProviderError(error.description, retryable: error.retryable && !error.attemptsExhausted)
+                throw error.providerError
             }
         }
         return produced
@@ -318,4 +318,10 @@ public enum AzureTypes {
         let collections = stride(from: 0, to: parts.count - 1, by: 2).map { String(parts[$0]) }
         return "Microsoft.Network/" + collections.joined(separator: "/")
     }
+}
+
+extension ARMError {
+    /// The engine's form of it: retryable by the executor only when the client did not
+    /// already spend its own budget on it, so the two retry loops never multiply.
+    var providerError: ProviderError { ProviderError(description, retryable: retryable && !attemptsExhausted) }
 }

@@ -118,7 +118,7 @@ extension AzureProvider {
                 }
             }
         } catch let error as ARMError {
-            throw ProviderError(error.description, retryable: error.retryable && !error.attemptsExhausted)
+            throw error.providerError
         }
     }
 
