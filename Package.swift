@@ -193,6 +193,7 @@ let package = Package(
                 "Verify",
                 "Drift",
                 "PostgresState",
+                "PluginProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -82,7 +82,7 @@ enum EngineRunner {
         do {
             // State, the fingerprint key and the lab's router configs: the owner's only.
             try PrivateDirectory.create(stateDirectory)
-            registry = try await Reconcile.wiring.providers(
+            var built = try await Reconcile.wiring.providers(
                 ProviderContext(
                     topology: spec.topology,
                     stateDirectory: stateDirectory,
@@ -90,6 +90,8 @@ enum EngineRunner {
                     say: { Output.err($0 + "\n") }
                 )
             )
+            for plugin in Plugins.providers(for: spec.topology) { built.register(plugin) }
+            registry = built
         } catch {
             Output.err("error: \(error)\n")
             throw ExitCode(1)
@@ -231,7 +233,7 @@ enum EngineRunner {
     /// Every command that reads a spec comes here, so plan, apply, drift, explain and validate
     /// agree on the addresses. No state (or one that cannot be read, which the engine reports): no pins.
     static func pipeline(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil) -> ValidatedSpec {
-        let loaded = SpecLoader.load(spec.path, options: spec.loadOptions)
+        let (loaded, lowering) = Plugins.load(spec.path, options: spec.loadOptions)
         let environment = ProcessInfo.processInfo.environment
         let backend = try? StateBackendFactory.backend(
             option: url,
@@ -245,6 +247,6 @@ enum EngineRunner {
             )
         )
         let pins = ((try? backend?.load()) ?? nil)?.allocations ?? [:]
-        return SpecPipeline.process(loaded, pins: pins, lowering: Reconcile.wiring.lowering)
+        return SpecPipeline.process(loaded, pins: pins, lowering: lowering)
     }
 }

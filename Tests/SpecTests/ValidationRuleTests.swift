@@ -689,7 +689,7 @@ struct ValidationRuleTests {
             // Address pools, each rule both ways (AddressPoolTests).
             "pool-exhausted", "pool-unknown", "pool-allocation-overlap", "pool-overlap", "pool-onprem", "pool-size",
             // Starting and talking to a plugin (PluginCommandTests).
-            "plugin-run",
+            "plugin-run", "plugin-check",
         ])
         let missing = RuleID.catalogue.map(\.id.rawValue).filter { !covered.contains($0) }
         #expect(missing.isEmpty, "rules without a test: \(missing)")

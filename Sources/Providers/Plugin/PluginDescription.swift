@@ -4,7 +4,7 @@ internal import Spec
 /// What a plugin answered to `initialize`, checked: the protocol, its name, its kinds and its
 /// resource types.
 struct PluginDescription {
-    var kinds: [PluginKind] = []
+    var kinds: [DeclaredKind] = []
     var schemas: [ResourceTypeSchema] = []
     var maxConcurrency = 1
     var capabilities: Set<String> = []
@@ -32,7 +32,7 @@ struct PluginDescription {
             guard let schema = item["schema"], case .object = schema else {
                 throw refuse("kind \(kind) without a JSON Schema object")
             }
-            kinds.append(PluginKind(kind: kind, schema: schema, description: schema["description"]?.stringValue))
+            kinds.append(DeclaredKind(kind: kind, schema: schema, description: schema["description"]?.stringValue))
         }
 
         for (index, item) in (try list(answer, "resourceTypes", refuse)).enumerated() {

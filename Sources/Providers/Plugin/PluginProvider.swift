@@ -3,7 +3,7 @@ public import Reconciler
 public import Spec
 
 /// A document kind a plugin brings, with the JSON Schema of its `spec`.
-public struct PluginKind: Sendable, Hashable {
+public struct DeclaredKind: Sendable, Hashable {
     public var kind: String
     /// The schema as the plugin sent it, for `reconcile schema` and for checking documents.
     public var schema: JSON
@@ -20,7 +20,7 @@ public struct PluginKind: Sendable, Hashable {
 public final class PluginProvider: Provider, @unchecked Sendable {
     public let name: String
     /// The document kinds it brings.
-    public let kinds: [PluginKind]
+    public let kinds: [DeclaredKind]
     public let schemas: [ResourceTypeSchema]
     public let maxConcurrency: Int
     /// What it says it implements of the optional methods (`preview`, `unmanaged`, `import`).

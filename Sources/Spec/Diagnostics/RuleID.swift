@@ -44,6 +44,7 @@ extension RuleID {
     public static let stateBackendCount = RuleID(rawValue: "state-backend-count")
     public static let pluginPin = RuleID(rawValue: "plugin-pin")
     public static let pluginRun = RuleID(rawValue: "plugin-run")
+    public static let pluginCheck = RuleID(rawValue: "plugin-check")
 
     // MARK: References and secrets
     public static let refMissing = RuleID(rawValue: "ref-missing")
@@ -216,6 +217,11 @@ extension RuleID {
             severity: .error,
             summary:
                 "A plugin is found, starts, speaks protocol 1 and answers with what it declared; its kinds are not built in."
+        ),
+        RuleInfo(
+            id: .pluginCheck,
+            severity: .error,
+            summary: "A plugin's own check of a document of its kind (an error or a warning, at the field it names)."
         ),
         RuleInfo(id: .refMissing, severity: .error, summary: "A reference names no object."),
         RuleInfo(id: .refKind, severity: .error, summary: "A reference names an object of the wrong kind."),

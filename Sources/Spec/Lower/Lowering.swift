@@ -4,6 +4,9 @@
 /// Each provider brings its own from its own folder; `SpecPipeline` runs them all, beside
 /// validation, on all cores. Output must be deterministic.
 public protocol ResourceLowering: Sendable {
+    /// The provider whose resources it makes: their addresses' prefix (`azure`).
+    var provider: String { get }
+
     /// Independent pieces of this provider's lowering (runs of routers, say), so they can run
     /// on all cores at once.
     func tasks(_ topology: Topology, context: LoweringContext) -> [@Sendable () -> Lowered]

@@ -8,7 +8,9 @@ public enum JSONSchemaExporter {
     static var addressPattern: String { "^\(octet)(\\.\(octet)){3}$" }
     static var prefixPattern: String { "^\(octet)(\\.\(octet)){3}/(3[0-2]|[12]?[0-9])$" }
 
-    public static func generate() -> String {
+    /// The language's schema; `pluginKinds`, the kinds a spec's plugins bring, are merged in
+    /// (each document of one checked against its plugin's schema, under `$defs/plugin:KIND`).
+    public static func generate(pluginKinds: [String: PluginKind] = [:]) -> String {
         var defs: Attributes = [:]
         defs["Secret"] = .map([
             "description": "A secret: never literal. Resolved only when a provider needs it.",
@@ -21,7 +23,7 @@ public enum JSONSchemaExporter {
             if let schema = SpecSchema.specs[kind] { register(schema, into: &defs) }
         }
         register(SpecSchema.metadata, into: &defs)
-        let conditionals: [Value] = Kind.allCases.compactMap { kind in
+        var conditionals: [Value] = Kind.allCases.compactMap { kind in
             guard let schema = SpecSchema.specs[kind] else { return nil }
             return .map([
                 "if": .map([
@@ -29,6 +31,22 @@ public enum JSONSchemaExporter {
                 ]),
                 "then": .map(["properties": .map(["spec": .map(["$ref": .string("#/$defs/\(schema.title)")])])]),
             ])
+        }
+        for (kind, brought) in pluginKinds.sorted(by: { $0.key < $1.key }) {
+            var schema = brought.schema
+            if case .map(var entries) = schema, entries["description"] == nil {
+                entries["description"] = .string("\(kind), brought by the plugin \(brought.plugin).")
+                schema = .map(entries)
+            }
+            defs["plugin:\(kind)"] = schema
+            conditionals.append(
+                .map([
+                    "if": .map([
+                        "properties": .map(["kind": .map(["const": .string(kind)])]), "required": .list(["kind"]),
+                    ]),
+                    "then": .map(["properties": .map(["spec": .map(["$ref": .string("#/$defs/plugin:\(kind)")])])]),
+                ])
+            )
         }
         let root: Attributes = [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -42,7 +60,9 @@ public enum JSONSchemaExporter {
             "additionalProperties": false,
             "properties": .map([
                 "apiVersion": .map(["const": .string(Kind.apiVersion)]),
-                "kind": .map(["enum": .list(Kind.allCases.map { .string($0.rawValue) })]),
+                "kind": .map([
+                    "enum": .list((Kind.allCases.map(\.rawValue) + pluginKinds.keys.sorted()).map(Value.string))
+                ]),
                 "metadata": .map(["$ref": "#/$defs/Metadata"]),
                 "spec": .map(["type": "object"]),
             ]),

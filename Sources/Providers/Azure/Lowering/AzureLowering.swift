@@ -5,6 +5,8 @@ public import Spec
 public struct AzureLowering: ResourceLowering {
     public init() {}
 
+    public var provider: String { "azure" }
+
     public func tasks(_ topology: Topology, context: LoweringContext) -> [@Sendable () -> Lowered] {
         [
             {

@@ -5,6 +5,8 @@ public import Spec
 public struct CiscoLowering: ResourceLowering {
     public init() {}
 
+    public var provider: String { "cisco" }
+
     public func tasks(_ topology: Topology, context: LoweringContext) -> [@Sendable () -> Lowered] {
         // Runs of routers, lowered at the same time.
         let routers = topology.routers.items

@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+import TestSupport
+import Testing
+
+/// A provider out of process, through the real binary: the reference strongSwan plugin (Python)
+/// beside the lab's Azure, and plugins that crash mid-apply, answer garbage, or are not the
+/// program the spec pinned. Each failure is a clear error naming the plugin, and state stays
+/// as it was: the next run converges.
+@Suite("Provider plugins through the commands")
+struct PluginCommandTests {
+    /// The strongSwan example in a workspace, its plugin where `plugin.yaml` pins it.
+    static func workspace() throws -> LabWorkspace {
+        let ws = try LabWorkspace("plugins/strongswan/spec")
+        try FileManager.default.copyItem(
+            atPath: Fixture.path("examples/plugins/strongswan/reconcile-provider-strongswan"),
+            toPath: ws.root.appendingPathComponent("reconcile-provider-strongswan").path
+        )
+        return ws
+    }
+
+    static func read(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    static func sha256(_ path: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Test func planApplyDriftAndDestroyGoThroughThePlugin() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let conf = ws.spec.appendingPathComponent("out/osaka-gw/conf.d/osaka-vpn.conf")
+        let plan = try ws.run(["plan", "spec"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("+ strongswan:osaka-gw/conn/osaka-vpn (create)"))
+        #expect(plan.stdout.contains("secret = <sensitive>"))
+        #expect(!FileManager.default.fileExists(atPath: conf.path), "a plan writes nothing")
+
+        let apply = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let written = Self.read(conf)
+        // The gateway's address, known only once Azure allocated it, reached the plugin.
+        #expect(written.contains("remote_addrs = "))
+        #expect(!written.contains("<azure:"))
+        #expect(written.contains(LabWorkspace.secrets["OSAKA_PSK"]!))
+        let mode = try FileManager.default.attributesOfItem(atPath: conf.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let diff = try ws.run(["diff", "spec"])
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+
+        // Someone edits the file on the box: drift names the attribute, apply puts it back.
+        try Data(written.replacingOccurrences(of: "rekey_time = 24300s", with: "rekey_time = 3600s").utf8).write(
+            to: conf
+        )
+        let drift = try ws.run(["drift", "spec"])
+        #expect(drift.status == 2, "\(drift.stdout)\(drift.stderr)")
+        #expect(drift.stdout.contains("strongswan:osaka-gw/conn/osaka-vpn"))
+        #expect(drift.stdout.contains("rekeyTime: last applied 24300, now 3600, spec 24300"))
+        #expect(try ws.run(["apply", "spec", "--auto-approve"]).status == 0)
+        #expect(Self.read(conf).contains("rekey_time = 24300s"))
+
+        let destroy = try ws.run(["destroy", "spec", "--auto-approve"])
+        #expect(destroy.status == 0, "\(destroy.stdout)\(destroy.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: conf.path))
+
+        // The key went to the file only: never to output, state or the plugin's environment.
+        let secret = LabWorkspace.secrets["OSAKA_PSK"]!
+        for run in [plan, apply, diff, drift, destroy] {
+            #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+        }
+        let state = Self.read(ws.spec.appendingPathComponent(".reconcile/state.json"))
+        #expect(!state.isEmpty && !state.contains(secret))
+    }
+
+    @Test func theSchemaAndTheChecksIncludeThePluginsKinds() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let schema = try ws.run(["schema", "spec"])
+        #expect(schema.status == 0, "\(schema.stderr)")
+        #expect(schema.stdout.contains("\"plugin:StrongSwanRouter\""))
+        // The plugin's JSON Schema, at the line of the field.
+        try ws.edit("onprem.yaml") { $0.replacingOccurrences(of: "  configDir: out/osaka-gw", with: "  confDir: out") }
+        var validate = try ws.run(["validate", "spec"])
+        #expect(validate.status == 1)
+        #expect(validate.stderr.contains("onprem.yaml:19:3: error[schema-unknown-field]"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("error[schema-required]"))
+        // The plugin's own check, at the field it names.
+        try ws.edit("onprem.yaml") {
+            $0.replacingOccurrences(of: "  confDir: out", with: "  configDir: out").replacingOccurrences(
+                of: "  site: osaka\n  configDir",
+                with: "  site: kyoto\n  configDir"
+            )
+        }
+        validate = try ws.run(["validate", "spec"])
+        #expect(validate.status == 1)
+        #expect(validate.stderr.contains("onprem.yaml:18:9: error[plugin-check]: strongswan:"), "\(validate.stderr)")
+    }
+
+    @Test func aProgramThatIsNotThePinnedOneNeverRuns() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        // A pull request changes the program but not the digest.
+        let program = ws.root.appendingPathComponent("reconcile-provider-strongswan")
+        let changed = Self.read(program).replacingOccurrences(
+            of: "import sys",
+            with: "import sys\nopen('ran', 'w').write('ran')"
+        )
+        try Data(changed.utf8).write(to: program)
+        let plan = try ws.run(["plan", "spec"])
+        #expect(plan.status == 1)
+        #expect(plan.stderr.contains("plugin.yaml:7:9: error[plugin-run]"), "\(plan.stderr)")
+        #expect(plan.stderr.contains("sha256"))
+        #expect(!FileManager.default.fileExists(atPath: ws.spec.appendingPathComponent("ran").path))
+        #expect(!FileManager.default.fileExists(atPath: ws.spec.appendingPathComponent(".reconcile/state.json").path))
+
+        // Named by PATH instead, and not on it: the error says where to put it.
+        try ws.edit("plugin.yaml") { $0.components(separatedBy: "spec:")[0] }
+        let missing = try ws.run(["plan", "spec"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("reconcile-provider-strongswan"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("put reconcile-provider-strongswan on PATH"))
+    }
+
+    @Test func aPluginThatDiesMidApplyLeavesStateWholeAndTheNextRunConverges() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let crashy = Fixture.path("Tests/Plugins/reconcile-provider-crashy")
+        try ws.edit("plugin.yaml") {
+            $0.replacingOccurrences(of: "name: strongswan", with: "name: crashy")
+                .replacingOccurrences(of: "../reconcile-provider-strongswan", with: crashy)
+                .replacingOccurrences(
+                    of: $0.components(separatedBy: "sha256: ")[1].trimmingCharacters(in: .whitespacesAndNewlines),
+                    with: (try? Self.sha256(crashy)) ?? ""
+                )
+        }
+        try ws.edit("onprem.yaml") { $0.replacingOccurrences(of: "kind: StrongSwanRouter", with: "kind: CrashyRouter") }
+        let configDir = ws.spec.appendingPathComponent("out/osaka-gw")
+        try FileManager.default.createDirectory(at: configDir, withIntermediateDirectories: true)
+        try Data().write(to: configDir.appendingPathComponent(".crash-on-apply"))
+
+        let first = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
+        let said = first.stdout + first.stderr
+        #expect(said.contains("plugin crashy: exited with status 9 while answering apply"), "\(said)")
+        // Azure's side went through and is recorded; the plugin's is not.
+        let state = Self.read(ws.spec.appendingPathComponent(".reconcile/state.json"))
+        #expect(state.contains("azure:connections/osaka-vpn"))
+        #expect(!state.contains("crashy:osaka-gw/conn/osaka-vpn"))
+
+        let second = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        let diff = try ws.run(["diff", "spec"])
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+    }
+
+    @Test func aPluginThatAnswersGarbageIsAClearErrorAndChangesNothing() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let garbage = Fixture.path("Tests/Plugins/reconcile-provider-garbage")
+        try ws.edit("plugin.yaml") {
+            $0.replacingOccurrences(of: "name: strongswan", with: "name: garbage")
+                .replacingOccurrences(of: "../reconcile-provider-strongswan", with: garbage)
+                .replacingOccurrences(
+                    of: $0.components(separatedBy: "sha256: ")[1].trimmingCharacters(in: .whitespacesAndNewlines),
+                    with: (try? Self.sha256(garbage)) ?? ""
+                )
+        }
+        try ws.edit("onprem.yaml") {
+            $0.replacingOccurrences(of: "kind: StrongSwanRouter", with: "kind: GarbageRouter")
+        }
+        let plan = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(plan.status == 1, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stderr.contains("error[plugin-run]: plugin garbage:"), "\(plan.stderr)")
+        #expect(plan.stderr.contains("not JSON"), "\(plan.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.spec.appendingPathComponent(".reconcile/state.json").path))
+    }
+}
