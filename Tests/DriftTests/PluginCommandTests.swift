@@ -3,9 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A provider out of process, through the real binary: the reference strongSwan plugin (Python)
-/// beside the lab's Azure, and plugins that crash mid-apply, answer garbage, or are not the
-/// program the spec pinned. Each failure is a clear error naming the plugin, and state stays
+/// A provider out of process, through the real binary.
+///
+/// The reference strongSwan plugin (Python) beside the lab's Azure, and plugins that crash
+/// mid-apply, answer garbage, or are not the program the spec pinned. Each failure is a clear error naming the plugin, and state stays
 /// as it was: the next run converges.
 @Suite("Provider plugins through the commands")
 struct PluginCommandTests {
