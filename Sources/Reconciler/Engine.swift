@@ -27,14 +27,33 @@ public struct Engine: Sendable {
 
     /// Why the engine could not go on.
     ///
-    /// Messages name the resource or the file.
+    /// Messages name the resource or the file; the error underneath is kept (`underlying`), so
+    /// a caller tells a lock held by another run, a provider's failure and a state backend's
+    /// I/O error apart without reading the text.
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case spec([Diagnostic])
         case noProvider(String, ResourceAddress)
         case unknownType(ResourceAddress, String)
-        case read(String, String)
-        case state(StateError)
+        /// A provider's read failed: the provider's name and its error.
+        case read(String, any Error)
+        /// The state backend failed; `underlying` is what it threw when that was not a `StateError`.
+        case state(StateError, underlying: (any Error)? = nil)
         case stalePlan(String)
+
+        /// The error underneath: the provider's for a read, the backend's for state.
+        public var underlying: (any Error)? {
+            switch self {
+            case .read(_, let error): return error
+            case .state(let error, let underlying): return underlying ?? error
+            default: return nil
+            }
+        }
+
+        /// A state backend's error as a failure, keeping it when it is not a `StateError`.
+        static func state(from error: any Error) -> Failure {
+            if let error = error as? StateError { return .state(error) }
+            return .state(.io("\(error)"), underlying: error)
+        }
 
         public var description: String {
             switch self {
@@ -44,9 +63,9 @@ public struct Engine: Sendable {
                 return "\(address): no provider '\(name)' is registered in this build"
             case .unknownType(let address, let type):
                 return "\(address): provider '\(address.provider)' does not manage resource type \(type)"
-            case .read(let provider, let why):
-                return "reading \(provider) failed: \(why)"
-            case .state(let error):
+            case .read(let provider, let error):
+                return "reading \(provider) failed: \(String(describing: error))"
+            case .state(let error, _):
                 return error.description
             case .stalePlan(let why):
                 return "the saved plan no longer applies: \(why)"
@@ -57,10 +76,8 @@ public struct Engine: Sendable {
     public func fingerprinter() throws(Failure) -> Fingerprinter {
         do {
             return Fingerprinter(key: try backend.fingerprintKey())
-        } catch let error as StateError {
-            throw .state(error)
         } catch {
-            throw .state(.io("\(error)"))
+            throw .state(from: error)
         }
     }
 
@@ -69,10 +86,8 @@ public struct Engine: Sendable {
     public func loadState() throws(Failure) -> State {
         do {
             return try backend.load() ?? State(lineage: "")
-        } catch let error as StateError {
-            throw .state(error)
         } catch {
-            throw .state(.io("\(error)"))
+            throw .state(from: error)
         }
     }
 
@@ -124,7 +139,7 @@ public struct Engine: Sendable {
                 let found = try await provider.read(addresses, context: context)
                 observed.merge(found) { a, _ in a }
             } catch {
-                throw .read(name, String(describing: error))
+                throw .read(name, error)
             }
         }
         return observed
@@ -393,10 +408,8 @@ public struct Engine: Sendable {
     func commit(_ state: State) throws(Failure) {
         do {
             try backend.commit(state)
-        } catch let error as StateError {
-            throw .state(error)
         } catch {
-            throw .state(.io("\(error)"))
+            throw .state(from: error)
         }
     }
 

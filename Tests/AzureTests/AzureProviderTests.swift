@@ -759,6 +759,29 @@ struct AzureProviderTests {
         #expect(client.sent.value == client.maxAttempts)
     }
 
+    /// A refresh that fails keeps the provider's error under the engine's: a caller reads the
+    /// ARM error (and how often the client tried) from it, not from the text, which is unchanged.
+    @Test func aFailedRefreshKeepsTheProvidersError() async throws {
+        let refusing = AzureModelServer(model: AzureModel(options: .init(faults: .init(throttleEvery: 1))))
+        try await refusing.start()
+        defer { refusing.stop() }
+        let client = ARMClient(baseURL: refusing.url, token: { "t" }, sleep: { _ in })
+        let lab = try await Lab("refresh-fails")
+        defer { lab.stop() }
+        let provider = AzureProvider(client: client, subscription: lab.provider.subscription, group: "rg-s2s-tokyo")
+        let engine = Engine(registry: ProviderRegistry([provider]), backend: lab.backend)
+        let graph = try lab.azureGraph("s2s-cisco891-pppoe")
+        var failure: Engine.Failure?
+        do {
+            _ = try await engine.refresh(desired: graph, state: State(lineage: ""))
+        } catch {
+            failure = error
+        }
+        let arm = try #require(failure?.underlying as? ARMError, "\(String(describing: failure))")
+        #expect(arm.status == 429 && arm.exhausted?.attempts == client.maxAttempts)
+        #expect(failure?.description == "reading azure failed: \(arm.description)")
+    }
+
     @Test func anOperationThatEndsFailedFailsTheApplyAndIsPlannedAgain() async throws {
         let lab = try await Lab(
             "failed-op",

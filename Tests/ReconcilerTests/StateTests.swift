@@ -69,6 +69,29 @@ struct StateTests {
         try backend.lock(me)
     }
 
+    /// The engine keeps the backend's error: a lock held by another run is told from other
+    /// failures by its kind, not by its text.
+    @Test func aLockHeldElsewhereIsALockConflictToTheEngine() async throws {
+        let (backend, dir) = try backend("engine-lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let elsewhere = LockInfo(
+            holder: "ci",
+            host: "runner-7",
+            pid: 4242,
+            time: "2026-11-21T00:00:00Z",
+            command: "apply"
+        )
+        try backend.lock(elsewhere)
+        let engine = Engine(registry: ProviderRegistry([]), backend: backend)
+        do {
+            _ = try await engine.locked(command: "reconcile plan") { 0 }
+            Issue.record("took a lock another host holds")
+        } catch let failure as Engine.Failure {
+            #expect(failure.underlying as? StateError == .locked(elsewhere, stale: false))
+            #expect(failure.description == StateError.locked(elsewhere, stale: false).description)
+        }
+    }
+
     @Test func aLockWhoseProcessIsGoneIsStale() throws {
         let (backend, dir) = try backend("stale")
         defer { try? FileManager.default.removeItem(at: dir) }
