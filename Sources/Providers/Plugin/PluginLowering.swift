@@ -74,7 +74,7 @@ public struct PluginLowering: ResourceLowering {
                     "connection": .string(tunnel.connection),
                     "instance": .int(tunnel.instance),
                     "ikeVersion": .string(tunnel.ikeVersion.rawValue),
-                    "crypto": tunnel.policy.map(Self.policy) ?? .null,
+                    "crypto": tunnel.policy.map(\.value) ?? .null,
                     "sharedKey": .secret(tunnel.sharedKey),
                     "peer": tunnel.peer,
                     "staticPrefixes": tunnel.staticPrefixes.map { .strings($0) } ?? .null,
@@ -92,19 +92,6 @@ public struct PluginLowering: ResourceLowering {
             ])
         }
         return .map(sites)
-    }
-
-    static func policy(_ p: IpsecPolicy) -> Value {
-        .map([
-            "ikeEncryption": .string(p.ikeEncryption.rawValue),
-            "ikeIntegrity": .string(p.ikeIntegrity.rawValue),
-            "dhGroup": .string(p.dhGroup.rawValue),
-            "ipsecEncryption": .string(p.ipsecEncryption.rawValue),
-            "ipsecIntegrity": .string(p.ipsecIntegrity.rawValue),
-            "pfsGroup": .string(p.pfsGroup.rawValue),
-            "saLifetimeSeconds": .int(p.saLifetimeSeconds),
-            "saDataSizeKilobytes": .int(p.saDataSizeKilobytes),
-        ])
     }
 
     /// `spec.tunnels[0].name` as key path components.

@@ -35,12 +35,8 @@ struct ObjectDecoder {
             let meta = metadata(root, kind: kind, file: file)
         else { return }
         if let first = builder.declared[kind]?[meta.name] {
-            context.diagnostics.error(
-                .nameDuplicate,
-                "\(kind.rawValue) '\(meta.name)' is defined twice",
-                at: meta.location,
-                hint: "names are unique per kind; rename one of them",
-                notes: [.init("first defined here", at: first.location)]
+            context.diagnostics.append(
+                .duplicate("\(kind.rawValue) '\(meta.name)'", at: meta.location, first: first.location)
             )
             return
         }
@@ -115,13 +111,7 @@ struct ObjectDecoder {
         else { return }
         let location = (root["metadata"]?["name"] ?? root).mark.located(in: file)
         if let first = builder.pluginObjects.first(where: { $0.kind == kind && $0.name == name }) {
-            context.diagnostics.error(
-                .nameDuplicate,
-                "\(kind) '\(name)' is defined twice",
-                at: location,
-                hint: "names are unique per kind; rename one of them",
-                notes: [.init("first defined here", at: first.location)]
-            )
+            context.diagnostics.append(.duplicate("\(kind) '\(name)'", at: location, first: first.location))
             return
         }
         let spec = root["spec"] ?? YAMLNode(.mapping([]), mark: root.mark)

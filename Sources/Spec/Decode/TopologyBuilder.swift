@@ -30,14 +30,7 @@ struct TopologyBuilder: Sendable {
                 if let first = declared[kind]?[name] {
                     duplicates.insert("\(kind.rawValue)/\(name)")
                     problems.append(
-                        Diagnostic(
-                            .error,
-                            .nameDuplicate,
-                            "\(kind.rawValue) '\(name)' is defined twice",
-                            at: meta.location,
-                            hint: "names are unique per kind; rename one of them",
-                            notes: [.init("first defined here", at: first.location)]
-                        )
+                        .duplicate("\(kind.rawValue) '\(name)'", at: meta.location, first: first.location)
                     )
                 } else {
                     declared[kind, default: [:]][name] = meta
@@ -70,14 +63,7 @@ struct TopologyBuilder: Sendable {
         for object in other.pluginObjects {
             if let first = seen["\(object.kind)/\(object.name)"] {
                 problems.append(
-                    Diagnostic(
-                        .error,
-                        .nameDuplicate,
-                        "\(object.reference) is defined twice",
-                        at: object.location,
-                        hint: "names are unique per kind; rename one of them",
-                        notes: [.init("first defined here", at: first)]
-                    )
+                    .duplicate(object.reference, at: object.location, first: first)
                 )
             } else {
                 seen["\(object.kind)/\(object.name)"] = object.location

@@ -109,3 +109,17 @@ public struct Diagnostics: Sendable {
         return Diagnostic.sortedForOutput(all).filter { seen.insert($0).inserted }
     }
 }
+
+extension Diagnostic {
+    /// `what` (`VirtualNetwork 'hub'`) is defined a second time at `location`.
+    static func duplicate(_ what: String, at location: SourceLocation, first: SourceLocation) -> Diagnostic {
+        Diagnostic(
+            .error,
+            .nameDuplicate,
+            "\(what) is defined twice",
+            at: location,
+            hint: "names are unique per kind; rename one of them",
+            notes: [.init("first defined here", at: first)]
+        )
+    }
+}

@@ -27,3 +27,19 @@ extension IpsecPolicy {
         version == .ikev1 ? .recommendedIKEv1 : .recommended
     }
 }
+
+extension IpsecPolicy {
+    /// The policy as the spec writes it, field by field (what a plugin's `lower` receives).
+    public var value: Value {
+        .map([
+            "ikeEncryption": .string(ikeEncryption.rawValue),
+            "ikeIntegrity": .string(ikeIntegrity.rawValue),
+            "dhGroup": .string(dhGroup.rawValue),
+            "ipsecEncryption": .string(ipsecEncryption.rawValue),
+            "ipsecIntegrity": .string(ipsecIntegrity.rawValue),
+            "pfsGroup": .string(pfsGroup.rawValue),
+            "saLifetimeSeconds": .int(saLifetimeSeconds),
+            "saDataSizeKilobytes": .int(saDataSizeKilobytes),
+        ])
+    }
+}

@@ -193,17 +193,12 @@ extension Lowering {
         }
     }
 
+    /// The policy as ARM spells it: the spec's fields, with `saLifeTimeSeconds`.
     static func policyValue(_ p: IpsecPolicy) -> Value {
-        .map([
-            "ikeEncryption": .string(p.ikeEncryption.rawValue),
-            "ikeIntegrity": .string(p.ikeIntegrity.rawValue),
-            "dhGroup": .string(p.dhGroup.rawValue),
-            "ipsecEncryption": .string(p.ipsecEncryption.rawValue),
-            "ipsecIntegrity": .string(p.ipsecIntegrity.rawValue),
-            "pfsGroup": .string(p.pfsGroup.rawValue),
-            "saLifeTimeSeconds": .int(p.saLifetimeSeconds),
-            "saDataSizeKilobytes": .int(p.saDataSizeKilobytes),
-        ])
+        guard case .map(var fields) = p.value else { return p.value }
+        fields["saLifeTimeSeconds"] = fields["saLifetimeSeconds"]
+        fields["saLifetimeSeconds"] = nil
+        return .map(fields)
     }
 
     private mutating func lowerVirtualWan(body: (Attributes) -> Attributes) {
