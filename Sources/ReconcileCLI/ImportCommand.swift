@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PluginProvider
 import Reconciler
 import Spec
 
@@ -67,6 +68,23 @@ struct Import: AsyncParsableCommand {
     )
     var secretEnv: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Import TARGET through the provider plugin NAME, reconcile-provider-NAME on PATH unless --plugin-pin names it; "
+                + "a relative TARGET is relative to OUT_DIR, as the spec will hold it (repeatable).",
+            valueName: "NAME=TARGET"
+        )
+    )
+    var plugin: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Run the plugin NAME from PATH, only if its SHA-256 is DIGEST; the spec pins it the same way (repeatable).",
+            valueName: "NAME=PATH@DIGEST"
+        )
+    )
+    var pluginPin: [String] = []
+
     @Flag(help: "Fail, writing nothing, when anything read cannot be expressed in the spec.")
     var strict = false
 
@@ -78,14 +96,39 @@ struct Import: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let request = try makeRequest(environment)
         let out = URL(fileURLWithPath: outDir).standardizedFileURL.path
+        let plugins = try makePlugins(out: out)
         try Self.refuseNonEmpty(out)
         // Every value read from the environment for this run is masked wherever it might appear.
         Output.register(request.routers.flatMap { [$0.password] + ($0.enableSecret.map { [$0] } ?? []) })
         Output.register(secretEnv.compactMap { environment[$0] })
 
+        // Written first into a directory beside OUT_DIR, checked, then moved into place: a
+        // failure leaves nothing half-written. Plugins work in it as in the spec's directory,
+        // which it becomes (a sibling of OUT_DIR: relative paths mean the same in both).
+        let staging = out + ".import-\(getpid())"
+        Self.removeAbandonedStaging(of: out)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+
         let scopes: [(provider: String, scope: ImportedScope)]
         do {
-            scopes = try await ImportPipeline.read(try await Reconcile.wiring.importers(request))
+            var importers = try await Reconcile.wiring.importers(request)
+            if !plugins.isEmpty { try PrivateDirectory.create(staging) }
+            for plugin in plugins {
+                let provider = try Plugins.launch(
+                    plugin.name,
+                    path: plugin.pin?.executable,
+                    sha256: plugin.pin?.sha256,
+                    root: staging
+                )
+                importers.append(
+                    PluginImporter(
+                        plugin: provider,
+                        target: plugin.target,
+                        pin: plugin.pin.map { ($0.fromSpec, $0.sha256) }
+                    )
+                )
+            }
+            scopes = try await ImportPipeline.read(importers)
         } catch {
             Output.err("error: \(error)\nNothing was written.\n")
             throw ExitCode(1)
@@ -94,20 +137,19 @@ struct Import: AsyncParsableCommand {
             scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } }
         )
 
-        // Written first into a directory beside OUT_DIR, checked, then moved into place: a
-        // failure leaves nothing half-written. The variables the user named may hold any of the
-        // secrets read: the routers' login and enable secrets (checked against their hashes) as
-        // much as the --secret-env ones.
-        let staging = out + ".import-\(getpid())"
-        Self.removeAbandonedStaging(of: out)
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        // The variables the user named may hold any of the secrets read: the routers' login and
+        // enable secrets (checked against their hashes) as much as the --secret-env ones.
         let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
+        // Read back with the kinds and lowering of the plugins it names (none: as before), whose
+        // providers then join the registry for adopting.
         let written = try ImportPipeline.write(
             scopes.map(\.scope),
             candidates: variables.compactMap { name in environment[name].map { (name, $0) } },
-            to: staging,
-            lowering: Reconcile.wiring.lowering
-        )
+            to: staging
+        ) { directory in
+            let (loaded, lowering) = Plugins.load(directory, options: LoadOptions())
+            return SpecPipeline.process(loaded, lowering: lowering)
+        }
         let loaded = written.spec
         if loaded.hasErrors {
             Output.report(loaded, color: color)
@@ -259,6 +301,62 @@ struct Import: AsyncParsableCommand {
             outputDirectory: URL(fileURLWithPath: outDir).standardizedFileURL.path,
             say: { Output.err($0 + "\n") }
         )
+    }
+
+    /// A plugin to import through: its name, the target it is given, and how it is pinned.
+    struct PluginTarget {
+        var name: String
+        var target: String
+        /// The executable (absolute) and its digest, and its path from OUT_DIR for the spec.
+        var pin: (executable: String, sha256: String, fromSpec: String)?
+    }
+
+    /// The plugins from `--plugin` and `--plugin-pin`; a malformed one is an error naming the option.
+    func makePlugins(out: String) throws -> [PluginTarget] {
+        func fail(_ message: String) -> ExitCode {
+            Output.err("error: \(message)\nNothing was read or written.\n")
+            return ExitCode(1)
+        }
+        let reserved = Set(Reconcile.wiring.lowering.map(\.provider))
+        var plugins: [PluginTarget] = []
+        for text in plugin {
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex,
+                text.index(after: equals) != text.endIndex
+            else { throw fail("--plugin '\(text)' is not NAME=TARGET") }
+            let name = String(text[..<equals])
+            guard !reserved.contains(name) else {
+                throw fail("--plugin \(name): a built-in provider is named '\(name)'; use --azure or --router")
+            }
+            guard !plugins.contains(where: { $0.name == name }) else {
+                throw fail("--plugin \(name) is given twice; a spec runs a plugin once: import one target")
+            }
+            plugins.append(PluginTarget(name: name, target: String(text[text.index(after: equals)...])))
+        }
+        for text in pluginPin {
+            guard let equals = text.firstIndex(of: "="), let at = text.lastIndex(of: "@"), equals < at,
+                text.index(after: equals) != at
+            else { throw fail("--plugin-pin '\(text)' is not NAME=PATH@SHA256") }
+            let name = String(text[..<equals])
+            guard let index = plugins.firstIndex(where: { $0.name == name }) else {
+                throw fail("--plugin-pin \(name): no --plugin \(name)=TARGET is given")
+            }
+            guard plugins[index].pin == nil else { throw fail("--plugin-pin \(name) is given twice") }
+            let executable = URL(fileURLWithPath: String(text[text.index(after: equals)..<at])).standardizedFileURL.path
+            plugins[index].pin = (
+                executable, String(text[text.index(after: at)...]), Self.relativePath(executable, from: out)
+            )
+        }
+        return plugins
+    }
+
+    /// `path` as seen from the directory `base` (both absolute): `../bin/x` beside it.
+    static func relativePath(_ path: String, from base: String) -> String {
+        let to = path.split(separator: "/")
+        let from = base.split(separator: "/")
+        var common = 0
+        while common < min(to.count, from.count) && to[common] == from[common] { common += 1 }
+        return (Array(repeating: "..", count: from.count - common) + to[common...].map(String.init))
+            .joined(separator: "/")
     }
 
     /// `NAME=USER@HOST[:PORT]`.

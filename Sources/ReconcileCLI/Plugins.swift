@@ -36,7 +36,6 @@ enum Plugins {
         if let started = running.withLock({ $0[topology.root] }) { return started }
         var started = Started()
         let reserved = Set(Reconcile.wiring.lowering.map(\.provider))
-        let builtInKinds = Set(Kind.allCases.map(\.rawValue))
         var claimed: [String: String] = [:]
         // The plugins work in the spec's directory, whatever directory the command runs in.
         let root = URL(fileURLWithPath: topology.root).standardizedFileURL.path
@@ -54,21 +53,7 @@ enum Plugins {
                 continue
             }
             do {
-                let executable = try PluginLocator.locate(
-                    name: plugin.name,
-                    path: plugin.spec.path,
-                    sha256: plugin.spec.sha256,
-                    root: root,
-                    searchPath: ProcessInfo.processInfo.environment["PATH"] ?? ""
-                )
-                let provider = try PluginProvider.start(
-                    name: plugin.name,
-                    executable: executable,
-                    root: root,
-                    register: { Output.register([$0]) },
-                    mask: { Output.redact($0) },
-                    builtInKinds: builtInKinds
-                )
+                let provider = try launch(plugin.name, path: plugin.spec.path, sha256: plugin.spec.sha256, root: root)
                 var clash: String?
                 for kind in provider.kinds {
                     if let other = claimed[kind.kind] { clash = "\(kind.kind) is brought by plugin \(other) too" }
@@ -95,6 +80,26 @@ enum Plugins {
         }
         running.withLock { $0[topology.root] = started }
         return started
+    }
+
+    /// Starts one plugin in `root`: pinned by `path` (relative to `root`) and `sha256`, or
+    /// `reconcile-provider-NAME` on PATH; what it hands back is masked in all output.
+    static func launch(_ name: String, path: String?, sha256: String?, root: String) throws -> PluginProvider {
+        let executable = try PluginLocator.locate(
+            name: name,
+            path: path,
+            sha256: sha256,
+            root: root,
+            searchPath: ProcessInfo.processInfo.environment["PATH"] ?? ""
+        )
+        return try PluginProvider.start(
+            name: name,
+            executable: executable,
+            root: root,
+            register: { Output.register([$0]) },
+            mask: { Output.redact($0) },
+            builtInKinds: Set(Kind.allCases.map(\.rawValue))
+        )
     }
 
     /// Loads the spec at `path` with the kinds its plugins bring, and the lowering they add.

@@ -74,6 +74,13 @@ public struct ImportJoin: Sendable {
             documents[siteIndex].setDevice(router.document.name)
             documents[routerIndex].file = documents[siteIndex].file
         }
+        // A plugin's document that names its Site (a strongSwan box) goes in the site's file too.
+        for index in documents.indices where Kind(rawValue: documents[index].kind) == nil {
+            guard case .string(let site)? = documents[index].value(at: "site"),
+                let file = documents.first(where: { $0.kind == Kind.site.rawValue && $0.name == site })?.file
+            else { continue }
+            documents[index].file = file
+        }
     }
 
     /// The site of a router no site names: `ROUTER-site`, at the address it owns, with its
@@ -237,6 +244,19 @@ public enum ImportPipeline {
         to directory: String,
         lowering: [any ResourceLowering]
     ) throws -> Written {
+        try write(scopes, candidates: candidates, to: directory) {
+            SpecPipeline.process(SpecLoader.load($0), lowering: lowering)
+        }
+    }
+
+    /// `write(_:candidates:to:lowering:)`, with `load` reading the written directory back: the
+    /// command's, which starts the plugins the spec names for their kinds and lowering.
+    public static func write(
+        _ scopes: [ImportedScope],
+        candidates: [(name: String, value: String)],
+        to directory: String,
+        load: (String) -> ValidatedSpec
+    ) throws -> Written {
         var joined = ImportJoin(scopes.flatMap(\.documents))
         let secrets = ImportSecrets(scopes.flatMap(\.secrets), candidates: candidates)
         joined.rename(secrets.names)
@@ -251,7 +271,7 @@ public enum ImportPipeline {
             )
         )
         try files(joined.documents, to: directory)
-        let spec = SpecPipeline.process(SpecLoader.load(directory), lowering: lowering)
+        let spec = load(directory)
         if !spec.hasErrors {
             // What the network does today, so a change that alters it fails its intent check.
             // It is what the route model says of this spec, so it holds by construction and the

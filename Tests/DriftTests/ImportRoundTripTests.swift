@@ -24,8 +24,10 @@ struct ImportRoundTripTests {
         /// The secrets' values: the examples' variables, and the root certificate's file as one.
         let environment: [String: String]
 
-        init(_ example: String, group: String) throws {
+        /// `prepare` readies the workspace before the example is applied (puts a plugin beside it).
+        init(_ example: String, group: String, prepare: (LabWorkspace) throws -> Void = { _ in }) throws {
             ws = try LabWorkspace(example)
+            try prepare(ws)
             let applied = try ws.run(["apply", "spec", "--auto-approve"])
             #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
             serve = try Watched(["lab", "serve", "spec"], in: ws)

@@ -13,11 +13,16 @@ struct PluginCommandTests {
     /// The strongSwan example in a workspace, its plugin where `plugin.yaml` pins it.
     static func workspace() throws -> LabWorkspace {
         let ws = try LabWorkspace("plugins/strongswan/spec")
+        try addPlugin(to: ws)
+        return ws
+    }
+
+    /// The reference plugin where the example's `plugin.yaml` pins it: beside the spec directory.
+    static func addPlugin(to ws: LabWorkspace) throws {
         try FileManager.default.copyItem(
             atPath: Fixture.path("examples/plugins/strongswan/reconcile-provider-strongswan"),
             toPath: ws.root.appendingPathComponent("reconcile-provider-strongswan").path
         )
-        return ws
     }
 
     static func read(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
@@ -72,6 +77,51 @@ struct PluginCommandTests {
         }
         let state = Self.read(ws.spec.appendingPathComponent(".reconcile/state.json"))
         #expect(!state.isEmpty && !state.contains(secret))
+    }
+
+    /// `reconcile import --plugin`: the applied example's Azure side over ARM and its strongSwan
+    /// box through the plugin, into a spec that pins the plugin, validates and diffs empty.
+    @Test func importThroughThePluginGivesASpecThatDiffsEmpty() throws {
+        let served = try ImportRoundTripTests.Served("plugins/strongswan/spec", group: "rg-s2s-osaka") {
+            try Self.addPlugin(to: $0)
+        }
+        defer { served.stop() }
+        let configDir = served.ws.spec.appendingPathComponent("out/osaka-gw").path
+        let program = served.ws.root.appendingPathComponent("reconcile-provider-strongswan").path
+        let imported = try served.importInto(
+            "imported",
+            extra: [
+                "--plugin", "strongswan=\(configDir)",
+                "--plugin-pin", "strongswan=reconcile-provider-strongswan@\(try Self.sha256(program))",
+            ]
+        )
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.stdout.contains("OSAKA_PSK"), "\(imported.stdout)")
+
+        let directory = served.ws.root.appendingPathComponent("imported")
+        let plugins = Self.read(directory.appendingPathComponent("plugins.yaml"))
+        #expect(plugins.contains("kind: Plugin"), "\(plugins)")
+        #expect(plugins.contains("path: ../reconcile-provider-strongswan"), "\(plugins)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+        let yaml = files.sorted().map { Self.read(directory.appendingPathComponent($0)) }.joined()
+        #expect(yaml.contains("kind: StrongSwanRouter"), "\(files)")
+        #expect(yaml.contains("configDir: \(configDir)"))
+
+        let validate = try served.run(["validate", "imported"])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        let diff = try served.run(["diff", "imported"])
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+
+        // The key is in the box's files only: never in output, the written spec or its state.
+        let secret = LabWorkspace.secrets["OSAKA_PSK"]!
+        for run in [imported, validate, diff] {
+            #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+        }
+        let written = FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String] ?? []
+        #expect(written.contains { $0.hasSuffix("state.json") }, "\(written)")
+        for file in written {
+            #expect(!Self.read(directory.appendingPathComponent(file)).contains(secret), "\(file) holds the key")
+        }
     }
 
     @Test func theSchemaAndTheChecksIncludeThePluginsKinds() throws {

@@ -172,6 +172,42 @@ struct PluginStrongSwanTests {
         #expect(error?.message.hasPrefix("plugin garbage cannot import") == true)
     }
 
+    /// As `reconcile import --plugin` sees it: the document with its keys sorted, the plugin's own
+    /// Plugin document (pinned as it ran), and a key no document names kept to compare with the
+    /// secret another provider read at the same peer (never a variable of its own).
+    @Test func theImporterTurnsWhatTheImportFoundIntoAScope() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let digest = String(repeating: "a", count: 64)
+        let scope = try await PluginImporter(plugin: provider, target: "out/osaka", pin: ("../bin/plugin", digest))
+            .importScope()
+        #expect(
+            scope.documents.map(\.document) == [
+                SpecDocument(
+                    kind: "StrongSwanRouter",
+                    name: "osaka-gw",
+                    file: "strongswan.yaml",
+                    spec: [SpecField("configDir", .string("out/osaka")), SpecField("site", .string("osaka"))]
+                ),
+                SpecDocument(
+                    kind: "Plugin",
+                    name: "strongswan",
+                    file: "plugins.yaml",
+                    comments: ["The plugin that imported out/osaka, pinned by its digest as it ran."],
+                    spec: [SpecField("path", .string("../bin/plugin")), SpecField("sha256", .string(digest))]
+                ),
+            ]
+        )
+        #expect(scope.secrets.map(\.name) == [nil])
+        #expect(scope.secrets.map(\.meets) == [["psk:\(PluginFixture.peer)"]])
+        #expect(scope.secrets.first?.matches(PluginFixture.psk) == true)
+        #expect(scope.secrets.map(\.origin) == ["strongswan: out/osaka psk:\(PluginFixture.peer)"])
+        #expect(scope.requests == 1)
+    }
+
     /// A JSON-RPC error fails the call with the plugin's message; the connection stays usable.
     @Test func aPluginErrorFailsTheCallOnly() async throws {
         let root = try PluginFixture.temporaryDirectory()
