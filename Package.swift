@@ -262,7 +262,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "BuiltInProviders",
-                "Spec", "Reconciler", "TestProvider", "TestSupport", "reconcile-harness", "ReconcileCLI",
+                "Spec", "Reconciler", "TestProvider", "TestSupport", "ReconcileCLI",
                 "PostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -273,7 +273,7 @@ let package = Package(
             name: "AzureTests",
             dependencies: [
                 "BuiltInProviders",
-                "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport", "reconcile",
+                "Spec", "Reconciler", "Azure", "AzureModel", "TestSupport",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["Scripts"],
@@ -284,7 +284,6 @@ let package = Package(
             dependencies: [
                 "BuiltInProviders",
                 "Cisco", "IOSSimulator", "Spec", "Reconciler", "Azure", "AzureModel", "Verify", "TestSupport",
-                "reconcile",
             ],
             exclude: ["Corpus", "Golden", "Scripts", "Show"],
             swiftSettings: swiftSettings
@@ -293,7 +292,7 @@ let package = Package(
             name: "DriftTests",
             dependencies: [
                 "BuiltInProviders",
-                "Drift", "Spec", "Reconciler", "TestSupport", "reconcile", "Cisco",
+                "Drift", "Spec", "Reconciler", "TestSupport", "Cisco",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -306,7 +305,6 @@ let package = Package(
             name: "LabTests",
             dependencies: [
                 "BuiltInProviders", "AzureModel", "Cisco", "IOSSimulator", "Lab", "Spec", "Verify", "TestSupport",
-                "reconcile",
             ],
             swiftSettings: swiftSettings
         ),
@@ -318,7 +316,7 @@ let package = Package(
         .testTarget(
             name: "SpecTests",
             dependencies: [
-                "BuiltInProviders", "Spec", "TestSupport", "reconcile", "FuzzTargets",
+                "BuiltInProviders", "Spec", "TestSupport", "FuzzTargets",
             ],
             exclude: ["Golden", "Scripts"],
             swiftSettings: swiftSettings
