@@ -54,6 +54,9 @@ struct PluginCommandTests {
 
         let diff = try ws.run(["diff", "spec"])
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+        // Protocol version 1 has no facts for verify: the router's end is said to be unchecked.
+        let verify = try ws.run(["verify", "spec"])
+        #expect((verify.stdout + verify.stderr).contains("its end is unchecked"), "\(verify.stdout)")
 
         // Someone edits the file on the box: drift names the attribute, apply puts it back.
         try Data(written.replacingOccurrences(of: "rekey_time = 24300s", with: "rekey_time = 3600s").utf8).write(
@@ -97,15 +100,18 @@ struct PluginCommandTests {
         )
         #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
         #expect(imported.stdout.contains("OSAKA_PSK"), "\(imported.stdout)")
+        // The box's key, read by the plugin, is the other end of the Azure connection's.
+        #expect(imported.stdout.contains("agrees with strongswan: \(configDir) psk:"), "\(imported.stdout)")
 
         let directory = served.ws.root.appendingPathComponent("imported")
         let plugins = Self.read(directory.appendingPathComponent("plugins.yaml"))
         #expect(plugins.contains("kind: Plugin"), "\(plugins)")
         #expect(plugins.contains("path: ../reconcile-provider-strongswan"), "\(plugins)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
-        let yaml = files.sorted().map { Self.read(directory.appendingPathComponent($0)) }.joined()
-        #expect(yaml.contains("kind: StrongSwanRouter"), "\(files)")
-        #expect(yaml.contains("configDir: \(configDir)"))
+        // The box goes with its Site, as a router does.
+        let site = Self.read(directory.appendingPathComponent("osaka.yaml"))
+        #expect(site.contains("kind: Site"), "\(site)")
+        #expect(site.contains("kind: StrongSwanRouter"), "\(site)")
+        #expect(site.contains("configDir: \(configDir)"))
 
         let validate = try served.run(["validate", "imported"])
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
