@@ -87,7 +87,14 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         }
         if let azureLearned { status.missingInAzure = sitePrefixes.filter { !azureLearned.contains($0) } }
         if azure == nil { status.causes.append("Azure has no connection '\(connection)'") }
-        if router == nil { status.causes.append("the router has no tunnel for '\(connection)'") }
+        if router == nil {
+            // A site whose router no provider reads for verify (a plugin's, in protocol version 1).
+            status.causes.append(
+                device == nil
+                    ? "the site's router is not one verify reads (the Site names no device): its end is unchecked"
+                    : "the router has no tunnel for '\(connection)'"
+            )
+        }
         status.causes += status.checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }
         let tunnelUp = status.azure == "Connected" && status.ike == "READY" && status.ipsec == "ACTIVE"
         if status.causes.isEmpty && !tunnelUp {
