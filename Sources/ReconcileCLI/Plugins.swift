@@ -16,16 +16,7 @@ enum Plugins {
         var diagnostics: [Diagnostic] = []
 
         /// The kinds the plugins bring, for `LoadOptions.pluginKinds`.
-        var kinds: [String: Spec.PluginKind] {
-            var kinds: [String: Spec.PluginKind] = [:]
-            for plugin in providers {
-                for kind in plugin.kinds {
-                    let schema = (try? PluginValues.value(kind.schema, accepting: [])) ?? .map([:])
-                    kinds[kind.kind] = Spec.PluginKind(plugin: plugin.name, schema: schema)
-                }
-            }
-            return kinds
-        }
+        var kinds: [String: Spec.PluginKind] = [:]
     }
 
     /// By spec root: a command that reads its spec twice (plan, then apply) starts each plugin once.
@@ -54,16 +45,25 @@ enum Plugins {
             }
             do {
                 let provider = try launch(plugin.name, path: plugin.spec.path, sha256: plugin.spec.sha256, root: root)
-                var clash: String?
+                var problem: String?
+                var kinds: [String: Spec.PluginKind] = [:]
                 for kind in provider.kinds {
-                    if let other = claimed[kind.kind] { clash = "\(kind.kind) is brought by plugin \(other) too" }
+                    if let other = claimed[kind.kind] { problem = "\(kind.kind) is brought by plugin \(other) too" }
                     claimed[kind.kind] = plugin.name
+                    // A schema the checker cannot read would leave the documents unchecked: refused.
+                    do {
+                        let schema = try PluginValues.value(kind.schema, accepting: [])
+                        kinds[kind.kind] = Spec.PluginKind(plugin: plugin.name, schema: schema)
+                    } catch {
+                        problem = "plugin \(plugin.name): its JSON Schema for \(kind.kind) cannot be read: \(error)"
+                    }
                 }
-                if let clash {
-                    started.diagnostics.append(Diagnostic(.error, .pluginRun, clash, at: at))
+                if let problem {
+                    started.diagnostics.append(Diagnostic(.error, .pluginRun, problem, at: at))
                     continue
                 }
                 started.providers.append(provider)
+                started.kinds.merge(kinds) { first, _ in first }
             } catch {
                 started.diagnostics.append(
                     Diagnostic(
