@@ -141,7 +141,7 @@ struct Lab: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             // The lab as `lab serve` starts it, so the console's `show` commands see the linked
-            // world (issue 21 item 11: a bare device answered them with nothing).
+            // world (a bare device answered them with nothing).
             var options = try SpecOptions.parse([spec])
             options.grants = grants
             let validated = try EngineRunner.validated(

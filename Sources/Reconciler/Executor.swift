@@ -190,7 +190,7 @@ public struct Executor: Sendable {
                     ready.sort { units[$0].lead < units[$1].lead }
                 case .failure(let error):
                     // A unit fails as a whole: its lead carries the cause, the rest point at it,
-                    // so a router's twelve sections print one error, not twelve (issue 21 item 4).
+                    // so a router's twelve sections print one error, not twelve.
                     for change in unit.changes {
                         let message =
                             change.address == unit.lead

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `kill -9` in the middle of a gateway's create, update or delete against the lab, then
-/// apply again (issue 15): the killed run's lab dies with it, and the next run must converge
+/// apply again: the killed run's lab dies with it, and the next run must converge
 /// in bounded time (it used to poll the dead lab's port for ten minutes).
 ///
 /// A few trials run with `swift test`; `RECONCILE_CHAOS_TRIALS=20` runs more, and

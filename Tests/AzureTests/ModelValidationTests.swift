@@ -5,7 +5,7 @@ import Spec
 import TestSupport
 import Testing
 
-/// What the model refuses before any networking rule, as ARM answers (issue 15): over HTTP
+/// What the model refuses before any networking rule, as ARM answers: over HTTP
 /// on loopback, through the provider's own client sending one request each.
 @Suite("the Azure model's request validation")
 struct ModelValidationTests {

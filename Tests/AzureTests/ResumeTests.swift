@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Resuming long-running operations an interrupted apply left behind, and the model's
-/// world surviving its process (issue 15).
+/// world surviving its process.
 @Suite("resumed operations and the model's persistence")
 struct ResumeTests {
     static let group = "/subscriptions/s/resourceGroups/rg"

@@ -414,7 +414,7 @@ struct CiscoProviderTests {
     }
 
     @Test func aLANChangeAndANewNATSourceApplyWithCommandsIOSTakes() async throws {
-        // Issue 21 item 3: the blank router's `no ip address` on Vlan1 was negated as a bare
+        // The blank router's `no ip address` on Vlan1 was negated as a bare
         // `ip address`, and a new NAT source rewrote access-list 11 from nothing.
         let lab = try await Lab("lan-change")
         defer { lab.stop() }
@@ -452,7 +452,7 @@ struct CiscoProviderTests {
         #expect(!report.ok)
         let failure = report.failed.map(\.message).joined(separator: "\n")
         #expect(failure.contains("no new session could be opened after the management-path change"), "\(failure)")
-        // Issue 21 item 4: the cause once, naming what was sent and access-class; the other
+        // The cause once, naming what was sent and access-class; the other
         // sections of the push point at it.
         #expect(failure.contains("'access-list 12 permit 192.168.10.0 0.0.0.127'"), "\(failure)")
         #expect(failure.contains("access-class"), "\(failure)")

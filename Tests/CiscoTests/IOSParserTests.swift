@@ -126,7 +126,7 @@ struct IOSParserTests {
         #expect(config.lines[4].children.map(\.text) == ["vacant-message ^Cgone\n  fishing^C", "login"])
     }
 
-    /// What the parser prints reads back the same (found by `.ci/fuzz`, issue 15): an
+    /// What the parser prints reads back the same (found by `.ci/fuzz`): an
     /// ETX-delimited banner holding the characters `^C` keeps ETX (printed as `^C`, it closed
     /// early), and a tab before the delimiter is not the delimiter (trimmed off, it left the
     /// banner open).

@@ -54,7 +54,7 @@ struct RemediationTests {
     }
 
     @Test func anAddressReplacesNoIPAddressWithoutABareIPAddress() throws {
-        // Issue 21 item 3: `no ip address` was negated as a bare `ip address` (`% Incomplete command.`).
+        // `no ip address` was negated as a bare `ip address` (`% Incomplete command.`).
         let set = try Self.remediate(
             "interface Vlan1\n no ip address\n",
             "interface Vlan1\n ip address 192.168.10.1 255.255.255.0\n"
@@ -70,7 +70,7 @@ struct RemediationTests {
     }
 
     @Test func aNumberedAccessListThatOnlyGrowsIsAppendedTo() throws {
-        // Issue 21 item 3: `no access-list 11` first left NAT matching nothing until the rebuild.
+        // `no access-list 11` first left NAT matching nothing until the rebuild.
         let out = try Self.remediate(
             "access-list 11 permit 192.168.10.0 0.0.0.255\nip nat inside source list 11 interface Dialer1 overload\n",
             "access-list 11 permit 192.168.10.0 0.0.0.255\naccess-list 11 permit 192.168.20.0 0.0.0.255\n"

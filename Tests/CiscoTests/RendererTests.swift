@@ -62,7 +62,7 @@ struct RendererTests {
         #expect(!text.contains("<azure:"))
     }
 
-    /// Issue 21 item 5: with no ipsecPolicy the router got 3DES, SHA1 and DH group 2 and no DPD.
+    /// With no ipsecPolicy the router got 3DES, SHA1 and DH group 2 and no DPD.
     @Test func aConnectionWithoutAPolicyGetsNextGenerationCryptoAndDPD() throws {
         let text = IOSRenderer.device(
             try Self.sections("routeserver-nva-default-route", "tokyo-rtr1"),

@@ -4,7 +4,7 @@ import IOSSimulator
 import TestSupport
 import Testing
 
-/// Host key pinning's messages: nothing pinned is not a mismatch (issue 15: an empty
+/// Host key pinning's messages: nothing pinned is not a mismatch (an empty
 /// `knownHostsFile` reported "the router's key is not the pinned one").
 @Suite("SSH transport host key pinning", .serialized)
 struct SSHTransportPinningTests {

@@ -132,7 +132,7 @@ struct SSHTransportTests {
         }
     }
 
-    /// ssh inherits none of our secret variables (issue 15), is our own child rather than
+    /// ssh inherits none of our secret variables, is our own child rather than
     /// init's, and is gone, reaped, once the session closes.
     @Test func theSSHChildGetsAScrubbedEnvironmentAndIsReaped() throws {
         setenv("RECONCILE_TEST_TOKYO_PSK", "lab psk never for ssh", 1)

@@ -121,7 +121,7 @@ struct SimulatorSessionTests {
     }
 
     @Test func aBareIPAddressIsIncompleteAndKeepsNothing() throws {
-        // Issue 21 item 3: the simulator took a bare `ip address` and kept a stray line.
+        // The simulator took a bare `ip address` and kept a stray line.
         let s = try Self.session("hostname R1\ninterface Vlan1\n ip address 192.168.10.1 255.255.255.0\n")
         _ = s.input("configure terminal")
         _ = s.input("interface Vlan1")

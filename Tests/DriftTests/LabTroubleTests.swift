@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Trouble on a lab router as an engineer makes and meets it (issue 21, "Seeing trouble").
+/// Trouble on a lab router as an engineer makes and meets it.
 ///
 /// A tunnel shut at the console, the ISP line down, `show` commands typed at the console: each
 /// is seen by `verify`, `diff` and `drift` in the engineer's words, through the real binary.

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Secrets through the real `reconcile` binary against the lab (issue 15, issue 21 item 7):
+/// Secrets through the real `reconcile` binary against the lab:
 /// masked by value on every output path, refused when IOS cannot take them, read only from
 /// where the spec may read, checked before anything is read or sent, and kept private on disk.
 @Suite("Secrets against the lab", .serialized)

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The CI pipelines of `examples/ci/`, read with a YAML parser, and their commands run as two
-/// runners would run them (issue 18).
+/// runners would run them.
 ///
 /// Each runner is a `git clone` of one repository in a directory of its own; the two share only
 /// the PostgreSQL state (`RECONCILE_TEST_PG_URL`, `scripts/test-postgres.sh start`) and one lab

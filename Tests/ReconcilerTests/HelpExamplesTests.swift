@@ -4,7 +4,7 @@ import ReconcileCLI
 import Testing
 
 /// Every `reconcile …` example that any command's `--help` shows is accepted by the parser
-/// the binary uses, so none can rot again (issue 15: `state list DIR` exited 64).
+/// the binary uses, so none can rot again (`state list DIR` exited 64).
 @Suite("Examples in --help")
 struct HelpExamplesTests {
     /// Each command's help text, walking the subcommand tree from the root.

@@ -96,7 +96,7 @@ struct PlanOutputTests {
     }
 
     /// A saved plan decodes to the plan that was saved, a changed secret's `"before": null`
-    /// (a secret no provider reads back) included: issue 15, such a plan never applied from its file.
+    /// (a secret no provider reads back) included: such a plan never applied from its file.
     @Test func aSavedPlanDecodesToThePlanThatWasSaved() async throws {
         var plan = try await Self.scenario()
         plan.changes.append(

@@ -3,7 +3,7 @@ import Reconciler
 import TestSupport
 import Testing
 
-/// The lock and the state files as the commands meet them (issue 15).
+/// The lock and the state files as the commands meet them.
 extension ProcessTests {
     /// Waits for the apply to hold the lock and be under way.
     static func waitForLock(_ ws: Workspace) -> Bool {

@@ -6,7 +6,7 @@ import Testing
 @testable import Spec
 
 /// A spec comes from a repository anyone can send a pull request to: files built to cost
-/// time or memory end in a clear error, quickly (issue 15, items 8-10).
+/// time or memory end in a clear error, quickly.
 @Suite("Hostile spec input")
 struct HostileInputTests {
     // MARK: Diagnostics on many lines

@@ -2,7 +2,7 @@ import Spec
 import TestSupport
 import Testing
 
-/// Issue 21 item 6: what the behindNat warning says about NAT in front of the router.
+/// What the behindNat warning says about NAT in front of the router.
 @Suite("NAT in front of the device")
 struct NatTraversalTests {
     /// The seed saw tunnels through NAT drop; Azure's VPN Gateway FAQ now supports NAT-T when the

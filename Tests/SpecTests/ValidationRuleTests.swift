@@ -398,7 +398,7 @@ struct ValidationRuleTests {
             breaks: [("lan: {interface: Vlan1,", "lan: {interface: gi1,")],
             passes: [("lan: {interface: Vlan1,", "lan: {interface: GigabitEthernet0/1.10,")]
         ),
-        // Issue 21 item 4: a port the model lacks validated clean, then the push failed.
+        // A port the model lacks validated clean, then the push failed.
         Case(
             "device-model-interface",
             breaks: [
@@ -415,7 +415,7 @@ struct ValidationRuleTests {
                 ("interface: GigabitEthernet8", "interface: GigabitEthernet0/0/0"),
             ]
         ),
-        // Issue 21 item 4: a LAN outside sshAllowedFrom validated clean, then locked the push out.
+        // A LAN outside sshAllowedFrom validated clean, then locked the push out.
         Case(
             "device-management-path",
             breaks: [

@@ -178,7 +178,7 @@ public struct ARMClient: Sendable {
 
     /// The shared client, except that a refused connection fails at once: `send` owns the
     /// retries (the shared client's pool retried connecting until each request's 60 s
-    /// deadline, so a dead lab port cost a minute a request; issue 15).
+    /// deadline, so a dead lab port cost a minute a request).
     static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -296,7 +296,7 @@ public struct ARMClient: Sendable {
     /// How it ended is the earlier run's business: a write that follows is Azure's own
     /// remedy for a failed one. An operation URL that no longer answers (a lab that died
     /// with its process, an operation ARM expired or does not know) is not waited on: the
-    /// resource's own `provisioningState` says when it is done (issue 15). Only a timeout,
+    /// resource's own `provisioningState` says when it is done. Only a timeout,
     /// or an endpoint that does not answer at all, is thrown.
     func resume(_ entry: OperationJournal.Entry, path: String, apiVersion: String, timeout: Duration?) async throws {
         // One try per poll: a dead URL must not cost the whole backoff schedule.

@@ -6,7 +6,7 @@ internal import Foundation
 /// An apply interrupted while Azure is still building a gateway leaves the operation here;
 /// the next run follows that operation to its end instead of starting another PUT. An
 /// operation on the endpoint the client talks to is kept relative to it, so a lab that
-/// restarts on another port still finds it (issue 15).
+/// restarts on another port still finds it.
 public final class OperationJournal: @unchecked Sendable {
     /// One operation: where it is polled, and a digest of the body whose write started it.
     public struct Entry: Codable, Sendable, Equatable {

@@ -28,7 +28,7 @@ struct ResourceTable: Sequence {
     init(_ all: [String: AzureModel.Stored] = [:]) { self.all = all }
 }
 
-/// How the world is kept (issue 15): `azure.json`, a snapshot, and `azure.log` beside it,
+/// How the world is kept: `azure.json`, a snapshot, and `azure.log` beside it,
 /// one JSON line per change, appended before the answer goes out.
 ///
 /// A write costs O(what it changed): one appended line. Loading replays the log over the

@@ -1,7 +1,7 @@
 internal import Foundation
 internal import Spec
 
-/// What ARM refuses before any resource provider rule (issue 15): names it does not allow,
+/// What ARM refuses before any resource provider rule: names it does not allow,
 /// types it does not know, bodies it cannot deserialize, address prefixes that are not CIDR.
 extension AzureModel {
     /// ARM's limit on a request body (`RequestContentTooLarge` beyond it).

@@ -24,7 +24,7 @@ public final class AzureModelServer: @unchecked Sendable {
         let bound = AsyncStream<Int>.makeStream()
         let responder = CallbackResponder<ModelRequestContext> { request, context in
             var request = request
-            // ARM refuses a body over 4 MB with 413 and an error body (issue 15), before reading it.
+            // ARM refuses a body over 4 MB with 413 and an error body, before reading it.
             let limit = AzureModel.maximumRequestBytes
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                 return Self.response(AzureModel.tooLarge())

@@ -143,7 +143,7 @@ public struct IOSRules: Sendable {
             "HundredGigE", "Serial", "ATM", "Cellular", "Wlan-GigabitEthernet",
         ],
         // `no ip address` is how IOS prints an interface without one; its positive form, a bare
-        // `ip address`, is `% Incomplete command.` (issue 21 item 3), so it is never negated.
+        // `ip address`, is `% Incomplete command.`, so it is never negated.
         kept: ["duplex auto", "speed auto", "negotiation auto", "license udi *", "no ip address"].map(Pattern.init)
     )
 
@@ -267,7 +267,7 @@ public struct IOSRules: Sendable {
     ///
     /// `no access-list N …` deletes all of list N, so a changed list goes and comes back. A
     /// list that only grows takes its new entries appended (IOS adds an entry last), so a NAT
-    /// rule matching it never sees the list empty (issue 21 item 3).
+    /// rule matching it never sees the list empty.
     func changedNumberedLists(_ running: [IOSLine], _ intended: [IOSLine]) -> Set<String> {
         func lists(_ lines: [IOSLine]) -> [String: [String]] {
             var result: [String: [String]] = [:]

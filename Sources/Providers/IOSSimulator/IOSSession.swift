@@ -394,7 +394,7 @@ public final class IOSSession {
     }
 
     /// The arguments IOS checks before it takes a command, so a push that sends a bare
-    /// `ip address` fails here as on a router and leaves nothing behind (issue 21 item 3).
+    /// `ip address` fails here as on a router and leaves nothing behind.
     static func refusal(of words: [Substring], in mode: String) -> Refusal? {
         guard mode == "config-if" || mode == "config-subif", words.count >= 2, words[0] == "ip",
             words[1] == "address"

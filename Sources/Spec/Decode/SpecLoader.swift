@@ -6,7 +6,7 @@ public struct SourceFiles: Sendable {
     /// The byte range of each line of each file, built once when the file is added.
     ///
     /// A snippet under each of 10,000 diagnostics must not scan the file from byte 0 each time
-    /// (that took 183 s, issue 15). Lines break where libyaml's marks break them.
+    /// (that took 183 s). Lines break where libyaml's marks break them.
     private(set) var lineRanges: [String: [Range<Int>]] = [:]
 
     public init() {}
@@ -177,7 +177,7 @@ public enum SpecLoader {
     }
 
     /// Lists the spec files below `directory`, following links to files but never links to
-    /// directories: `ln -s . X` would make the walk endless (issue 15), and a spec that
+    /// directories: `ln -s . X` would make the walk endless, and a spec that
     /// reaches outside its directory is one the reviewer of the directory did not see.
     private static func collect(_ directory: String, into found: inout [String], diagnostics: inout Diagnostics) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }

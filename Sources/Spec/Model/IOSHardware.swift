@@ -1,5 +1,5 @@
 /// The physical ports a router model has, so a spec naming one it lacks fails at `validate`,
-/// not halfway through an apply (issue 21 item 4).
+/// not halfway through an apply.
 ///
 /// One table for the validator and the simulator's day-0 configs. Models it does not know are
 /// not judged.

@@ -8,7 +8,7 @@ public struct DiagnosticRenderer: Sendable {
     /// The most diagnostics `text` prints; the rest are counted on one line.
     public var limit: Int
 
-    /// The most diagnostics printed as text in one run (issue 15).
+    /// The most diagnostics printed as text in one run.
     ///
     /// A hostile 8 MiB spec makes about a million, some 4 million lines that bury the first
     /// ones and can overrun a CI log. 200 is about 1,000 lines: a mistake repeated in every
@@ -62,7 +62,7 @@ public struct DiagnosticRenderer: Sendable {
 
     /// The most of a source line a snippet shows, in Unicode scalars: a line may be up to
     /// `YAMLReader.Limits.defaultMaxLineBytes` long, and the reader needs only the part around
-    /// the column, not a value echoed whole (issue 15).
+    /// the column, not a value echoed whole.
     static let snippetWidth = 100
 
     /// The offending line and a caret under the column (columns count Unicode scalars); a

@@ -2,7 +2,7 @@
 ///
 /// A value may be up to `YAMLReader.Limits.defaultMaxScalarBytes` long and a key as long as a
 /// line; a message quotes its start only, on one line, so a hostile file cannot make the tool
-/// echo megabytes (a 50 MB value used to be printed twice, issue 15).
+/// echo megabytes (a 50 MB value used to be printed twice).
 public enum Excerpt {
     /// The most of a value a message quotes, in Unicode scalars: enough to recognise a name,
     /// an address or a typo.

@@ -13,7 +13,7 @@ public enum YAMLReader {
         ///
         /// A generated file holding all of a 1,000-site spec is about 1.5 MB (the benchmark
         /// writes one file per site, each under 2 KB); before this limit a 50 MB file took
-        /// 41 s and 444 MB (issue 15).
+        /// 41 s and 444 MB.
         public static let defaultMaxFileBytes = 8 << 20
         /// The longest line, 16 KiB.
         ///
