@@ -1,9 +1,9 @@
+internal import Azure
 public import AzureModel
 internal import Cisco
 internal import Foundation
 public import IOSSimulator
 internal import Spec
-internal import Azure
 internal import Verify
 
 /// The wire between the lab's Azure model and its routers.
