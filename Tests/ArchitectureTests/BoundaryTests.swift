@@ -20,6 +20,8 @@ struct BoundaryTests {
         let providers = package.providerModules
         #expect(providers.isSuperset(of: ["Azure", "Cisco", "AzureModel", "IOSSimulator", "Lab"]))
         for module in Self.core.sorted() {
+            // A path read wrong would find no file and pass for nothing.
+            #expect(try !Self.sources(in: package.path(of: module)).isEmpty, "no sources found for \(module)")
             let reached = package.dependencies(of: module)
             #expect(
                 reached.isDisjoint(with: providers),
@@ -53,6 +55,9 @@ struct BoundaryTests {
 
     @Test("the Cisco provider's address prefix and resource types are spelt out only in its folder")
     func ciscoLiteralsStayInTheCiscoFolder() throws {
+        // The scan sees the literals where they belong, so it would see them elsewhere too.
+        let home = try Self.sources(in: Fixture.path("Sources/Providers/Cisco"))
+        #expect(try home.contains { try String(contentsOfFile: $0, encoding: .utf8).contains("\"ios.") })
         for file in try Self.sources(in: Fixture.path("Sources"))
         where !Self.relative(file).hasPrefix("Sources/Providers/Cisco/") {
             let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -65,6 +70,8 @@ struct BoundaryTests {
     @Test("Azure's resource types are spelt out only in its folder")
     func azureTypesStayInTheAzureFolder() throws {
         let homes = ["Sources/Providers/Azure/", "Sources/Providers/AzureModel/"]
+        let azure = try Self.sources(in: Fixture.path("Sources/Providers/Azure"))
+        #expect(try azure.contains { try String(contentsOfFile: $0, encoding: .utf8).contains("\"Microsoft.Network/") })
         for file in try Self.sources(in: Fixture.path("Sources")) {
             let path = Self.relative(file)
             guard !homes.contains(where: path.hasPrefix) else { continue }
