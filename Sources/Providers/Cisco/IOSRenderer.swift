@@ -61,6 +61,7 @@ public enum IOSRenderer {
     /// The lines one section stands for.
     public static func section(type: String, _ a: Attributes, platform: String, context: Context) -> [IOSLine] {
         let v = Values(attributes: a, context: context)
+        if let kind = IOSSectionKinds.kind(type) { return kind.render(v, platform: platform) }
         // IOS 15.x adds `ip virtual-reassembly in` after `ip nat inside|outside`; IOS-XE does not.
         let reassembly = platform == "ios" ? [IOSLine("ip virtual-reassembly in")] : []
         switch type {
@@ -196,39 +197,6 @@ public enum IOSRenderer {
             if v.has("pfsGroup") { children.append(IOSLine("set pfs \(v.text("pfsGroup"))")) }
             children.append(IOSLine("set ikev2-profile \(v.text("ikev2Profile"))"))
             return [IOSLine("crypto ipsec profile \(v.text("name"))", children: children)]
-        case "ios.tunnel":
-            var children: [IOSLine] = []
-            if v.has("unnumbered") {
-                children.append(IOSLine("ip unnumbered \(v.text("unnumbered"))"))
-            } else if v.has("address") {
-                children.append(IOSLine("ip address \(v.text("address")) \(v.text("mask"))"))
-            }
-            if v.has("mtu") { children.append(IOSLine("ip mtu \(v.text("mtu"))")) }
-            if v.has("tcpAdjustMss") { children.append(IOSLine("ip tcp adjust-mss \(v.text("tcpAdjustMss"))")) }
-            children += [
-                IOSLine("tunnel source \(v.text("source"))"), IOSLine("tunnel mode \(v.text("mode"))"),
-                IOSLine("tunnel destination \(v.text("destination"))"),
-                IOSLine("tunnel protection ipsec profile \(v.text("protection"))"),
-            ]
-            return [IOSLine("interface \(v.text("interface"))", children: children)]
-        case "ios.bgp":
-            var children = [IOSLine("bgp log-neighbor-changes")]
-            for network in v.maps("networks") {
-                let prefix = network.text("prefix")
-                let mask = network.text("mask")
-                children.append(IOSLine("network \(prefix)" + (classful(prefix) == mask ? "" : " mask \(mask)")))
-            }
-            for neighbor in v.maps("neighbors") {
-                let address = neighbor.text("address")
-                children.append(IOSLine("neighbor \(address) remote-as \(neighbor.text("remoteAs"))"))
-                if neighbor.has("ebgpMultihop") {
-                    children.append(IOSLine("neighbor \(address) ebgp-multihop \(neighbor.text("ebgpMultihop"))"))
-                }
-                if neighbor.has("updateSource") {
-                    children.append(IOSLine("neighbor \(address) update-source \(neighbor.text("updateSource"))"))
-                }
-            }
-            return [IOSLine("router bgp \(v.text("asn"))", children: children)]
         default:
             return []
         }
@@ -274,17 +242,6 @@ public enum IOSRenderer {
             )
         }
         return out
-    }
-
-    /// The natural mask of a classful network (`network` prints without `mask` then).
-    static func classful(_ prefix: String) -> String? {
-        guard let first = prefix.split(separator: ".").first.flatMap({ Int($0) }) else { return nil }
-        switch first {
-        case 0...127: return "255.0.0.0"
-        case 128...191: return "255.255.0.0"
-        case 192...223: return "255.255.255.0"
-        default: return nil
-        }
     }
 
     /// Where a top-level line goes in `show running-config`.

@@ -53,23 +53,25 @@ public enum IOSSections {
         facts: Facts,
         secrets: Secrets
     ) -> Attributes? {
-        let r = Reading(config: running, identity: identity, secrets: secrets)
+        let r = Reading(config: running, identity: identity, secrets: secrets, facts: facts)
         let found: [String: Value]?
-        switch type {
-        case "ios.system": found = r.system(facts)
-        case "ios.wan": found = r.wan()
-        case "ios.lan": found = r.lan()
-        case "ios.nat": found = r.nat()
-        case "ios.static-routes": found = r.routes()
-        case "ios.crypto-ikev2-proposal": found = r.proposal()
-        case "ios.crypto-ikev2-policy": found = r.policy()
-        case "ios.crypto-ikev2-keyring": found = r.keyring()
-        case "ios.crypto-ikev2-profile": found = r.profile()
-        case "ios.crypto-ipsec-transform-set": found = r.transformSet()
-        case "ios.crypto-ipsec-profile": found = r.ipsecProfile()
-        case "ios.tunnel": found = r.tunnel()
-        case "ios.bgp": found = r.bgp()
-        default: found = nil
+        if let kind = IOSSectionKinds.kind(type) {
+            found = kind.read(r)
+        } else {
+            switch type {
+            case "ios.system": found = r.system(facts)
+            case "ios.wan": found = r.wan()
+            case "ios.lan": found = r.lan()
+            case "ios.nat": found = r.nat()
+            case "ios.static-routes": found = r.routes()
+            case "ios.crypto-ikev2-proposal": found = r.proposal()
+            case "ios.crypto-ikev2-policy": found = r.policy()
+            case "ios.crypto-ikev2-keyring": found = r.keyring()
+            case "ios.crypto-ikev2-profile": found = r.profile()
+            case "ios.crypto-ipsec-transform-set": found = r.transformSet()
+            case "ios.crypto-ipsec-profile": found = r.ipsecProfile()
+            default: found = nil
+            }
         }
         guard let found else { return nil }
         guard case .map(let conformed) = conform(.map(Attributes(found)), to: .map(identity)) else { return nil }
@@ -94,6 +96,7 @@ public enum IOSSections {
     /// Whether a top-level line of the running config belongs to the section.
     public static func owns(type: String, identity a: Attributes, line text: String) -> Bool {
         let v = IOSRenderer.Values(attributes: a, context: IOSRenderer.Context())
+        if let kind = IOSSectionKinds.kind(type) { return kind.owns(v, line: text) }
         switch type {
         case "ios.system":
             let user = v.text("username")
@@ -116,7 +119,7 @@ public enum IOSSections {
             guard case .map(let pppoe)? = a["pppoe"] else { return false }
             let dialer = IOSRenderer.Values.text(pppoe["dialer"], v.context)
             return text == "interface Dialer\(dialer)" || text == "dialer-list 1 protocol ip permit"
-        case "ios.lan", "ios.tunnel":
+        case "ios.lan":
             return text == "interface \(v.text("interface"))"
         case "ios.nat":
             let list = v.text("accessList")
@@ -136,7 +139,6 @@ public enum IOSSections {
         case "ios.crypto-ikev2-profile": return text == "crypto ikev2 profile \(v.text("name"))"
         case "ios.crypto-ipsec-transform-set": return text.hasPrefix("crypto ipsec transform-set \(v.text("name")) ")
         case "ios.crypto-ipsec-profile": return text == "crypto ipsec profile \(v.text("name"))"
-        case "ios.bgp": return text.hasPrefix("router bgp ")
         default: return false
         }
     }
@@ -211,6 +213,7 @@ public enum IOSSections {
         let config: IOSConfig
         let identity: Attributes
         let secrets: Secrets
+        let facts: Facts
 
         var v: IOSRenderer.Values { IOSRenderer.Values(attributes: identity, context: IOSRenderer.Context()) }
 
@@ -470,54 +473,6 @@ public enum IOSSections {
                 "saLifetimeSeconds": value(line, "set security-association lifetime seconds ").map(Value.string),
                 "saLifetimeKilobytes": value(line, "set security-association lifetime kilobytes ").map(Value.string),
             ].compactMapValues { $0 }
-        }
-
-        func tunnel() -> [String: Value]? {
-            let name = v.text("interface")
-            guard let line = section("interface \(name)") else { return nil }
-            var out: [String: Value?] = [
-                "interface": .string(name), "unnumbered": value(line, "ip unnumbered ").map(Value.string),
-                "mtu": value(line, "ip mtu ").map(Value.string),
-                "tcpAdjustMss": value(line, "ip tcp adjust-mss ").map(Value.string),
-                "source": value(line, "tunnel source ").map(Value.string),
-                "mode": value(line, "tunnel mode ").map(Value.string),
-                "destination": value(line, "tunnel destination ").map(Value.string),
-                "protection": value(line, "tunnel protection ipsec profile ").map(Value.string),
-                "shutdown": .bool(shut(line)),
-            ]
-            if let address = value(line, "ip address ")?.split(separator: " "), address.count == 2 {
-                out["address"] = .string(String(address[0]))
-                out["mask"] = .string(String(address[1]))
-            }
-            return out.compactMapValues { $0 }
-        }
-
-        func bgp() -> [String: Value]? {
-            guard let line = config.lines.first(where: { $0.text.hasPrefix("router bgp ") }) else { return nil }
-            var networks: [Value] = []
-            var neighbors: [String: [String: Value]] = [:]
-            var order: [String] = []
-            for child in line.children {
-                let words = child.text.split(separator: " ").map(String.init)
-                if words.first == "network", words.count >= 2 {
-                    let mask = words.count >= 4 && words[2] == "mask" ? words[3] : IOSRenderer.classful(words[1]) ?? ""
-                    networks.append(.map(["prefix": .string(words[1]), "mask": .string(mask)]))
-                } else if words.first == "neighbor", words.count >= 4 {
-                    let address = words[1]
-                    if neighbors[address] == nil {
-                        order.append(address)
-                        neighbors[address] = ["address": .string(address)]
-                    }
-                    let key = [
-                        "remote-as": "remoteAs", "ebgp-multihop": "ebgpMultihop", "update-source": "updateSource",
-                    ]
-                    if let name = key[words[2]] { neighbors[address]?[name] = .string(words[3]) }
-                }
-            }
-            return [
-                "asn": .string(String(line.text.dropFirst("router bgp ".count))), "networks": .list(networks),
-                "neighbors": .list(order.map { .map(Attributes(neighbors[$0] ?? [:])) }),
-            ]
         }
     }
 }

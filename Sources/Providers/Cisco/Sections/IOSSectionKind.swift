@@ -1,0 +1,139 @@
+internal import Reconciler
+internal import Spec
+
+/// A kind of IOS configuration section: one resource type of the Cisco provider (`ios.tunnel`),
+/// with everything known about it in one place.
+///
+/// A kind says what its resources look like (`schema`), the lines the spec's attributes stand
+/// for (`render`), what the router holds of them in its running config (`read`), and which
+/// top-level lines of that config are its own (`owns`, found by `owning`'s identity).
+/// `IOSRenderer`, `IOSSections` and `CiscoProvider` look kinds up in `IOSSectionKinds.all`.
+protocol IOSSectionKind: Sendable {
+    /// The resource type in the desired-state graph (`ios.tunnel`).
+    static var type: String { get }
+
+    /// The attributes a section of this kind has, and their defaults.
+    static var schema: ResourceTypeSchema { get }
+
+    /// The lines the section stands for, as IOS prints them on `platform` (`ios`, `ios-xe`).
+    static func render(_ v: IOSRenderer.Values, platform: String) -> [IOSLine]
+
+    /// The section's attributes as the running config holds them, or nil when none of it is there.
+    static func read(_ r: IOSSections.Reading) -> [String: Value]?
+
+    /// Whether a top-level line of the running config belongs to the section named by `v`.
+    static func owns(_ v: IOSRenderer.Values, line text: String) -> Bool
+
+    /// The identity to find the section's lines by, from what the spec wants and what was last
+    /// applied.
+    static func owning(wanted: Attributes, applied: Attributes) -> Attributes
+}
+
+extension IOSSectionKind {
+    /// Most sections are found by what the spec wants of them alone.
+    static func owning(wanted: Attributes, applied: Attributes) -> Attributes { wanted }
+}
+
+/// Every kind of section the Cisco provider manages.
+enum IOSSectionKinds {
+    /// The kinds, in the order the provider lists their schemas.
+    static let all: [any IOSSectionKind.Type] = [
+        TunnelSection.self, BGPSection.self,
+    ]
+
+    /// Every kind's schema, in order.
+    static let schemas: [ResourceTypeSchema] = pending + all.map { $0.schema }
+
+    // The kinds not yet moved to a file of their own.
+    private static let pending: [ResourceTypeSchema] = [
+        ResourceTypeSchema(
+            type: "ios.system",
+            attributes: [
+                .init("platform"), .init("model"), .init("software"), .init("hostname", .required),
+                .init("domainName"), .init("timezone"), .init("ntpServers"), .init("loggingBufferSize"),
+                .init("sshAllowedFrom"), .init("username"), .init("password", sensitive: true),
+                .init("passwordHash"), .init("enableSecret", sensitive: true),
+            ],
+            outputs: [],
+            // How the router keeps the user's password: a spec that does not say wants scrypt.
+            defaults: ["passwordHash": "scrypt"]
+        ),
+        ResourceTypeSchema(
+            type: "ios.wan",
+            attributes: [
+                .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
+                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes", unordered: true),
+                .init("shutdown"),
+            ],
+            outputs: [],
+            // An interface the spec owns is wanted up: `shutdown` on the router is drift.
+            defaults: ["shutdown": false]
+        ),
+        ResourceTypeSchema(
+            type: "ios.lan",
+            attributes: [
+                .init("interface", .required), .init("address"), .init("mask"), .init("natInside"), .init("shutdown"),
+            ],
+            outputs: [],
+            defaults: ["shutdown": false]
+        ),
+        ResourceTypeSchema(
+            type: "ios.nat",
+            attributes: [.init("accessList", .required), .init("sources"), .init("outsideInterface")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.static-routes",
+            attributes: [.init("routes", .required, unordered: true)],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-proposal",
+            attributes: [
+                .init("name", .required), .init("encryption"), .init("integrity"), .init("prf"), .init("group"),
+            ],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-policy",
+            attributes: [.init("name", .required), .init("proposals")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-keyring",
+            attributes: [.init("name", .required), .init("peers", keyedBy: "name"), .init("natKeepalive")],
+            outputs: []
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ikev2-profile",
+            attributes: [
+                .init("name", .required), .init("matchAddressLocalInterface"), .init("matchIdentityRemoteAddress"),
+                .init("authenticationRemote"), .init("authenticationLocal"), .init("keyring"), .init("lifetimeSeconds"),
+            ],
+            outputs: [],
+            defaults: ["lifetimeSeconds": 86400]
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ipsec-transform-set",
+            attributes: [.init("name", .required), .init("transforms"), .init("mode")],
+            outputs: [],
+            defaults: ["mode": "tunnel"]
+        ),
+        ResourceTypeSchema(
+            type: "ios.crypto-ipsec-profile",
+            attributes: [
+                .init("name", .required), .init("transformSet"), .init("ikev2Profile"), .init("pfsGroup"),
+                .init("saLifetimeSeconds"), .init("saLifetimeKilobytes"),
+            ],
+            outputs: [],
+            defaults: ["saLifetimeSeconds": 3600, "saLifetimeKilobytes": 4_608_000]
+        ),
+    ]
+
+    private static let byType: [String: any IOSSectionKind.Type] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.type, $0) }
+    )
+
+    /// The kind of a resource type, nil for a type the Cisco provider does not manage.
+    static func kind(_ type: String) -> (any IOSSectionKind.Type)? { byType[type] }
+}
