@@ -1,5 +1,6 @@
 internal import Foundation
 public import Spec
+import Synchronization
 
 /// Runs drift once or every interval until stopped: one run at a time, the interval jittered,
 /// SIGTERM and SIGINT honoured between runs, a history line per run, reports rewritten
@@ -173,20 +174,26 @@ public struct Schedule: Sendable {
 }
 
 /// SIGTERM and SIGINT ask the loop to stop; a run in progress finishes first.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    private var sources: [DispatchSourceSignal] = []
+final class StopSignal: Sendable {
+    private struct State {
+        var stopped = false
+        /// Kept so the sources live as long as the signal.
+        var sources: [any DispatchSourceSignal] = []
+    }
+    private let state = Mutex(State())
 
-    var requested: Bool { lock.withLock { stopped } }
+    var requested: Bool { state.withLock { $0.stopped } }
 
     func install() {
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.lock.withLock { self?.stopped = true } }
-            source.resume()
-            sources.append(source)
+        // The sources are made inside the lock: they are not Sendable, so they never leave the state they live in.
+        state.withLock { held in
+            for number in [SIGTERM, SIGINT] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [weak self] in self?.state.withLock { $0.stopped = true } }
+                source.resume()
+                held.sources.append(source)
+            }
         }
     }
 
