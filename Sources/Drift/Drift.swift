@@ -136,7 +136,7 @@ public enum Drift {
                 if let provider = input.registry[change.address.provider] {
                     var known = change
                     known.desired = change.desired.map { resolved($0, input) }
-                    let lines = provider.configLines(known)
+                    let lines = provider.configLines(known, observed: input.observed)
                     finding.lines = lines.filter { line in
                         let text = line.drop { $0 == "-" || $0 == "+" || $0 == " " }
                         return line.hasPrefix("  ") || !ignores(String(text))

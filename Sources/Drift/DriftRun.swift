@@ -42,7 +42,7 @@ extension Drift {
                 managed.formUnion(state.resources.values.map(\.address))
                 var found: [UnmanagedObject] = []
                 for name in engine.registry.providers.keys.sorted() {
-                    found += try await engine.registry[name]?.listUnmanaged(managed: managed) ?? []
+                    found += try await engine.registry[name]?.listUnmanaged(managed: managed, observed: observed) ?? []
                 }
                 unmanaged = found
             }

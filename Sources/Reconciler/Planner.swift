@@ -89,7 +89,7 @@ public struct Planner {
         var known = change
         known.desired = change.desired.map(resolveKnown)
         var change = change
-        change.preview = provider.preview(known)
+        change.preview = provider.preview(known, observed: input.observed)
         return change
     }
 

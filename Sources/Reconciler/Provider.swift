@@ -83,14 +83,47 @@ public struct ObservedResource: Sendable, Hashable, Codable {
     /// Attributes in the graph's terms; secrets as `.fingerprint` (see `ReadContext`).
     public var attributes: Attributes
     public var outputs: Attributes
+    /// What the provider read it from (a router's running config), handed back to that provider
+    /// with the observations of the run (`preview`, `configLines`, `listUnmanaged`), so a
+    /// provider keeps nothing between calls.
+    ///
+    /// In memory only: never encoded (a running config can hold keys), and not part of what the
+    /// resource is (two reads that found the same attributes are equal).
+    public var source: (any ObservedSource)?
 
-    public init(address: ResourceAddress, type: String, attributes: Attributes, outputs: Attributes = [:]) {
+    public init(
+        address: ResourceAddress,
+        type: String,
+        attributes: Attributes,
+        outputs: Attributes = [:],
+        source: (any ObservedSource)? = nil
+    ) {
         self.address = address
         self.type = type
         self.attributes = attributes
         self.outputs = outputs
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, type, attributes, outputs
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        (lhs.address, lhs.type, lhs.attributes, lhs.outputs) == (rhs.address, rhs.type, rhs.attributes, rhs.outputs)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(type)
+        hasher.combine(attributes)
+        hasher.combine(outputs)
     }
 }
+
+/// What a provider read a resource from, in its own terms (a router's running config): see
+/// `ObservedResource.source`.
+public protocol ObservedSource: Sendable {}
 
 /// An object in the provider's scope that no spec owns (for drift reports).
 public struct UnmanagedObject: Sendable, Hashable, Codable {
@@ -225,8 +258,12 @@ public protocol Provider: Sendable {
     /// replaced. Throws `ProviderError` for a failure of the unit as a whole.
     func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes]
 
-    /// Objects in the provider's scope that none of `managed` names.
-    func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject]
+    /// Objects in the provider's scope that none of `managed` names; `observed` is what this run's
+    /// `read` returned (a router's unmanaged lines are those of the running config it read).
+    func listUnmanaged(
+        managed: Set<ResourceAddress>,
+        observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [UnmanagedObject]
 
     /// Splits a set of changes into units of work (a router's changes go out in one session).
     /// Default: one unit per change.
@@ -235,13 +272,14 @@ public protocol Provider: Sendable {
     /// Changes with the same key never run at once (Azure: one operation per gateway or VNet).
     func serializationKey(_ change: PlannedChange) -> String?
 
-    /// Lines to show under a change in a plan (a router's CLI lines, in order).
-    func preview(_ change: PlannedChange) -> [String]
+    /// Lines to show under a change in a plan (a router's CLI lines, in order), against what this
+    /// run's `read` returned.
+    func preview(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String]
 
-    /// For drift reports: how the resource's config, as last read, differs from what the
-    /// spec wants, as config lines (`- ` the device has it, `+ ` the spec wants it; context
+    /// For drift reports: how the resource's config, as `observed` holds it, differs from what
+    /// the spec wants, as config lines (`- ` the device has it, `+ ` the spec wants it; context
     /// lines start with two spaces), secrets masked. Empty for a provider without config text.
-    func configLines(_ change: PlannedChange) -> [String]
+    func configLines(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String]
 
     /// The device a resource is part of (a router's section `cisco:tokyo-rtr1/bgp` →
     /// `cisco:tokyo-rtr1`), so a drift rule or acknowledgement written for the device covers
@@ -251,11 +289,16 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public var maxConcurrency: Int { 10 }
-    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] { [] }
+    public func listUnmanaged(
+        managed: Set<ResourceAddress>,
+        observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [UnmanagedObject] { [] }
     public func units(_ changes: [PlannedChange]) -> [[PlannedChange]] { changes.map { [$0] } }
     public func serializationKey(_ change: PlannedChange) -> String? { nil }
-    public func preview(_ change: PlannedChange) -> [String] { [] }
-    public func configLines(_ change: PlannedChange) -> [String] { [] }
+    public func preview(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] { [] }
+    public func configLines(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] {
+        []
+    }
     public func device(of address: ResourceAddress) -> ResourceAddress? { nil }
 
     public func schema(for type: String) -> ResourceTypeSchema? {

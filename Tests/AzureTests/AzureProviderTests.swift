@@ -609,7 +609,10 @@ struct AzureProviderTests {
         let retried = try await patient.put(path, apiVersion: "2024-05-01", body: update)
         if case .map(let tags)? = retried["tags"] { #expect(tags["changed"] == "yes") }
         // And what no spec owns is listed, one list per type.
-        let unmanaged = try await lab.provider.listUnmanaged(managed: Set(graph.resources.map(\.address)))
+        let unmanaged = try await lab.provider.listUnmanaged(
+            managed: Set(graph.resources.map(\.address)),
+            observed: [:]
+        )
         #expect(unmanaged.isEmpty)
     }
 

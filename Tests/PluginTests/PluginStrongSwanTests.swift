@@ -103,7 +103,7 @@ struct PluginStrongSwanTests {
 
         // A stray file in the managed directory is unmanaged.
         try "connections {\n}\n".write(toFile: root + "/out/osaka/conf.d/stray.conf", atomically: true, encoding: .utf8)
-        let unmanaged = try await provider.listUnmanaged(managed: Set(addresses))
+        let unmanaged = try await provider.listUnmanaged(managed: Set(addresses), observed: [:])
         #expect(unmanaged == [UnmanagedObject(provider: "strongswan", kind: "connection", name: "osaka-gw/stray")])
 
         // Preview: the file as it would be, the key masked, the reference shown as what it is.
@@ -114,7 +114,7 @@ struct PluginStrongSwanTests {
             desired: connection.attributes,
             dependencies: connection.dependencies
         )
-        let lines = provider.preview(planned)
+        let lines = provider.preview(planned, observed: [:])
         #expect(lines.contains("        secret = <sensitive>"))
         #expect(lines.contains("        remote_addrs = <azure:publicIPAddresses/hub-gw-pip1.ipAddress>"))
 

@@ -122,7 +122,7 @@ public final class TestWorldProvider: Provider, @unchecked Sendable {
 
     /// For `cisco` resources, the lines a router would be sent (as the Cisco provider will):
     /// here one `set` line per changed attribute, to show the mechanism in plans.
-    public func preview(_ change: PlannedChange) -> [String] {
+    public func preview(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] {
         guard name == "cisco" else { return [] }
         if change.action == .delete { return ["no \(change.address.path)"] }
         return change.changes.map { "set \($0.path) \(PlanRenderer.show($0.after))" }

@@ -82,7 +82,10 @@ public struct AzureProvider: Provider {
     ]
 
     /// Top-level resources in the resource group that none of `managed` names: one list per type.
-    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+    public func listUnmanaged(
+        managed: Set<ResourceAddress>,
+        observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [UnmanagedObject] {
         var found: [UnmanagedObject] = []
         for collection in Self.collections {
             let listPath =

@@ -11,7 +11,7 @@ public import Spec
 /// last behind a timed revert that is confirmed only from a new session; the result is read
 /// back and checked; any failure replaces the running config with the copy and says which
 /// line failed. Secrets reach the router and nothing else.
-public final class CiscoProvider: Provider, @unchecked Sendable {
+public final class CiscoProvider: Provider, Sendable {
     /// How to reach one router.
     public struct Access: Sendable {
         public var host: String
@@ -55,11 +55,6 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
     let revertMinutes: Int
     /// What each router ran before its first push, which destroy restores.
     let baseline: RouterBaseline
-    /// What each router ran when last read (for plan previews and unmanaged lines).
-    private let lock = NSLock()
-    private var lastRead: [String: IOSConfig] = [:]
-    /// The sections each router was read for (type and identity), for unmanaged lines.
-    private var sectionsRead: [String: [(type: String, identity: Attributes)]] = [:]
 
     /// A provider for `routers` (by CiscoRouter name); `secret` reads a secret's value.
     ///
@@ -113,24 +108,40 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
             let facts = IOSSections.Facts(showVersion: try session.run("show version"))
             return (try Self.running(session, device: device), facts)
         }
-        let (observed, sections) = Self.observe(addresses, running: running, facts: facts, context: context)
-        lock.withLock {
-            lastRead[device] = running
-            sectionsRead[device] = sections
+        return Self.observe(addresses, running: running, facts: facts, context: context)
+    }
+
+    /// What a router ran when read, and the sections it was read for: carried in each of its
+    /// sections' `ObservedResource.source`, for previews and unmanaged lines.
+    struct RunningConfig: ObservedSource {
+        var device: String
+        var config: IOSConfig
+        /// Each section's type and identity (what it owns of `config`).
+        var sections: [(type: String, identity: Attributes)]
+    }
+
+    /// The running config a router was read with this run: from any of its sections read (its
+    /// `system` section is always there: a router always has a hostname).
+    func running(_ device: String, in observed: [ResourceAddress: ObservedResource], at address: ResourceAddress)
+        -> RunningConfig?
+    {
+        for candidate in [address, .cisco(device, Lowering.CiscoSection.system)] {
+            if let source = observed[candidate]?.source as? RunningConfig { return source }
         }
-        return observed
+        return observed.values.lazy.compactMap { $0.source as? RunningConfig }.first { $0.device == device }
     }
 
     /// The sections at `addresses` as a router's running config and `show version` show them.
     ///
     /// What `read` returns once it has them, and what `reconcile import` returns for the config
-    /// it read, so adopting does not log in again; with the sections' identities.
+    /// it read, so adopting does not log in again. Each carries the running config and the
+    /// sections' identities (`RunningConfig`).
     public static func observe(
         _ addresses: [ResourceAddress],
         running: IOSConfig,
         facts: IOSSections.Facts,
         context: ReadContext
-    ) -> (observed: [ResourceAddress: ObservedResource], sections: [(type: String, identity: Attributes)]) {
+    ) -> [ResourceAddress: ObservedResource] {
         // Each section owns what the spec wants of it and what was last applied: a route the spec
         // dropped is still read (and so removed), not left on the router as someone else's.
         let identities: [ResourceAddress: (type: String, identity: Attributes)] = Dictionary(
@@ -150,7 +161,11 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
                 }
             }
         )
-        let sections = addresses.compactMap { identities[$0] }
+        let source = RunningConfig(
+            device: addresses.first.map(Self.device) ?? "",
+            config: running,
+            sections: addresses.compactMap { identities[$0] }
+        )
         let secrets = IOSSections.Secrets(fingerprint: context.fingerprint, value: context.secret)
         var observed: [ResourceAddress: ObservedResource] = [:]
         for address in addresses {
@@ -163,19 +178,25 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
                     secrets: secrets
                 )
             else { continue }
-            observed[address] = ObservedResource(address: address, type: type, attributes: attributes)
+            observed[address] = ObservedResource(address: address, type: type, attributes: attributes, source: source)
         }
-        return (observed, sections)
+        return observed
     }
 
     /// The top-level lines of each router read that no managed section owns (a router's own
     /// defaults and what someone else configured), secrets masked.
-    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
-        let (configs, sections) = lock.withLock { (lastRead, sectionsRead) }
-        return configs.keys.sorted().flatMap { device in
-            (configs[device]?.lines ?? []).filter { line in
+    public func listUnmanaged(
+        managed: Set<ResourceAddress>,
+        observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [UnmanagedObject] {
+        var read: [String: RunningConfig] = [:]
+        for resource in observed.values where resource.address.provider == name {
+            if let source = resource.source as? RunningConfig { read[source.device] = source }
+        }
+        return read.keys.sorted().flatMap { device in
+            (read[device]?.config.lines ?? []).filter { line in
                 !IOSRules.ios.isSelfMaintained(line)
-                    && !(sections[device] ?? []).contains {
+                    && !(read[device]?.sections ?? []).contains {
                         IOSSections.owns(type: $0.type, identity: $0.identity, line: line.text)
                     }
             }.map {
@@ -210,16 +231,16 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
 
     /// The exact lines the change sends, from what the router ran when it was read, with
     /// secrets masked and values known only after apply shown as `<address.output>`.
-    public func preview(_ change: PlannedChange) -> [String] {
-        guard let (running, intended, owns) = section(change) else { return [] }
+    public func preview(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] {
+        guard let (running, intended, owns) = section(change, observed: observed) else { return [] }
         let commands = Remediation.commands(running: running, intended: intended, scope: owns)
         return Remediation.script(commands).map(IOSRules.masked)
     }
 
     /// How the section's lines on the router differ from the spec's, block by block: a
     /// changed child is shown under its parent; secrets masked.
-    public func configLines(_ change: PlannedChange) -> [String] {
-        guard let (running, intended, owns) = section(change) else { return [] }
+    public func configLines(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] {
+        guard let (running, intended, owns) = section(change, observed: observed) else { return [] }
         let have = running.lines.filter { owns($0.text) }
         var out: [String] = []
         func compare(_ have: [IOSLine], _ want: [IOSLine], depth: Int, parent: String?) {
@@ -251,9 +272,12 @@ public final class CiscoProvider: Provider, @unchecked Sendable {
 
     /// What the router ran when it was read, what the spec wants of one change's section, and
     /// which running lines that section owns.
-    private func section(_ change: PlannedChange) -> (IOSConfig, IOSConfig, @Sendable (String) -> Bool)? {
+    private func section(
+        _ change: PlannedChange,
+        observed: [ResourceAddress: ObservedResource]
+    ) -> (IOSConfig, IOSConfig, @Sendable (String) -> Bool)? {
         let device = Self.device(change.address)
-        guard let running = lock.withLock({ lastRead[device] }) else { return nil }
+        guard let running = running(device, in: observed, at: change.address)?.config else { return nil }
         let context = IOSRenderer.Context(secret: { [secret] in try? secret($0) })
         let intended =
             change.action == .delete || change.desired == nil

@@ -190,7 +190,10 @@ public final class PluginProvider: Provider, @unchecked Sendable {
         try await blocking { try self.applyNow(unit) }
     }
 
-    public func listUnmanaged(managed: Set<ResourceAddress>) async throws -> [UnmanagedObject] {
+    public func listUnmanaged(
+        managed: Set<ResourceAddress>,
+        observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [UnmanagedObject] {
         try await blocking { try self.listUnmanagedNow(managed: managed) }
     }
 
@@ -301,7 +304,7 @@ public final class PluginProvider: Provider, @unchecked Sendable {
 
     /// The plugin's preview lines, masked; none when it has no preview or fails: a plan must
     /// not fail for a preview.
-    public func preview(_ change: PlannedChange) -> [String] {
+    public func preview(_ change: PlannedChange, observed: [ResourceAddress: ObservedResource]) -> [String] {
         guard capabilities.contains("preview") else { return [] }
         var attributes = JSON.null
         if let desired = change.desired {

@@ -64,9 +64,8 @@ public struct CiscoImporter: Importer {
             var observed: [ResourceAddress: ObservedResource] = [:]
             for (device, at) in Dictionary(grouping: addresses, by: CiscoProvider.device) {
                 guard let running = configs[device], let version = facts[device] else { continue }
-                observed.merge(CiscoProvider.observe(at, running: running, facts: version, context: context).observed) {
-                    a,
-                    _ in a
+                observed.merge(CiscoProvider.observe(at, running: running, facts: version, context: context)) { a, _ in
+                    a
                 }
             }
             return observed
