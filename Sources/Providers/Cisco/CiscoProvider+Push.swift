@@ -106,8 +106,8 @@ extension CiscoProvider {
         }
 
         static let cryptoTypes: Set<String> = [
-            "ios.crypto-ikev2-proposal", "ios.crypto-ikev2-policy", "ios.crypto-ikev2-keyring",
-            "ios.crypto-ikev2-profile", "ios.crypto-ipsec-transform-set", "ios.crypto-ipsec-profile", "ios.tunnel",
+            IKEv2ProposalSection.type, IKEv2PolicySection.type, IKEv2KeyringSection.type, IKEv2ProfileSection.type,
+            TransformSetSection.type, IPsecProfileSection.type, TunnelSection.type,
         ]
 
         /// Model, software and platform are facts of the router, not something a push changes.

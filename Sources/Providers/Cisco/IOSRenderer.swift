@@ -134,69 +134,6 @@ public enum IOSRenderer {
                 let target = route.has("nextHop") ? route.text("nextHop") : route.text("interface")
                 return IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(target)")
             }
-        case "ios.crypto-ikev2-proposal":
-            var children = [IOSLine("encryption \(v.words("encryption"))")]
-            // An AES-GCM proposal authenticates itself: IOS takes a prf and refuses an integrity line.
-            if !v.strings("integrity").isEmpty { children.append(IOSLine("integrity \(v.words("integrity"))")) }
-            if v.has("prf") { children.append(IOSLine("prf \(v.words("prf"))")) }
-            children.append(IOSLine("group \(v.words("group"))"))
-            return [IOSLine("crypto ikev2 proposal \(v.text("name"))", children: children)]
-        case "ios.crypto-ikev2-policy":
-            return [
-                IOSLine(
-                    "crypto ikev2 policy \(v.text("name"))",
-                    children: v.strings("proposals").map { IOSLine("proposal \($0)") }
-                )
-            ]
-        case "ios.crypto-ikev2-keyring":
-            return [
-                IOSLine(
-                    "crypto ikev2 keyring \(v.text("name"))",
-                    children: v.maps("peers").map { peer in
-                        IOSLine(
-                            "peer \(peer.text("name"))",
-                            children: [
-                                IOSLine("address \(peer.text("address"))"),
-                                IOSLine("pre-shared-key \(peer.text("preSharedKey"))"),
-                            ]
-                        )
-                    }
-                )
-            ] + (v.has("natKeepalive") ? [IOSLine("crypto ikev2 nat keepalive \(v.text("natKeepalive"))")] : [])
-        case "ios.crypto-ikev2-profile":
-            var children = [
-                IOSLine("match address local interface \(v.text("matchAddressLocalInterface"))"),
-                IOSLine("match identity remote address \(v.text("matchIdentityRemoteAddress")) 255.255.255.255"),
-                IOSLine("authentication remote \(v.text("authenticationRemote"))"),
-                IOSLine("authentication local \(v.text("authenticationLocal"))"),
-                IOSLine("keyring local \(v.text("keyring"))"),
-            ]
-            // 86400 s is the default IOS does not print.
-            if v.has("lifetimeSeconds"), v.text("lifetimeSeconds") != "86400" {
-                children.append(IOSLine("lifetime \(v.text("lifetimeSeconds"))"))
-            }
-            if v.has("dpd") { children.append(IOSLine("dpd \(v.text("dpd"))")) }
-            return [IOSLine("crypto ikev2 profile \(v.text("name"))", children: children)]
-        case "ios.crypto-ipsec-transform-set":
-            return [
-                IOSLine(
-                    "crypto ipsec transform-set \(v.text("name")) \(v.strings("transforms").joined(separator: " "))",
-                    children: [IOSLine("mode \(v.text("mode"))")]
-                )
-            ]
-        case "ios.crypto-ipsec-profile":
-            var children: [IOSLine] = []
-            // The defaults (4608000 KB, 3600 s) are not printed.
-            if v.has("saLifetimeKilobytes"), v.text("saLifetimeKilobytes") != "4608000" {
-                children.append(IOSLine("set security-association lifetime kilobytes \(v.text("saLifetimeKilobytes"))"))
-            }
-            if v.has("saLifetimeSeconds"), v.text("saLifetimeSeconds") != "3600" {
-                children.append(IOSLine("set security-association lifetime seconds \(v.text("saLifetimeSeconds"))"))
-            }
-            children.append(IOSLine("set transform-set \(v.text("transformSet"))"))
-            if v.has("pfsGroup") { children.append(IOSLine("set pfs \(v.text("pfsGroup"))")) }
-            children.append(IOSLine("set ikev2-profile \(v.text("ikev2Profile"))"))
-            return [IOSLine("crypto ipsec profile \(v.text("name"))", children: children)]
         default:
             return []
         }

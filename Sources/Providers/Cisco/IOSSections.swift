@@ -64,12 +64,6 @@ public enum IOSSections {
             case "ios.lan": found = r.lan()
             case "ios.nat": found = r.nat()
             case "ios.static-routes": found = r.routes()
-            case "ios.crypto-ikev2-proposal": found = r.proposal()
-            case "ios.crypto-ikev2-policy": found = r.policy()
-            case "ios.crypto-ikev2-keyring": found = r.keyring()
-            case "ios.crypto-ikev2-profile": found = r.profile()
-            case "ios.crypto-ipsec-transform-set": found = r.transformSet()
-            case "ios.crypto-ipsec-profile": found = r.ipsecProfile()
             default: found = nil
             }
         }
@@ -132,13 +126,6 @@ public enum IOSSections {
             let target = words.count >= 5 ? words[4] : ""
             return routes.contains { !target.isEmpty && [$0.text("interface"), $0.text("nextHop")].contains(target) }
                 || routes.contains { words.count >= 4 && words[2] == $0.text("prefix") && words[3] == $0.text("mask") }
-        case "ios.crypto-ikev2-proposal": return text == "crypto ikev2 proposal \(v.text("name"))"
-        case "ios.crypto-ikev2-policy": return text == "crypto ikev2 policy \(v.text("name"))"
-        case "ios.crypto-ikev2-keyring":
-            return text == "crypto ikev2 keyring \(v.text("name"))" || text.hasPrefix("crypto ikev2 nat keepalive ")
-        case "ios.crypto-ikev2-profile": return text == "crypto ikev2 profile \(v.text("name"))"
-        case "ios.crypto-ipsec-transform-set": return text.hasPrefix("crypto ipsec transform-set \(v.text("name")) ")
-        case "ios.crypto-ipsec-profile": return text == "crypto ipsec profile \(v.text("name"))"
         default: return false
         }
     }
@@ -388,91 +375,6 @@ public enum IOSSections {
                 return .map(["prefix": .string(words[2]), "mask": .string(words[3]), target: .string(words[4])])
             }
             return found.isEmpty ? nil : ["routes": .list(found)]
-        }
-
-        func proposal() -> [String: Value]? {
-            let name = v.text("name")
-            guard let line = section("crypto ikev2 proposal \(name)") else { return nil }
-            return [
-                "name": .string(name), "encryption": words(value(line, "encryption ")) ?? .list([]),
-                "integrity": words(value(line, "integrity ")) ?? .list([]),
-                "prf": value(line, "prf ").map(Value.string) ?? .null,
-                "group": words(value(line, "group ")) ?? .list([]),
-            ].filter { $0.value != .null }
-        }
-
-        func policy() -> [String: Value]? {
-            let name = v.text("name")
-            guard let line = section("crypto ikev2 policy \(name)") else { return nil }
-            let proposals = line.children.filter { $0.text.hasPrefix("proposal ") }.flatMap {
-                $0.text.split(separator: " ").dropFirst().map { Value.string(String($0)) }
-            }
-            return ["name": .string(name), "proposals": .list(proposals)]
-        }
-
-        func keyring() -> [String: Value]? {
-            let name = v.text("name")
-            guard let line = section("crypto ikev2 keyring \(name)") else { return nil }
-            let peers = line.children.filter { $0.text.hasPrefix("peer ") }.map { peer -> Value in
-                let peerName = String(peer.text.dropFirst(5))
-                let wanted = v.maps("peers").first { $0.text("name") == peerName }?.attributes["preSharedKey"]
-                return .map(
-                    Attributes(
-                        [
-                            "name": .string(peerName), "ikeVersion": .string("IKEv2"),
-                            "address": value(peer, "address ").flatMap { $0.split(separator: " ").first }.map {
-                                .string(String($0))
-                            },
-                            "preSharedKey": secret(value(peer, "pre-shared-key "), intended: wanted),
-                        ].compactMapValues { $0 }
-                    )
-                )
-            }
-            var out: [String: Value] = ["name": .string(name), "peers": .list(peers)]
-            if let seconds = top("crypto ikev2 nat keepalive ").first.flatMap({ Int($0) }) {
-                out["natKeepalive"] = .int(seconds)
-            }
-            return out
-        }
-
-        func profile() -> [String: Value]? {
-            let name = v.text("name")
-            guard let line = section("crypto ikev2 profile \(name)") else { return nil }
-            return [
-                "name": .string(name),
-                "matchAddressLocalInterface": value(line, "match address local interface ").map(Value.string),
-                "matchIdentityRemoteAddress": value(line, "match identity remote address ").flatMap {
-                    $0.split(separator: " ").first
-                }.map { .string(String($0)) },
-                "authenticationRemote": value(line, "authentication remote ").map(Value.string),
-                "authenticationLocal": value(line, "authentication local ").map(Value.string),
-                "keyring": value(line, "keyring local ").map(Value.string),
-                "lifetimeSeconds": value(line, "lifetime ").map(Value.string),
-                "dpd": value(line, "dpd ").map(Value.string),
-            ].compactMapValues { $0 }
-        }
-
-        func transformSet() -> [String: Value]? {
-            let name = v.text("name")
-            let prefix = "crypto ipsec transform-set \(name) "
-            guard let line = config.lines.first(where: { $0.text.hasPrefix(prefix) }) else { return nil }
-            return [
-                "name": .string(name),
-                "transforms": .list(IOSSections.transforms(line.text.dropFirst(prefix.count)).map(Value.string)),
-                "mode": .string(value(line, "mode ") ?? "tunnel"),
-            ]
-        }
-
-        func ipsecProfile() -> [String: Value]? {
-            let name = v.text("name")
-            guard let line = section("crypto ipsec profile \(name)") else { return nil }
-            return [
-                "name": .string(name), "transformSet": value(line, "set transform-set ").map(Value.string),
-                "ikev2Profile": value(line, "set ikev2-profile ").map(Value.string),
-                "pfsGroup": value(line, "set pfs ").map(Value.string),
-                "saLifetimeSeconds": value(line, "set security-association lifetime seconds ").map(Value.string),
-                "saLifetimeKilobytes": value(line, "set security-association lifetime kilobytes ").map(Value.string),
-            ].compactMapValues { $0 }
         }
     }
 }

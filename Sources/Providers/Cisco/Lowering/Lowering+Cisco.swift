@@ -215,7 +215,7 @@ extension Lowering {
         // mapping open between DPD probes (under the commonest 30 s UDP timeout), so Azure can
         // still reach the router through it.
         if site.spec.behindNat { keyringAttributes["natKeepalive"] = 20 }
-        add(keyring, type: "ios.crypto-ikev2-keyring", from: router.meta, keyringAttributes)
+        add(keyring, type: IKEv2KeyringSection.type, from: router.meta, keyringAttributes)
         for t in tunnels {
             let proposal = ResourceAddress.cisco(device, CiscoSection.proposal(t.name))
             let policy = ResourceAddress.cisco(device, CiscoSection.policy(t.name))
@@ -224,7 +224,7 @@ extension Lowering {
             let ipsecProfile = ResourceAddress.cisco(device, CiscoSection.ipsecProfile(t.name))
             add(
                 proposal,
-                type: "ios.crypto-ikev2-proposal",
+                type: IKEv2ProposalSection.type,
                 from: t.meta,
                 [
                     "name": .string("\(t.name)-proposal"),
@@ -236,14 +236,14 @@ extension Lowering {
             )
             add(
                 policy,
-                type: "ios.crypto-ikev2-policy",
+                type: IKEv2PolicySection.type,
                 from: t.meta,
                 ["name": .string("\(t.name)-policy"), "proposals": .list([.string("\(t.name)-proposal")])],
                 after: [proposal]
             )
             add(
                 profile,
-                type: "ios.crypto-ikev2-profile",
+                type: IKEv2ProfileSection.type,
                 from: t.meta,
                 [
                     "name": .string("\(t.name)-profile"),
@@ -261,7 +261,7 @@ extension Lowering {
             )
             add(
                 transformSet,
-                type: "ios.crypto-ipsec-transform-set",
+                type: TransformSetSection.type,
                 from: t.meta,
                 [
                     "name": .string("\(t.name)-ipsec-proposal-set"), "transforms": .strings(t.crypto.transforms),
@@ -270,7 +270,7 @@ extension Lowering {
             )
             add(
                 ipsecProfile,
-                type: "ios.crypto-ipsec-profile",
+                type: IPsecProfileSection.type,
                 from: t.meta,
                 [
                     "name": .string("\(t.name)-vti"),
@@ -284,7 +284,7 @@ extension Lowering {
             )
             add(
                 .cisco(device, CiscoSection.tunnel(t.name)),
-                type: "ios.tunnel",
+                type: TunnelSection.type,
                 from: t.meta,
                 [
                     "interface": .string("Tunnel\(t.number)"),
@@ -349,7 +349,7 @@ extension Lowering {
             siteBgp.peeringAddress == router.spec.lan.address.address ? router.spec.lan.interface : "Loopback0"
         add(
             .cisco(device, CiscoSection.bgp),
-            type: "ios.bgp",
+            type: BGPSection.type,
             from: site.meta,
             [
                 "asn": .int(Int(siteBgp.asn.value)),

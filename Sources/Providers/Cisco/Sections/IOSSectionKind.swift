@@ -38,7 +38,8 @@ extension IOSSectionKind {
 enum IOSSectionKinds {
     /// The kinds, in the order the provider lists their schemas.
     static let all: [any IOSSectionKind.Type] = [
-        TunnelSection.self, BGPSection.self,
+        IKEv2ProposalSection.self, IKEv2PolicySection.self, IKEv2KeyringSection.self, IKEv2ProfileSection.self,
+        TransformSetSection.self, IPsecProfileSection.self, TunnelSection.self, BGPSection.self,
     ]
 
     /// Every kind's schema, in order.
@@ -86,47 +87,6 @@ enum IOSSectionKinds {
             type: "ios.static-routes",
             attributes: [.init("routes", .required, unordered: true)],
             outputs: []
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ikev2-proposal",
-            attributes: [
-                .init("name", .required), .init("encryption"), .init("integrity"), .init("prf"), .init("group"),
-            ],
-            outputs: []
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ikev2-policy",
-            attributes: [.init("name", .required), .init("proposals")],
-            outputs: []
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ikev2-keyring",
-            attributes: [.init("name", .required), .init("peers", keyedBy: "name"), .init("natKeepalive")],
-            outputs: []
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ikev2-profile",
-            attributes: [
-                .init("name", .required), .init("matchAddressLocalInterface"), .init("matchIdentityRemoteAddress"),
-                .init("authenticationRemote"), .init("authenticationLocal"), .init("keyring"), .init("lifetimeSeconds"),
-            ],
-            outputs: [],
-            defaults: ["lifetimeSeconds": 86400]
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ipsec-transform-set",
-            attributes: [.init("name", .required), .init("transforms"), .init("mode")],
-            outputs: [],
-            defaults: ["mode": "tunnel"]
-        ),
-        ResourceTypeSchema(
-            type: "ios.crypto-ipsec-profile",
-            attributes: [
-                .init("name", .required), .init("transformSet"), .init("ikev2Profile"), .init("pfsGroup"),
-                .init("saLifetimeSeconds"), .init("saLifetimeKilobytes"),
-            ],
-            outputs: [],
-            defaults: ["saLifetimeSeconds": 3600, "saLifetimeKilobytes": 4_608_000]
         ),
     ]
 
