@@ -413,6 +413,43 @@ struct CiscoProviderTests {
         try lab.expectNoSecretLeaked()
     }
 
+    @Test func previewsAndUnmanagedLinesComeFromTheObservationsNotFromAnEarlierReadOnTheSameProvider() async throws {
+        // The provider once cached the last running config it read, so a provider that had not
+        // read (a new instance, a plan made elsewhere) previewed nothing and found no unmanaged
+        // line. What it read now travels with the observations.
+        let lab = try await Lab("observed-source")
+        defer { lab.stop() }
+        let graph = try lab.graph()
+        let reading = lab.registry
+        let engine = Engine(registry: reading, backend: lab.backend)
+        let state = try engine.loadState()
+        let observed = try await engine.refresh(
+            desired: graph,
+            state: state,
+            specRoot: lab.specPath,
+            environment: lab.environment
+        )
+        func previews(_ registry: ProviderRegistry) -> [ResourceAddress: [String]] {
+            let changes = Planner.plan(
+                Planner.Input(desired: graph, observed: observed, state: state, registry: registry)
+            )
+            return Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0.preview) })
+        }
+        let fresh = lab.registry
+        let byReader = previews(reading)
+        #expect(byReader.values.contains { !$0.isEmpty }, "the blank router needs commands")
+        #expect(previews(fresh) == byReader)
+        let managed = Set(graph.resources.map(\.address))
+        let unmanaged = try await fresh["cisco"]?.listUnmanaged(managed: managed, observed: observed) ?? []
+        #expect(!unmanaged.isEmpty, "a day-zero router has lines no section owns")
+        #expect(try await reading["cisco"]?.listUnmanaged(managed: managed, observed: observed) == unmanaged)
+        // The running config it carries is never written: an observation encodes as its four fields.
+        let router = try #require(observed.values.first { $0.address.provider == "cisco" })
+        #expect(router.source != nil)
+        let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(router)) as? [String: Any]
+        #expect(json.map { Set($0.keys) } == ["address", "type", "attributes", "outputs"])
+    }
+
     @Test func aLANChangeAndANewNATSourceApplyWithCommandsIOSTakes() async throws {
         // The blank router's `no ip address` on Vlan1 was negated as a bare
         // `ip address`, and a new NAT source rewrote access-list 11 from nothing.
