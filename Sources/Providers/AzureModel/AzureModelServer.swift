@@ -3,17 +3,24 @@ internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 internal import NIOCore
+internal import Synchronization
 
 /// Serves an `AzureModel` over HTTP on loopback (127.0.0.1, an ephemeral port unless
 /// told otherwise), so the provider's real HTTP client talks to it.
-public final class AzureModelServer: @unchecked Sendable {
+public final class AzureModelServer: Sendable {
     public let model: AzureModel
-    private var task: Task<Void, any Error>?
-    public private(set) var port: Int = 0
+    private struct State {
+        var task: Task<Void, any Error>?
+        var port = 0
+    }
+    private let state = Mutex(State())
 
     public init(model: AzureModel) {
         self.model = model
     }
+
+    /// The bound port; 0 until `start` returns.
+    public var port: Int { state.withLock { $0.port } }
 
     /// The base URL clients use (`http://127.0.0.1:PORT`).
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -69,9 +76,10 @@ public final class AzureModelServer: @unchecked Sendable {
             onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        task = Task { try await app.run() }
+        let running = Task { try await app.run() }
+        state.withLock { $0.task = running }
         for await value in bound.stream {
-            self.port = value
+            state.withLock { $0.port = value }
             break
         }
     }
@@ -89,8 +97,12 @@ public final class AzureModelServer: @unchecked Sendable {
     }
 
     public func stop() {
-        task?.cancel()
-        task = nil
+        // Cancelled outside the lock: cancellation runs the task's handlers synchronously.
+        let running = state.withLock { held in
+            defer { held.task = nil }
+            return held.task
+        }
+        running?.cancel()
     }
 }
 

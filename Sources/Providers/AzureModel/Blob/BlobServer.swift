@@ -36,7 +36,8 @@ public final class BlobServer: Sendable {
         try? channel.close().wait()
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+    /// Not Sendable: NIO confines a handler to its channel's event loop, and each channel gets its own.
+    private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
 
