@@ -4,6 +4,7 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import Reconciler
 public import Spec
+internal import Synchronization
 
 /// An ARM error with Azure's code and message.
 public struct ARMError: Error, Sendable, CustomStringConvertible {
@@ -475,13 +476,12 @@ public struct ARMClient: Sendable {
 }
 
 /// A count shared by a client's copies.
-public final class RequestCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+public final class RequestCount: Sendable {
+    private let count = Mutex(0)
 
     public init() {}
 
-    public var value: Int { lock.withLock { count } }
+    public var value: Int { count.withLock { $0 } }
 
-    func add() { lock.withLock { count += 1 } }
+    func add() { count.withLock { $0 += 1 } }
 }

@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import Synchronization
 
 /// Long-running operations in flight, by resource path, saved before they are polled.
 ///
@@ -7,7 +8,7 @@ internal import Foundation
 /// the next run follows that operation to its end instead of starting another PUT. An
 /// operation on the endpoint the client talks to is kept relative to it, so a lab that
 /// restarts on another port still finds it.
-public final class OperationJournal: @unchecked Sendable {
+public final class OperationJournal: Sendable {
     /// One operation: where it is polled, and a digest of the body whose write started it.
     public struct Entry: Codable, Sendable, Equatable {
         /// An absolute URL, or a path with its query relative to the client's endpoint.
@@ -17,38 +18,45 @@ public final class OperationJournal: @unchecked Sendable {
     }
 
     private let file: String?
-    private let lock = NSLock()
-    private var pending: [String: Entry] = [:]
+    /// The entries, by lowercased path.
+    ///
+    /// The file is written under this lock too, so the writes land in the order of the changes.
+    private let pending: Mutex<[String: Entry]>
 
     /// `file`: where to keep it (`.reconcile/azure-operations.json`); nil keeps it in memory.
     public init(file: String? = nil) {
         self.file = file
-        guard let file, let data = FileManager.default.contents(atPath: file) else { return }
+        pending = Mutex(Self.read(file))
+    }
+
+    private static func read(_ file: String?) -> [String: Entry] {
+        guard let file, let data = FileManager.default.contents(atPath: file) else { return [:] }
         if let saved = try? JSONDecoder().decode([String: Entry].self, from: data) {
-            pending = saved
+            return saved
         } else if let old = try? JSONDecoder().decode([String: String].self, from: data) {
             // The first form kept only absolute URLs.
-            pending = old.mapValues { Entry(operation: $0, body: nil) }
+            return old.mapValues { Entry(operation: $0, body: nil) }
         }
+        return [:]
     }
 
     public func entry(for path: String) -> Entry? {
-        lock.withLock { pending[path.lowercased()] }
+        pending.withLock { $0[path.lowercased()] }
     }
 
     public func operation(for path: String) -> String? { entry(for: path)?.operation }
 
     public func record(_ url: String, for path: String, body: String? = nil) {
-        lock.withLock {
+        pending.withLock { pending in
             pending[path.lowercased()] = Entry(operation: url, body: body)
-            save()
+            save(pending)
         }
     }
 
     public func finish(_ path: String) {
-        lock.withLock {
+        pending.withLock { pending in
             guard pending.removeValue(forKey: path.lowercased()) != nil else { return }
-            save()
+            save(pending)
         }
     }
 
@@ -57,7 +65,7 @@ public final class OperationJournal: @unchecked Sendable {
         SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    private func save() {
+    private func save(_ pending: [String: Entry]) {
         guard let file else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -1,4 +1,3 @@
-internal import Dispatch
 internal import Foundation
 public import Reconciler
 
@@ -39,11 +38,9 @@ extension AzureBlobStateBackend {
     /// Renews the lease every 20 s on a queue of its own until `unlock` (a lease lasts 60 s: two
     /// renewals may fail before another run can take the lock).
     private func startRenewal(_ id: String) {
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "reconcile.azblob.lease"))
-        timer.schedule(deadline: .now() + .seconds(Self.renewEvery), repeating: .seconds(Self.renewEvery))
         let client = self.client
         let path = lockPath
-        timer.setEventHandler {
+        setRenewal {
             _ = try? client.send(
                 "PUT",
                 path,
@@ -51,8 +48,6 @@ extension AzureBlobStateBackend {
                 headers: ["x-ms-lease-action": "renew", "x-ms-lease-id": id]
             )
         }
-        timer.resume()
-        setRenewal(timer)
     }
 
     public func unlock() throws {

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Synchronization
 
 /// Where an Azure Blob state lives, and how a run reaches it.
 extension AzureBlobStateBackend {
@@ -109,17 +110,19 @@ extension AzureBlobStateBackend {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            box.value = await Result { try await body() }
+            let result = await Result { try await body() }
+            box.value.withLock { $0 = result }
             done.signal()
         }
         done.wait()
-        guard let value = box.value else { throw AzureBlobError.noCredential("no token") }
+        guard let value = box.value.withLock({ $0 }) else { throw AzureBlobError.noCredential("no token") }
         return try value.get()
     }
 }
 
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    var value: Result<T, any Error>?
+/// Hands a result from the task to the thread waiting for it.
+private final class ResultBox<T: Sendable>: Sendable {
+    let value = Mutex<Result<T, any Error>?>(nil)
 }
 
 extension Result where Failure == any Error {

@@ -1,6 +1,7 @@
 internal import Foundation
 public import Reconciler
 public import Spec
+internal import Synchronization
 
 /// State in an Azure Storage container (docs/state.md, "Azure Blob Storage").
 ///
@@ -13,20 +14,23 @@ public import Spec
 /// - `BLOB.key`: the fingerprint key (secrets are stored only as fingerprints keyed by it);
 /// - `BLOB.lock`: the lock, a 60 s lease renewed every 20 s while the run holds it, so a dead
 ///   runner's lock expires by itself; its metadata names the holder.
-public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
+public final class AzureBlobStateBackend: StateBackend, Sendable {
     let client: AzureBlobClient
     public let container: String
     public let blob: String
     /// Where the state is, for messages: `azblob://ACCOUNT/CONTAINER/BLOB`.
     public let location: String
 
-    private let mutex = NSLock()
-    /// The snapshot's ETag when this run last read or wrote it.
-    private var snapshotETag: String?
-    /// The journal's length as this run last saw it (nil: not read yet).
-    private var journalLength: Int?
-    private var lease: String?
-    private var renewal: DispatchSourceTimer?
+    /// What this run last saw of the blobs, and the lock it holds.
+    private struct Run {
+        /// The snapshot's ETag when this run last read or wrote it.
+        var snapshotETag: String?
+        /// The journal's length as this run last saw it (nil: not read yet).
+        var journalLength: Int?
+        var lease: String?
+        var renewal: (any DispatchSourceTimer)?
+    }
+    private let run = Mutex(Run())
 
     static let leaseSeconds = 60
     static let renewEvery = 20
@@ -60,15 +64,15 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
                         + "from \(location).backup (or a copy), then run again"
                 )
             }
-            mutex.withLock { snapshotETag = nil }
+            run.withLock { $0.snapshotETag = nil }
             return nil
         }
         var state = try decodeSnapshot(answer.body)
-        mutex.withLock { snapshotETag = answer.headers["etag"] }
+        run.withLock { $0.snapshotETag = answer.headers["etag"] }
         let journal = try client.send("GET", journalPath)
         if journal.status == 200 {
             try replay(journal.body, into: &state)
-            mutex.withLock { journalLength = journal.body.count }
+            run.withLock { $0.journalLength = journal.body.count }
         } else if journal.status != 404 {
             throw failure("read \(location).journal", journal)
         }
@@ -112,7 +116,7 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys]
         var line = (try? encoder.encode(JournalEntry(address: address, resource: resource))) ?? Data()
         line.append(0x0A)
-        var position = mutex.withLock { journalLength }
+        var position = run.withLock { $0.journalLength }
         if position == nil {
             let head = try client.send("HEAD", journalPath)
             if head.status == 404 {
@@ -149,7 +153,7 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
         )
         guard answer.status == 201 else {
             if answer.code == "AppendPositionConditionNotMet" {
-                mutex.withLock { journalLength = nil }
+                run.withLock { $0.journalLength = nil }
                 throw StateError.io(
                     "\(location).journal changed underneath this run (another writer appended at byte \(offset)); "
                         + "the state lock should prevent that: check `reconcile state` for who else writes this state"
@@ -157,13 +161,13 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
             }
             throw failure("append to \(location).journal", answer)
         }
-        mutex.withLock { journalLength = offset + line.count }
+        run.withLock { $0.journalLength = offset + line.count }
     }
 
     public func commit(_ state: State) throws {
         try ensureContainer()
         let current = try client.send("GET", snapshotPath)
-        let expected = mutex.withLock { snapshotETag }
+        let expected = run.withLock { $0.snapshotETag }
         var conditions: [String: String] = [:]
         if current.status == 200 {
             let stored = try decodeSnapshot(current.body)
@@ -209,13 +213,13 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
             }
             throw failure("write \(location)", written)
         }
-        mutex.withLock { snapshotETag = written.headers["etag"] }
+        run.withLock { $0.snapshotETag = written.headers["etag"] }
         // The snapshot now holds everything the journal did.
         let removed = try client.send("DELETE", journalPath)
         guard removed.status == 202 || removed.status == 404 else {
             throw failure("clear \(location).journal", removed)
         }
-        mutex.withLock { journalLength = nil }
+        run.withLock { $0.journalLength = nil }
     }
 
     // MARK: Fingerprint key
@@ -299,16 +303,25 @@ public final class AzureBlobStateBackend: StateBackend, @unchecked Sendable {
     // MARK: Lock state, shared with AzureBlobStateBackend+Lock.swift
 
     var heldLease: String? {
-        get { mutex.withLock { lease } }
-        set { mutex.withLock { lease = newValue } }
+        get { run.withLock { $0.lease } }
+        set { run.withLock { $0.lease = newValue } }
     }
 
-    /// Starts (nil: stops) the timer that renews the lease while the run holds it.
-    func setRenewal(_ timer: DispatchSourceTimer?) {
-        let previous = mutex.withLock {
-            defer { renewal = timer }
-            return renewal
+    /// Starts (nil: stops) the timer that runs `renew` every 20 s on a queue of its own while the
+    /// run holds the lease.
+    ///
+    /// The timer is made and cancelled under the lock: it is not Sendable on every platform, so it
+    /// never leaves the state that owns it; `cancel` only marks it, and nothing here waits.
+    func setRenewal(_ renew: (@Sendable () -> Void)?) {
+        run.withLock { held in
+            held.renewal?.cancel()
+            held.renewal = nil
+            guard let renew else { return }
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "reconcile.azblob.lease"))
+            timer.schedule(deadline: .now() + .seconds(Self.renewEvery), repeating: .seconds(Self.renewEvery))
+            timer.setEventHandler(handler: renew)
+            timer.resume()
+            held.renewal = timer
         }
-        previous?.cancel()
     }
 }
