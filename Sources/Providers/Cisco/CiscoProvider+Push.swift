@@ -112,7 +112,9 @@ extension CiscoProvider {
 
         /// Model, software and platform are facts of the router, not something a push changes.
         func checkFacts(_ facts: IOSSections.Facts) throws {
-            guard let system = unit.first(where: { $0.type == "ios.system" && $0.action != .delete }) else { return }
+            guard let system = unit.first(where: { $0.type == SystemSection.type && $0.action != .delete }) else {
+                return
+            }
             let found: [(String, String?)] = [
                 ("platform", facts.platform), ("model", facts.model), ("software", facts.software),
             ]
@@ -129,7 +131,7 @@ extension CiscoProvider {
         /// default route, the login user) and that touch lines already there go last, behind
         /// a timed revert; new lines cannot cut a path that does not use them yet.
         func split(_ commands: IOSConfig, running: IOSConfig) -> (normal: [IOSLine], guarded: [IOSLine]) {
-            let wan = unit.first { $0.type == "ios.wan" }.flatMap { change in
+            let wan = unit.first { $0.type == WANSection.type }.flatMap { change in
                 (change.attributes["interface"] ?? change.prior?.attributes["interface"])?.scalarText
             }
             let rules = IOSRules.ios

@@ -30,14 +30,14 @@ public enum IOSRenderer {
     }
 
     /// Sections given as type and attributes (a provider's resolved changes), in that order
-    /// before IOS's own ordering; `platform` when no `ios.system` section is among them.
+    /// before IOS's own ordering; `platform` when no system section is among them.
     public static func device(
         _ sections: [(type: String, attributes: Attributes)],
         platform: String? = nil,
         context: Context = Context()
     ) -> IOSConfig {
         let platform =
-            sections.first { $0.type == "ios.system" }.flatMap {
+            sections.first { $0.type == SystemSection.type }.flatMap {
                 if case .string(let p)? = $0.attributes["platform"] { p } else { nil }
             } ?? platform ?? "ios"
         var lines: [IOSLine] = []
@@ -58,127 +58,14 @@ public enum IOSRenderer {
         return IOSConfig(lines: lines.enumerated().sorted { key($0) < key($1) }.map(\.element))
     }
 
-    /// The lines one section stands for.
+    /// The lines one section stands for (none for a type the Cisco provider does not manage).
     public static func section(type: String, _ a: Attributes, platform: String, context: Context) -> [IOSLine] {
-        let v = Values(attributes: a, context: context)
-        if let kind = IOSSectionKinds.kind(type) { return kind.render(v, platform: platform) }
-        // IOS 15.x adds `ip virtual-reassembly in` after `ip nat inside|outside`; IOS-XE does not.
-        let reassembly = platform == "ios" ? [IOSLine("ip virtual-reassembly in")] : []
-        switch type {
-        case "ios.system":
-            return system(v, platform: platform)
-        case "ios.wan":
-            var out: [IOSLine] = []
-            if case .map(let pppoe)? = a["pppoe"] {
-                let p = Values(attributes: pppoe, context: context)
-                let dialer = p.text("dialer")
-                out.append(
-                    IOSLine(
-                        "interface \(v.text("interface"))",
-                        children: [
-                            IOSLine("no ip address"), IOSLine("pppoe enable group global"),
-                            IOSLine("pppoe-client dial-pool-number \(dialer)"),
-                        ]
-                    )
-                )
-                out.append(
-                    IOSLine(
-                        "interface Dialer\(dialer)",
-                        children: [IOSLine("ip address negotiated")]
-                            + (p.has("mtu") ? [IOSLine("ip mtu \(p.text("mtu"))")] : [])
-                            + (a["natOutside"] == true ? [IOSLine("ip nat outside")] + reassembly : [])
-                            + [
-                                IOSLine("encapsulation ppp"), IOSLine("dialer pool \(dialer)"),
-                                IOSLine("dialer-group 1"),
-                                IOSLine("ppp authentication chap callin"),
-                                IOSLine("ppp chap hostname \(p.text("chapHostname"))"),
-                                IOSLine("ppp chap password 7 \(p.type7("chapPassword"))"),
-                            ]
-                    )
-                )
-                out.append(IOSLine("dialer-list 1 protocol ip permit"))
-            } else {
-                out.append(
-                    IOSLine(
-                        "interface \(v.text("interface"))",
-                        children: [IOSLine("ip address \(v.text("address")) \(v.text("mask"))")]
-                            + (a["natOutside"] == true ? [IOSLine("ip nat outside")] + reassembly : [])
-                    )
-                )
-            }
-            if v.has("defaultRoute") {
-                let distance = v.has("defaultRouteDistance") ? " \(v.text("defaultRouteDistance"))" : ""
-                out.append(IOSLine("ip route 0.0.0.0 0.0.0.0 \(v.text("defaultRoute"))\(distance)"))
-            }
-            for route in v.maps("peerRoutes") {
-                out.append(IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(route.text("nextHop"))"))
-            }
-            return out
-        case "ios.lan":
-            return [
-                IOSLine(
-                    "interface \(v.text("interface"))",
-                    children: [IOSLine("ip address \(v.text("address")) \(v.text("mask"))")]
-                        + (a["natInside"] == true ? [IOSLine("ip nat inside")] + reassembly : [])
-                )
-            ]
-        case "ios.nat":
-            let list = v.text("accessList")
-            return [IOSLine("ip nat inside source list \(list) interface \(v.text("outsideInterface")) overload")]
-                + v.maps("sources").map {
-                    IOSLine("access-list \(list) permit \($0.text("network")) \($0.text("wildcard"))")
-                }
-        case "ios.static-routes":
-            // Out of a tunnel, or to a next hop on the LAN.
-            return v.maps("routes").map { route in
-                let target = route.has("nextHop") ? route.text("nextHop") : route.text("interface")
-                return IOSLine("ip route \(route.text("prefix")) \(route.text("mask")) \(target)")
-            }
-        default:
-            return []
-        }
+        IOSSectionKinds.kind(type)?.render(Values(attributes: a, context: context), platform: platform) ?? []
     }
 
-    static func system(_ v: Values, platform: String) -> [IOSLine] {
-        var out = [
-            IOSLine("service timestamps debug datetime msec"), IOSLine("service timestamps log datetime msec"),
-            IOSLine("service password-encryption"), IOSLine("hostname \(v.text("hostname"))"),
-        ]
-        if v.has("loggingBufferSize") {
-            out.append(IOSLine("logging buffered \(v.text("loggingBufferSize"))"))
-        }
-        if v.has("enableSecret") { out.append(IOSLine("enable secret \(v.text("enableSecret"))")) }
-        if case .map(let zone)? = v.attributes["timezone"] {
-            let z = Values(attributes: zone, context: v.context)
-            out.append(IOSLine("clock timezone \(z.text("name")) \(z.text("hours")) \(z.text("minutes"))"))
-        }
-        out.append(IOSLine("no ip domain lookup"))
-        if v.has("domainName") { out.append(IOSLine("ip domain name \(v.text("domainName"))")) }
-        if v.has("username") {
-            // Sent in clear over the SSH session and hashed by the router: type 9 (scrypt), or type 5
-            // (MD5-crypt) when the spec says its IOS predates scrypt; never a type 7 password, which
-            // anyone who reads the config reverses (docs/ios.md).
-            let algorithm = v.text("passwordHash") == PasswordHash.md5.rawValue ? "" : "algorithm-type scrypt "
-            out.append(
-                IOSLine("username \(v.text("username")) privilege 15 \(algorithm)secret \(v.text("password"))")
-            )
-        }
-        out.append(IOSLine("ip ssh version 2"))
-        // SSH only from the management prefixes, through a numbered list on the vty lines.
-        let allowed = v.strings("sshAllowedFrom").compactMap(IPv4Prefix.init)
-        var vty = [IOSLine("login local"), IOSLine("transport input ssh")]
-        if !allowed.isEmpty {
-            vty.insert(IOSLine("access-class 12 in"), at: 0)
-            out += allowed.map { IOSLine("access-list 12 permit \($0.network) \($0.wildcardMask)") }
-        }
-        out.append(IOSLine("line con 0", children: [IOSLine("login local")]))
-        out.append(IOSLine("line vty 0 4", children: vty))
-        for server in v.maps("ntpServers") {
-            out.append(
-                IOSLine("ntp server \(server.text("address"))" + (server.attributes["prefer"] == true ? " prefer" : ""))
-            )
-        }
-        return out
+    /// What follows `ip nat inside|outside`: IOS 15.x adds `ip virtual-reassembly in`, IOS-XE does not.
+    static func reassembly(platform: String) -> [IOSLine] {
+        platform == "ios" ? [IOSLine("ip virtual-reassembly in")] : []
     }
 
     /// Where a top-level line goes in `show running-config`.

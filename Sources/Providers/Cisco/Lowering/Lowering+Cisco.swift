@@ -126,7 +126,7 @@ extension Lowering {
         if spec.management.passwordHash != .scrypt {
             base["passwordHash"] = .string(spec.management.passwordHash.rawValue)
         }
-        add(.cisco(device, CiscoSection.system), type: "ios.system", from: router.meta, base)
+        add(.cisco(device, CiscoSection.system), type: SystemSection.type, from: router.meta, base)
         let wan = spec.wan
         var wanAttributes: Attributes = ["interface": .string(wan.interface)]
         if let pppoe = wan.pppoe {
@@ -158,10 +158,10 @@ extension Lowering {
             )
         }
         wanAttributes["natOutside"] = .bool(!spec.natOverload.isEmpty)
-        add(.cisco(device, CiscoSection.wan), type: "ios.wan", from: router.meta, wanAttributes)
+        add(.cisco(device, CiscoSection.wan), type: WANSection.type, from: router.meta, wanAttributes)
         add(
             .cisco(device, CiscoSection.lan),
-            type: "ios.lan",
+            type: LANSection.type,
             from: router.meta,
             [
                 "interface": .string(spec.lan.interface),
@@ -173,7 +173,7 @@ extension Lowering {
         if !spec.natOverload.isEmpty {
             add(
                 .cisco(device, CiscoSection.nat),
-                type: "ios.nat",
+                type: NATSection.type,
                 from: router.meta,
                 [
                     "accessList": 11,
@@ -337,7 +337,7 @@ extension Lowering {
         if !routes.isEmpty {
             add(
                 .cisco(device, CiscoSection.routes),
-                type: "ios.static-routes",
+                type: StaticRoutesSection.type,
                 from: router.meta,
                 ["routes": .list(routes)],
                 after: tunnelSections + (lanRoutes.isEmpty ? [] : [.cisco(device, CiscoSection.lan)])

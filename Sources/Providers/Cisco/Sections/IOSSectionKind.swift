@@ -38,57 +38,13 @@ extension IOSSectionKind {
 enum IOSSectionKinds {
     /// The kinds, in the order the provider lists their schemas.
     static let all: [any IOSSectionKind.Type] = [
+        SystemSection.self, WANSection.self, LANSection.self, NATSection.self, StaticRoutesSection.self,
         IKEv2ProposalSection.self, IKEv2PolicySection.self, IKEv2KeyringSection.self, IKEv2ProfileSection.self,
         TransformSetSection.self, IPsecProfileSection.self, TunnelSection.self, BGPSection.self,
     ]
 
-    /// Every kind's schema, in order.
-    static let schemas: [ResourceTypeSchema] = pending + all.map { $0.schema }
-
-    // The kinds not yet moved to a file of their own.
-    private static let pending: [ResourceTypeSchema] = [
-        ResourceTypeSchema(
-            type: "ios.system",
-            attributes: [
-                .init("platform"), .init("model"), .init("software"), .init("hostname", .required),
-                .init("domainName"), .init("timezone"), .init("ntpServers"), .init("loggingBufferSize"),
-                .init("sshAllowedFrom"), .init("username"), .init("password", sensitive: true),
-                .init("passwordHash"), .init("enableSecret", sensitive: true),
-            ],
-            outputs: [],
-            // How the router keeps the user's password: a spec that does not say wants scrypt.
-            defaults: ["passwordHash": "scrypt"]
-        ),
-        ResourceTypeSchema(
-            type: "ios.wan",
-            attributes: [
-                .init("interface", .required), .init("pppoe"), .init("address"), .init("mask"), .init("natOutside"),
-                .init("defaultRoute"), .init("defaultRouteDistance"), .init("peerRoutes", unordered: true),
-                .init("shutdown"),
-            ],
-            outputs: [],
-            // An interface the spec owns is wanted up: `shutdown` on the router is drift.
-            defaults: ["shutdown": false]
-        ),
-        ResourceTypeSchema(
-            type: "ios.lan",
-            attributes: [
-                .init("interface", .required), .init("address"), .init("mask"), .init("natInside"), .init("shutdown"),
-            ],
-            outputs: [],
-            defaults: ["shutdown": false]
-        ),
-        ResourceTypeSchema(
-            type: "ios.nat",
-            attributes: [.init("accessList", .required), .init("sources"), .init("outsideInterface")],
-            outputs: []
-        ),
-        ResourceTypeSchema(
-            type: "ios.static-routes",
-            attributes: [.init("routes", .required, unordered: true)],
-            outputs: []
-        ),
-    ]
+    /// Every kind's schema, in the same order.
+    static let schemas: [ResourceTypeSchema] = all.map { $0.schema }
 
     private static let byType: [String: any IOSSectionKind.Type] = Dictionary(
         uniqueKeysWithValues: all.map { ($0.type, $0) }
