@@ -110,6 +110,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Providers/Cisco",
+            exclude: ["Commands"],
+            swiftSettings: swiftSettings
+        ),
+        // The commands the Cisco provider brings: `reconcile render` and `reconcile ios`.
+        .target(
+            name: "CiscoCommands",
+            dependencies: [
+                "Cisco", "Spec", "Reconciler", "ReconcileCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Providers/Cisco/Commands",
             swiftSettings: swiftSettings
         ),
         // The IOS simulator: a router's CLI (modes, prompts, configuration commands that
@@ -167,7 +178,7 @@ let package = Package(
         // (docs/plugin-protocol.md) over stdio, started, fed and stopped by this host.
         .target(
             name: "PluginProvider",
-            dependencies: ["Spec", "Reconciler"],
+            dependencies: ["Spec", "Reconciler", "Verify"],
             path: "Sources/Providers/Plugin",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -178,6 +189,17 @@ let package = Package(
             name: "Lab",
             dependencies: ["Spec", "Cisco", "IOSSimulator", "AzureModel", "Azure", "Verify"],
             path: "Sources/Providers/Lab",
+            exclude: ["Commands"],
+            swiftSettings: swiftSettings
+        ),
+        // The command the lab brings: `reconcile lab` (serve, cli, line, reset).
+        .target(
+            name: "LabCommands",
+            dependencies: [
+                "Lab", "AzureModel", "Cisco", "IOSSimulator", "Spec", "Reconciler", "ReconcileCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Providers/Lab/Commands",
             swiftSettings: swiftSettings
         ),
         // The commands, with the provider registry injected (the CLI and the test harness).
@@ -186,10 +208,6 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "Reconciler",
-                "AzureModel",
-                "Cisco",
-                "Lab",
-                "IOSSimulator",
                 "Verify",
                 "Drift",
                 "PostgresState",
@@ -202,7 +220,7 @@ let package = Package(
             name: "reconcile",
             dependencies: [
                 "ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab", "PostgresState",
-                "BuiltInProviders",
+                "BuiltInProviders", "CiscoCommands", "LabCommands",
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfo"]
@@ -228,7 +246,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reconcile-harness",
-            dependencies: ["ReconcileCLI", "TestProvider", "Azure", "BuiltInProviders"],
+            dependencies: ["ReconcileCLI", "TestProvider", "Azure", "Lab", "BuiltInProviders"],
             path: "Tests/Harness",
             swiftSettings: swiftSettings
         ),
@@ -263,7 +281,7 @@ let package = Package(
             dependencies: [
                 "BuiltInProviders",
                 "Spec", "Reconciler", "TestProvider", "TestSupport", "ReconcileCLI",
-                "PostgresState",
+                "PostgresState", "CiscoCommands", "LabCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Golden"],
@@ -310,7 +328,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["PluginProvider", "Spec", "Reconciler", "TestSupport"],
+            dependencies: ["PluginProvider", "Spec", "Reconciler", "Verify", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,18 +1,18 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Reconciler
-import Spec
+public import Spec
 
 /// Where state lives, and how an apply runs.
-struct StateOptions: ParsableArguments {
+public struct StateOptions: ParsableArguments {
     @Option(help: "The state directory (default: .reconcile/ inside the spec directory).")
-    var stateDir: String?
+    public var stateDir: String?
 
     @Option(
         help:
             "Where the state lives for this run, over the spec's StateBackend: postgres://…, azblob://ACCOUNT/CONTAINER/BLOB or file://DIR (docs/state.md)."
     )
-    var backend: String?
+    public var backend: String?
 
     @Option(
         help: ArgumentHelp(
@@ -20,15 +20,17 @@ struct StateOptions: ParsableArguments {
             valueName: "DIR"
         )
     )
-    var labDir: String?
+    public var labDir: String?
+
+    public init() {}
 
     /// `--lab-dir` becomes this process's RECONCILE_LAB_DIR, which the lab reads wherever it
     /// finds its directory (`LabWorld.directory`), so the option and the variable are one thing.
-    func validate() throws {
+    public func validate() throws {
         if let labDir { setenv("RECONCILE_LAB_DIR", labDir, 1) }
     }
 
-    func directory(for specPath: String) -> String {
+    public func directory(for specPath: String) -> String {
         Self.directory(stateDir, for: specPath)
     }
 
@@ -62,7 +64,7 @@ struct PlanFormatOption: ParsableArguments {
     var renderer: PlanRenderer.Format { PlanRenderer.Format(rawValue: format.rawValue) ?? .text }
 }
 
-enum EngineRunner {
+public enum EngineRunner {
     /// An engine over the providers the executable builds for this spec.
     static func engine(
         for spec: ValidatedSpec,
@@ -112,7 +114,7 @@ enum EngineRunner {
     }
 
     /// Loads and checks the spec; prints its diagnostics; throws exit 1 on errors.
-    static func validated(
+    public static func validated(
         _ spec: SpecOptions,
         stateDir: String? = nil,
         backend: String? = nil,
@@ -232,7 +234,9 @@ enum EngineRunner {
     ///
     /// Every command that reads a spec comes here, so plan, apply, drift, explain and validate
     /// agree on the addresses. No state (or one that cannot be read, which the engine reports): no pins.
-    static func pipeline(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil) -> ValidatedSpec {
+    public static func pipeline(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil)
+        -> ValidatedSpec
+    {
         let (loaded, lowering) = Plugins.load(spec.path, options: spec.loadOptions)
         let environment = ProcessInfo.processInfo.environment
         let backend = try? StateBackendFactory.backend(

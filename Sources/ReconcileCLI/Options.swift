@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import Spec
+public import Spec
 
 #if canImport(Glibc)
     import Glibc
@@ -9,14 +9,16 @@ import Spec
 #endif
 
 /// Where the spec is and how to read it.
-struct SpecOptions: ParsableArguments {
+public struct SpecOptions: ParsableArguments {
     @Argument(help: "A spec directory (every *.yaml/*.yml below it) or a single file.")
-    var path: String = "."
+    public var path: String = "."
 
     @Flag(help: "Accept literal values in secret fields (for throwaway labs only).")
-    var allowPlaintextSecrets = false
+    public var allowPlaintextSecrets = false
 
-    @OptionGroup var grants: SecretGrants
+    @OptionGroup public var grants: SecretGrants
+
+    public init() {}
 
     /// The names `--allow-secret` grants (`RECONCILE_ALLOWED_SECRETS` adds more).
     var allowedSecrets: [String] {
@@ -28,7 +30,9 @@ struct SpecOptions: ParsableArguments {
 }
 
 /// The environment variables a run lets the spec read with `fromEnv`, granted from outside it.
-struct SecretGrants: ParsableArguments {
+public struct SecretGrants: ParsableArguments {
+    public init() {}
+
     @Option(
         name: .customLong("allow-secret"),
         help: ArgumentHelp(
@@ -37,29 +41,31 @@ struct SecretGrants: ParsableArguments {
             valueName: "NAME"
         )
     )
-    var names: [String] = []
+    public var names: [String] = []
 }
 
 /// Colour when standard error or output is a terminal, unless NO_COLOR or --no-color.
-struct ColorOptions: ParsableArguments {
+public struct ColorOptions: ParsableArguments {
     @Flag(help: "Never colour the output (NO_COLOR is honoured too).")
-    var noColor = false
+    public var noColor = false
 
-    func enabled(for stream: Int32) -> Bool {
+    public init() {}
+
+    public func enabled(for stream: Int32) -> Bool {
         !noColor && getenv("NO_COLOR") == nil && isatty(stream) == 1
     }
 }
 
 /// Standard output and error, with every secret value of this run masked.
-enum Output {
+public enum Output {
     /// The run's secret values, registered once they are read (`EngineRunner.validated`).
     private static let secrets = RedactorBox()
 
-    static func out(_ text: String) {
+    public static func out(_ text: String) {
         FileHandle.standardOutput.write(Data(redact(text).utf8))
     }
 
-    static func err(_ text: String) {
+    public static func err(_ text: String) {
         FileHandle.standardError.write(Data(redact(text).utf8))
     }
 
@@ -74,7 +80,7 @@ enum Output {
     }
 
     /// Prints diagnostics to standard error for people.
-    static func report(_ spec: ValidatedSpec, color: ColorOptions) {
+    public static func report(_ spec: ValidatedSpec, color: ColorOptions) {
         let renderer = DiagnosticRenderer(sources: spec.loaded.sources, color: color.enabled(for: STDERR_FILENO))
         err(renderer.text(spec.diagnostics))
     }

@@ -25,13 +25,12 @@ public struct Reconcile: AsyncParsableCommand {
             subcommands: [
                 Validate.self, Plan.self, Diff.self, Apply.self, Destroy.self, VerifyCommand.self, DriftCommand.self,
                 StateCommand.self,
-                Lab.self,
                 Graph.self,
                 Explain.self,
                 Addresses.self,
                 Schema.self,
-                Rules.self, Render.self, IOS.self, Cost.self, Import.self,
-            ]
+                Rules.self, Cost.self, Import.self,
+            ] + wiring.commands
         )
     }
 
@@ -46,6 +45,12 @@ public struct Reconcile: AsyncParsableCommand {
     /// Runs the command line with what `wiring` brings.
     public static func main(_ wiring: Wiring) async {
         await $wiring.withValue(wiring) { await main() }
+    }
+
+    /// Runs `body` with `wiring` in place: the command tree, and what parsing sees, include the
+    /// commands it brings.
+    public static func with<T>(_ wiring: Wiring, _ body: () throws -> T) rethrows -> T {
+        try $wiring.withValue(wiring, operation: body)
     }
 }
 
@@ -67,6 +72,9 @@ public struct Wiring: Sendable {
     public var importers: ImporterFactory
     /// The git commit the executable was built from (its BuildInfo plugin).
     public var commit: String
+    /// Commands a provider brings, after the core's (`reconcile render` and `ios` from the Cisco
+    /// provider, `reconcile lab` from the lab).
+    public var commands: [any ParsableCommand.Type]
 
     public init(
         lowering: [any ResourceLowering] = [],
@@ -74,6 +82,7 @@ public struct Wiring: Sendable {
         stateBackends: [String: StateBackendOpener] = [:],
         importers: @escaping ImporterFactory = { _ in [] },
         commit: String = "unknown",
+        commands: [any ParsableCommand.Type] = [],
         providers: @escaping ProviderFactory = { _ in ProviderRegistry() }
     ) {
         self.lowering = lowering
@@ -81,6 +90,7 @@ public struct Wiring: Sendable {
         self.stateBackends = stateBackends
         self.importers = importers
         self.commit = commit
+        self.commands = commands
         self.providers = providers
     }
 }

@@ -1,22 +1,20 @@
 import ArgumentParser
-import AzureModel
 import Foundation
-import Lab
 import PostgresState
 public import Reconciler
-import Spec
+public import Spec
 
 /// Opens a state backend a provider brings, for one URL scheme (`azblob`): the URL, the
-/// environment to read credentials from, and the lab's Blob endpoint when the URL asks for it.
+/// environment to read credentials from, and the run's state directory (where a lab keeps its
+/// world, for a URL that asks for the lab's endpoint).
 public typealias StateBackendOpener =
-    @Sendable (_ url: String, _ environment: [String: String], _ lab: @escaping () throws -> String) throws ->
-    any StateBackend
+    @Sendable (_ url: String, _ environment: [String: String], _ stateDirectory: String) throws -> any StateBackend
 
 /// The one place a run's state backend is chosen (docs/state.md).
 ///
 /// In order: `--backend URL` for this run; `--state-dir DIR`; the spec's StateBackend; else
 /// `.reconcile/` beside the spec.
-enum StateBackendFactory {
+public enum StateBackendFactory {
     /// A backend for a URL: `postgres://…` (libpq form), `azblob://ACCOUNT/CONTAINER/BLOB` or
     /// `file://DIR`.
     ///
@@ -25,9 +23,7 @@ enum StateBackendFactory {
         let scheme = url.firstRange(of: "://").map { url[..<$0.lowerBound].lowercased() } ?? ""
         if let opener = Reconcile.wiring.stateBackends[scheme] {
             do {
-                return try opener(url, ProcessInfo.processInfo.environment) {
-                    try LabBlob.url(labDirectory: LabWorld.directory(local))
-                }
+                return try opener(url, ProcessInfo.processInfo.environment, local)
             } catch let error as StateError {
                 throw error
             } catch {
@@ -55,7 +51,7 @@ enum StateBackendFactory {
     /// The backend of a run: `local` is the state directory (`--state-dir`, or the default one),
     /// `explicitDirectory` whether `--state-dir` named it; `topology` is the loaded spec, whose
     /// StateBackend's URL is read through `resolver` (the run's grants).
-    static func backend(
+    public static func backend(
         option: String?,
         local: String,
         explicitDirectory: Bool,
@@ -132,22 +128,5 @@ enum StateBackendFactory {
 
     private static func scheme(of url: String) -> String {
         (url.firstRange(of: "://").map { String(url[..<$0.lowerBound]) } ?? "") + "://…"
-    }
-}
-
-/// The lab's Blob listener, for a state backend with `endpoint=lab`: one per lab directory,
-/// started on first use and kept for the whole command.
-enum LabBlob {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var servers: [String: BlobServer] = [:]
-
-    /// `http://127.0.0.1:PORT` of the listener serving `labDirectory`'s blob store.
-    static func url(labDirectory: String) throws -> String {
-        try lock.withLock {
-            if let running = servers[labDirectory] { return running.url }
-            let server = try LabWorld.blobServer(labDirectory: labDirectory)
-            servers[labDirectory] = server
-            return server.url
-        }
     }
 }

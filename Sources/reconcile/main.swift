@@ -2,7 +2,9 @@ import Azure
 import AzureModel
 import BuiltInProviders
 import Cisco
+import CiscoCommands
 import Lab
+import LabCommands
 import ReconcileCLI
 import Reconciler
 import Spec
@@ -36,14 +38,21 @@ let labs = Mutex<[LabWorld]>([])
     return ProviderRegistry(built.compactMap { $0 })
 }
 
-// What this executable brings: each provider, its lowering, prices, state backend and importer.
+// What this executable brings: each provider, its lowering, prices, state backend, importer and commands.
 await Reconcile.main(
     Wiring(
         lowering: BuiltIn.lowering,
         pricing: [AzurePricing()],
-        stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }],
+        stateBackends: [
+            "azblob": { url, environment, stateDirectory in
+                try AzureBlobStateBackend.open(url: url, environment: environment) {
+                    try LabBlob.url(stateDirectory: stateDirectory)
+                }
+            }
+        ],
         importers: { AzureImporter.importers($0) + CiscoImporter.importers($0) },
         commit: buildCommit,
+        commands: [RenderCommand.self, IOSCommand.self, LabCommand.self],
         providers: providers
     )
 )

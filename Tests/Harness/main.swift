@@ -1,5 +1,6 @@
 import Azure
 import BuiltInProviders
+import Lab
 import ReconcileCLI
 import Reconciler
 import TestProvider
@@ -11,7 +12,13 @@ import TestProvider
 await Reconcile.main(
     Wiring(
         lowering: BuiltIn.lowering,
-        stateBackends: ["azblob": { try AzureBlobStateBackend.open(url: $0, environment: $1, lab: $2) }],
+        stateBackends: [
+            "azblob": { url, environment, stateDirectory in
+                try AzureBlobStateBackend.open(url: url, environment: environment) {
+                    try LabBlob.url(stateDirectory: stateDirectory)
+                }
+            }
+        ],
         providers: { _ in TestWorldProvider.registryFromEnvironment() }
     )
 )

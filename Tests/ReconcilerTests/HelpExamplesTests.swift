@@ -1,5 +1,7 @@
 import ArgumentParser
+import CiscoCommands
 import Foundation
+import LabCommands
 import ReconcileCLI
 import Testing
 
@@ -85,7 +87,10 @@ struct HelpExamplesTests {
         return tokens
     }
 
-    static let all = helpTexts().flatMap(examples)
+    /// The commands the executable adds to the core's (Sources/reconcile/main.swift).
+    static let wiring = Wiring(commands: [RenderCommand.self, IOSCommand.self, LabCommand.self])
+
+    static let all = Reconcile.with(wiring) { helpTexts().flatMap(examples) }
 
     @Test func theExtractorFindsTheExamples() {
         #expect(Self.all.count >= 30)
@@ -102,7 +107,7 @@ struct HelpExamplesTests {
     @Test(arguments: all)
     func everyHelpExampleParses(_ arguments: [String]) {
         do {
-            _ = try Reconcile.parseAsRoot(arguments)
+            _ = try Reconcile.with(Self.wiring) { try Reconcile.parseAsRoot(arguments) }
         } catch {
             Issue.record(
                 "`reconcile \(arguments.joined(separator: " "))`: \(Reconcile.message(for: error)) (exit \(Reconcile.exitCode(for: error).rawValue))"

@@ -1,16 +1,19 @@
-import ArgumentParser
+public import ArgumentParser
 import Cisco
 import Foundation
+import ReconcileCLI
 import Reconciler
 import Spec
 
 /// Tools for engineers at the terminal that need no spec: IOS configuration files in, text out.
-struct IOS: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct IOSCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "ios",
         abstract: "Work with Cisco IOS configuration files directly (no spec needed).",
         subcommands: [Parse.self, Remediate.self, Import.self]
     )
+
+    public init() {}
 
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,7 +42,7 @@ struct IOS: ParsableCommand {
         var format: Format = .text
 
         func run() throws {
-            let config = try IOS.read(file)
+            let config = try IOSCommand.read(file)
             switch format {
             case .text: Output.out(config.render())
             case .json:
@@ -80,8 +83,8 @@ struct IOS: ParsableCommand {
         var script = false
 
         func run() throws {
-            let have = try IOS.read(running)
-            let want = try IOS.read(intended)
+            let have = try IOSCommand.read(running)
+            let want = try IOSCommand.read(intended)
             func show(_ commands: IOSConfig) -> String {
                 script ? Remediation.script(commands).map { $0 + "\n" }.joined() : commands.render()
             }
@@ -134,7 +137,7 @@ struct IOS: ParsableCommand {
         }
 
         func run() throws {
-            let config = try IOS.read(file)
+            let config = try IOSCommand.read(file)
             let texts = config.lines.map(\.text)
             let hostname = texts.first { $0.hasPrefix("hostname ") }.map { String($0.dropFirst("hostname ".count)) }
             let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

@@ -1,12 +1,14 @@
-import ArgumentParser
+public import ArgumentParser
 import Cisco
 import Foundation
+import ReconcileCLI
 import Reconciler
 import Spec
 
 /// The configuration the spec asks one router to run, as IOS prints it.
-struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct RenderCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Print the configuration the spec wants a router to run, as IOS prints it.",
         discussion: """
             Every section the spec manages on the device, in `show running-config` order,
@@ -31,7 +33,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Print secrets in clear (type 7 where IOS would show type 7).")
     var showSecrets = false
 
-    func run() throws {
+    public init() {}
+
+    public func run() throws {
         let result = EngineRunner.pipeline(spec, stateDir: state.stateDir, backend: state.backend)
         guard let graph = result.graph else {
             Output.report(result, color: color)

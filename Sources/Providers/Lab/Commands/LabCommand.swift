@@ -1,13 +1,15 @@
-import ArgumentParser
+public import ArgumentParser
 import AzureModel
 import Cisco
 import Foundation
 import IOSSimulator
 import Lab
+import ReconcileCLI
 import Spec
 
-struct Lab: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct LabCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "lab",
         abstract: "The local lab: the Azure model and the simulated routers, on their own.",
         discussion: """
             Commands start the lab by themselves when a spec says `endpoint: lab` or \
@@ -24,6 +26,8 @@ struct Lab: AsyncParsableCommand {
             """,
         subcommands: [Serve.self, CLI.self, Line.self, Reset.self]
     )
+
+    public init() {}
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
