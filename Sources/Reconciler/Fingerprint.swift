@@ -27,7 +27,8 @@ public enum Digests {
         hex(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: key)))
     }
 
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    /// Bytes as lowercase hex (a fingerprint's key handed to a plugin, say).
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

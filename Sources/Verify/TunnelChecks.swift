@@ -90,16 +90,22 @@ public enum TunnelChecks {
                 )
             )
         }
-        switch (r.sharedKey, a.sharedKey) {
-        case (let mine?, let theirs?):
+        let sameKey: Bool? =
+            switch (r.sharedKey, r.sharedKeyFingerprint, a.sharedKey) {
+            case (let mine?, _, let theirs?): mine == theirs
+            case (nil, let print?, let theirs?): print.matches(theirs)
+            default: nil
+            }
+        switch sameKey {
+        case let same?:
             checks.append(
                 Check(
                     "pre-shared key",
-                    ok: mine == theirs,
-                    mine == theirs ? "equal on both sides" : "the router's and Azure's pre-shared keys differ"
+                    ok: same,
+                    same ? "equal on both sides" : "the router's and Azure's pre-shared keys differ"
                 )
             )
-        default:
+        case nil:
             checks.append(Check("pre-shared key", ok: true, "not compared: one side's key could not be read"))
         }
         checks.append(
@@ -111,6 +117,14 @@ public enum TunnelChecks {
                     : "the connection uses \(a.ikeVersion), the router \(r.ikeVersion)"
             )
         )
+        guard r.offersKnown else {
+            // A provider that does not say what its router offers: nothing to hold against Azure's.
+            let unread = "not compared: the router's provider does not report what it offers"
+            checks.append(Check("IKE proposal", ok: true, unread))
+            checks.append(Check("IPsec transform", ok: true, unread))
+            checks.append(natCheck(natted: natted, wan: wan))
+            return checks
+        }
         let accepts = a.accepts
         let ikeOK =
             !Set(r.encryption).isDisjoint(with: accepts.ikeEncryption)
@@ -133,19 +147,21 @@ public enum TunnelChecks {
                     + accepts.transforms.joined(separator: " ")
             )
         )
-        // Azure's VPN Gateway FAQ: NAT traversal (IKE and ESP over UDP 4500) is supported when the
-        // on-premises device starts the tunnel, as a route-based IOS tunnel does on its own.
-        checks.append(
-            Check(
-                "NAT",
-                ok: true,
-                natted
-                    ? "the router's address \(wan) is private: behind NAT, IKEv2 and ESP run over UDP 4500 (NAT-T), "
-                        + "which Azure accepts when the router starts the tunnel"
-                    : "no NAT between the ends"
-            )
-        )
+        checks.append(natCheck(natted: natted, wan: wan))
         return checks
+    }
+
+    /// Azure's VPN Gateway FAQ: NAT traversal (IKE and ESP over UDP 4500) is supported when the
+    /// on-premises device starts the tunnel, as a route-based IOS tunnel does on its own.
+    static func natCheck(natted: Bool, wan: String) -> Check {
+        Check(
+            "NAT",
+            ok: true,
+            natted
+                ? "the router's address \(wan) is private: behind NAT, IKEv2 and ESP run over UDP 4500 (NAT-T), "
+                    + "which Azure accepts when the router starts the tunnel"
+                : "no NAT between the ends"
+        )
     }
 
     /// How the router reaches the tunnel's destination once the tunnel is up: by the longest of

@@ -63,6 +63,9 @@ public struct RouterEnd: Sendable, Hashable {
     public var peerAddress: String?
     public var identity: String?
     public var sharedKey: String?
+    /// The pre-shared key as a fingerprint, from a provider that does not hand the key over in
+    /// clear (a plugin's); compared with the cloud end's key when `sharedKey` is nil.
+    public var sharedKeyFingerprint: KeyFingerprint?
     /// The address the tunnel is sourced from (its `tunnel source` interface's).
     public var wanAddress: String?
     public var ikeVersion: String
@@ -72,6 +75,12 @@ public struct RouterEnd: Sendable, Hashable {
     public var transforms: [String]
     /// BGP neighbours configured on the router.
     public var bgpNeighbors: [String]
+    /// Whether `encryption`, `integrity`, `groups` and `transforms` are what the router offers;
+    /// false when its provider does not report its proposals, which are then not compared.
+    public var offersKnown = true
+    /// Why the tunnel's SA state cannot be seen (its provider has no way to read it); nil when
+    /// the router's facts hold its SAs, or their absence.
+    public var stateUnseen: String?
     /// Whether the tunnel interface is administratively down (`shutdown` under it).
     public var shutdown: Bool = false
     /// The `tunnel source` interface (`Dialer1`).

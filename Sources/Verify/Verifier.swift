@@ -21,12 +21,46 @@ public struct CloudEndFacts: Sendable {
     }
 }
 
-/// A provider that manages site routers (the Cisco provider).
+/// A provider that manages site routers (the Cisco provider, a plugin that reports facts).
 public protocol SiteRouterFacts: Provider {
     /// What each router shows of its tunnels, sessions and routes: one read per router.
     func routerFacts(_ devices: [String]) async throws -> [String: RouterFacts]
     /// The interface the spec gives one tunnel (`Lowering.tunnelName`) on `device`, from the graph.
     func tunnelInterface(device: String, tunnel: String, in graph: DesiredGraph) -> String?
+    /// The router this provider manages at each of `sites`, with what it shows, by site name; a
+    /// site whose router it does not manage is absent.
+    ///
+    /// By default, the router each Site names as its `device`, read with `routerFacts`.
+    func siteRouters(_ sites: [String], of topology: Topology) async throws -> [String: SiteRouter]
+}
+
+extension SiteRouterFacts {
+    public func siteRouters(_ sites: [String], of topology: Topology) async throws -> [String: SiteRouter] {
+        let devices = sites.compactMap { site in topology.sites[site]?.spec.device.map { (site, $0) } }
+        let facts = try await routerFacts(Set(devices.map(\.1)).sorted())
+        var result: [String: SiteRouter] = [:]
+        for (site, device) in devices {
+            guard let seen = facts[device] else { continue }
+            result[site] = SiteRouter(device: device, facts: seen)
+        }
+        return result
+    }
+}
+
+/// The router at one site, as the provider that manages it reports it.
+public struct SiteRouter: Sendable {
+    /// Its name (the CiscoRouter's, the plugin document's).
+    public var device: String
+    public var facts: RouterFacts
+    /// Whether its tunnels carry the spec's tunnel names (`Lowering.tunnelName`), so each
+    /// connection's tunnel is found by that name alone, rather than by `tunnelInterface`.
+    public var tunnelsBySpecName: Bool
+
+    public init(device: String, facts: RouterFacts, tunnelsBySpecName: Bool = false) {
+        self.device = device
+        self.facts = facts
+        self.tunnelsBySpecName = tunnelsBySpecName
+    }
 }
 
 /// What a router shows, read once per router.
@@ -36,14 +70,15 @@ public struct RouterFacts: Sendable {
     public var ikev2: [RouterShow.IKEv2SA]
     public var ipsec: [RouterShow.IPsecSA]
     public var bgp: RouterShow.BGPSummary
-    public var routes: RouterShow.RoutingTable
+    /// Its routing table; nil when its provider cannot read it (routes are then not checked).
+    public var routes: RouterShow.RoutingTable?
 
     public init(
         tunnels: [RouterEnd],
         ikev2: [RouterShow.IKEv2SA],
         ipsec: [RouterShow.IPsecSA],
         bgp: RouterShow.BGPSummary,
-        routes: RouterShow.RoutingTable
+        routes: RouterShow.RoutingTable?
     ) {
         self.tunnels = tunnels
         self.ikev2 = ikev2
@@ -57,12 +92,13 @@ public struct RouterFacts: Sendable {
 /// reads, one session per router) and assesses them: `reconcile verify`.
 ///
 /// It names no provider: the cloud end comes from the provider that is `TunnelCloudFacts`,
-/// the routers' from the one that is `SiteRouterFacts`, against the lab or the real thing alike.
+/// each site's router from the first (by name) of those that are `SiteRouterFacts` to manage
+/// it, against the lab or the real thing alike.
 public struct Verifier: Sendable {
     let topology: Topology
     let graph: DesiredGraph
     let cloud: (any TunnelCloudFacts)?
-    let routers: (any SiteRouterFacts)?
+    let routers: [any SiteRouterFacts]
 
     /// A verifier over the providers a run built.
     public init(topology: Topology, graph: DesiredGraph, registry: ProviderRegistry) {
@@ -70,7 +106,7 @@ public struct Verifier: Sendable {
         self.graph = graph
         let providers = registry.providers.sorted { $0.key < $1.key }.map(\.value)
         cloud = providers.lazy.compactMap { $0 as? any TunnelCloudFacts }.first
-        routers = providers.lazy.compactMap { $0 as? any SiteRouterFacts }.first
+        routers = providers.compactMap { $0 as? any SiteRouterFacts }
     }
 
     /// One connection to check, whichever kind it is.
@@ -87,10 +123,13 @@ public struct Verifier: Sendable {
         let connections = connections()
         // One session per router, and the cloud's reads, several at once (as the providers
         // allow): a thousand sites are not read one after another.
-        var facts: [String: RouterFacts] = [:]
-        if let routers {
-            let devices = Set(connections.compactMap { topology.sites[$0.site]?.spec.device }).sorted()
-            facts = try await routers.routerFacts(devices)
+        var atSite: [String: (provider: any SiteRouterFacts, router: SiteRouter)] = [:]
+        for provider in routers {
+            let sites = Set(connections.map(\.site)).filter { atSite[$0] == nil }.sorted()
+            if sites.isEmpty { break }
+            for (site, router) in try await provider.siteRouters(sites, of: topology) where atSite[site] == nil {
+                atSite[site] = (provider, router)
+            }
         }
         let ends = try await cloud.tunnelEnds(of: topology)
         var tunnels: [TunnelStatus] = []
@@ -101,8 +140,9 @@ public struct Verifier: Sendable {
             // What the router must have learned through the tunnel: what Azure says it advertises.
             let expectedRoutes = connection.staticPrefixes ?? end?.advertised ?? []
             let learned = ends[connection.name]?.learned
-            let device = topology.sites[connection.site]?.spec.device
-            let seen = device.flatMap { facts[$0] }
+            let managed = atSite[connection.site]
+            let device = managed?.router.device ?? topology.sites[connection.site]?.spec.device
+            let seen = managed?.router.facts
             // What the site learns from this end over BGP, by the route model: a route the router
             // would send its own tunnel's destination into (a Route Server's 0.0.0.0/1) is seen
             // before the tunnel flaps, not only while it happens to be up.
@@ -115,9 +155,15 @@ public struct Verifier: Sendable {
             }
             // The tunnels the spec gives this connection, one per gateway instance, by interface name.
             var interfaces: [String?] = [nil]
-            if let device, let routers {
+            let bySpecName = managed?.router.tunnelsBySpecName == true
+            if bySpecName {
+                // One per gateway instance Azure reports (the first even when it reports none).
+                interfaces = (0..<max(1, min(2, end?.gatewayAddresses.count ?? 1))).map {
+                    Lowering.tunnelName(connection: connection.name, instance: $0)
+                }
+            } else if let device, let provider = managed?.provider ?? routers.first {
                 let named = (0..<2).compactMap { instance in
-                    routers.tunnelInterface(
+                    provider.tunnelInterface(
                         device: device,
                         tunnel: Lowering.tunnelName(connection: connection.name, instance: instance),
                         in: graph
@@ -128,7 +174,9 @@ public struct Verifier: Sendable {
             for (instance, interface) in interfaces.enumerated() {
                 var router: RouterEnd?
                 if let seen {
-                    router = seen.tunnels.first { $0.tunnel == interface } ?? (instance == 0 ? seen.tunnels.first : nil)
+                    router =
+                        seen.tunnels.first { $0.tunnel == interface }
+                        ?? (instance == 0 && !bySpecName ? seen.tunnels.first : nil)
                 }
                 var status =
                     TunnelStatus.assess(
@@ -139,13 +187,13 @@ public struct Verifier: Sendable {
                         ikev2: seen?.ikev2 ?? [],
                         ipsec: seen?.ipsec ?? [],
                         bgp: seen?.bgp,
-                        routes: seen?.routes,
+                        routes: seen?.routes ?? nil,
                         expectedRoutes: expectedRoutes,
                         azureLearned: learned,
                         sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
                     )
                 // What the routing analysis expects of an up tunnel, against the router's table.
-                if status.up, let routes = seen?.routes {
+                if status.up, let routes = seen?.routes ?? nil {
                     status.causes += Self.routeCauses(
                         model: model,
                         connection: connection.name,

@@ -27,6 +27,9 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
     /// Azure, or out of its own WAN.
     public var egress: String?
     public var up: Bool
+    /// Why the tunnel's state is unknown, when both ends' configuration agrees but its router's
+    /// SAs cannot be seen: not up, and reported as unknown rather than down.
+    public var unknown: String?
     /// What is wrong, most telling first.
     public var causes: [String]
 
@@ -47,13 +50,15 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         let peer = router?.destination ?? ""
         let sa = ikev2.first { $0.remoteAddress == peer }
         let child = ipsec.first { $0.interface == router?.tunnel }
+        // A router whose SAs its provider cannot see: their state is unknown, not "none".
+        let unseen = sa == nil && child == nil ? router?.stateUnseen : nil
         var status = TunnelStatus(
             connection: connection,
             device: device,
             tunnel: router?.tunnel,
             azure: azure?.status ?? "absent",
-            ike: sa?.status ?? "none",
-            ipsec: child?.isUp == true ? "ACTIVE" : "none",
+            ike: sa?.status ?? (unseen == nil ? "none" : "unknown"),
+            ipsec: child?.isUp == true ? "ACTIVE" : (unseen == nil ? "none" : "unknown"),
             packetsEncrypted: child?.packetsEncrypted ?? 0,
             packetsDecrypted: child?.packetsDecrypted ?? 0,
             bgp: nil,
@@ -97,7 +102,10 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         }
         status.causes += status.checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }
         let tunnelUp = status.azure == "Connected" && status.ike == "READY" && status.ipsec == "ACTIVE"
-        if status.causes.isEmpty && !tunnelUp {
+        if status.causes.isEmpty, !tunnelUp, let unseen {
+            status.unknown = unseen
+            status.causes.append("configured as Azure expects; \(unseen), so whether the tunnel is up is unknown")
+        } else if status.causes.isEmpty && !tunnelUp {
             status.causes.append(
                 "both ends agree, but the tunnel is not up (Azure \(status.azure), IKE \(status.ike), IPsec \(status.ipsec))"
             )
@@ -162,7 +170,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             let c = Escape.markdownCell
             var out = "| Connection | Router | Azure | IKEv2 | IPsec | BGP | Verdict |\n|---|---|---|---|---|---|---|\n"
             for t in tunnels {
-                let verdict = t.up ? "up" : "**down**: " + t.causes.map(c).joined(separator: "; ")
+                let verdict = t.up ? "up" : "**\(verdict(t))**: " + t.causes.map(c).joined(separator: "; ")
                 out +=
                     "| \(c(t.connection)) | \(c(router(t))) | \(c(t.azure)) | \(c(t.ike)) | \(c(ipsecText(t))) | "
                     + "\(c(t.bgp ?? "static")) | \(verdict) |\n"
@@ -171,7 +179,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
         case .text:
             let header = ["CONNECTION", "ROUTER", "AZURE", "IKEV2", "IPSEC", "BGP", "VERDICT"]
             let rows = tunnels.map { t in
-                [t.connection, router(t), t.azure, t.ike, ipsecText(t), t.bgp ?? "static", t.up ? "up" : "DOWN"]
+                [t.connection, router(t), t.azure, t.ike, ipsecText(t), t.bgp ?? "static", verdict(t).uppercased()]
             }
             let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
             func line(_ cells: [String]) -> String {
@@ -180,14 +188,19 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             }
             var out = line(header) + rows.map(line).joined()
             for t in tunnels where !t.up {
-                out += "\n\(t.connection) is down:\n" + t.causes.map { "  - \($0)\n" }.joined()
+                out += "\n\(t.connection) is \(verdict(t)):\n" + t.causes.map { "  - \($0)\n" }.joined()
             }
             out += egressLines.map { "\n" + $0 }.joined()
-            out +=
-                "\n"
-                + (up
-                    ? "All \(tunnels.count) \(tunnels.count == 1 ? "tunnel is" : "tunnels are") up.\n"
-                    : "\(tunnels.filter { !$0.up }.count) of \(tunnels.count) tunnels are down.\n")
+            let down = tunnels.filter { !$0.up && $0.unknown == nil }.count
+            let unknown = tunnels.filter { $0.unknown != nil }.count
+            if up {
+                out += "\nAll \(tunnels.count) \(tunnels.count == 1 ? "tunnel is" : "tunnels are") up.\n"
+            } else if unknown == 0 {
+                out += "\n\(down) of \(tunnels.count) tunnels are down.\n"
+            } else {
+                // Unknown is not up (the exit status says so), but it is not down either.
+                out += "\n\(down) of \(tunnels.count) tunnels are down, \(unknown) unknown.\n"
+            }
             return Escape.terminal(out)
         }
     }
@@ -199,6 +212,11 @@ public struct VerifyReport: Sendable, Codable, Hashable {
             guard let device = t.device, let egress = t.egress, seen.insert(device).inserted else { return nil }
             return "Internet traffic from \(device) goes \(egress)."
         }
+    }
+
+    /// `up`, `down`, or `unknown` for a tunnel whose router's SAs cannot be seen.
+    func verdict(_ t: TunnelStatus) -> String {
+        t.up ? "up" : t.unknown == nil ? "down" : "unknown"
     }
 
     func router(_ t: TunnelStatus) -> String {

@@ -54,9 +54,9 @@ struct PluginCommandTests {
 
         let diff = try ws.run(["diff", "spec"])
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
-        // Protocol version 1 has no facts for verify: the router's end is said to be unchecked.
+        // The plugin reports its router's facts: its end is checked (verifyChecksThePluginsRouterEnd).
         let verify = try ws.run(["verify", "spec"])
-        #expect((verify.stdout + verify.stderr).contains("its end is unchecked"), "\(verify.stdout)")
+        #expect(!(verify.stdout + verify.stderr).contains("its end is unchecked"), "\(verify.stdout)")
 
         // Someone edits the file on the box: drift names the attribute, apply puts it back.
         try Data(written.replacingOccurrences(of: "rekey_time = 24300s", with: "rekey_time = 3600s").utf8).write(
@@ -80,6 +80,74 @@ struct PluginCommandTests {
         }
         let state = Self.read(ws.spec.appendingPathComponent(".reconcile/state.json"))
         #expect(!state.isEmpty && !state.contains(secret))
+    }
+
+    /// `reconcile verify` through the plugin's `facts`: the box's end is checked against Azure's
+    /// (its tunnel, peer and local address, its key by fingerprint), its SA state is reported as
+    /// unknown rather than up or down, and no key is printed; a plugin without `facts` leaves the
+    /// end unchecked, as protocol version 1 always did.
+    @Test func verifyChecksThePluginsRouterEnd() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let apply = try ws.run(["apply", "spec", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let secret = LabWorkspace.secrets["OSAKA_PSK"]!
+
+        let verify = try ws.run(["verify", "spec"])
+        // Not up (the exit status says so), but not called down either.
+        #expect(verify.status == 2, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("osaka-vpn is unknown:"), "\(verify.stdout)")
+        #expect(
+            verify.stdout.contains("configured as Azure expects; plugin strongswan cannot see the SA state ("),
+            "\(verify.stdout)"
+        )
+        #expect(verify.stdout.contains("0 of 1 tunnels are down, 1 unknown."), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("its end is unchecked"))
+        let json = try ws.run(["verify", "spec", "--format", "json"])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any],
+            "\(json.stdout)\(json.stderr)"
+        )
+        let tunnel = try #require((report["tunnels"] as? [[String: Any]])?.first)
+        #expect(tunnel["device"] as? String == "osaka-gw")
+        #expect(tunnel["tunnel"] as? String == "osaka-vpn")
+        #expect(tunnel["ike"] as? String == "unknown" && tunnel["ipsec"] as? String == "unknown")
+        #expect(tunnel["up"] as? Bool == false)
+        let checks = Dictionary(
+            ((tunnel["checks"] as? [[String: Any]]) ?? []).map { ($0["name"] as? String ?? "", $0) }
+        ) { first, _ in first }
+        for name in ["peer address", "local address", "pre-shared key", "IKE version"] {
+            #expect(checks[name]?["ok"] as? Bool == true, "\(name): \(checks[name] ?? [:])")
+        }
+        #expect(checks["pre-shared key"]?["detail"] as? String == "equal on both sides")
+
+        // Someone changes the key on the box: verify says the keys differ, and still prints neither.
+        let conf = ws.spec.appendingPathComponent("out/osaka-gw/conf.d/osaka-vpn.conf")
+        try Data(Self.read(conf).replacingOccurrences(of: secret, with: "another key entirely").utf8).write(to: conf)
+        let mismatch = try ws.run(["verify", "spec"])
+        #expect(mismatch.status == 2)
+        #expect(mismatch.stdout.contains("osaka-vpn is down:"), "\(mismatch.stdout)")
+        #expect(mismatch.stdout.contains("pre-shared key: the router's and Azure's pre-shared keys differ"))
+
+        for run in [verify, json, mismatch] {
+            #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+            #expect(!run.stdout.contains("another key entirely") && !run.stderr.contains("another key entirely"))
+        }
+
+        // A plugin that does not offer `facts` (pinned anew): its router's end stays unchecked.
+        let program = ws.root.appendingPathComponent("reconcile-provider-strongswan")
+        try Data(
+            Self.read(program).replacingOccurrences(of: "\"import\", \"facts\"]", with: "\"import\"]").utf8
+        ).write(to: program)
+        try ws.edit("plugin.yaml") {
+            $0.replacingOccurrences(
+                of: $0.components(separatedBy: "sha256: ")[1].trimmingCharacters(in: .whitespacesAndNewlines),
+                with: (try? Self.sha256(program.path)) ?? ""
+            )
+        }
+        let unchecked = try ws.run(["verify", "spec"])
+        #expect(unchecked.status == 2)
+        #expect(unchecked.stdout.contains("its end is unchecked"), "\(unchecked.stdout)\(unchecked.stderr)")
     }
 
     /// `reconcile import --plugin`: the applied example's Azure side over ARM and its strongSwan

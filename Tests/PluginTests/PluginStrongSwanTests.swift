@@ -4,6 +4,7 @@ import Reconciler
 import Spec
 import TestSupport
 import Testing
+import Verify
 
 /// The reference plugin through the host, over real pipes: what it brings, lower, apply, read,
 /// drift, unmanaged, preview and delete.
@@ -24,7 +25,38 @@ struct PluginStrongSwanTests {
         #expect(connection?.attribute("configDir")?.forcesReplacement == true)
         #expect(connection?.outputs == ["id"])
         #expect(provider.maxConcurrency == 4)
-        #expect(provider.capabilities == ["preview", "unmanaged", "import"])
+        #expect(provider.capabilities == ["preview", "unmanaged", "import", "facts"])
+    }
+
+    /// `facts` for verify: the router's end of its tunnel from the files it wrote, the key only as
+    /// a fingerprint made with the host's key for the call, the SA state unknown without swanctl.
+    @Test func factsGiveTheRoutersEndWithTheKeyAsAFingerprint() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, registered) = try PluginFixture.start(
+            "strongswan",
+            executable: PluginFixture.strongswan,
+            root: root
+        )
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        // Before apply: the router, with no tunnel.
+        #expect(try await provider.routerFacts(["osaka-gw"])["osaka-gw"]?.tunnels.isEmpty == true)
+
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let facts = try #require(try await provider.routerFacts(["osaka-gw"])["osaka-gw"])
+        let end = try #require(facts.tunnels.first)
+        #expect(facts.tunnels.count == 1)
+        #expect(end.device == "osaka-gw" && end.tunnel == "osaka-vpn")
+        #expect(end.destination == PluginFixture.peer && end.peerAddress == PluginFixture.peer)
+        #expect(end.wanAddress == "203.0.113.20" && end.ikeVersion == "IKEv2")
+        #expect(end.sharedKey == nil, "never in clear")
+        #expect(end.sharedKeyFingerprint?.matches(PluginFixture.psk) == true)
+        #expect(end.sharedKeyFingerprint?.matches("another key") == false)
+        #expect(!end.offersKnown)
+        #expect(end.stateUnseen?.hasPrefix("plugin strongswan cannot see the SA state (") == true, "\(end)")
+        #expect(facts.ikev2.isEmpty && facts.ipsec.isEmpty && facts.routes == nil)
+        // The key never crossed the pipe on the way back, so there was nothing to register.
+        #expect(!registered.values.contains(PluginFixture.psk))
     }
 
     @Test func lowerKeepsReferencesAndSecretSources() throws {

@@ -23,7 +23,7 @@ public final class PluginProvider: Provider, @unchecked Sendable {
     public let kinds: [DeclaredKind]
     public let schemas: [ResourceTypeSchema]
     public let maxConcurrency: Int
-    /// What it says it implements of the optional methods (`preview`, `unmanaged`, `import`).
+    /// What it says it implements of the optional methods (`preview`, `unmanaged`, `import`, `facts`).
     public let capabilities: Set<String>
 
     let connection: PluginProcess

@@ -7,6 +7,8 @@ working directory) and speaks protocol version 1 to it, line by line.
 """
 
 import copy
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -50,9 +52,9 @@ CONN = "strongswan:osaka-gw/conn/osaka-vpn"
 class Plugin:
     """One plugin process, as the host runs it."""
 
-    def __init__(self, executable, root, name="strongswan"):
+    def __init__(self, executable, root, name="strongswan", path=None):
         self.stderr = tempfile.TemporaryFile()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": root, "LANG": "C.UTF-8",
+        env = {"PATH": path or os.environ.get("PATH", "/usr/bin:/bin"), "HOME": root, "LANG": "C.UTF-8",
                "TMPDIR": tempfile.gettempdir(), "RECONCILE_PLUGIN_PROTOCOL": "1"}
         self.process = subprocess.Popen([executable], cwd=root, env=env, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.stderr)
@@ -145,7 +147,7 @@ class StrongSwanPluginTests(unittest.TestCase):
         types = {t["type"]: {a["name"]: a for a in t["attributes"]} for t in result["resourceTypes"]}
         self.assertTrue(types["strongswan.connection"]["psk"]["sensitive"])
         self.assertTrue(types["strongswan.connection"]["configDir"]["forcesReplacement"])
-        self.assertEqual(set(result["capabilities"]), {"preview", "unmanaged", "import"})
+        self.assertEqual(set(result["capabilities"]), {"preview", "unmanaged", "import", "facts"})
 
     def test_initialize_refuses_another_protocol_version(self):
         error = self.plugin.call("initialize", {"protocol": 2, "name": "strongswan", "root": self.root})["error"]
@@ -334,6 +336,89 @@ class StrongSwanPluginTests(unittest.TestCase):
         self.assertEqual([r["attributes"] for r in read], [resolved(r["attributes"]) for r in relowered])
 
     # -- the protocol's errors ------------------------------------------------------------------
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+    def facts_with(self, path, sites=("osaka",)):
+        """facts from a second process whose PATH is `path` (after lower, as the host runs it)."""
+        plugin = Plugin(PLUGIN, self.root, path=path)
+        try:
+            plugin.initialize()
+            plugin.result("lower", {"documents": [DOCUMENT], "sites": SITES})
+            params = {"fingerprintKey": self.KEY}
+            if sites is not None:
+                params["sites"] = list(sites)
+            line = plugin.send("facts", params)
+            self.assertNotIn(b"horse", line, "the key crossed the pipe")
+            return json.loads(line)["result"]
+        finally:
+            status, stderr = plugin.close()
+            self.assertEqual(status, 0)
+            self.assertNotIn("horse", stderr)
+
+    def fake_swanctl(self, script):
+        """A PATH whose first directory holds a `swanctl` that runs `script` (sh)."""
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        program = os.path.join(directory, "swanctl")
+        with open(program, "w") as f:
+            f.write("#!/bin/sh\n" + script + "\n")
+        os.chmod(program, 0o755)
+        return os.pathsep.join([directory, os.path.dirname(shutil.which("python3")), "/usr/bin", "/bin"])
+
+    def test_facts_report_the_written_tunnel_with_the_key_only_as_a_fingerprint(self):
+        self.apply_all()
+        result = self.facts_with(os.path.dirname(shutil.which("python3")))
+        (router,) = result["routers"]
+        self.assertEqual((router["name"], router["site"]), ("osaka-gw", "osaka"))
+        (tunnel,) = router["tunnels"]
+        digest = hmac.new(bytes.fromhex(self.KEY), PSK.encode(), hashlib.sha256).hexdigest()
+        self.assertEqual(tunnel, {
+            "name": "osaka-vpn", "destination": "20.1.2.3", "peerAddress": "20.1.2.3", "identity": None,
+            "wanAddress": "203.0.113.20", "ikeVersion": "IKEv2",
+            "sharedKey": {"$fingerprint": "hmac-sha256:" + digest},
+            # No swanctl beside python3: the state is unknown, never guessed.
+            "state": "unknown", "stateDetail": "swanctl is not on PATH",
+        })
+        # Another site's routers are not asked for; without sites, every router.
+        self.assertEqual(self.facts_with(os.path.dirname(shutil.which("python3")), sites=["kyoto"]),
+                         {"routers": []})
+        self.assertEqual(len(self.facts_with(os.path.dirname(shutil.which("python3")), sites=None)["routers"]), 1)
+
+    def test_facts_before_apply_give_a_router_with_no_tunnel(self):
+        result = self.facts_with(os.path.dirname(shutil.which("python3")))
+        self.assertEqual(result, {"routers": [{"name": "osaka-gw", "site": "osaka", "tunnels": []}]})
+
+    def test_facts_read_the_sa_state_from_swanctl(self):
+        self.apply_all()
+        listing = "\n".join([
+            "other-vpn: #2, CONNECTING, IKEv2, 0000000000000002_i* 0000000000000000_r",
+            "osaka-vpn: #1, ESTABLISHED, IKEv2, 1c2ba4f3e5d6a7b8_i* 9e8d7c6b5a4f3e2d_r",
+            "  local  '203.0.113.20' @ 203.0.113.20[4500]",
+            "  remote '20.1.2.3' @ 20.1.2.3[4500]",
+            "  osaka-vpn: #1, reqid 1, INSTALLED, TUNNEL-in-UDP, ESP:AES_GCM_16-256",
+            "    installed 1500s ago, rekeying in 21000s, expires in 24300s",
+            "    in  c2fb6b70 (-|0x00000001),  12345 bytes,    42 packets,     1s ago",
+            "    out c8d3e0f1,  23456 bytes,    43 packets,     1s ago",
+        ])
+        up = self.facts_with(self.fake_swanctl("cat <<'EOF'\n%s\nEOF" % listing))
+        tunnel = up["routers"][0]["tunnels"][0]
+        self.assertEqual((tunnel["state"], tunnel["packetsDecrypted"], tunnel["packetsEncrypted"]), ("up", 42, 43))
+        self.assertNotIn("stateDetail", tunnel)
+        # Established IKE without its CHILD_SA is not up.
+        half = self.facts_with(self.fake_swanctl("echo 'osaka-vpn: #1, ESTABLISHED, IKEv2, 1_i* 2_r'"))
+        self.assertEqual(half["routers"][0]["tunnels"][0]["state"], "down")
+        # swanctl that cannot reach charon: unknown, and why.
+        failed = self.facts_with(self.fake_swanctl("echo 'connecting failed' >&2; exit 1"))
+        tunnel = failed["routers"][0]["tunnels"][0]
+        self.assertEqual((tunnel["state"], tunnel["stateDetail"]),
+                         ("unknown", "swanctl --list-sas exited with status 1"))
+
+    def test_facts_refuse_a_key_that_is_not_hex(self):
+        error = self.plugin.call("facts", {"fingerprintKey": "not hex"})["error"]
+        self.assertEqual(error["code"], -32602)
 
     def test_bad_params_and_unknown_methods(self):
         self.assertEqual(self.plugin.call("lower", {"documents": "osaka"})["error"]["code"], -32602)
