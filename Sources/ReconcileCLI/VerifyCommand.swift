@@ -14,8 +14,9 @@ struct VerifyCommand: AsyncParsableCommand {
             BGP session to the gateway and its prefixes; the routes through the tunnel. When a \
             tunnel is down it names the cause: the peer address, the local network gateway's \
             address, the pre-shared key, the IKE proposal or IPsec transform, the IKE version, \
-            NAT. The same against the lab and against real Azure and routers. Exit 0 when all \
-            are up, 2 when any is down, 1 on error.
+            NAT. The same against the lab and against real Azure and routers. A plugin's router \
+            is read through its `facts`; a tunnel whose SAs its router's provider cannot see is \
+            unknown, not up. Exit 0 when all are up, 2 when any is down or unknown, 1 on error.
 
             Examples:
               reconcile verify examples/s2s-cisco891-pppoe
