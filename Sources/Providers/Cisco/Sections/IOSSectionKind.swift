@@ -44,6 +44,8 @@ enum IOSSectionKinds {
     ]
 
     /// Every kind's schema, in the same order.
+    // A closure, not `\.schema`: Swift 6.3.1 crashes (signal 11) lowering a key path to a static
+    // member through an existential metatype.
     static let schemas: [ResourceTypeSchema] = all.map { $0.schema }
 
     private static let byType: [String: any IOSSectionKind.Type] = Dictionary(
