@@ -1,19 +1,32 @@
 public import Cisco
 internal import Foundation
 internal import Spec
+internal import Synchronization
 
 /// One simulated router: its running and startup configs, shared by every session on it.
 ///
 /// The running config is a real tree that the commands change; `show running-config`
 /// prints it the way IOS does. What IOS would show of SAs, routes and BGP comes from
 /// `status`, a hook the lab connects to the Azure model.
-public final class IOSDevice: @unchecked Sendable {
+public final class IOSDevice: Sendable {
     /// The outputs of the operational `show` commands, by command (`show crypto ikev2 sa`).
     public typealias Status = @Sendable (_ command: String, _ device: IOSDevice) -> String?
 
-    private let lock = NSLock()
-    private var running: IOSConfig
-    private var startup: IOSConfig
+    /// What the sessions on this router change.
+    private struct State {
+        var running: IOSConfig
+        var startup: IOSConfig
+        /// How many times the running config has changed.
+        var changes = 0
+        var flash: [String: String] = [:]
+        var revert: (kind: Revert, deadline: ContinuousClock.Instant, generation: Int)?
+        var generation = 0
+        var refused: [String] = []
+        var minute: Duration = .seconds(60)
+        var typedLines: [String] = []
+        var scheduled: [Revert] = []
+    }
+    private let state: Mutex<State>
     public let platform: String
     public let model: String
     public let software: String
@@ -31,8 +44,7 @@ public final class IOSDevice: @unchecked Sendable {
         persistence: String? = nil,
         status: Status? = nil
     ) {
-        running = config
-        startup = config
+        state = Mutex(State(running: config, startup: config))
         self.persistence = persistence
         self.platform = platform
         self.model = model
@@ -87,13 +99,12 @@ public final class IOSDevice: @unchecked Sendable {
     }
 
     /// The running config, as `show running-config` would print it (a copy).
-    public var runningConfig: IOSConfig { lock.withLock { running } }
+    public var runningConfig: IOSConfig { state.withLock { $0.running } }
 
     /// How many times the running config has changed: what was derived from it may be kept
     /// while this stays the same.
-    public var revision: Int { lock.withLock { changes } }
-    private var changes = 0
-    public var startupConfig: IOSConfig { lock.withLock { startup } }
+    public var revision: Int { state.withLock { $0.changes } }
+    public var startupConfig: IOSConfig { state.withLock { $0.startup } }
 
     /// The hostname the prompt shows (`Router` until one is set).
     public var hostname: String {
@@ -101,10 +112,10 @@ public final class IOSDevice: @unchecked Sendable {
     }
 
     func change(_ body: (inout IOSConfig) -> Void) {
-        let text = lock.withLock {
-            body(&running)
-            changes += 1
-            return running.render()
+        let text = state.withLock { held in
+            body(&held.running)
+            held.changes += 1
+            return held.running.render()
         }
         guard let persistence else { return }
         let directory = (persistence as NSString).deletingLastPathComponent
@@ -126,15 +137,10 @@ public final class IOSDevice: @unchecked Sendable {
     }
 
     func save() {
-        lock.withLock { startup = running }
+        state.withLock { $0.startup = $0.running }
     }
 
     // MARK: Flash, timed reverts, faults
-
-    private var flash: [String: String] = [:]
-    private var revert: (kind: Revert, deadline: ContinuousClock.Instant, generation: Int)?
-    private var generation = 0
-    private var refused: [String] = []
 
     /// What a scheduled revert is: `configure terminal revert timer` puts back the config it
     /// started from, `reload in` brings up the startup config.
@@ -145,44 +151,39 @@ public final class IOSDevice: @unchecked Sendable {
 
     /// How long a minute of `revert timer` or `reload in` lasts (tests shorten it).
     public var minute: Duration {
-        get { lock.withLock { _minute } }
-        set { lock.withLock { _minute = newValue } }
+        get { state.withLock { $0.minute } }
+        set { state.withLock { $0.minute = newValue } }
     }
-    private var _minute: Duration = .seconds(60)
 
     /// A file on the router's flash (`flash:reconcile-backup.cfg`), by name without `flash:`.
-    public func file(_ name: String) -> String? { lock.withLock { flash[name] } }
+    public func file(_ name: String) -> String? { state.withLock { $0.flash[name] } }
 
-    func write(file name: String, _ text: String) { lock.withLock { flash[name] = text } }
+    func write(file name: String, _ text: String) { state.withLock { $0.flash[name] = text } }
 
     /// Makes every configuration line starting with `prefix` fail with IOS's invalid-input
     /// error, as a router refuses what its image does not support (fault injection).
-    public func refuse(linesStartingWith prefix: String) { lock.withLock { refused.append(prefix) } }
+    public func refuse(linesStartingWith prefix: String) { state.withLock { $0.refused.append(prefix) } }
 
-    func refuses(_ line: String) -> Bool { lock.withLock { refused.contains { line.hasPrefix($0) } } }
-
-    private var typedLines: [String] = []
+    func refuses(_ line: String) -> Bool { state.withLock { $0.refused.contains { line.hasPrefix($0) } } }
 
     /// Every line typed in configuration mode, in order, as the router's own accounting log
     /// would keep it (`archive log config`); tests read the order of a push from it.
-    public var configurationLog: [String] { lock.withLock { typedLines } }
+    public var configurationLog: [String] { state.withLock { $0.typedLines } }
 
-    func log(_ line: String) { lock.withLock { typedLines.append(line) } }
+    func log(_ line: String) { state.withLock { $0.typedLines.append(line) } }
 
     /// The revert waiting to fire, if any.
-    public var pendingRevert: Revert? { lock.withLock { revert?.kind } }
-
-    private var scheduled: [Revert] = []
+    public var pendingRevert: Revert? { state.withLock { $0.revert?.kind } }
 
     /// Every dead-man switch armed on this router, in order (`revert timer` or `reload in`).
-    public var scheduledReverts: [Revert] { lock.withLock { scheduled } }
+    public var scheduledReverts: [Revert] { state.withLock { $0.scheduled } }
 
     func schedule(_ kind: Revert, minutes: Int) {
-        let (delay, mine) = lock.withLock { () -> (Duration, Int) in
-            scheduled.append(kind)
-            generation += 1
-            revert = (kind, .now + _minute * minutes, generation)
-            return (_minute * minutes, generation)
+        let (delay, mine) = state.withLock { held -> (Duration, Int) in
+            held.scheduled.append(kind)
+            held.generation += 1
+            held.revert = (kind, .now + held.minute * minutes, held.generation)
+            return (held.minute * minutes, held.generation)
         }
         Task.detached { [weak self] in
             try? await Task.sleep(for: delay)
@@ -192,17 +193,17 @@ public final class IOSDevice: @unchecked Sendable {
 
     /// Cancels a pending revert of `kind`'s sort; false when none was pending.
     func cancel(reload: Bool) -> Bool {
-        lock.withLock {
-            guard let pending = revert, (pending.kind == .reload) == reload else { return false }
-            revert = nil
+        state.withLock { held in
+            guard let pending = held.revert, (pending.kind == .reload) == reload else { return false }
+            held.revert = nil
             return true
         }
     }
 
     private func fire(_ which: Int) {
-        let kind = lock.withLock { () -> Revert? in
-            guard let pending = revert, pending.generation == which else { return nil }
-            revert = nil
+        let kind = state.withLock { held -> Revert? in
+            guard let pending = held.revert, pending.generation == which else { return nil }
+            held.revert = nil
             return pending.kind
         }
         switch kind {

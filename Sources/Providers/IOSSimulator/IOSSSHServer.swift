@@ -3,40 +3,61 @@ internal import Foundation
 internal import NIOCore
 internal import NIOPosix
 internal import NIOSSH
+internal import Synchronization
 
 /// A simulated router behind a real SSH server (swift-nio-ssh) on loopback: password
 /// login, an interactive shell with a pty (server-side echo, `\r`, `\n` or `\r\n` as one
 /// Enter, backspace, Ctrl-Z for `end`, Ctrl-C to drop a line) and single `exec` commands, as
 /// clients use them (`docs/ios.md`).
-public final class IOSSSHServer: @unchecked Sendable {
+public final class IOSSSHServer: Sendable {
     public let device: IOSDevice
     let username: String
     let password: String
     let enableSecret: String?
     let privilegedLogin: Bool
     let hostKey: NIOSSHPrivateKey
-    private var channel: (any Channel)?
     /// NIO's shared loops: a lab of a thousand routers is a thousand listening sockets, not
     /// a thousand threads and their selectors.
     private let group = MultiThreadedEventLoopGroup.singleton
-    public private(set) var port = 0
+
+    /// The listener, and what the lab may change while it serves.
+    private struct State {
+        var channel: (any Channel)?
+        var port = 0
+        var clientAddress: String?
+        var dropEvery: Int?
+        var dropAfter: Duration = .milliseconds(300)
+        var connections = 0
+    }
+    private let state = Mutex(State())
+
+    /// The bound port; 0 until `start` returns.
+    public var port: Int { state.withLock { $0.port } }
+
     /// The address the router sees a client come from, for `access-class` on the vty lines
     /// (the lab puts the engineer's station on the LAN; nil: the real peer address).
-    public var clientAddress: String?
+    public var clientAddress: String? {
+        get { state.withLock { $0.clientAddress } }
+        set { state.withLock { $0.clientAddress = newValue } }
+    }
 
     /// Fault injection: every `dropEvery`-th connection is cut `dropAfter` after it opens, as a
     /// flaky WAN or a router's vty timeout cuts a session in the middle of a push.
-    public var dropEvery: Int?
-    public var dropAfter: Duration = .milliseconds(300)
-    private let connectionLock = NSLock()
-    private var connections = 0
+    public var dropEvery: Int? {
+        get { state.withLock { $0.dropEvery } }
+        set { state.withLock { $0.dropEvery = newValue } }
+    }
+    public var dropAfter: Duration {
+        get { state.withLock { $0.dropAfter } }
+        set { state.withLock { $0.dropAfter = newValue } }
+    }
 
     /// Counts a new connection: true when the fault says to cut it.
     func dropsNextConnection() -> Bool {
-        guard let every = dropEvery, every > 0 else { return false }
-        return connectionLock.withLock {
-            connections += 1
-            return connections % every == 0
+        state.withLock { held in
+            guard let every = held.dropEvery, every > 0 else { return false }
+            held.connections += 1
+            return held.connections % every == 0
         }
     }
 
@@ -116,11 +137,15 @@ public final class IOSSSHServer: @unchecked Sendable {
                 }
             }
         let bound = try bootstrap.bind(host: host, port: port).wait()
-        channel = bound
-        self.port = bound.localAddress?.port ?? 0
+        state.withLock {
+            $0.channel = bound
+            $0.port = bound.localAddress?.port ?? 0
+        }
     }
 
     public func stop() {
+        // Waited for outside the lock.
+        let channel = state.withLock { $0.channel }
         try? channel?.close().wait()
     }
 }
