@@ -4,6 +4,7 @@ internal import Cisco
 internal import Foundation
 public import IOSSimulator
 internal import Spec
+internal import Synchronization
 internal import Verify
 
 /// The wire between the lab's Azure model and its routers.
@@ -12,50 +13,53 @@ internal import Verify
 /// as they are), and what follows from it: a tunnel is up only when `TunnelChecks` finds both
 /// ends agree; then the router's SAs are READY and ACTIVE with packets moving, and Azure's
 /// connection is `Connected`.
-public final class LabLinks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bodies: [String: Attributes] = [:]
-    private var sharedKeys: [String: String] = [:]
-    private var advertised: [String: [String]] = [:]
-    private var devices: [String: IOSDevice] = [:]
-    /// Every connection's Azure end, until the model reports a change.
-    private var allEnds: [(id: String, end: AzureEnd)]?
-    private var worldVersion = 0
-    /// Each router's tunnels, by the config revision they were read from.
-    private var ends: [String: (revision: Int, tunnels: [RouterEnd])] = [:]
-    /// The address a router's PPPoE dialer is given (the site's fixed public IP, as the
-    /// seed's ISP assigns it).
-    private var negotiated: [String: String] = [:]
-    private var upSince: [String: ContinuousClock.Instant] = [:]
+public final class LabLinks: Sendable {
+    /// What the model last reported, the routers, and what is derived from them.
+    private struct State {
+        var bodies: [String: Attributes] = [:]
+        var sharedKeys: [String: String] = [:]
+        var advertised: [String: [String]] = [:]
+        var devices: [String: IOSDevice] = [:]
+        /// Every connection's Azure end, until the model reports a change.
+        var allEnds: [(id: String, end: AzureEnd)]?
+        var worldVersion = 0
+        /// Each router's tunnels, by the config revision they were read from.
+        var ends: [String: (revision: Int, tunnels: [RouterEnd])] = [:]
+        /// The address a router's PPPoE dialer is given (the site's fixed public IP, as the
+        /// seed's ISP assigns it).
+        var negotiated: [String: String] = [:]
+        var upSince: [String: ContinuousClock.Instant] = [:]
 
-    /// BGP speakers in Azure that are not routers the lab simulates (a Route Server's NVA
-    /// peers): what each announces, by its address.
-    private var speakers: [String: [String]] = [:]
+        /// BGP speakers in Azure that are not routers the lab simulates (a Route Server's NVA
+        /// peers): what each announces, by its address.
+        var speakers: [String: [String]] = [:]
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     /// An NVA peering with a Route Server, announcing `prefixes` for as long as the lab runs.
     public func addSpeaker(_ address: String, prefixes: [String]) {
-        lock.withLock { speakers[address] = prefixes }
+        state.withLock { $0.speakers[address] = prefixes }
     }
 
     /// Adds a router; `negotiatedAddress` is what its PPPoE session would be given.
     public func add(_ name: String, device: IOSDevice, negotiatedAddress: String?) {
-        lock.withLock {
-            devices[name] = device
-            negotiated[name] = negotiatedAddress
+        state.withLock {
+            $0.devices[name] = device
+            $0.negotiated[name] = negotiatedAddress
         }
     }
 
     /// The model's observer: the world after every change.
     public var observer: AzureModel.Observer {
         { [weak self] bodies, keys, advertised in
-            self?.lock.withLock {
-                self?.bodies = bodies
-                self?.sharedKeys = keys
-                self?.advertised = advertised
-                self?.allEnds = nil
-                self?.worldVersion += 1
+            self?.state.withLock {
+                $0.bodies = bodies
+                $0.sharedKeys = keys
+                $0.advertised = advertised
+                $0.allEnds = nil
+                $0.worldVersion += 1
             }
         }
     }
@@ -65,8 +69,8 @@ public final class LabLinks: @unchecked Sendable {
     public var announcements: AzureModel.Announcements {
         { [weak self] in
             guard let self else { return [:] }
-            var result = self.lock.withLock { self.speakers }
-            for name in self.lock.withLock({ self.devices.keys.sorted() }) {
+            var result = self.state.withLock { $0.speakers }
+            for name in self.state.withLock({ $0.devices.keys.sorted() }) {
                 let networks = self.networks(name)
                 for session in self.sessions(name) where session.prefixes != nil {
                     guard let peer = session.end?.siteBGPAddress else { continue }
@@ -79,7 +83,7 @@ public final class LabLinks: @unchecked Sendable {
 
     /// The prefixes a router's BGP `network` statements announce.
     func networks(_ name: String) -> [String] {
-        guard let device = lock.withLock({ devices[name] }),
+        guard let device = state.withLock({ $0.devices[name] }),
             let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
         else { return [] }
         return bgp.children.compactMap { line in
@@ -105,19 +109,19 @@ public final class LabLinks: @unchecked Sendable {
     // MARK: The two ends
 
     func azureEnds() -> [(id: String, end: AzureEnd)] {
-        let (cached, version, ids) = lock.withLock { (allEnds, worldVersion, Array(bodies.keys)) }
+        let (cached, version, ids) = state.withLock { ($0.allEnds, $0.worldVersion, Array($0.bodies.keys)) }
         if let cached { return cached }
         let ends = ids.sorted().compactMap { id in azureEnd(id).map { (id, $0) } }
         // Kept until the model reports a change; not kept if one came in meanwhile.
-        lock.withLock { if worldVersion == version { allEnds = ends } }
+        state.withLock { if $0.worldVersion == version { $0.allEnds = ends } }
         return ends
     }
 
     /// One connection's Azure end (a VNet gateway's connection or a hub's VPN connection),
     /// built from the bodies the model reported; nil for anything else.
     func azureEnd(_ id: String) -> AzureEnd? {
-        let (body, bodies, key, routes) = lock.withLock {
-            (self.bodies[id], self.bodies, self.sharedKeys[id], self.advertised[id])
+        let (body, bodies, key, routes) = state.withLock {
+            ($0.bodies[id], $0.bodies, $0.sharedKeys[id], $0.advertised[id])
         }
         guard let body else { return nil }
         let lookup = { (id: String) in bodies[id.lowercased()] }
@@ -141,9 +145,8 @@ public final class LabLinks: @unchecked Sendable {
     /// is the negotiated one: none while the dialer or the Ethernet port under it is shut, or
     /// the line is down).
     func addresses(_ name: String) -> [String: String] {
-        guard let (device, dialerAddress) = lock.withLock({ devices[name].map { ($0, negotiated[name]) } }) else {
-            return [:]
-        }
+        let found = state.withLock { held in held.devices[name].map { ($0, held.negotiated[name]) } }
+        guard let (device, dialerAddress) = found else { return [:] }
         let config = device.runningConfig
         var result: [String: String] = [:]
         for line in config.lines where line.text.hasPrefix("interface ") {
@@ -189,19 +192,19 @@ public final class LabLinks: @unchecked Sendable {
     }
 
     func routerEnds(_ name: String) -> [RouterEnd] {
-        guard let device = lock.withLock({ devices[name] }) else { return [] }
+        guard let device = state.withLock({ $0.devices[name] }) else { return [] }
         // Kept while the config is unchanged: each connection's status looks at every router.
         let revision = device.revision
-        if let cached = lock.withLock({ ends[name] }), cached.revision == revision { return cached.tunnels }
+        if let cached = state.withLock({ $0.ends[name] }), cached.revision == revision { return cached.tunnels }
         let tunnels = RouterEnd.tunnels(device: name, config: device.runningConfig, addresses: addresses(name))
-        lock.withLock { ends[name] = (revision, tunnels) }
+        state.withLock { $0.ends[name] = (revision, tunnels) }
         return tunnels
     }
 
     /// The router tunnel that points at this connection's gateway, if any: of several sites'
     /// routers that point at the same gateway, the one whose address the connection expects.
     func routerFacing(_ end: AzureEnd) -> (String, RouterEnd)? {
-        let names = lock.withLock { devices.keys.sorted() }
+        let names = state.withLock { $0.devices.keys.sorted() }
         var first: (String, RouterEnd)?
         for name in names {
             for tunnel in routerEnds(name) where tunnel.destination.map(end.gatewayAddresses.contains) ?? false {
@@ -222,10 +225,10 @@ public final class LabLinks: @unchecked Sendable {
     /// Packets through a tunnel: a steady trickle since it came up.
     func packets(_ device: String, _ tunnel: String) -> Int {
         let key = "\(device)/\(tunnel)"
-        let since = lock.withLock {
-            if let since = upSince[key] { return since }
+        let since = state.withLock { held in
+            if let since = held.upSince[key] { return since }
             let now = ContinuousClock.now
-            upSince[key] = now
+            held.upSince[key] = now
             return now
         }
         let elapsed = ContinuousClock.now - since
@@ -233,7 +236,7 @@ public final class LabLinks: @unchecked Sendable {
     }
 
     func down(_ device: String, _ tunnel: String) {
-        _ = lock.withLock { upSince.removeValue(forKey: "\(device)/\(tunnel)") }
+        _ = state.withLock { $0.upSince.removeValue(forKey: "\(device)/\(tunnel)") }
     }
 
     // MARK: What the router shows
@@ -341,7 +344,7 @@ public final class LabLinks: @unchecked Sendable {
     /// The BGP sessions to the gateways: established over a tunnel that is up, to a
     /// gateway's BGP address with its ASN, with the prefixes the gateway advertises.
     func sessions(_ name: String) -> [(neighbor: String, asn: String, prefixes: [String]?, end: AzureEnd?)] {
-        guard let device = lock.withLock({ devices[name] }),
+        guard let device = state.withLock({ $0.devices[name] }),
             let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
         else { return [] }
         let up = tunnels(name).filter(\.2).compactMap(\.1)
@@ -356,7 +359,7 @@ public final class LabLinks: @unchecked Sendable {
     /// The router's BGP process (`router bgp N`), its neighbours as the sessions stand and
     /// the router ID (its highest interface address); nil without BGP.
     func bgp(_ name: String) -> (asn: String, id: String, neighbors: [ShowOutput.BGPNeighbor])? {
-        guard let device = lock.withLock({ devices[name] }),
+        guard let device = state.withLock({ $0.devices[name] }),
             let bgp = device.runningConfig.lines.first(where: { $0.text.hasPrefix("router bgp ") })
         else { return nil }
         let announced = networks(name).count
@@ -393,7 +396,7 @@ public final class LabLinks: @unchecked Sendable {
     /// The routing table: connected interfaces, static routes (through a tunnel only while
     /// it is up, as a VTI's line protocol follows IPsec), and what BGP learned.
     func ipRoute(_ name: String) -> String {
-        guard let device = lock.withLock({ devices[name] }) else { return "" }
+        guard let device = state.withLock({ $0.devices[name] }) else { return "" }
         let config = device.runningConfig
         let addresses = addresses(name)
         let downTunnels = Set(tunnels(name).filter { !$0.2 }.map(\.0.tunnel))
@@ -465,7 +468,7 @@ public final class LabLinks: @unchecked Sendable {
     }
 
     func interfaceBrief(_ name: String) -> String {
-        guard let device = lock.withLock({ devices[name] }) else {
+        guard let device = state.withLock({ $0.devices[name] }) else {
             return ShowOutput.interfaceBrief([], platform: "ios")
         }
         let addresses = addresses(name)

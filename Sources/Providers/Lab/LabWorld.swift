@@ -10,7 +10,7 @@ public import Spec
 ///
 /// The providers reach them exactly as they reach Azure and real routers: ARM over HTTP,
 /// the system OpenSSH client over SSH.
-public final class LabWorld: @unchecked Sendable {
+public final class LabWorld: Sendable {
     /// A simulated router and how to reach it.
     public struct Router: Sendable {
         public var name: String
