@@ -27,6 +27,11 @@ public enum SpecPipeline {
         process(SpecLoader.load(path, options: options), pins: pins, lowering: lowering)
     }
 
+    /// Every rule on a topology: the core's (`Validator`) and each provider's on its kinds.
+    public static func check(_ topology: Topology, lowering: [any ResourceLowering]) -> [Diagnostic] {
+        Validator.validate(topology) + lowering.flatMap { $0.check(topology) }
+    }
+
     /// Allocates, validates and lowers an already loaded spec.
     public static func process(
         _ loaded: LoadedSpec,
@@ -49,6 +54,7 @@ public enum SpecPipeline {
         }
         let topology = loaded.topology
         var tasks: [@Sendable () -> Output] = [{ .diagnostics(Validator.validate(topology)) }]
+        tasks += lowering.map { provider in { .diagnostics(provider.check(topology)) } }
         if !diagnostics.hasErrors {
             tasks += Lowering.tasks(topology, lowering: lowering).map { task in { .lowered(task()) } }
         }

@@ -53,7 +53,7 @@ enum CostBench {
             allocations = topology.allocations.count
             return topology
         }
-        let rules = measure(iterations) { Validator.validate(once.topology) }
+        let rules = measure(iterations) { SpecPipeline.check(once.topology, lowering: BuiltIn.lowering) }
         let estimate = measure(iterations) {
             estimator.estimate(priced(graph), declared: once.topology.declaredCosts)
         }

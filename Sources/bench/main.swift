@@ -350,7 +350,7 @@ let yaml = measure(options.iterations) { () -> [[YAMLDocument]] in
 }
 let loaded = SpecLoader.load(files: files, root: "bench")
 let load = measure(options.iterations) { SpecLoader.load(files: files, root: "bench") }
-let validate = measure(options.iterations) { Validator.validate(loaded.topology) }
+let validate = measure(options.iterations) { SpecPipeline.check(loaded.topology, lowering: BuiltIn.lowering) }
 let lower = measure(options.iterations) { Lowering.lower(loaded.topology, lowering: BuiltIn.lowering) }
 let lowered = Lowering.lower(loaded.topology, lowering: BuiltIn.lowering)
 let regraph = measure(options.iterations) { DesiredGraph(lowered.resources.reversed()) }

@@ -1,6 +1,6 @@
+import Cisco
+import Spec
 import Testing
-
-@testable import Spec
 
 /// Which releases take `algorithm-type scrypt` (type 9 secrets), the fact behind
 /// `device-password-hash` and `device-password-weak`.

@@ -15,10 +15,16 @@ public protocol ResourceLowering: Sendable {
     /// `site` must terminate towards it, with the values it produces (its gateways' addresses).
     /// Nil from every other provider (the default).
     func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]?
+
+    /// The provider's rules on the kinds it brings (the Cisco provider's on `CiscoRouter`): run
+    /// beside the core's `Validator`, on every spec that loads, and reported like its rules.
+    /// None by default.
+    func check(_ topology: Topology) -> [Diagnostic]
 }
 
 extension ResourceLowering {
     public func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]? { nil }
+    public func check(_ topology: Topology) -> [Diagnostic] { [] }
 }
 
 /// What one piece of lowering made: resources, and the problems it found in the documents it

@@ -1,4 +1,5 @@
-/// Checks a decoded topology against Azure's and the routers' rules (docs/rules.md).
+/// Checks a decoded topology against the core's rules (docs/rules.md); each provider checks the
+/// kinds it brings beside it (`ResourceLowering.check`: the Cisco provider's `CiscoRouter`).
 ///
 /// Every rule reports at the offending line with a stable `RuleID` and, where one helps, a
 /// hint. All rules run; the caller decides (by severity) whether to stop.
@@ -25,7 +26,6 @@ public struct Validator {
         validator.checkRouteTables()
         validator.checkVirtualWan()
         validator.checkSites()
-        validator.checkDevices()
         validator.checkIntents()
         // The routing analysis needs a spec whose references hold.
         if !validator.diagnostics.hasErrors { validator.checkIntentPaths() }

@@ -16,6 +16,10 @@ public struct CiscoLowering: ResourceLowering {
             return { Lowered(Lowering.routerSections(slice, topology: topology, context: context)) }
         }
     }
+
+    public func check(_ topology: Topology) -> [Diagnostic] {
+        CiscoRouterRules.check(topology)
+    }
 }
 
 extension Lowering {

@@ -1,3 +1,5 @@
+public import Spec
+
 /// The physical ports a router model has, so a spec naming one it lacks fails at `validate`,
 /// not halfway through an apply.
 ///

@@ -1,3 +1,5 @@
+public import Spec
+
 /// What a router's software can do, judged from the spec's `platform` and `software`.
 ///
 /// Only what the tool renders differently by release; nil means the release does not say
