@@ -1,5 +1,6 @@
 internal import Dispatch
 internal import Foundation
+internal import Synchronization
 
 #if canImport(Glibc)
     internal import Glibc
@@ -57,55 +58,58 @@ public final class HeldLock: Sendable {
 
 /// The locks this process holds, and the signal handlers that release them, installed while
 /// there is one.
-private final class SignalRelease: @unchecked Sendable {
+private final class SignalRelease: Sendable {
     static let shared = SignalRelease()
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    private let mutex = NSLock()
-    private var held: [Int: any StateBackend] = [:]
-    private var next = 0
-    private var sources: [DispatchSourceSignal] = []
+    private struct State {
+        var held: [Int: any StateBackend] = [:]
+        var next = 0
+        /// Made, kept and cancelled only under the lock: they are not Sendable on every platform.
+        var sources: [any DispatchSourceSignal] = []
+    }
+    private let state = Mutex(State())
 
     func add(_ backend: any StateBackend) -> Int {
-        mutex.withLock {
-            if held.isEmpty { install() }
-            next += 1
-            held[next] = backend
-            return next
+        state.withLock { state in
+            if state.held.isEmpty { install(&state) }
+            state.next += 1
+            state.held[state.next] = backend
+            return state.next
         }
     }
 
     /// Whether `id` was still held.
     func remove(_ id: Int) -> Bool {
-        mutex.withLock {
-            guard held.removeValue(forKey: id) != nil else { return false }
-            if held.isEmpty { uninstall() }
+        state.withLock { state in
+            guard state.held.removeValue(forKey: id) != nil else { return false }
+            if state.held.isEmpty { uninstall(&state) }
             return true
         }
     }
 
-    private func install() {
+    private func install(_ state: inout State) {
         for number in Self.signals {
             // Ignored, so that only the dispatch source sees it (libdispatch's own advice).
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in fire(number) }
             source.resume()
-            sources.append(source)
+            state.sources.append(source)
         }
     }
 
-    private func uninstall() {
-        for source in sources { source.cancel() }
-        sources = []
+    private func uninstall(_ state: inout State) {
+        for source in state.sources { source.cancel() }
+        state.sources = []
         for number in Self.signals { signal(number, SIG_DFL) }
     }
 
     /// Releases every held lock, then lets the signal end the process as it would have.
     private func fire(_ number: Int32) {
-        let backends = mutex.withLock {
-            defer { held = [:] }
-            return Array(held.values)
+        let backends = state.withLock { state in
+            defer { state.held = [:] }
+            return Array(state.held.values)
         }
         for backend in backends { try? backend.unlock() }
         signal(number, SIG_DFL)
