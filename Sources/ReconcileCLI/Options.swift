@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 public import Spec
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -59,7 +60,7 @@ public struct ColorOptions: ParsableArguments {
 /// Standard output and error, with every secret value of this run masked.
 public enum Output {
     /// The run's secret values, registered once they are read (`EngineRunner.validated`).
-    private static let secrets = RedactorBox()
+    private static let secrets = Mutex(Redactor())
 
     public static func out(_ text: String) {
         FileHandle.standardOutput.write(Data(redact(text).utf8))
@@ -71,31 +72,21 @@ public enum Output {
 
     /// `text` with every secret value this run has read masked: for files the CLI writes too.
     static func redact(_ text: String) -> String {
-        secrets.redactor(text)
+        // Copied out: the text is redacted outside the lock.
+        let redactor = secrets.withLock { $0 }
+        return redactor(text)
     }
 
     /// Registers secret values to mask from now on.
     static func register(_ values: some Sequence<String>) {
-        secrets.add(values)
+        secrets.withLock { redactor in
+            for secret in values { redactor.add(secret) }
+        }
     }
 
     /// Prints diagnostics to standard error for people.
     public static func report(_ spec: ValidatedSpec, color: ColorOptions) {
         let renderer = DiagnosticRenderer(sources: spec.loaded.sources, color: color.enabled(for: STDERR_FILENO))
         err(renderer.text(spec.diagnostics))
-    }
-}
-
-/// The run's redactor, shared by every output path and guarded by a lock.
-private final class RedactorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = Redactor()
-
-    var redactor: Redactor { lock.withLock { value } }
-
-    func add(_ values: some Sequence<String>) {
-        lock.withLock {
-            for secret in values { value.add(secret) }
-        }
     }
 }
