@@ -281,7 +281,7 @@ let package = Package(
             dependencies: [
                 "BuiltInProviders",
                 "Spec", "Reconciler", "TestProvider", "TestSupport", "ReconcileCLI",
-                "PostgresState", "CiscoCommands", "LabCommands",
+                "PostgresState", "CiscoCommands", "LabCommands", "Azure", "Cisco",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Golden"],
@@ -328,13 +328,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["PluginProvider", "Spec", "Reconciler", "Verify", "TestSupport"],
+            dependencies: ["PluginProvider", "Spec", "Reconciler", "Verify", "TestSupport", "Azure"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpecTests",
             dependencies: [
-                "BuiltInProviders", "Spec", "TestSupport", "FuzzTargets",
+                "BuiltInProviders", "Spec", "TestSupport", "FuzzTargets", "Azure", "Cisco",
             ],
             exclude: ["Golden", "Scripts"],
             swiftSettings: swiftSettings

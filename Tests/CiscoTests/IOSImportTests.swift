@@ -1,3 +1,4 @@
+import Azure
 import Cisco
 import Foundation
 import IOSSimulator

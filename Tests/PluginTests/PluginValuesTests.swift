@@ -1,3 +1,4 @@
+import Azure
 import PluginProvider
 import Spec
 import Testing

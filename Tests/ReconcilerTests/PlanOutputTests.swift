@@ -1,3 +1,4 @@
+import Cisco
 import Foundation
 import Reconciler
 import Spec

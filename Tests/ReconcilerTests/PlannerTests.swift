@@ -1,3 +1,5 @@
+import Azure
+import Cisco
 import Foundation
 import Reconciler
 import Spec

@@ -1,3 +1,4 @@
+import Azure
 import Foundation
 import Reconciler
 import Spec

@@ -1,4 +1,6 @@
+import Azure
 import BuiltInProviders
+import Cisco
 import Foundation
 import TestSupport
 import Testing

@@ -20,12 +20,6 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, TextCodable {
         self.path = String(path)
     }
 
-    public static func azure(_ path: String) -> ResourceAddress { ResourceAddress(provider: "azure", path: path) }
-
-    public static func cisco(_ device: String, _ section: String) -> ResourceAddress {
-        ResourceAddress(provider: "cisco", path: "\(device)/\(section)")
-    }
-
     public var description: String { "\(provider):\(path)" }
 
     public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
