@@ -3,9 +3,9 @@
 ///
 /// Every rule reports at the offending line with a stable `RuleID` and, where one helps, a
 /// hint. All rules run; the caller decides (by severity) whether to stop.
-public struct Validator {
+public struct Validator: RuleChecker {
     let topology: Topology
-    var diagnostics = Diagnostics()
+    public var diagnostics = Diagnostics()
 
     public init(_ topology: Topology) {
         self.topology = topology
@@ -30,26 +30,6 @@ public struct Validator {
         // The routing analysis needs a spec whose references hold.
         if !validator.diagnostics.hasErrors { validator.checkIntentPaths() }
         return validator.diagnostics.all
-    }
-
-    mutating func error(
-        _ rule: RuleID,
-        _ message: String,
-        at location: SourceLocation,
-        hint: String? = nil,
-        notes: [Diagnostic.Note] = []
-    ) {
-        diagnostics.error(rule, message, at: location, hint: hint, notes: notes)
-    }
-
-    mutating func warning(
-        _ rule: RuleID,
-        _ message: String,
-        at location: SourceLocation,
-        hint: String? = nil,
-        notes: [Diagnostic.Note] = []
-    ) {
-        diagnostics.warning(rule, message, at: location, hint: hint, notes: notes)
     }
 
     // MARK: Object counts

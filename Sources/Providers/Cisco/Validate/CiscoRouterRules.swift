@@ -6,7 +6,7 @@ public import Spec
 ///
 /// The spec pipeline runs them beside the core's rules (`ResourceLowering.check`), so they report
 /// at the offending line like every rule.
-struct CiscoRouterRules {
+struct CiscoRouterRules: RuleChecker {
     let topology: Topology
     var diagnostics = Diagnostics()
 
@@ -15,26 +15,6 @@ struct CiscoRouterRules {
         var rules = CiscoRouterRules(topology: topology)
         rules.checkRouters()
         return rules.diagnostics.all
-    }
-
-    mutating func error(
-        _ rule: RuleID,
-        _ message: String,
-        at location: SourceLocation,
-        hint: String? = nil,
-        notes: [Diagnostic.Note] = []
-    ) {
-        diagnostics.error(rule, message, at: location, hint: hint, notes: notes)
-    }
-
-    mutating func warning(
-        _ rule: RuleID,
-        _ message: String,
-        at location: SourceLocation,
-        hint: String? = nil,
-        notes: [Diagnostic.Note] = []
-    ) {
-        diagnostics.warning(rule, message, at: location, hint: hint, notes: notes)
     }
 
     /// Interface types as IOS prints them (`show running-config` never abbreviates).
