@@ -4,18 +4,18 @@ internal import NIOCore
 internal import NIOPosix
 internal import PostgresNIO
 internal import Reconciler
+internal import Synchronization
 
 /// One connection to the server, used from ordinary threads.
 ///
 /// The state backend's protocol is synchronous: each call here blocks its caller on a future
 /// that the session's own one-thread event loop group completes. Never call it from an event
 /// loop (NIO traps a wait there).
-final class PostgresSession: @unchecked Sendable {
+final class PostgresSession: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let connection: PostgresConnection
     private let logger: Logger
-    private let closing = NSLock()
-    private var closed = false
+    private let closed = Mutex(false)
     let location: PostgresLocation
 
     /// Connects, or throws `StateError.io` naming the location (never its password) and why.
@@ -50,7 +50,7 @@ final class PostgresSession: @unchecked Sendable {
     /// Closes the connection (which frees its session's advisory locks) and stops the loop;
     /// once: after the loop stops, a second close would wait forever.
     func close() {
-        let first = closing.withLock {
+        let first = closed.withLock { closed in
             defer { closed = true }
             return !closed
         }

@@ -2,6 +2,7 @@ internal import Foundation
 internal import PostgresNIO
 public import Reconciler
 public import Spec
+internal import Synchronization
 
 /// State in PostgreSQL, shared by every runner that reaches the server.
 ///
@@ -16,15 +17,20 @@ public import Spec
 ///   stale row from a live one and take it over.
 ///
 /// No secret value is stored: the state holds keyed fingerprints only.
-public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
+public final class PostgresStateBackend: StateBackend, Sendable {
     /// The layout of the tables this version writes.
     static let tablesVersion = 1
 
     public let location: PostgresLocation
-    private let mutex = NSLock()
-    private var session: PostgresSession?
-    /// Whether this connection holds the state's advisory lock.
-    private var advisoryHeld = false
+    /// The connection, and whether it holds the state's advisory lock.
+    ///
+    /// Held while a call's queries run: the one connection takes one caller at a time, and the
+    /// state protocol's callers are ordinary threads that wait for their answer anyway.
+    private let connection = Mutex<Connection>(Connection())
+    private struct Connection {
+        var session: PostgresSession?
+        var advisoryHeld = false
+    }
 
     /// A backend for `location`; nothing is connected before the first use.
     public init(location: PostgresLocation) {
@@ -33,10 +39,10 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
 
     /// Closes the connection: the advisory lock, if held, is freed (the lock row stays, stale).
     public func close() {
-        mutex.withLock {
-            session?.close()
-            session = nil
-            advisoryHeld = false
+        connection.withLock { held in
+            held.session?.close()
+            held.session = nil
+            held.advisoryHeld = false
         }
     }
 
@@ -44,17 +50,22 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     /// The advisory lock's key: per database and schema.
     private var lockKey: String { "reconcile-state:" + schema }
 
-    /// Runs `body` on the connection (made, and the tables set up, on first use), one caller at a time.
-    private func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        mutex.lock()
-        defer { mutex.unlock() }
-        if session == nil {
-            let made = try PostgresSession(location)
-            try setUp(made)
-            session = made
+    /// Runs `body` on the connection (made, and the tables set up, on first use), one caller at a
+    /// time; `body` may change whether the connection holds the advisory lock.
+    private func withSession<T: Sendable>(
+        _ body: (PostgresSession, _ advisoryHeld: inout Bool) throws -> T
+    ) throws -> T {
+        try connection.withLock { held in
+            if held.session == nil {
+                let made = try PostgresSession(location)
+                try setUp(made)
+                held.session = made
+            }
+            guard let session = held.session else {
+                throw StateError.io("the PostgreSQL state at \(location) is not connected")
+            }
+            return try body(session, &held.advisoryHeld)
         }
-        guard let session else { throw StateError.io("the PostgreSQL state at \(location) is not connected") }
-        return try body(session)
     }
 
     /// Creates the schema and tables when absent; refuses tables a newer version laid out.
@@ -124,7 +135,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
 
     public func load() throws -> State? {
         let s = schema
-        return try withSession { db in
+        return try withSession { db, _ in
             // One snapshot of both tables, so a commit between the two reads cannot mix them.
             try db.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { () throws -> State? in
                 let snapshot = try db.query("SELECT state FROM \(unescaped: s).snapshot WHERE id = 1")
@@ -189,7 +200,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         let s = schema
         let key = address.description
         // One statement: its own transaction, durable when the server answers.
-        _ = try withSession { db in
+        _ = try withSession { db, _ in
             try db.query("INSERT INTO \(unescaped: s).journal (address, resource) VALUES (\(key), \(text))")
         }
     }
@@ -208,7 +219,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         }
         let s = schema
         let (lineage, serial) = (state.lineage, state.serial)
-        try withSession { db in
+        try withSession { db, _ in
             try db.transaction {
                 let stored = try db.query(
                     "SELECT lineage, serial FROM \(unescaped: s).snapshot WHERE id = 1 FOR UPDATE"
@@ -247,7 +258,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     public func fingerprintKey() throws -> [UInt8] {
         let s = schema
         let select: () throws -> [UInt8]? = { [self] () throws -> [UInt8]? in
-            try withSession { db in
+            try withSession { db, _ in
                 try db.query("SELECT key FROM \(unescaped: s).fingerprint_key WHERE id = 1").first.map {
                     [UInt8](try Self.decode($0, Data.self))
                 }
@@ -264,7 +275,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let made = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        _ = try withSession { db in
+        _ = try withSession { db, _ in
             // A run that made one first wins; both then read the same.
             try db.query(
                 "INSERT INTO \(unescaped: s).fingerprint_key VALUES (1, \(made)) ON CONFLICT (id) DO NOTHING"
@@ -279,7 +290,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     public func adoptFingerprintKey(_ key: [UInt8]) throws {
         let s = schema
         let given = Data(key)
-        _ = try withSession { db in
+        _ = try withSession { db, _ in
             try db.query("INSERT INTO \(unescaped: s).fingerprint_key VALUES (1, \(given)) ON CONFLICT (id) DO NOTHING")
         }
         guard try fingerprintKey() == key else {
@@ -297,7 +308,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     public func lock(_ info: LockInfo) throws {
         let s = schema
         let key = lockKey
-        try withSession { db in
+        try withSession { db, advisoryHeld in
             if !advisoryHeld {
                 let got = try db.query("SELECT pg_try_advisory_lock(hashtext(\(key)))")
                 guard let row = got.first, try Self.decode(row, Bool.self) else {
@@ -336,7 +347,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     public func unlock() throws {
         let s = schema
         let key = lockKey
-        try withSession { db in
+        try withSession { db, advisoryHeld in
             guard advisoryHeld else { return }
             try db.query("DELETE FROM \(unescaped: s).lock")
             try db.query("SELECT pg_advisory_unlock(hashtext(\(key)))")
@@ -345,13 +356,13 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     }
 
     public func lockHolder() throws -> LockInfo? {
-        try withSession { db in try readHolder(db) }
+        try withSession { db, _ in try readHolder(db) }
     }
 
     /// Removes the row only while it still names `holder`, under the row's lock.
     public func breakLock(ifHeldBy holder: LockInfo) throws -> Bool {
         let s = schema
-        return try withSession { db in
+        return try withSession { db, _ in
             try db.transaction {
                 _ = try db.query("SELECT id FROM \(unescaped: s).lock FOR UPDATE")
                 guard try readHolder(db) == holder else { return false }
@@ -368,7 +379,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     public func lockEnded(_ holder: LockInfo) -> Bool {
         let key = lockKey
         return
-            (try? withSession { db throws -> Bool in
+            (try? withSession { db, advisoryHeld throws -> Bool in
                 if advisoryHeld { return true }
                 guard let row = try db.query("SELECT pg_try_advisory_lock(hashtext(\(key)))").first,
                     try Self.decode(row, Bool.self)
