@@ -9,7 +9,7 @@ import Spec
 enum AzureBench {
     static func refresh(resources count: Int) {
         let done = DispatchSemaphore(value: 0)
-        let out = Box2()
+        let result = Box(Timed())
         nonisolated(unsafe) var requests = 0
         nonisolated(unsafe) var single: Duration = .zero
         Task {
@@ -50,13 +50,13 @@ enum AzureBench {
             let before = await server.model.requestCount
             let start = clock.now
             let found = (try? await provider.read(addresses, context: ReadContext(fingerprint: { $0 }))) ?? [:]
-            out.elapsed = clock.now - start
-            out.succeeded = found.count
+            result.value = Timed(elapsed: clock.now - start, succeeded: found.count)
             requests = await server.model.requestCount - before
             server.stop()
             done.signal()
         }
         done.wait()
+        let out = result.value
         print(
             "azure     refresh of \(count) resources against the model: \(ms(out.elapsed)), \(requests) requests, "
                 + "\(out.succeeded) found"

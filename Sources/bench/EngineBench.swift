@@ -2,21 +2,23 @@ import Azure
 import Foundation
 import Reconciler
 import Spec
+import Synchronization
 
 /// A provider for benchmarks: answers reads from memory, instantly, and applies after a
 /// fixed latency (a stand-in for an API's round trip).
-final class BenchProvider: Provider, @unchecked Sendable {
+final class BenchProvider: Provider, Sendable {
     let name: String
     let latency: Duration
     let maxConcurrency: Int
-    private let lock = NSLock()
-    private var world: [ResourceAddress: ObservedResource] = [:]
+    private let world: Mutex<[ResourceAddress: ObservedResource]>
 
     init(name: String, latency: Duration, maxConcurrency: Int = 1000, world: [ObservedResource] = []) {
         self.name = name
         self.latency = latency
         self.maxConcurrency = maxConcurrency
-        for resource in world { self.world[resource.address] = resource }
+        var byAddress: [ResourceAddress: ObservedResource] = [:]
+        for resource in world { byAddress[resource.address] = resource }
+        self.world = Mutex(byAddress)
     }
 
     var schemas: [ResourceTypeSchema] {
@@ -27,7 +29,7 @@ final class BenchProvider: Provider, @unchecked Sendable {
 
     func read(_ resources: [ResourceAddress], context: ReadContext) async throws -> [ResourceAddress: ObservedResource]
     {
-        lock.withLock {
+        world.withLock { world in
             var found: [ResourceAddress: ObservedResource] = [:]
             found.reserveCapacity(resources.count)
             for address in resources { found[address] = world[address] }
@@ -37,7 +39,7 @@ final class BenchProvider: Provider, @unchecked Sendable {
 
     func apply(_ unit: [ResolvedChange]) async throws -> [ResourceAddress: Attributes] {
         try await Task.sleep(for: latency)
-        return lock.withLock {
+        return world.withLock { world in
             var produced: [ResourceAddress: Attributes] = [:]
             for change in unit {
                 let outputs: Attributes = ["id": .string("/bench/\(change.address.path)")]
@@ -104,7 +106,7 @@ enum EngineBench {
         var observedNow: [ResourceAddress: ObservedResource] = [:]
         let refresh = median(iterations) {
             clock.measure {
-                let box = Box()
+                let box = Box<[ResourceAddress: ObservedResource]>([:])
                 let done = DispatchSemaphore(value: 0)
                 Task {
                     box.value = (try? await provider.read(addresses, context: ReadContext(fingerprint: { $0 }))) ?? [:]
@@ -157,7 +159,7 @@ enum EngineBench {
             )
         }
         let done = DispatchSemaphore(value: 0)
-        let result = Box2()
+        let result = Box(Timed())
         Task {
             try? backend.commit(State(lineage: "bench"))
             let executor = Executor(
@@ -170,24 +172,24 @@ enum EngineBench {
             let clock = ContinuousClock()
             let start = clock.now
             let report = await executor.apply(changes, state: State(lineage: "bench"))
-            result.elapsed = clock.now - start
-            result.succeeded = report.succeeded.count
+            result.value = Timed(elapsed: clock.now - start, succeeded: report.succeeded.count)
             done.signal()
         }
         done.wait()
+        let measured = result.value
         let ideal = latency * count / parallelism
         print(
-            "apply     \(count) independent resources x \(ms(latency)) at parallelism \(parallelism): \(ms(result.elapsed)) "
-                + "(\(result.succeeded) succeeded, \(label))"
+            "apply     \(count) independent resources x \(ms(latency)) at parallelism \(parallelism): \(ms(measured.elapsed)) "
+                + "(\(measured.succeeded) succeeded, \(label))"
         )
         print(
             String(
                 format: "          actual / ideal (%@) %.3fx; target < 1.2x",
                 ms(ideal),
-                ratio(result.elapsed, ideal)
+                ratio(measured.elapsed, ideal)
             )
         )
-        return ratio(result.elapsed, ideal)
+        return ratio(measured.elapsed, ideal)
     }
 
     static func median(_ iterations: Int, _ body: () -> Duration) -> Duration {
@@ -203,8 +205,20 @@ enum EngineBench {
     }
 }
 
-final class Box: @unchecked Sendable { var value: [ResourceAddress: ObservedResource] = [:] }
-final class Box2: @unchecked Sendable {
+/// A value a task hands to the thread that waits for it (the bench drives async code from a plain thread).
+final class Box<Value: Sendable>: Sendable {
+    private let stored: Mutex<Value>
+
+    init(_ value: Value) { stored = Mutex(value) }
+
+    var value: Value {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
+    }
+}
+
+/// How long a measured run took, and how many of its resources came through.
+struct Timed: Sendable {
     var elapsed: Duration = .zero
     var succeeded = 0
 }
