@@ -6,6 +6,8 @@ internal import Spec
 /// `{"name", "properties": {…}}`), and which values sit deeper in the body.
 ///
 /// One converter reads the declaration both ways, so a type's body and its read-back cannot disagree.
+/// `byType` lists every type the provider maps; the few whose mapping the declaration cannot say
+/// carry it as code (`ARMMappingCode`, each saying why), called from the same two entry points.
 struct ARMShape: Sendable {
     /// Fields whose value is a resource id, sent as `{"id": value}`.
     var references: Set<String> = []
@@ -18,12 +20,27 @@ struct ARMShape: Sendable {
     /// Fields Azure will not change in place (TF "forces a new resource"): a change replaces.
     var immutable: Set<String> = []
     /// Fields Azure sets that are not the spec's (read-only on the way back).
-    var readOnly: Set<String> = [
+    var readOnly: Set<String> = azureFields
+    /// Map-valued fields of which the spec owns only these keys: on the way back the others are
+    /// Azure's and dropped, and a missing one reads as null.
+    var owned: [String: [String]] = [:]
+    /// The mapping as code, used in place of the fields above (see `ARMMappingCode`).
+    var code: ARMMappingCode?
+
+    /// The fields Azure sets on any type.
+    static let azureFields: Set<String> = [
         "provisioningState", "resourceGuid", "etag", "connectionStatus", "routingState", "virtualRouterAsn",
         "virtualRouterIps",
     ]
 
+    /// Every type the provider maps, and how.
     static let byType: [String: ARMShape] = [
+        "Microsoft.Resources/resourceGroups": ARMShape(code: .resourceGroup),
+        "Microsoft.Network/virtualNetworks": ARMShape(code: .virtualNetwork),
+        "Microsoft.Network/publicIPAddresses": ARMShape(code: .publicIP),
+        "Microsoft.Network/virtualNetworkGateways": ARMShape(code: .gateway),
+        "Microsoft.Network/localNetworkGateways": ARMShape(code: .localNetworkGateway),
+        "Microsoft.Network/connections": ARMShape(code: .connection),
         "Microsoft.Network/routeTables": ARMShape(items: ["routes": ARMShape()]),
         "Microsoft.Network/virtualWans": ARMShape(),
         "Microsoft.Network/virtualHubs": ARMShape(
@@ -38,9 +55,13 @@ struct ARMShape: Sendable {
             references: ["virtualHub"],
             items: ["routingPolicies": ARMShape(topLevel: ["destinations", "nextHop"])]
         ),
+        // Azure fills in the instances' addresses; of the BGP settings, the ASN is the spec's.
+        // The connections listed inline are the gateway's vpnConnections, each a resource of its own.
         "Microsoft.Network/vpnGateways": ARMShape(
             references: ["virtualHub"],
-            immutable: ["virtualHub", "bgpSettings"]
+            immutable: ["virtualHub", "bgpSettings"],
+            readOnly: azureFields.union(["connections", "ipConfigurations"]),
+            owned: ["bgpSettings": ["asn"]]
         ),
         "Microsoft.Network/expressRouteGateways": ARMShape(
             references: ["virtualHub"],
@@ -78,6 +99,23 @@ struct ARMShape: Sendable {
 
     /// The parent links (`virtualHub` of a child resource) are in its URL, not its body.
     static let parentFields: Set<String> = ["virtualHub", "vpnGateway", "expressRouteGateway"]
+
+    /// The ARM request body of a resource of `type`: the one way the provider builds a body.
+    static func arm(type: String, graph: Attributes) -> Attributes {
+        let shape = byType[type] ?? ARMShape()
+        if let code = shape.code { return code.arm(graph) }
+        return shape.arm(graph, child: isChild(type))
+    }
+
+    /// The graph attributes of what ARM returned for a resource of `type`: the one way back.
+    static func graph(type: String, arm: Attributes, subscription: String) -> Attributes {
+        let shape = byType[type] ?? ARMShape()
+        if let code = shape.code { return code.graph(arm, subscription) }
+        return shape.graph(arm, child: isChild(type))
+    }
+
+    /// A child type (`virtualHubs/bgpConnections`) has its parent in its URL.
+    static func isChild(_ type: String) -> Bool { type.split(separator: "/").count > 2 }
 
     /// `{…graph}` → `{location, tags, sku?, properties: {…}}`.
     func arm(_ graph: Attributes, child: Bool) -> Attributes {
@@ -154,6 +192,11 @@ struct ARMShape: Sendable {
                     return .map(flat)
                 }
             )
+        }
+        if let keys = owned[key], case .map(let m) = value {
+            var kept: Attributes = [:]
+            for owned in keys { kept[owned] = m[owned] ?? .null }
+            return .map(kept)
         }
         return value
     }
