@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Reconciler
 internal import Spec
+internal import Synchronization
 
 #if canImport(Glibc)
     internal import Glibc
@@ -40,23 +41,25 @@ struct PluginRPCError: Error, Sendable {
 /// the protocol sends one request at a time, and `Provider.preview` is synchronous. A plugin
 /// that exits, answers what is not a response to the request, or misses the deadline is
 /// stopped, and every later call fails at once with the same error.
-final class PluginProcess: @unchecked Sendable {
+final class PluginProcess: Sendable {
     let name: String
     private let process: Process
-    /// The parent's end of the plugin's stdin: a socket, so a write to a plugin that has
-    /// exited fails with EPIPE (MSG_NOSIGNAL) instead of raising SIGPIPE in the whole host.
-    private var input: Int32
     private let output: Pipe
     private let stderr: StderrLog
     private let mask: @Sendable (String) -> String
     private let exitGrace: Duration
 
-    /// Serialises calls: one request at a time, as the protocol says.
-    private let lock = NSLock()
-    private var nextID = 1
-    private var buffer: [UInt8] = []
-    /// Set once the connection is unusable; later calls throw it.
-    private var dead: ProviderError?
+    /// Held for a whole call: one request at a time, as the protocol says.
+    private let connection: Mutex<Connection>
+    private struct Connection {
+        /// The parent's end of the plugin's stdin (-1 once closed): a socket, so a write to a plugin
+        /// that has exited fails with EPIPE (MSG_NOSIGNAL) instead of raising SIGPIPE in the whole host.
+        var input: Int32
+        var nextID = 1
+        var buffer: [UInt8] = []
+        /// Set once the connection is unusable; later calls throw it.
+        var dead: ProviderError?
+    }
 
     /// The plugin's process id (for tests that check it was stopped).
     var processIdentifier: Int32 { process.processIdentifier }
@@ -121,7 +124,7 @@ final class PluginProcess: @unchecked Sendable {
         try? childInput.close()
         _ = fcntl(sockets[0], F_SETFL, fcntl(sockets[0], F_GETFL) | O_NONBLOCK)
         self.process = process
-        self.input = sockets[0]
+        self.connection = Mutex(Connection(input: sockets[0]))
         self.output = output
         self.stderr = StderrLog(errors.fileHandleForReading)
     }
@@ -154,54 +157,56 @@ final class PluginProcess: @unchecked Sendable {
     /// Throws `PluginRPCError` when the plugin answered with an error (the connection stays
     /// usable) and `ProviderError` when it did anything else wrong (the connection is dead).
     func call(_ method: String, params: JSON?, deadline: Duration) throws -> JSON {
-        lock.lock()
-        defer { lock.unlock() }
-        if let dead { throw dead }
-        let id = nextID
-        nextID += 1
-        var request: [String: JSON] = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
-        if let params { request["params"] = params }
-        let until = ContinuousClock.now + deadline
-        do {
-            try write(Array((JSON.object(request).text + "\n").utf8), until: until, method: method, deadline: deadline)
-            let line = try readLine(until: until, method: method, deadline: deadline)
-            return try response(line, id: id, method: method)
-        } catch let error as ProviderError {
-            fail(error)
-            throw error
+        try connection.withLock { held in
+            if let dead = held.dead { throw dead }
+            let id = held.nextID
+            held.nextID += 1
+            var request: [String: JSON] = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
+            if let params { request["params"] = params }
+            let until = ContinuousClock.now + deadline
+            do {
+                let bytes = Array((JSON.object(request).text + "\n").utf8)
+                try write(bytes, to: held.input, until: until, method: method, deadline: deadline)
+                let line = try readLine(&held.buffer, until: until, method: method, deadline: deadline)
+                return try response(line, id: id, method: method)
+            } catch let error as ProviderError {
+                fail(error, &held)
+                throw error
+            }
         }
     }
 
     /// Ends the session: `shutdown`, stdin closed, a short wait for the exit, then a kill.
     func shutdown() {
-        lock.lock()
-        defer { lock.unlock() }
-        if dead == nil {
-            let until = ContinuousClock.now + exitGrace
-            let request: JSON = ["jsonrpc": "2.0", "id": .int(nextID), "method": "shutdown"]
-            nextID += 1
-            do {
-                try write(Array((request.text + "\n").utf8), until: until, method: "shutdown", deadline: exitGrace)
-                _ = try readLine(until: until, method: "shutdown", deadline: exitGrace)
-            } catch {
-                // It is going away either way: a plugin that cannot take `shutdown` is killed below.
+        connection.withLock { held in
+            if held.dead == nil {
+                let until = ContinuousClock.now + exitGrace
+                let request: JSON = ["jsonrpc": "2.0", "id": .int(held.nextID), "method": "shutdown"]
+                held.nextID += 1
+                do {
+                    let bytes = Array((request.text + "\n").utf8)
+                    try write(bytes, to: held.input, until: until, method: "shutdown", deadline: exitGrace)
+                    _ = try readLine(&held.buffer, until: until, method: "shutdown", deadline: exitGrace)
+                } catch {
+                    // It is going away either way: a plugin that cannot take `shutdown` is killed below.
+                }
+                held.dead = ProviderError("plugin \(name): was shut down")
             }
-            dead = ProviderError("plugin \(name): was shut down")
+            closeInput(&held.input)
+            if !waitForExit(exitGrace) { kill() }
         }
-        closeInput()
-        if !waitForExit(exitGrace) { kill() }
     }
 
     // MARK: Failures
 
     /// Marks the connection dead and stops the plugin.
-    private func fail(_ error: ProviderError) {
-        dead = error
-        closeInput()
+    private func fail(_ error: ProviderError, _ held: inout Connection) {
+        held.dead = error
+        closeInput(&held.input)
         kill()
     }
 
-    private func closeInput() {
+    private func closeInput(_ input: inout Int32) {
         if input >= 0 {
             close(input)
             input = -1
@@ -272,9 +277,13 @@ final class PluginProcess: @unchecked Sendable {
         return Int32(clamping: milliseconds)
     }
 
-    private func write(_ bytes: [UInt8], until: ContinuousClock.Instant, method: String, deadline: Duration)
-        throws(ProviderError)
-    {
+    private func write(
+        _ bytes: [UInt8],
+        to input: Int32,
+        until: ContinuousClock.Instant,
+        method: String,
+        deadline: Duration
+    ) throws(ProviderError) {
         guard input >= 0 else { throw exited(method) }
         #if canImport(Glibc)
             let flags = Int32(MSG_NOSIGNAL)
@@ -303,9 +312,12 @@ final class PluginProcess: @unchecked Sendable {
     }
 
     /// The next non-empty line from stdout.
-    private func readLine(until: ContinuousClock.Instant, method: String, deadline: Duration)
-        throws(ProviderError) -> [UInt8]
-    {
+    private func readLine(
+        _ buffer: inout [UInt8],
+        until: ContinuousClock.Instant,
+        method: String,
+        deadline: Duration
+    ) throws(ProviderError) -> [UInt8] {
         let fd = output.fileHandleForReading.fileDescriptor
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -361,10 +373,9 @@ final class PluginProcess: @unchecked Sendable {
 
 /// The last 64 KiB a plugin wrote on stderr, read on a thread of its own so the plugin never
 /// blocks on a full pipe.
-private final class StderrLog: @unchecked Sendable {
+private final class StderrLog: Sendable {
     static let limit = 64 << 10
-    private let lock = NSLock()
-    private var bytes: [UInt8] = []
+    private let bytes = Mutex<[UInt8]>([])
 
     init(_ handle: FileHandle) {
         let thread = Thread { [self] in
@@ -386,16 +397,14 @@ private final class StderrLog: @unchecked Sendable {
     }
 
     private func append(_ chunk: ArraySlice<UInt8>) {
-        lock.lock()
-        defer { lock.unlock() }
-        bytes.append(contentsOf: chunk)
-        if bytes.count > Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
+        bytes.withLock { bytes in
+            bytes.append(contentsOf: chunk)
+            if bytes.count > Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
+        }
     }
 
     var lines: [String] {
-        lock.lock()
-        let copy = bytes
-        lock.unlock()
+        let copy = bytes.withLock { $0 }
         return copy.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 }

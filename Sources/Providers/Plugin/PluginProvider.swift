@@ -1,6 +1,7 @@
 public import Foundation
 public import Reconciler
 public import Spec
+internal import Synchronization
 
 /// A document kind a plugin brings, with the JSON Schema of its `spec`.
 public struct DeclaredKind: Sendable, Hashable {
@@ -17,7 +18,7 @@ public struct DeclaredKind: Sendable, Hashable {
 /// `start` runs the plugin once per run and asks it what it brings; the calls of `Provider`
 /// and `lower`/`importTarget` go to it one at a time. Secret values it reads back or imports
 /// are registered with the run's mask at once, and its log is masked with them.
-public final class PluginProvider: Provider, @unchecked Sendable {
+public final class PluginProvider: Provider, Sendable {
     public let name: String
     /// The document kinds it brings.
     public let kinds: [DeclaredKind]
@@ -352,19 +353,16 @@ public final class PluginProvider: Provider, @unchecked Sendable {
 }
 
 /// The secret values this provider has handled, to mask them in the plugin's log and errors.
-final class SecretMask: @unchecked Sendable {
-    private let lock = NSLock()
-    private var redactor = Redactor()
+final class SecretMask: Sendable {
+    private let redactor = Mutex(Redactor())
 
     func add(_ value: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        redactor.add(value)
+        redactor.withLock { $0.add(value) }
     }
 
     func callAsFunction(_ text: String) -> String {
-        lock.lock()
-        defer { lock.unlock() }
+        // Copied out: the text is masked outside the lock.
+        let redactor = self.redactor.withLock { $0 }
         return redactor(text)
     }
 }
