@@ -10,8 +10,8 @@ enum AzureBench {
     static func refresh(resources count: Int) {
         let done = DispatchSemaphore(value: 0)
         let result = Box(Timed())
-        nonisolated(unsafe) var requests = 0
-        nonisolated(unsafe) var single: Duration = .zero
+        let requests = Box(0)
+        let single = Box(Duration.zero)
         Task {
             let server = AzureModelServer(model: AzureModel(options: AzureModel.Options(pageSize: 1000)))
             try? await server.start()
@@ -46,27 +46,27 @@ enum AzureBench {
             let clock = ContinuousClock()
             let one = clock.now
             _ = try? await provider.client.get(provider.path(addresses[0]), apiVersion: "2024-05-01")
-            single = clock.now - one
+            single.value = clock.now - one
             let before = await server.model.requestCount
             let start = clock.now
             let found = (try? await provider.read(addresses, context: ReadContext(fingerprint: { $0 }))) ?? [:]
             result.value = Timed(elapsed: clock.now - start, succeeded: found.count)
-            requests = await server.model.requestCount - before
+            requests.value = await server.model.requestCount - before
             server.stop()
             done.signal()
         }
         done.wait()
         let out = result.value
         print(
-            "azure     refresh of \(count) resources against the model: \(ms(out.elapsed)), \(requests) requests, "
+            "azure     refresh of \(count) resources against the model: \(ms(out.elapsed)), \(requests.value) requests, "
                 + "\(out.succeeded) found"
         )
         print(
             String(
                 format: "          per resource %.3f ms vs one GET %@ (%.4fx); memory peak %.0f MB",
                 EngineBench.seconds(out.elapsed) * 1000 / Double(count),
-                ms(single),
-                EngineBench.seconds(out.elapsed) / Double(count) / max(EngineBench.seconds(single), 1e-9),
+                ms(single.value),
+                EngineBench.seconds(out.elapsed) / Double(count) / max(EngineBench.seconds(single.value), 1e-9),
                 peakResidentMB()
             )
         )
