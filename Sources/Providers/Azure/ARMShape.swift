@@ -35,40 +35,40 @@ struct ARMShape: Sendable {
 
     /// Every type the provider maps, and how.
     static let byType: [String: ARMShape] = [
-        "Microsoft.Resources/resourceGroups": ARMShape(code: .resourceGroup),
-        "Microsoft.Network/virtualNetworks": ARMShape(code: .virtualNetwork),
-        "Microsoft.Network/publicIPAddresses": ARMShape(code: .publicIP),
-        "Microsoft.Network/virtualNetworkGateways": ARMShape(code: .gateway),
-        "Microsoft.Network/localNetworkGateways": ARMShape(code: .localNetworkGateway),
-        "Microsoft.Network/connections": ARMShape(code: .connection),
-        "Microsoft.Network/routeTables": ARMShape(items: ["routes": ARMShape()]),
-        "Microsoft.Network/virtualWans": ARMShape(),
-        "Microsoft.Network/virtualHubs": ARMShape(
+        AzureTypes.resourceGroup: ARMShape(code: .resourceGroup),
+        AzureTypes.virtualNetwork: ARMShape(code: .virtualNetwork),
+        AzureTypes.publicIP: ARMShape(code: .publicIP),
+        AzureTypes.gateway: ARMShape(code: .gateway),
+        AzureTypes.localNetworkGateway: ARMShape(code: .localNetworkGateway),
+        AzureTypes.connection: ARMShape(code: .connection),
+        AzureTypes.routeTable: ARMShape(items: ["routes": ARMShape()]),
+        AzureTypes.virtualWan: ARMShape(),
+        AzureTypes.virtualHub: ARMShape(
             references: ["virtualWan"],
             immutable: ["virtualWan", "addressPrefix", "sku"]
         ),
-        "Microsoft.Network/azureFirewalls": ARMShape(
+        AzureTypes.azureFirewall: ARMShape(
             references: ["virtualHub"],
             paths: ["publicIPCount": ["hubIPAddresses", "publicIPs", "count"]]
         ),
-        "Microsoft.Network/virtualHubs/routingIntent": ARMShape(
+        AzureTypes.virtualHubRoutingIntent: ARMShape(
             references: ["virtualHub"],
             items: ["routingPolicies": ARMShape(topLevel: ["destinations", "nextHop"])]
         ),
         // Azure fills in the instances' addresses; of the BGP settings, the ASN is the spec's.
         // The connections listed inline are the gateway's vpnConnections, each a resource of its own.
-        "Microsoft.Network/vpnGateways": ARMShape(
+        AzureTypes.vpnGateway: ARMShape(
             references: ["virtualHub"],
             immutable: ["virtualHub", "bgpSettings"],
             readOnly: azureFields.union(["connections", "ipConfigurations"]),
             owned: ["bgpSettings": ["asn"]]
         ),
-        "Microsoft.Network/expressRouteGateways": ARMShape(
+        AzureTypes.expressRouteGateway: ARMShape(
             references: ["virtualHub"],
             paths: ["autoScaleMinBounds": ["autoScaleConfiguration", "bounds", "min"]],
             immutable: ["virtualHub"]
         ),
-        "Microsoft.Network/vpnSites": ARMShape(
+        AzureTypes.vpnSite: ARMShape(
             references: ["virtualWan"],
             items: ["vpnSiteLinks": ARMShape()],
             paths: [
@@ -77,24 +77,24 @@ struct ARMShape: Sendable {
             ],
             immutable: ["virtualWan"]
         ),
-        "Microsoft.Network/vpnGateways/vpnConnections": ARMShape(
+        AzureTypes.vpnConnection: ARMShape(
             references: ["remoteVpnSite", "vpnGateway"],
             items: ["vpnLinkConnections": ARMShape()],
             immutable: ["remoteVpnSite"]
         ),
-        "Microsoft.Network/expressRouteGateways/expressRouteConnections": ARMShape(
+        AzureTypes.expressRouteConnection: ARMShape(
             references: ["expressRouteCircuitPeering", "expressRouteGateway"],
             immutable: ["expressRouteCircuitPeering"]
         ),
-        "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections": ARMShape(
+        AzureTypes.hubVirtualNetworkConnection: ARMShape(
             references: ["remoteVirtualNetwork", "virtualHub"],
             immutable: ["remoteVirtualNetwork"]
         ),
-        "Microsoft.Network/virtualHubs/ipConfigurations": ARMShape(
+        AzureTypes.virtualHubIPConfiguration: ARMShape(
             references: ["publicIPAddress", "virtualHub"],
             immutable: ["publicIPAddress", "subnet"]
         ),
-        "Microsoft.Network/virtualHubs/bgpConnections": ARMShape(references: ["virtualHub"]),
+        AzureTypes.virtualHubBGPConnection: ARMShape(references: ["virtualHub"]),
     ]
 
     /// The parent links (`virtualHub` of a child resource) are in its URL, not its body.

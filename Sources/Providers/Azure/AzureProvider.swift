@@ -232,8 +232,8 @@ public struct AzureProvider: Provider {
     static func timeout(for type: String) -> Duration {
         let minutes: Int
         switch type {
-        case AzureTypes.gateway, "Microsoft.Network/vpnGateways", "Microsoft.Network/expressRouteGateways": minutes = 90
-        case "Microsoft.Network/virtualHubs", "Microsoft.Network/azureFirewalls": minutes = 60
+        case AzureTypes.gateway, AzureTypes.vpnGateway, AzureTypes.expressRouteGateway: minutes = 90
+        case AzureTypes.virtualHub, AzureTypes.azureFirewall: minutes = 60
         default: minutes = 30
         }
         return .seconds(minutes * 60)
@@ -308,13 +308,29 @@ public struct AzureProvider: Provider {
 }
 
 /// ARM type names of graph resources.
+///
+/// The one place each type the provider knows is spelt; everything else in the provider names
+/// the constant, so a type is found by its name and cannot drift by a typo.
 public enum AzureTypes {
     public static let resourceGroup = "Microsoft.Resources/resourceGroups"
     public static let virtualNetwork = "Microsoft.Network/virtualNetworks"
+    public static let routeTable = "Microsoft.Network/routeTables"
     public static let publicIP = "Microsoft.Network/publicIPAddresses"
     public static let gateway = "Microsoft.Network/virtualNetworkGateways"
     public static let localNetworkGateway = "Microsoft.Network/localNetworkGateways"
     public static let connection = "Microsoft.Network/connections"
+    public static let virtualWan = "Microsoft.Network/virtualWans"
+    public static let virtualHub = "Microsoft.Network/virtualHubs"
+    public static let virtualHubRoutingIntent = "Microsoft.Network/virtualHubs/routingIntent"
+    public static let virtualHubIPConfiguration = "Microsoft.Network/virtualHubs/ipConfigurations"
+    public static let virtualHubBGPConnection = "Microsoft.Network/virtualHubs/bgpConnections"
+    public static let hubVirtualNetworkConnection = "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections"
+    public static let azureFirewall = "Microsoft.Network/azureFirewalls"
+    public static let vpnGateway = "Microsoft.Network/vpnGateways"
+    public static let vpnSite = "Microsoft.Network/vpnSites"
+    public static let vpnConnection = "Microsoft.Network/vpnGateways/vpnConnections"
+    public static let expressRouteGateway = "Microsoft.Network/expressRouteGateways"
+    public static let expressRouteConnection = "Microsoft.Network/expressRouteGateways/expressRouteConnections"
 
     static func type(of address: ResourceAddress) -> String {
         let parts = address.path.split(separator: "/")

@@ -12,7 +12,7 @@ extension Lowering {
         }
         add(
             AzureAddress.resourceGroup,
-            type: "Microsoft.Resources/resourceGroups",
+            type: AzureTypes.resourceGroup,
             from: scope.meta,
             body([
                 "name": .string(scope.spec.resourceGroup),
@@ -23,7 +23,7 @@ extension Lowering {
         for table in topology.routeTables {
             add(
                 AzureAddress.routeTable(table.name),
-                type: "Microsoft.Network/routeTables",
+                type: AzureTypes.routeTable,
                 from: table.meta,
                 body([
                     "disableBgpRoutePropagation": .bool(table.spec.disableBgpRoutePropagation),
@@ -44,7 +44,7 @@ extension Lowering {
         for vnet in topology.virtualNetworks {
             add(
                 AzureAddress.virtualNetwork(vnet.name),
-                type: "Microsoft.Network/virtualNetworks",
+                type: AzureTypes.virtualNetwork,
                 from: vnet.meta,
                 body([
                     "addressPrefixes": .strings(vnet.spec.addressSpace),
@@ -82,7 +82,7 @@ extension Lowering {
             let pips =
                 spec.gatewayType == .vpn ? AzureAddress.gatewayPublicIPs(gw.name, activeActive: spec.activeActive) : []
             for pip in pips {
-                add(pip, type: "Microsoft.Network/publicIPAddresses", from: gw.meta, standardPublicIP(body), after: rg)
+                add(pip, type: AzureTypes.publicIP, from: gw.meta, standardPublicIP(body), after: rg)
             }
             var ipConfigurations: [Value] = []
             for (i, pip) in pips.enumerated() {
@@ -133,7 +133,7 @@ extension Lowering {
             }
             add(
                 AzureAddress.gateway(gw.name),
-                type: "Microsoft.Network/virtualNetworkGateways",
+                type: AzureTypes.gateway,
                 from: gw.meta,
                 attributes,
                 after: rg
@@ -153,7 +153,7 @@ extension Lowering {
             }
             add(
                 AzureAddress.localNetworkGateway(site.name),
-                type: "Microsoft.Network/localNetworkGateways",
+                type: AzureTypes.localNetworkGateway,
                 from: site.meta,
                 attributes,
                 after: rg
@@ -162,7 +162,7 @@ extension Lowering {
         for c in topology.vpnConnections {
             add(
                 AzureAddress.connection(c.name),
-                type: "Microsoft.Network/connections",
+                type: AzureTypes.connection,
                 from: c.meta,
                 body([
                     "connectionType": "IPsec",
@@ -180,7 +180,7 @@ extension Lowering {
         for c in topology.expressRouteConnections where topology.gateways[c.spec.gateway] != nil {
             add(
                 AzureAddress.connection(c.name),
-                type: "Microsoft.Network/connections",
+                type: AzureTypes.connection,
                 from: c.meta,
                 body([
                     "connectionType": "ExpressRoute",
@@ -206,7 +206,7 @@ extension Lowering {
         for wan in topology.virtualWans {
             add(
                 AzureAddress.virtualWan(wan.name),
-                type: "Microsoft.Network/virtualWans",
+                type: AzureTypes.virtualWan,
                 from: wan.meta,
                 body([
                     "type": .string(wan.spec.type.rawValue),
@@ -220,7 +220,7 @@ extension Lowering {
             let hubAddress = AzureAddress.virtualHub(hub.name)
             add(
                 hubAddress,
-                type: "Microsoft.Network/virtualHubs",
+                type: AzureTypes.virtualHub,
                 from: hub.meta,
                 body([
                     "virtualWan": .id(AzureAddress.virtualWan(spec.virtualWan)),
@@ -232,7 +232,7 @@ extension Lowering {
             if let fw = spec.firewall {
                 add(
                     AzureAddress.firewall(fw.name),
-                    type: "Microsoft.Network/azureFirewalls",
+                    type: AzureTypes.azureFirewall,
                     from: hub.meta,
                     body([
                         "sku": .map(["name": "AZFW_Hub", "tier": .string(fw.sku.rawValue)]),
@@ -261,7 +261,7 @@ extension Lowering {
                 }
                 add(
                     .azure("virtualHubs/\(hub.name)/routingIntent/\(hub.name)-routing-intent"),
-                    type: "Microsoft.Network/virtualHubs/routingIntent",
+                    type: AzureTypes.virtualHubRoutingIntent,
                     from: hub.meta,
                     ["routingPolicies": .list(policies), "virtualHub": .id(hubAddress)]
                 )
@@ -269,7 +269,7 @@ extension Lowering {
             if let vpn = spec.vpnGateway {
                 add(
                     AzureAddress.hubVpnGateway(hub.name),
-                    type: "Microsoft.Network/vpnGateways",
+                    type: AzureTypes.vpnGateway,
                     from: hub.meta,
                     body([
                         "virtualHub": .id(hubAddress),
@@ -281,7 +281,7 @@ extension Lowering {
             if let units = spec.expressRouteGatewayScaleUnits {
                 add(
                     AzureAddress.hubErGateway(hub.name),
-                    type: "Microsoft.Network/expressRouteGateways",
+                    type: AzureTypes.expressRouteGateway,
                     from: hub.meta,
                     body(["virtualHub": .id(hubAddress), "autoScaleMinBounds": .int(units)])
                 )
@@ -289,7 +289,7 @@ extension Lowering {
             for c in spec.virtualNetworkConnections {
                 add(
                     .azure("virtualHubs/\(hub.name)/hubVirtualNetworkConnections/\(c.virtualNetwork)"),
-                    type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+                    type: AzureTypes.hubVirtualNetworkConnection,
                     from: hub.meta,
                     [
                         "virtualHub": .id(hubAddress),
@@ -314,7 +314,7 @@ extension Lowering {
             }
             add(
                 AzureAddress.vpnSite(site.name),
-                type: "Microsoft.Network/vpnSites",
+                type: AzureTypes.vpnSite,
                 from: site.meta,
                 body([
                     "virtualWan": .id(AzureAddress.virtualWan(wan)),
@@ -327,7 +327,7 @@ extension Lowering {
         for c in topology.hubVpnConnections {
             add(
                 .azure("vpnGateways/\(c.spec.hub)-vpngw/vpnConnections/\(c.name)"),
-                type: "Microsoft.Network/vpnGateways/vpnConnections",
+                type: AzureTypes.vpnConnection,
                 from: c.meta,
                 [
                     "vpnGateway": .id(AzureAddress.hubVpnGateway(c.spec.hub)),
@@ -348,7 +348,7 @@ extension Lowering {
         for c in topology.expressRouteConnections where topology.virtualHubs[c.spec.gateway] != nil {
             add(
                 .azure("expressRouteGateways/\(c.spec.gateway)-ergw/expressRouteConnections/\(c.name)"),
-                type: "Microsoft.Network/expressRouteGateways/expressRouteConnections",
+                type: AzureTypes.expressRouteConnection,
                 from: c.meta,
                 [
                     "expressRouteGateway": .id(AzureAddress.hubErGateway(c.spec.gateway)),
@@ -366,10 +366,10 @@ extension Lowering {
         for rs in topology.routeServers {
             let hub = AzureAddress.virtualHub(rs.name)
             let pip = AzureAddress.publicIP("\(rs.name)-pip")
-            add(pip, type: "Microsoft.Network/publicIPAddresses", from: rs.meta, standardPublicIP(body), after: rg)
+            add(pip, type: AzureTypes.publicIP, from: rs.meta, standardPublicIP(body), after: rg)
             add(
                 hub,
-                type: "Microsoft.Network/virtualHubs",
+                type: AzureTypes.virtualHub,
                 from: rs.meta,
                 body(["sku": "Standard", "allowBranchToBranchTraffic": .bool(rs.spec.branchToBranch)]),
                 after: rg
@@ -377,7 +377,7 @@ extension Lowering {
             let ipConfig = ResourceAddress.azure("virtualHubs/\(rs.name)/ipConfigurations/ipconfig1")
             add(
                 ipConfig,
-                type: "Microsoft.Network/virtualHubs/ipConfigurations",
+                type: AzureTypes.virtualHubIPConfiguration,
                 from: rs.meta,
                 [
                     "virtualHub": .id(hub),
@@ -388,7 +388,7 @@ extension Lowering {
             for peer in rs.spec.peers {
                 add(
                     .azure("virtualHubs/\(rs.name)/bgpConnections/\(peer.name)"),
-                    type: "Microsoft.Network/virtualHubs/bgpConnections",
+                    type: AzureTypes.virtualHubBGPConnection,
                     from: rs.meta,
                     [
                         "virtualHub": .id(hub), "peerIp": .string(peer.ip.description),

@@ -20,9 +20,9 @@ public struct AzurePricing: ResourcePricing {
 
     /// The types whose count a meter needs, and the attribute naming the resource they belong to.
     static let parentAttribute = [
-        "Microsoft.Network/connections": "virtualNetworkGateway1",
-        "Microsoft.Network/vpnGateways/vpnConnections": "vpnGateway",
-        "Microsoft.Network/expressRouteGateways/expressRouteConnections": "expressRouteGateway",
+        AzureTypes.connection: "virtualNetworkGateway1",
+        AzureTypes.vpnConnection: "vpnGateway",
+        AzureTypes.expressRouteConnection: "expressRouteGateway",
     ]
 
     /// The address path a value points at: a reference's, or the last two segments of an ARM
@@ -53,7 +53,7 @@ public struct AzurePricing: ResourcePricing {
         var counts: [String: Int] = [:]
         var basicWans: Set<String> = []
         for r in resources {
-            if r.type == "Microsoft.Network/virtualWans", r.attributes["type"]?.scalarText == "Basic" {
+            if r.type == AzureTypes.virtualWan, r.attributes["type"]?.scalarText == "Basic" {
                 basicWans.insert(r.address.path.lowercased())
             }
             guard let attribute = Self.parentAttribute[r.type] else { continue }
@@ -75,7 +75,7 @@ public struct AzurePricing: ResourcePricing {
                 )
             }
             switch r.type {
-            case "Microsoft.Network/virtualNetworkGateways":
+            case AzureTypes.gateway:
                 guard let sku = text("sku") else { continue }
                 if text("gatewayType") == "ExpressRoute" {
                     use("expressRouteGateway:\(sku)", hours, "ExpressRoute gateway \(sku)")
@@ -91,7 +91,7 @@ public struct AzurePricing: ResourcePricing {
                         + (r.attributes["vpnClientConfiguration"].map { $0 == .null } == false
                             ? " and \(Self.includedPointToSite) point-to-site connections" : "")
                 )
-                let tunnels = dependants("Microsoft.Network/connections", of: r.address)
+                let tunnels = dependants(AzureTypes.connection, of: r.address)
                 if tunnels > included {
                     use(
                         "vpnGateway:s2sTunnel",
@@ -99,10 +99,10 @@ public struct AzurePricing: ResourcePricing {
                         "S2S tunnels beyond the \(included) included (\(tunnels - included))"
                     )
                 }
-            case "Microsoft.Network/publicIPAddresses":
+            case AzureTypes.publicIP:
                 let sku = text("sku") ?? "Standard"
                 use("publicIP:\(sku)", hours, "Public IP address (\(sku), static)")
-            case "Microsoft.Network/virtualHubs":
+            case AzureTypes.virtualHub:
                 guard let wan = r.attributes["virtualWan"], wan != .null else {
                     // A hub without a Virtual WAN is a Route Server.
                     use("routeServer", hours, "Route Server")
@@ -120,14 +120,14 @@ public struct AzurePricing: ResourcePricing {
                         note: "assumed: pricing.hubDataProcessedGB"
                     )
                 }
-            case "Microsoft.Network/vpnGateways":
+            case AzureTypes.vpnGateway:
                 let units = Decimal(Int(text("vpnGatewayScaleUnit") ?? "1") ?? 1)
                 use(
                     "virtualHub:s2sScaleUnit",
                     units * hours,
                     "Hub S2S VPN, \(units) scale unit\(units == 1 ? "" : "s")"
                 )
-                let connections = dependants("Microsoft.Network/vpnGateways/vpnConnections", of: r.address)
+                let connections = dependants(AzureTypes.vpnConnection, of: r.address)
                 if connections > 0 {
                     use(
                         "virtualHub:s2sConnection",
@@ -135,7 +135,7 @@ public struct AzurePricing: ResourcePricing {
                         "Hub S2S connection units (\(connections))"
                     )
                 }
-            case "Microsoft.Network/expressRouteGateways":
+            case AzureTypes.expressRouteGateway:
                 let units = Decimal(Int(text("autoScaleMinBounds") ?? "1") ?? 1)
                 use(
                     "virtualHub:erScaleUnit",
@@ -143,7 +143,7 @@ public struct AzurePricing: ResourcePricing {
                     "Hub ExpressRoute, \(units) scale unit\(units == 1 ? "" : "s")"
                 )
                 let connections = dependants(
-                    "Microsoft.Network/expressRouteGateways/expressRouteConnections",
+                    AzureTypes.expressRouteConnection,
                     of: r.address
                 )
                 if connections > 0 {
@@ -153,7 +153,7 @@ public struct AzurePricing: ResourcePricing {
                         "Hub ExpressRoute connection units (\(connections))"
                     )
                 }
-            case "Microsoft.Network/azureFirewalls":
+            case AzureTypes.azureFirewall:
                 guard case .map(let sku) = r.attributes["sku"], let tier = sku["tier"]?.scalarText else { continue }
                 use("azureFirewall:\(tier)", hours, "Azure Firewall \(tier) (deployment)")
                 use(
