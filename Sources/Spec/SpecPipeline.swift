@@ -53,8 +53,9 @@ public enum SpecPipeline {
             case lowered(Lowered)
         }
         let topology = loaded.topology
-        var tasks: [@Sendable () -> Output] = [{ .diagnostics(Validator.validate(topology)) }]
-        tasks += lowering.map { provider in { .diagnostics(provider.check(topology)) } }
+        // The core's rules and the providers' in one task, as when they were one validator: more
+        // tasks than cores only shuffle the same work between them.
+        var tasks: [@Sendable () -> Output] = [{ .diagnostics(check(topology, lowering: lowering)) }]
         if !diagnostics.hasErrors {
             tasks += Lowering.tasks(topology, lowering: lowering).map { task in { .lowered(task()) } }
         }
