@@ -74,7 +74,7 @@ public struct ImportJoin: Sendable {
             documents[siteIndex].setDevice(router.document.name)
             documents[routerIndex].file = documents[siteIndex].file
         }
-        // A plugin's document that names its Site (a strongSwan box) goes in the site's file too.
+        // A plugin's document that names its Site (a plugin's router document) goes in the site's file too.
         for index in documents.indices where Kind(rawValue: documents[index].kind) == nil {
             guard case .string(let site)? = documents[index].value(at: "site"),
                 let file = documents.first(where: { $0.kind == Kind.site.rawValue && $0.name == site })?.file

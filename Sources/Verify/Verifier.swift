@@ -21,7 +21,8 @@ public struct CloudEndFacts: Sendable {
     }
 }
 
-/// A provider that manages site routers (the Cisco provider, a plugin that reports facts).
+/// A provider that manages site routers (a router provider in process, or a plugin that reports
+/// facts).
 public protocol SiteRouterFacts: Provider {
     /// What each router shows of its tunnels, sessions and routes: one read per router.
     func routerFacts(_ devices: [String]) async throws -> [String: RouterFacts]
@@ -49,7 +50,7 @@ extension SiteRouterFacts {
 
 /// The router at one site, as the provider that manages it reports it.
 public struct SiteRouter: Sendable {
-    /// Its name (the CiscoRouter's, the plugin document's).
+    /// Its name (the router document's).
     public var device: String
     public var facts: RouterFacts
     /// Whether its tunnels carry the spec's tunnel names (`Lowering.tunnelName`), so each
@@ -124,8 +125,9 @@ public struct Verifier: Sendable {
         // One session per router, and the cloud's reads, several at once (as the providers
         // allow): a thousand sites are not read one after another.
         var atSite: [String: (provider: any SiteRouterFacts, router: SiteRouter)] = [:]
+        let allSites = Set(connections.map(\.site)).sorted()
         for provider in routers {
-            let sites = Set(connections.map(\.site)).filter { atSite[$0] == nil }.sorted()
+            let sites = allSites.filter { atSite[$0] == nil }
             if sites.isEmpty { break }
             for (site, router) in try await provider.siteRouters(sites, of: topology) where atSite[site] == nil {
                 atSite[site] = (provider, router)
@@ -187,13 +189,13 @@ public struct Verifier: Sendable {
                         ikev2: seen?.ikev2 ?? [],
                         ipsec: seen?.ipsec ?? [],
                         bgp: seen?.bgp,
-                        routes: seen?.routes ?? nil,
+                        routes: seen?.routes,
                         expectedRoutes: expectedRoutes,
                         azureLearned: learned,
                         sitePrefixes: topology.sites[connection.site]?.spec.addressSpace.map(\.description) ?? []
                     )
                 // What the routing analysis expects of an up tunnel, against the router's table.
-                if status.up, let routes = seen?.routes ?? nil {
+                if status.up, let routes = seen?.routes {
                     status.causes += Self.routeCauses(
                         model: model,
                         connection: connection.name,

@@ -93,7 +93,7 @@ public struct TunnelStatus: Sendable, Codable, Hashable {
         if let azureLearned { status.missingInAzure = sitePrefixes.filter { !azureLearned.contains($0) } }
         if azure == nil { status.causes.append("Azure has no connection '\(connection)'") }
         if router == nil {
-            // A site whose router no provider reads for verify (a plugin's, in protocol version 1).
+            // A site whose router no provider reads for verify (a plugin's that does not answer `facts`).
             status.causes.append(
                 device == nil
                     ? "the site's router is not one verify reads (the Site names no device): its end is unchecked"

@@ -49,15 +49,22 @@ public struct PluginImporter: Importer {
             let documentName = json["name"]?.stringValue ?? ""
             guard kinds.contains(kind) else {
                 throw ProviderError(
-                    "plugin \(name): import answered documents[\(index)] of kind \(kind), not one it brings"
+                    "plugin \(name): import answered documents[\(index)] of kind \(Escape.terminal(kind, newlines: false)), "
+                        + "not one it brings"
                 )
             }
             guard NameRules.isValid(documentName) else {
                 throw ProviderError(
-                    "plugin \(name): import answered documents[\(index)] named '\(documentName)', not a valid name"
+                    "plugin \(name): import answered documents[\(index)] named "
+                        + "'\(Escape.terminal(documentName, newlines: false))', not a valid name"
                 )
             }
-            guard case .map(let spec) = Self.value(json["spec"] ?? .object([:])) else { continue }
+            guard case .map(let spec) = Self.value(json["spec"] ?? .object([:])) else {
+                throw ProviderError(
+                    "plugin \(name): import answered documents[\(index)] (\(kind) \(documentName)) "
+                        + "whose spec is not an object"
+                )
+            }
             documents.append(
                 ImportedDocument(SpecDocument(kind: kind, name: documentName, file: "\(name).yaml", spec: spec))
             )
