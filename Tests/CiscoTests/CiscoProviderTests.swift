@@ -446,6 +446,12 @@ struct CiscoProviderTests {
         // The running config it carries is never written: an observation encodes as its four fields.
         let router = try #require(observed.values.first { $0.address.provider == "cisco" })
         #expect(router.source != nil)
+        // Printed or dumped, an observation shows none of the config it carries (keys included).
+        var dumped = ""
+        dump(observed, to: &dumped)
+        #expect(lab.running.contains("line con 0"))
+        #expect(!dumped.contains("line con 0"), "\(dumped)")
+        #expect(!"\(router)".contains("line con 0"))
         let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(router)) as? [String: Any]
         #expect(json.map { Set($0.keys) } == ["address", "type", "attributes", "outputs"])
     }

@@ -57,6 +57,9 @@ struct PluginCommandTests {
         // The plugin reports its router's facts: its end is checked (verifyChecksThePluginsRouterEnd).
         let verify = try ws.run(["verify", "spec"])
         #expect(!(verify.stdout + verify.stderr).contains("its end is unchecked"), "\(verify.stdout)")
+        // It ran, and said what it could not see rather than failing.
+        #expect(verify.status == 2, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("osaka-vpn is unknown:"), "\(verify.stdout)")
 
         // Someone edits the file on the box: drift names the attribute, apply puts it back.
         try Data(written.replacingOccurrences(of: "rekey_time = 24300s", with: "rekey_time = 3600s").utf8).write(

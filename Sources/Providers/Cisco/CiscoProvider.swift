@@ -113,11 +113,15 @@ public final class CiscoProvider: Provider, Sendable {
 
     /// What a router ran when read, and the sections it was read for: carried in each of its
     /// sections' `ObservedResource.source`, for previews and unmanaged lines.
-    struct RunningConfig: ObservedSource {
+    struct RunningConfig: ObservedSource, CustomStringConvertible, CustomReflectable {
         var device: String
         var config: IOSConfig
         /// Each section's type and identity (what it owns of `config`).
         var sections: [(type: String, identity: Attributes)]
+
+        /// A running config can hold keys: printed, interpolated or dumped, it shows none of its lines.
+        var description: String { "the running config of \(device) (\(config.lines.count) lines, not shown)" }
+        var customMirror: Mirror { Mirror(self, children: [:]) }
     }
 
     /// The running config a router was read with this run: from any of its sections read (its
