@@ -52,7 +52,9 @@ extension PluginProvider: SiteRouterFacts {
                 throw bad("facts", "\(at) without a name and a site")
             }
             let shown = Escape.terminal(site, newlines: false)
-            if let sites, !sites.contains(site) { throw bad("facts", "\(at) at site \(shown), which was not asked for") }
+            if let sites, !sites.contains(site) {
+                throw bad("facts", "\(at) at site \(shown), which was not asked for")
+            }
             guard seenSites.insert(site).inserted else { throw bad("facts", "two routers at site \(shown)") }
             guard let tunnels = item["tunnels"]?.arrayValue else { throw bad("facts", "\(at) with no tunnels array") }
             var facts = RouterFacts(
