@@ -67,6 +67,9 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
 }
 
 extension Value {
+    /// Inlinable so that providers' lowerings, in other modules, get it specialised for their
+    /// element types: called generically, it costs several times as much per list.
+    @inlinable
     public static func strings<S: Sequence>(_ items: S) -> Value where S.Element: CustomStringConvertible {
         .list(items.map { .string($0.description) })
     }

@@ -74,9 +74,12 @@ public struct SpecObject<Value: Sendable>: Sendable {
 }
 
 /// The objects of one kind, sorted by name, with lookup by name.
+///
+/// Its lookups are inlinable: providers read it from other modules, where a generic call that
+/// is not specialised costs several times as much.
 public struct ObjectTable<Value: Sendable>: Sendable, RandomAccessCollection {
     public private(set) var items: [SpecObject<Value>] = []
-    private var index: [String: Int] = [:]
+    @usableFromInline var index: [String: Int] = [:]
 
     public init() {}
 
@@ -85,11 +88,11 @@ public struct ObjectTable<Value: Sendable>: Sendable, RandomAccessCollection {
         for (i, item) in items.enumerated() { index[item.name] = i }
     }
 
-    public var startIndex: Int { items.startIndex }
-    public var endIndex: Int { items.endIndex }
-    public subscript(position: Int) -> SpecObject<Value> { items[position] }
+    @inlinable public var startIndex: Int { items.startIndex }
+    @inlinable public var endIndex: Int { items.endIndex }
+    @inlinable public subscript(position: Int) -> SpecObject<Value> { items[position] }
 
-    public subscript(name: String) -> SpecObject<Value>? {
+    @inlinable public subscript(name: String) -> SpecObject<Value>? {
         index[name].map { items[$0] }
     }
 }
