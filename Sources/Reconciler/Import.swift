@@ -64,10 +64,30 @@ public struct ImportedDocument: Sendable, Hashable {
     /// Addresses it talks to: `ip:ADDRESS` of a tunnel's far end or a BGP neighbour.
     public var peers: Set<String>
 
-    public init(_ document: SpecDocument, owns: Set<String> = [], peers: Set<String> = []) {
+    /// Set when the document is a site's router (a `device` a Site names), by the importer
+    /// that knows its kind: the join then finds its site, or makes one.
+    public var siteRouter: SiteRouter?
+
+    /// What the join needs to know of a site's router.
+    public struct SiteRouter: Sendable, Hashable {
+        /// The router's LAN: the address space of a site made for a router no site has.
+        public var lan: IPv4Prefix?
+
+        public init(lan: IPv4Prefix?) {
+            self.lan = lan
+        }
+    }
+
+    public init(
+        _ document: SpecDocument,
+        owns: Set<String> = [],
+        peers: Set<String> = [],
+        siteRouter: SiteRouter? = nil
+    ) {
         self.document = document
         self.owns = owns
         self.peers = peers
+        self.siteRouter = siteRouter
     }
 }
 

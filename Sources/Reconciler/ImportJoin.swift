@@ -29,8 +29,7 @@ public struct ImportJoin: Sendable {
             sitePeers[item.document.name, default: []].formUnion(item.peers)
         }
         let sites = imported.filter { $0.document.kind == Kind.site.rawValue }
-        let routers = imported.filter { $0.document.kind == Kind.ciscoRouter.rawValue }
-            .sorted { $0.document.name < $1.document.name }
+        let routers = imported.filter { $0.siteRouter != nil }.sorted { $0.document.name < $1.document.name }
         // Best pairs first (owning a site's address beats reaching its gateways), then by name:
         // the same reads give the same spec.
         // Sites by the addresses they own and reach, so each router looks only at its own.
@@ -59,7 +58,7 @@ public struct ImportJoin: Sendable {
         for router in routers {
             guard
                 let routerIndex = documents.firstIndex(where: {
-                    $0.kind == Kind.ciscoRouter.rawValue && $0.name == router.document.name
+                    $0.kind == router.document.kind && $0.name == router.document.name
                 })
             else { continue }
             guard let site = siteOf[router.document.name],
@@ -87,8 +86,7 @@ public struct ImportJoin: Sendable {
     /// LAN as the address space.
     static func site(for router: ImportedDocument) -> SpecDocument {
         let address = router.owns.sorted().first.map { String($0.dropFirst("ip:".count)) }
-        var lan: IPv4Prefix?
-        if case .string(let text)? = router.document.value(at: "lan.address") { lan = InterfaceAddress(text)?.prefix }
+        let lan = router.siteRouter?.lan
         var spec: [SpecField] = []
         if let address { spec.append(SpecField("publicIp", .string(address))) }
         if let lan { spec.append(SpecField("addressSpace", .strings([lan]))) }

@@ -43,7 +43,8 @@ struct ImportJoinTests {
                 [("lan", .fields([("address", .string("192.168.10.1/24"))]))]
             ),
             owns: owns,
-            peers: peers
+            peers: peers,
+            siteRouter: .init(lan: IPv4Prefix("192.168.10.0/24"))
         )
     }
 

@@ -49,7 +49,12 @@ public struct IOSImport: Sendable {
         let document = SpecDocument(kind: "CiscoRouter", name: name, file: "\(name).yaml", spec: spec)
         var owns = reader.owns
         if let dialer = reader.dialer, let address = interfaceAddresses[dialer] { owns.insert("ip:\(address)") }
-        self.document = ImportedDocument(document, owns: owns, peers: reader.peers)
+        self.document = ImportedDocument(
+            document,
+            owns: owns,
+            peers: reader.peers,
+            siteRouter: .init(lan: reader.lanPrefix)
+        )
         self.secrets = reader.secrets
         self.notes = reader.notes
         let rendered = Self.render(document, lanPrefix: reader.lanPrefix)
