@@ -111,7 +111,9 @@ public final class PluginProvider: Provider, Sendable {
         connection.shutdown()
     }
 
-    /// The plugin's log (the last 64 KiB of its stderr), secrets masked: for `--verbose`.
+    /// The plugin's log: the last 64 KiB of its stderr, secrets masked.
+    ///
+    /// Kept in memory for whoever holds the provider (the tests read it); no command prints it.
     public var log: [String] { connection.log }
 
     /// The plugin's process id, for tests that check it was stopped.
