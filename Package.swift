@@ -94,7 +94,17 @@ let package = Package(
             ],
             path: "Sources/Providers/Azure",
             // The price file is embedded by Pricing/AzurePrices+Data.swift (scripts/azure-prices.py).
-            exclude: ["Pricing/azure-prices.json", "Pricing/README.md"],
+            exclude: ["Commands", "Pricing/azure-prices.json", "Pricing/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The options the Azure provider brings to `reconcile import` (`--azure`, `--endpoint`).
+        .target(
+            name: "AzureCommands",
+            dependencies: [
+                "Azure", "Spec", "Reconciler", "ReconcileCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Providers/Azure/Commands",
             swiftSettings: swiftSettings
         ),
         // The Cisco IOS side: the running-config parser and printer, remediation, rendering
@@ -113,7 +123,8 @@ let package = Package(
             exclude: ["Commands"],
             swiftSettings: swiftSettings
         ),
-        // The commands the Cisco provider brings: `reconcile render` and `reconcile ios`.
+        // The commands the Cisco provider brings: `reconcile render` and `reconcile ios`, and its
+        // options for `reconcile import` (`--router` and the routers' login).
         .target(
             name: "CiscoCommands",
             dependencies: [
@@ -220,7 +231,7 @@ let package = Package(
             name: "reconcile",
             dependencies: [
                 "ReconcileCLI", "Reconciler", "Spec", "Azure", "AzureModel", "Cisco", "Lab", "PostgresState",
-                "BuiltInProviders", "CiscoCommands", "LabCommands",
+                "BuiltInProviders", "AzureCommands", "CiscoCommands", "LabCommands",
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfo"]
@@ -281,7 +292,7 @@ let package = Package(
             dependencies: [
                 "BuiltInProviders",
                 "Spec", "Reconciler", "TestProvider", "TestSupport", "ReconcileCLI",
-                "PostgresState", "CiscoCommands", "LabCommands", "Azure", "Cisco",
+                "PostgresState", "AzureCommands", "CiscoCommands", "LabCommands", "Azure", "Cisco",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Golden"],

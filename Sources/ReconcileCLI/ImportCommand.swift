@@ -3,6 +3,7 @@ import Foundation
 import PluginProvider
 import Reconciler
 import Spec
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,54 +12,38 @@ import Spec
 #endif
 
 /// `reconcile import`: the spec of a network that already runs, written so the next diff is empty.
-struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write the spec of a running network (an Azure resource group, routers) and adopt it into state.",
-        discussion: """
-            Reads the resource group through ARM (one list per type) and each router's running
-            configuration over SSH (host keys pinned), and writes a spec in OUT_DIR laid out like
-            the examples: azure.yaml, one file per site with its router, connections.yaml and
-            routing.yaml (with an Intent that records what the network does today). Every secret
-            becomes {fromEnv: NAME}: the --secret-env variable whose value matches it, else a
-            stable generated name; no secret value is written or printed. Router lines the spec
-            cannot express are listed as unmanaged (--strict refuses them). Then the spec is
-            adopted into state (nothing is changed on Azure or the routers), so
-            `reconcile diff OUT_DIR` exits 0 once the listed variables are set. docs/import.md.
-
-            Examples:
-              reconcile import net --azure 0000…/rg-s2s-tokyo \\
-                  --router tokyo-rtr1=netops@198.51.100.1 --known-hosts ~/.ssh/known_hosts \\
-                  --password-env RTR_PASSWORD --enable-env RTR_ENABLE --secret-env TOKYO_PSK
+///
+/// What to read is each provider's options (`Providers`, every `Wiring.importOptions` as one
+/// option group): argument-parser knows a command's options from its type, so the command is
+/// generic over them and the executable's list picks the type (`Wiring.importCommand`).
+struct Import<Providers: ImportOptions>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        let reads = """
+            Reads what the providers' options below name, and writes a spec in OUT_DIR
+            laid out like the examples: one file per site, connections.yaml and
+            routing.yaml (with an Intent that records what the network does today).
+            Every secret becomes {fromEnv: NAME}: the --secret-env variable whose value
+            matches it, else a stable generated name; no secret value is written or
+            printed. What the spec cannot express is listed as unmanaged (--strict
+            refuses it). Then the spec is adopted into state (nothing is changed on
+            the network), so `reconcile diff OUT_DIR` exits 0 once the listed
+            variables are set. docs/import.md.
             """
-    )
+        // The providers' options in one command line, as many to a line as each says.
+        var lines = Providers.example
+        lines.append((lines.popLast().map { $0 + " " } ?? "") + "--secret-env TOKYO_PSK")
+        let example = "Examples:\n  reconcile import net " + lines.joined(separator: " \\\n      ")
+        return CommandConfiguration(
+            commandName: "import",
+            abstract: "Write the spec of a running network and adopt it into state.",
+            discussion: [reads, Providers.discussion, example].filter { !$0.isEmpty }.joined(separator: "\n\n")
+        )
+    }
 
     @Argument(help: "The directory to write the spec in (new, or holding no YAML).")
     var outDir: String
 
-    @Option(help: ArgumentHelp("A resource group to read: SUBSCRIPTION/RESOURCE_GROUP.", valueName: "SUB/RG"))
-    var azure: [String] = []
-
-    @Option(help: "Where ARM is: public (Azure public cloud) or an ARM-compatible URL (the lab's, from `lab serve`).")
-    var endpoint: String = "public"
-
-    @Option(help: ArgumentHelp("A router to read over SSH (repeatable).", valueName: "NAME=USER@HOST[:PORT]"))
-    var router: [String] = []
-
-    @Option(help: ArgumentHelp("The variable holding the routers' login password.", valueName: "VAR"))
-    var passwordEnv: String?
-
-    @Option(
-        help: ArgumentHelp("The variable holding the routers' enable secret, if they ask for one.", valueName: "VAR")
-    )
-    var enableEnv: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "A known_hosts file that pins the routers' host keys; the spec records it.",
-            valueName: "FILE"
-        )
-    )
-    var knownHosts: String?
+    @OptionGroup var providers: Providers
 
     @Option(
         help: ArgumentHelp(
@@ -94,13 +79,45 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let request = try makeRequest(environment)
         let out = URL(fileURLWithPath: outDir).standardizedFileURL.path
+        // What the providers say they will read is held until every option is checked: a
+        // refused command reads nothing, and says it reads nothing.
+        let held = Mutex<[String]?>([])
+        let request = ImportRequest(
+            insecureAcceptHostKey: connection.insecureAcceptHostKey,
+            outputDirectory: out,
+            environment: environment,
+            say: { line in
+                let now = held.withLock { lines in
+                    guard var waiting = lines else { return true }
+                    waiting.append(line)
+                    lines = waiting
+                    return false
+                }
+                if now { Output.err(line + "\n") }
+            }
+        )
+        var importers: [any Importer]
+        do {
+            importers = try providers.importers(request)
+        } catch {
+            throw Self.fail(error.description)
+        }
+        for name in secretEnv where environment[name] == nil {
+            throw Self.fail("--secret-env \(name): the variable is not set")
+        }
         let plugins = try makePlugins(out: out)
+        if importers.isEmpty && plugins.isEmpty {
+            throw Self.fail("nothing to read: give a provider's options or --plugin (`reconcile import --help`)")
+        }
         try Self.refuseNonEmpty(out)
+        let waiting = held.withLock { lines in
+            defer { lines = nil }
+            return lines ?? []
+        }
+        for line in waiting { Output.err(line + "\n") }
         // Every value read from the environment for this run is masked wherever it might appear.
-        Output.register(request.routers.flatMap { [$0.password] + ($0.enableSecret.map { [$0] } ?? []) })
-        Output.register(secretEnv.compactMap { environment[$0] })
+        Output.register((providers.secretVariables + secretEnv).compactMap { environment[$0] })
 
         // Written first into a directory beside OUT_DIR, checked, then moved into place: a
         // failure leaves nothing half-written. Plugins work in it as in the spec's directory,
@@ -111,7 +128,6 @@ struct Import: AsyncParsableCommand {
 
         let scopes: [(provider: String, scope: ImportedScope)]
         do {
-            var importers = try await Reconcile.wiring.importers(request)
             if !plugins.isEmpty { try PrivateDirectory.create(staging) }
             for plugin in plugins {
                 let provider = try Plugins.launch(
@@ -137,9 +153,9 @@ struct Import: AsyncParsableCommand {
             scopes.flatMap(\.scope.secrets).compactMap { if case .value(let v) = $0.reading { v } else { nil } }
         )
 
-        // The variables the user named may hold any of the secrets read: the routers' login and
-        // enable secrets (checked against their hashes) as much as the --secret-env ones.
-        let variables = secretEnv + [passwordEnv, enableEnv].compactMap { $0 }
+        // The variables the user named may hold any of the secrets read: those a provider's
+        // options name (a login, checked against its hash) as much as the --secret-env ones.
+        let variables = secretEnv + providers.secretVariables
         // Read back with the kinds and lowering of the plugins it names (none: as before), whose
         // providers then join the registry for adopting.
         let written = try ImportPipeline.write(
@@ -217,92 +233,6 @@ struct Import: AsyncParsableCommand {
         if !adoption.isExact { throw ExitCode(2) }
     }
 
-    /// The request from the options; a malformed one is an error naming the option.
-    func makeRequest(_ environment: [String: String]) throws -> ImportRequest {
-        func fail(_ message: String) -> ExitCode {
-            Output.err("error: \(message)\nNothing was read or written.\n")
-            return ExitCode(1)
-        }
-        guard let endpoint = Endpoint(endpoint), endpoint != .lab else {
-            throw fail(
-                "--endpoint '\(endpoint)' is not public or an ARM URL (the lab's is printed by `reconcile lab serve`)"
-            )
-        }
-        var groups: [ImportRequest.AzureGroup] = []
-        for text in azure {
-            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw fail("--azure '\(text)' is not SUBSCRIPTION/RESOURCE_GROUP")
-            }
-            groups.append(.init(subscription: String(parts[0]), resourceGroup: String(parts[1]), endpoint: endpoint))
-        }
-        if groups.count > 1 {
-            throw fail(
-                "--azure is given \(groups.count) times; a spec has one AzureScope: import each group into its own directory"
-            )
-        }
-        if groups.isEmpty {
-            throw fail(
-                "give --azure SUBSCRIPTION/RESOURCE_GROUP: a spec has one AzureScope (a router's saved config alone: "
-                    + "`reconcile ios import FILE`)"
-            )
-        }
-        var routers: [ImportRequest.Router] = []
-        let hosts = knownHosts.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        if let hosts, !FileManager.default.isReadableFile(atPath: hosts) {
-            throw fail("--known-hosts '\(knownHosts ?? "")' cannot be read")
-        }
-        for text in router {
-            guard let router = Self.parseRouter(text) else {
-                throw fail("--router '\(text)' is not NAME=USER@HOST[:PORT]")
-            }
-            guard let passwordEnv else {
-                throw fail("--router needs --password-env VAR, the variable holding its login password")
-            }
-            guard let password = environment[passwordEnv], !password.isEmpty else {
-                throw fail("--password-env \(passwordEnv): the variable is not set")
-            }
-            var enable: String?
-            if let enableEnv {
-                guard let value = environment[enableEnv], !value.isEmpty else {
-                    throw fail("--enable-env \(enableEnv): the variable is not set")
-                }
-                enable = value
-            }
-            if hosts == nil && !connection.insecureAcceptHostKey {
-                throw fail(
-                    "--router needs --known-hosts FILE pinning its host key (or --insecure-accept-host-key, never in production)"
-                )
-            }
-            if routers.contains(where: { $0.name == router.name }) {
-                throw fail("--router \(router.name) is given twice")
-            }
-            routers.append(
-                .init(
-                    name: router.name,
-                    username: router.user,
-                    host: router.host,
-                    port: router.port,
-                    password: password,
-                    enableSecret: enable,
-                    passwordVariable: passwordEnv,
-                    enableVariable: enable == nil ? nil : enableEnv,
-                    knownHosts: hosts
-                )
-            )
-        }
-        for name in secretEnv where environment[name] == nil {
-            throw fail("--secret-env \(name): the variable is not set")
-        }
-        return ImportRequest(
-            azure: groups,
-            routers: routers,
-            insecureAcceptHostKey: connection.insecureAcceptHostKey,
-            outputDirectory: URL(fileURLWithPath: outDir).standardizedFileURL.path,
-            say: { Output.err($0 + "\n") }
-        )
-    }
-
     /// A plugin to import through: its name, the target it is given, and how it is pinned.
     struct PluginTarget {
         var name: String
@@ -313,40 +243,43 @@ struct Import: AsyncParsableCommand {
 
     /// The plugins from `--plugin` and `--plugin-pin`; a malformed one is an error naming the option.
     func makePlugins(out: String) throws -> [PluginTarget] {
-        func fail(_ message: String) -> ExitCode {
-            Output.err("error: \(message)\nNothing was read or written.\n")
-            return ExitCode(1)
-        }
         let reserved = Set(Reconcile.wiring.lowering.map(\.provider))
         var plugins: [PluginTarget] = []
         for text in plugin {
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex,
-                text.index(after: equals) != text.endIndex
-            else { throw fail("--plugin '\(text)' is not NAME=TARGET") }
-            let name = String(text[..<equals])
+            guard let argument = NamedArgument(text), !argument.name.isEmpty, !argument.value.isEmpty else {
+                throw Self.fail("--plugin '\(text)' is not NAME=TARGET")
+            }
+            let name = argument.name
             guard !reserved.contains(name) else {
-                throw fail("--plugin \(name): a built-in provider is named '\(name)'; use --azure or --router")
+                throw Self.fail(
+                    "--plugin \(name): a built-in provider is named '\(name)'; import it with its own options "
+                        + "(`reconcile import --help`)"
+                )
             }
             guard !plugins.contains(where: { $0.name == name }) else {
-                throw fail("--plugin \(name) is given twice; a spec runs a plugin once: import one target")
+                throw Self.fail("--plugin \(name) is given twice; a spec runs a plugin once: import one target")
             }
-            plugins.append(PluginTarget(name: name, target: String(text[text.index(after: equals)...])))
+            plugins.append(PluginTarget(name: name, target: argument.value))
         }
         for text in pluginPin {
-            guard let equals = text.firstIndex(of: "="), let at = text.lastIndex(of: "@"), equals < at,
-                text.index(after: equals) != at
-            else { throw fail("--plugin-pin '\(text)' is not NAME=PATH@SHA256") }
-            let name = String(text[..<equals])
-            guard let index = plugins.firstIndex(where: { $0.name == name }) else {
-                throw fail("--plugin-pin \(name): no --plugin \(name)=TARGET is given")
+            guard let argument = NamedArgument(text), let (path, digest) = argument.splitAtLastAt, !path.isEmpty else {
+                throw Self.fail("--plugin-pin '\(text)' is not NAME=PATH@SHA256")
             }
-            guard plugins[index].pin == nil else { throw fail("--plugin-pin \(name) is given twice") }
-            let executable = URL(fileURLWithPath: String(text[text.index(after: equals)..<at])).standardizedFileURL.path
-            plugins[index].pin = (
-                executable, String(text[text.index(after: at)...]), Self.relativePath(executable, from: out)
-            )
+            let name = argument.name
+            guard let index = plugins.firstIndex(where: { $0.name == name }) else {
+                throw Self.fail("--plugin-pin \(name): no --plugin \(name)=TARGET is given")
+            }
+            guard plugins[index].pin == nil else { throw Self.fail("--plugin-pin \(name) is given twice") }
+            let executable = URL(fileURLWithPath: path).standardizedFileURL.path
+            plugins[index].pin = (executable, digest, Self.relativePath(executable, from: out))
         }
         return plugins
+    }
+
+    /// An error in the options: said, with the promise that nothing happened, as exit 1.
+    static func fail(_ message: String) -> ExitCode {
+        Output.err("error: \(message)\nNothing was read or written.\n")
+        return ExitCode(1)
     }
 
     /// `path` as seen from the directory `base` (both absolute): `../bin/x` beside it.
@@ -359,30 +292,11 @@ struct Import: AsyncParsableCommand {
             .joined(separator: "/")
     }
 
-    /// `NAME=USER@HOST[:PORT]`.
-    static func parseRouter(_ text: String) -> (name: String, user: String, host: String, port: Int)? {
-        guard let equals = text.firstIndex(of: "="), let at = text.lastIndex(of: "@"), equals < at else { return nil }
-        let name = String(text[..<equals])
-        let user = String(text[text.index(after: equals)..<at])
-        var host = String(text[text.index(after: at)...])
-        var port = 22
-        if let colon = host.lastIndex(of: ":") {
-            guard let p = Int(host[host.index(after: colon)...]), (1...65535).contains(p) else { return nil }
-            port = p
-            host = String(host[..<colon])
-        }
-        guard !name.isEmpty, !user.isEmpty, !host.isEmpty, NameRules.isValid(name) else { return nil }
-        return (name, user, host, port)
-    }
-
     /// Refuses an output directory that already holds YAML: an import never overwrites a spec.
     static func refuseNonEmpty(_ path: String) throws {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
         if let yaml = entries.sorted().first(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
-            Output.err(
-                "error: \(path) already holds a spec (\(yaml)); import into a new directory\nNothing was read or written.\n"
-            )
-            throw ExitCode(1)
+            throw fail("\(path) already holds a spec (\(yaml)); import into a new directory")
         }
     }
 
@@ -405,5 +319,14 @@ struct Import: AsyncParsableCommand {
         for entry in try FileManager.default.contentsOfDirectory(atPath: staging).sorted() {
             try FileManager.default.moveItem(atPath: staging + "/" + entry, toPath: out + "/" + entry)
         }
+    }
+}
+
+extension Wiring {
+    /// `reconcile import` with the import options this wiring lists.
+    var importCommand: any ParsableCommand.Type { Self.importCommand(importOptionsType) }
+
+    private static func importCommand<Providers: ImportOptions>(_: Providers.Type) -> any ParsableCommand.Type {
+        Import<Providers>.self
     }
 }

@@ -29,7 +29,7 @@ public struct Reconcile: AsyncParsableCommand {
                 Explain.self,
                 Addresses.self,
                 Schema.self,
-                Rules.self, Cost.self, Import.self,
+                Rules.self, Cost.self, wiring.importCommand,
             ] + wiring.commands
         )
     }
@@ -55,8 +55,8 @@ public struct Reconcile: AsyncParsableCommand {
 }
 
 /// What the executable wires into the commands: each provider's lowering, how to build the
-/// providers for a spec, what their resources cost, the state backends and importers they bring,
-/// and the commit the executable was built from.
+/// providers for a spec, what their resources cost, the state backends and import options they
+/// bring, and the commit the executable was built from.
 public struct Wiring: Sendable {
     /// Each provider's part of lowering a spec into the desired-state graph.
     public var lowering: [any ResourceLowering]
@@ -68,8 +68,9 @@ public struct Wiring: Sendable {
     public var pricing: [any ResourcePricing]
     /// State backends providers bring, by URL scheme (`azblob`).
     public var stateBackends: [String: StateBackendOpener]
-    /// Builds each provider's importer for `reconcile import`.
-    public var importers: ImporterFactory
+    /// Each provider's options for `reconcile import`, in the order the command shows them; they
+    /// build its importers (`ImportOptions`).
+    public var importOptions: [any ImportOptions.Type]
     /// The git commit the executable was built from (its BuildInfo plugin).
     public var commit: String
     /// Commands a provider brings, after the core's (`reconcile render` and `ios` from the Cisco
@@ -80,7 +81,7 @@ public struct Wiring: Sendable {
         lowering: [any ResourceLowering] = [],
         pricing: [any ResourcePricing] = [],
         stateBackends: [String: StateBackendOpener] = [:],
-        importers: @escaping ImporterFactory = { _ in [] },
+        importOptions: [any ImportOptions.Type] = [],
         commit: String = "unknown",
         commands: [any ParsableCommand.Type] = [],
         providers: @escaping ProviderFactory = { _ in ProviderRegistry() }
@@ -88,7 +89,7 @@ public struct Wiring: Sendable {
         self.lowering = lowering
         self.pricing = pricing
         self.stateBackends = stateBackends
-        self.importers = importers
+        self.importOptions = importOptions
         self.commit = commit
         self.commands = commands
         self.providers = providers

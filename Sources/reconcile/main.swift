@@ -1,4 +1,5 @@
 import Azure
+import AzureCommands
 import AzureModel
 import BuiltInProviders
 import Cisco
@@ -38,7 +39,7 @@ let labs = Mutex<[LabWorld]>([])
     return ProviderRegistry(built.compactMap { $0 })
 }
 
-// What this executable brings: each provider, its lowering, prices, state backend, importer and commands.
+// What this executable brings: each provider, its lowering, prices, state backend, import options and commands.
 await Reconcile.main(
     Wiring(
         lowering: BuiltIn.lowering,
@@ -50,7 +51,7 @@ await Reconcile.main(
                 }
             }
         ],
-        importers: { AzureImporter.importers($0) + CiscoImporter.importers($0) },
+        importOptions: [AzureImportOptions.self, CiscoImportOptions.self],
         commit: buildCommit,
         commands: [RenderCommand.self, IOSCommand.self, LabCommand.self],
         providers: providers

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzureCommands
 import CiscoCommands
 import Foundation
 import LabCommands
@@ -87,8 +88,11 @@ struct HelpExamplesTests {
         return tokens
     }
 
-    /// The commands the executable adds to the core's (Sources/reconcile/main.swift).
-    static let wiring = Wiring(commands: [RenderCommand.self, IOSCommand.self, LabCommand.self])
+    /// The import options and commands the executable adds to the core's (Sources/reconcile/main.swift).
+    static let wiring = Wiring(
+        importOptions: [AzureImportOptions.self, CiscoImportOptions.self],
+        commands: [RenderCommand.self, IOSCommand.self, LabCommand.self]
+    )
 
     static let all = Reconcile.with(wiring) { helpTexts().flatMap(examples) }
 

@@ -23,27 +23,3 @@ extension AzureProvider {
         return AzureProvider(client: client, subscription: scope.subscriptionId, group: scope.resourceGroup)
     }
 }
-
-extension AzureImporter {
-    /// The importers for `reconcile import --azure`: one per resource group, through ARM as the
-    /// provider reaches it.
-    public static func importers(_ request: ImportRequest) -> [any Importer] {
-        var importers: [any Importer] = []
-        for group in request.azure {
-            let base = group.endpoint == .publicCloud ? "https://management.azure.com" : group.endpoint.description
-            request.say(
-                "azure: reading \(base) (subscription \(group.subscription), resource group \(group.resourceGroup))"
-            )
-            let credential = AzureCredential()
-            importers.append(
-                AzureImporter(
-                    client: ARMClient(baseURL: base, token: { try await credential.token() }),
-                    subscription: group.subscription,
-                    resourceGroup: group.resourceGroup,
-                    endpoint: group.endpoint.description
-                )
-            )
-        }
-        return importers
-    }
-}

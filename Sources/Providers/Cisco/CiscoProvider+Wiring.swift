@@ -70,39 +70,39 @@ extension CiscoProvider {
     }
 }
 
-extension CiscoImporter {
-    /// The importer for `reconcile import --router`: every router over the same pinned SSH as
-    /// the provider; none without a router.
-    public static func importers(_ request: ImportRequest) -> [any Importer] {
-        guard !request.routers.isEmpty else { return [] }
-        var routers: [CiscoImporter.Router] = []
-        for router in request.routers {
-            request.say("cisco: reading \(router.name) at \(router.host):\(router.port) over SSH")
-            // How the spec reaches it from now on: where it is, and the variables of its login.
-            let management = SpecValue.fields([
-                ("host", .string(router.host)),
-                ("port", router.port == 22 ? nil : .int(router.port)),
-                ("username", .string(router.username)),
-                ("password", .fromEnv(router.passwordVariable)),
-                ("enableSecret", router.enableVariable.map { .fromEnv($0) }),
-                ("knownHostsFile", router.knownHosts.map { .string($0) }),
+extension CiscoImporter.Router {
+    /// A router to read over SSH, as `reconcile import --router` names it: the same pinned SSH as
+    /// the provider's, with the login read from the variables named, and the `management` the
+    /// spec will say (where it is, and those variables by name, never their values).
+    public init(
+        name: String,
+        username: String,
+        host: String,
+        port: Int,
+        password: (variable: String, value: String),
+        enableSecret: (variable: String, value: String)?,
+        knownHosts: String?,
+        insecureAcceptHostKey: Bool
+    ) {
+        self.init(
+            name: name,
+            options: SSHTransport.Options(
+                host: host,
+                port: port,
+                username: username,
+                password: password.value,
+                knownHosts: knownHosts,
+                insecureAcceptHostKey: insecureAcceptHostKey
+            ),
+            enableSecret: enableSecret?.value,
+            management: .fields([
+                ("host", .string(host)),
+                ("port", port == 22 ? nil : .int(port)),
+                ("username", .string(username)),
+                ("password", .fromEnv(password.variable)),
+                ("enableSecret", enableSecret.map { .fromEnv($0.variable) }),
+                ("knownHostsFile", knownHosts.map { .string($0) }),
             ])
-            routers.append(
-                CiscoImporter.Router(
-                    name: router.name,
-                    options: SSHTransport.Options(
-                        host: router.host,
-                        port: router.port,
-                        username: router.username,
-                        password: router.password,
-                        knownHosts: router.knownHosts,
-                        insecureAcceptHostKey: request.insecureAcceptHostKey
-                    ),
-                    enableSecret: router.enableSecret,
-                    management: management
-                )
-            )
-        }
-        return [CiscoImporter(routers: routers)]
+        )
     }
 }

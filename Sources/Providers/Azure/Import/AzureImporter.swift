@@ -1,5 +1,5 @@
 public import Reconciler
-internal import Spec
+public import Spec
 
 /// The Azure side of `reconcile import`: the resources of one resource group, written as the
 /// spec documents that lower to them (the inverse of `Lowering+Azure.swift`).
@@ -21,6 +21,26 @@ public struct AzureImporter: Importer {
         self.subscription = subscription
         self.group = resourceGroup
         self.endpoint = endpoint
+    }
+
+    /// The importer of one resource group, through ARM as the provider reaches it (`public`:
+    /// Azure's with the environment's credential; a URL: an ARM-compatible endpoint), saying
+    /// which target it reads.
+    public static func reading(
+        subscription: String,
+        resourceGroup: String,
+        endpoint: Endpoint,
+        say: (String) -> Void
+    ) -> AzureImporter {
+        let base = endpoint == .publicCloud ? "https://management.azure.com" : endpoint.description
+        say("azure: reading \(base) (subscription \(subscription), resource group \(resourceGroup))")
+        let credential = AzureCredential()
+        return AzureImporter(
+            client: ARMClient(baseURL: base, token: { try await credential.token() }),
+            subscription: subscription,
+            resourceGroup: resourceGroup,
+            endpoint: endpoint.description
+        )
     }
 
     public func importScope() async throws -> ImportedScope {
