@@ -36,17 +36,11 @@ struct ARMShape: Sendable {
     /// Every type the provider maps, and how.
     static let byType: [String: ARMShape] = [
         AzureTypes.resourceGroup: ARMShape(code: .resourceGroup),
-        AzureTypes.virtualNetwork: ARMShape(code: .virtualNetwork),
         AzureTypes.publicIP: ARMShape(code: .publicIP),
         AzureTypes.gateway: ARMShape(code: .gateway),
         AzureTypes.localNetworkGateway: ARMShape(code: .localNetworkGateway),
         AzureTypes.connection: ARMShape(code: .connection),
-        AzureTypes.routeTable: ARMShape(items: ["routes": ARMShape()]),
         AzureTypes.virtualWan: ARMShape(),
-        AzureTypes.virtualHub: ARMShape(
-            references: ["virtualWan"],
-            immutable: ["virtualWan", "addressPrefix", "sku"]
-        ),
         AzureTypes.azureFirewall: ARMShape(
             references: ["virtualHub"],
             paths: ["publicIPCount": ["hubIPAddresses", "publicIPs", "count"]]
@@ -102,6 +96,7 @@ struct ARMShape: Sendable {
 
     /// The ARM request body of a resource of `type`: the one way the provider builds a body.
     static func arm(type: String, graph: Attributes) -> Attributes {
+        if let kind = ARMResourceTypes.kind(type) { return kind.arm(graph) }
         let shape = byType[type] ?? ARMShape()
         if let code = shape.code { return code.arm(graph) }
         return shape.arm(graph, child: isChild(type))
@@ -109,6 +104,7 @@ struct ARMShape: Sendable {
 
     /// The graph attributes of what ARM returned for a resource of `type`: the one way back.
     static func graph(type: String, arm: Attributes, subscription: String) -> Attributes {
+        if let kind = ARMResourceTypes.kind(type) { return kind.graph(arm, subscription: subscription) }
         let shape = byType[type] ?? ARMShape()
         if let code = shape.code { return code.graph(arm, subscription) }
         return shape.graph(arm, child: isChild(type))

@@ -41,7 +41,7 @@ public enum AzureMapping {
     }
 
     /// The types `arm` and `graph` map, each one way both directions.
-    public static var types: [String] { ARMShape.byType.keys.sorted() }
+    public static var types: [String] { (ARMShape.byType.keys + ARMResourceTypes.all.map { $0.type }).sorted() }
 
     /// Outputs dependants may reference.
     public static func outputs(type: String, arm: Attributes) -> Attributes {

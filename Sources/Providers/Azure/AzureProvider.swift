@@ -29,10 +29,6 @@ public struct AzureProvider: Provider {
         return [
             ResourceTypeSchema(type: t.resourceGroup, attributes: [.init("location", forcesReplacement: true)]),
             ResourceTypeSchema(
-                type: t.virtualNetwork,
-                attributes: [.init("location", forcesReplacement: true), .init("subnets", keyedBy: "name")]
-            ),
-            ResourceTypeSchema(
                 type: t.publicIP,
                 attributes: [.init("location", forcesReplacement: true), .init("sku", forcesReplacement: true)],
                 outputs: ["id", "ipAddress"],
@@ -57,7 +53,7 @@ public struct AzureProvider: Provider {
                 ],
                 outputs: ["id", "connectionStatus"]
             ),
-        ]
+        ] + ARMResourceTypes.schemas
     }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
@@ -313,14 +309,14 @@ public struct AzureProvider: Provider {
 /// the constant, so a type is found by its name and cannot drift by a typo.
 public enum AzureTypes {
     public static let resourceGroup = "Microsoft.Resources/resourceGroups"
-    public static let virtualNetwork = "Microsoft.Network/virtualNetworks"
-    public static let routeTable = "Microsoft.Network/routeTables"
+    public static let virtualNetwork = VirtualNetworkType.type
+    public static let routeTable = RouteTableType.type
     public static let publicIP = "Microsoft.Network/publicIPAddresses"
     public static let gateway = "Microsoft.Network/virtualNetworkGateways"
     public static let localNetworkGateway = "Microsoft.Network/localNetworkGateways"
     public static let connection = "Microsoft.Network/connections"
     public static let virtualWan = "Microsoft.Network/virtualWans"
-    public static let virtualHub = "Microsoft.Network/virtualHubs"
+    public static let virtualHub = VirtualHubType.type
     public static let virtualHubRoutingIntent = "Microsoft.Network/virtualHubs/routingIntent"
     public static let virtualHubIPConfiguration = "Microsoft.Network/virtualHubs/ipConfigurations"
     public static let virtualHubBGPConnection = "Microsoft.Network/virtualHubs/bgpConnections"
