@@ -1,6 +1,6 @@
 public import ArgumentParser
 import Foundation
-import Reconciler
+public import Reconciler
 public import Spec
 
 /// Where state lives, and how an apply runs.
@@ -237,6 +237,14 @@ public enum EngineRunner {
     public static func pipeline(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil)
         -> ValidatedSpec
     {
+        pipelineAndState(spec, stateDir: stateDir, backend: url).spec
+    }
+
+    /// `pipeline`, and the state it read the pins from (nil when there is none or it cannot
+    /// be read), for a command that also needs the last apply's outputs: the state is read once.
+    public static func pipelineAndState(_ spec: SpecOptions, stateDir: String? = nil, backend url: String? = nil)
+        -> (spec: ValidatedSpec, state: State?)
+    {
         let (loaded, lowering) = Plugins.load(spec.path, options: spec.loadOptions)
         let environment = ProcessInfo.processInfo.environment
         let backend = try? StateBackendFactory.backend(
@@ -250,7 +258,7 @@ public enum EngineRunner {
                 granted: SecretResolver.grants(options: spec.allowedSecrets, environment: environment)
             )
         )
-        let pins = ((try? backend?.load()) ?? nil)?.allocations ?? [:]
-        return SpecPipeline.process(loaded, pins: pins, lowering: lowering)
+        let state = (try? backend?.load()) ?? nil
+        return (SpecPipeline.process(loaded, pins: state?.allocations ?? [:], lowering: lowering), state)
     }
 }

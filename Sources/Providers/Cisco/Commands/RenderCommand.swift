@@ -36,7 +36,7 @@ public struct RenderCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let result = EngineRunner.pipeline(spec, stateDir: state.stateDir, backend: state.backend)
+        let (result, prior) = EngineRunner.pipelineAndState(spec, stateDir: state.stateDir, backend: state.backend)
         guard let graph = result.graph else {
             Output.report(result, color: color)
             throw ExitCode(1)
@@ -54,12 +54,6 @@ public struct RenderCommand: ParsableCommand {
             )
             throw ExitCode(1)
         }
-        let prior = try? StateBackendFactory.backend(
-            option: state.backend,
-            local: state.directory(for: spec.path),
-            explicitDirectory: state.stateDir != nil,
-            topology: result.topology
-        ).load()
         let outputs = prior?.resources.mapValues(\.outputs) ?? [:]  // keyed by address text
         let secrets = SecretResolver(specRoot: result.topology.root)
         let reveal = showSecrets
