@@ -117,7 +117,7 @@ public enum TunnelChecks {
                     : "the connection uses \(a.ikeVersion), the router \(r.ikeVersion)"
             )
         )
-        guard r.offersKnown else {
+        guard let offers = r.offers else {
             // A provider that does not say what its router offers: nothing to hold against Azure's.
             let unread = "not compared: the router's provider does not report what it offers"
             checks.append(Check("IKE proposal", ok: true, unread))
@@ -126,25 +126,23 @@ public enum TunnelChecks {
             return checks
         }
         let accepts = a.accepts
-        let ikeOK =
-            !Set(r.encryption).isDisjoint(with: accepts.ikeEncryption)
-            && (accepts.ikeIntegrity.isEmpty || !Set(r.integrity).isDisjoint(with: accepts.ikeIntegrity))
-            && !Set(r.groups).isDisjoint(with: accepts.dhGroups)
+        // Both ends are in the spec's words; the messages are in the router's, as its provider
+        // writes them, so they read against its configuration.
         checks.append(
             Check(
                 "IKE proposal",
-                ok: ikeOK,
-                "the router offers \(offer(r.encryption, r.integrity, r.groups)); Azure accepts "
-                    + offer(accepts.ikeEncryption, accepts.ikeIntegrity, accepts.dhGroups)
+                ok: ikeAgrees(offers, accepts),
+                "the router offers \(r.words.ike(offers)); Azure accepts \(r.words.ike(accepts))"
             )
         )
-        let transformOK = Set(r.transforms) == Set(accepts.transforms)
+        let transformOK =
+            Set(offers.ipsecEncryption) == Set(accepts.ipsecEncryption)
+            && Set(offers.ipsecIntegrity) == Set(accepts.ipsecIntegrity)
         checks.append(
             Check(
                 "IPsec transform",
                 ok: transformOK,
-                "the router offers \(r.transforms.joined(separator: " ")); Azure accepts "
-                    + accepts.transforms.joined(separator: " ")
+                "the router offers \(r.words.ipsec(offers)); Azure accepts \(r.words.ipsec(accepts))"
             )
         )
         checks.append(natCheck(natted: natted, wan: wan))
@@ -205,8 +203,15 @@ public enum TunnelChecks {
         )
     }
 
-    static func offer(_ encryption: [String], _ integrity: [String], _ groups: [String]) -> String {
-        let parts = [encryption, integrity, groups.map { "group \($0)" }].map { $0.joined(separator: "/") }
-        return parts.filter { !$0.isEmpty }.joined(separator: ", ")
+    /// Whether an IKE SA can be agreed: an encryption, an integrity and a DH group both ends take.
+    ///
+    /// Integrity is not compared when every accepted cipher is AES-GCM, which needs none (the
+    /// value then names a PRF, which each end picks for itself).
+    static func ikeAgrees(_ offers: IpsecProposals, _ accepts: IpsecProposals) -> Bool {
+        let integrityOK =
+            accepts.ikeIntegrity.isEmpty || accepts.ikeEncryption.allSatisfy(\.isGCM)
+            || !Set(offers.ikeIntegrity).isDisjoint(with: accepts.ikeIntegrity)
+        return !Set(offers.ikeEncryption).isDisjoint(with: accepts.ikeEncryption) && integrityOK
+            && !Set(offers.dhGroups.map(\.canonical)).isDisjoint(with: accepts.dhGroups.map(\.canonical))
     }
 }

@@ -16,9 +16,9 @@ public struct AzureEnd: Sendable, Hashable {
     public var sharedKey: String?
     /// `IKEv2` or `IKEv1`.
     public var ikeVersion: String
-    /// What the gateway accepts, in IOS's words (the connection's ipsecPolicy, or Azure's
-    /// defaults for a route-based gateway).
-    public var accepts: IOSCrypto
+    /// What the gateway accepts (the connection's ipsecPolicy, or the gateway's default
+    /// proposals when it has none).
+    public var accepts: IpsecProposals
     public var bgp: Bool
     /// `connectionStatus` (`Connected`, `NotConnected`, `Connecting`, `Unknown`).
     public var status: String?
@@ -36,7 +36,7 @@ public struct AzureEnd: Sendable, Hashable {
         localAddress: String?,
         sharedKey: String?,
         ikeVersion: String,
-        accepts: IOSCrypto,
+        accepts: IpsecProposals,
         bgp: Bool,
         status: String? = nil
     ) {
@@ -69,15 +69,16 @@ public struct RouterEnd: Sendable, Hashable {
     /// The address the tunnel is sourced from (its `tunnel source` interface's).
     public var wanAddress: String?
     public var ikeVersion: String
-    public var encryption: [String]
-    public var integrity: [String]
-    public var groups: [String]
-    public var transforms: [String]
+    /// What the router offers, in the spec's vocabulary; nil when its provider does not report
+    /// its proposals, which are then not compared.
+    public var offers: IpsecProposals?
+    /// How the router's provider writes proposals: what the proposal checks' messages say both
+    /// ends take in (the spec's own words unless its provider says otherwise).
+    public var words: ProposalWords = .spec
     /// BGP neighbours configured on the router.
     public var bgpNeighbors: [String]
-    /// Whether `encryption`, `integrity`, `groups` and `transforms` are what the router offers;
-    /// false when its provider does not report its proposals, which are then not compared.
-    public var offersKnown = true
+    /// Whether the router's proposals are known (`offers`), and so compared.
+    public var offersKnown: Bool { offers != nil }
     /// Why the tunnel's SA state cannot be seen (its provider has no way to read it); nil when
     /// the router's facts hold its SAs, or their absence.
     public var stateUnseen: String?
@@ -116,10 +117,7 @@ public struct RouterEnd: Sendable, Hashable {
         sharedKey: String?,
         wanAddress: String?,
         ikeVersion: String,
-        encryption: [String],
-        integrity: [String],
-        groups: [String],
-        transforms: [String],
+        offers: IpsecProposals?,
         bgpNeighbors: [String]
     ) {
         self.device = device
@@ -130,10 +128,7 @@ public struct RouterEnd: Sendable, Hashable {
         self.sharedKey = sharedKey
         self.wanAddress = wanAddress
         self.ikeVersion = ikeVersion
-        self.encryption = encryption
-        self.integrity = integrity
-        self.groups = groups
-        self.transforms = transforms
+        self.offers = offers
         self.bgpNeighbors = bgpNeighbors
     }
 }

@@ -87,6 +87,22 @@ struct BoundaryTests {
         }
     }
 
+    @Test("the core compares tunnel proposals in the spec's words: IOS's crypto words are the Cisco provider's")
+    func iosCryptoWordsStayInTheCiscoFolder() throws {
+        let package = try PackageManifest(Fixture.path("Package.swift"))
+        let words = ["\"aes-cbc-", "\"esp-", "IOSCrypto"]
+        let home = try Self.sources(in: Fixture.path("Sources/Providers/Cisco"))
+        #expect(try home.contains { try String(contentsOfFile: $0, encoding: .utf8).contains("\"esp-sha-hmac\"") })
+        for module in Self.core.sorted() {
+            for file in try Self.sources(in: package.path(of: module)) {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                for word in words {
+                    #expect(!text.contains(word), "\(Self.relative(file)) spells \(word)")
+                }
+            }
+        }
+    }
+
     @Test("the checks see what they check: a provider import and a literal are found")
     func theChecksFindWhatTheyLookFor() {
         #expect(

@@ -218,12 +218,16 @@ struct TunnelCheckTests {
             sharedKey: "k",
             wanAddress: "203.0.113.10",
             ikeVersion: "IKEv2",
-            encryption: ["aes-cbc-256"],
-            integrity: ["sha1"],
-            groups: ["2"],
-            transforms: ["esp-aes 256", "esp-sha-hmac"],
+            offers: IpsecProposals(
+                ikeEncryption: [.aes256],
+                ikeIntegrity: [.sha1],
+                dhGroups: [.group2],
+                ipsecEncryption: [.aes256],
+                ipsecIntegrity: [.sha1]
+            ),
             bgpNeighbors: []
         )
+        end.words = .ios
         end.staticRoutes = [.init(prefix: IPv4Prefix(network: IPv4Address(0), length: 0), via: "Dialer1")]
         return end
     }()
@@ -233,7 +237,14 @@ struct TunnelCheckTests {
         localAddress: "203.0.113.10",
         sharedKey: "k",
         ikeVersion: "IKEv2",
-        accepts: .azureDefault,
+        // Azure's default proposals.
+        accepts: IpsecProposals(
+            ikeEncryption: [.aes256, .aes128, .des3],
+            ikeIntegrity: [.sha1],
+            dhGroups: [.group2],
+            ipsecEncryption: [.aes256],
+            ipsecIntegrity: [.sha1]
+        ),
         bgp: false
     )
 
@@ -276,6 +287,45 @@ struct TunnelCheckTests {
         #expect(routeToPeer(r, Self.azure)?.detail == "the router has no route to the tunnel destination 20.0.0.1")
     }
 
+    /// Proposals are compared as the spec's values and said in the words the router's provider
+    /// gives (IOS's here, the spec's for a plugin's router).
+    @Test func proposalsAreComparedAsValuesAndSaidInTheRoutersWords() {
+        func check(_ name: String, _ r: RouterEnd, _ a: AzureEnd) -> Check? {
+            TunnelChecks.evaluate(router: r, azure: a).first { $0.name == name }
+        }
+        var r = Self.router
+        r.offers?.dhGroups = [.group14]
+        #expect(
+            check("IKE proposal", r, Self.azure)?.detail
+                == "the router offers aes-cbc-256, sha1, group 14; Azure accepts aes-cbc-256/aes-cbc-128/3des, sha1, group 2"
+        )
+        r.words = .spec
+        #expect(
+            check("IKE proposal", r, Self.azure)?.detail
+                == "the router offers AES256, SHA1, DHGroup14; Azure accepts AES256/AES128/DES3, SHA1, DHGroup2"
+        )
+        // DHGroup2048 is DHGroup14 under another name.
+        var a = Self.azure
+        a.accepts.dhGroups = [.group2048]
+        #expect(check("IKE proposal", r, a)?.ok == true)
+        // AES-GCM needs no integrity: what the ends give there (a PRF) is not held against each other.
+        r = Self.router
+        r.offers = IpsecProposals(
+            ikeEncryption: [.gcmAES256],
+            ikeIntegrity: [.sha256],
+            dhGroups: [.ecp384],
+            ipsecEncryption: [.gcmAES256],
+            ipsecIntegrity: [.gcmAES256]
+        )
+        a.accepts = IpsecProposals(IpsecPolicy.recommended)
+        #expect(check("IKE proposal", r, a)?.ok == true)
+        #expect(check("IPsec transform", r, a)?.detail == "the router offers esp-gcm 256; Azure accepts esp-gcm 256")
+        // A router whose provider does not report its proposals: not compared.
+        r.offers = nil
+        #expect(check("IKE proposal", r, a)?.ok == true)
+        #expect(check("IPsec transform", r, a)?.detail.hasPrefix("not compared:") == true)
+    }
+
     @Test func eachDisagreementFailsItsOwnCheckOnly() {
         func failing(_ router: RouterEnd, _ azure: AzureEnd) -> [String] {
             TunnelChecks.evaluate(router: router, azure: azure).filter { !$0.ok }.map(\.name)
@@ -287,10 +337,11 @@ struct TunnelCheckTests {
         r.peerAddress = "20.0.0.2"
         #expect(failing(r, Self.azure) == ["peer address"])
         r = Self.router
-        r.groups = ["14"]
+        r.offers?.dhGroups = [.group14]
         #expect(failing(r, Self.azure) == ["IKE proposal"])
         r = Self.router
-        r.transforms = ["esp-gcm 256"]
+        r.offers?.ipsecEncryption = [.gcmAES256]
+        r.offers?.ipsecIntegrity = [.gcmAES256]
         #expect(failing(r, Self.azure) == ["IPsec transform"])
         var a = Self.azure
         a.ikeVersion = "IKEv1"

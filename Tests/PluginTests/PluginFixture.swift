@@ -74,6 +74,15 @@ enum PluginFixture {
         ]
     ]
 
+    /// What the tunnel's `crypto` in `sites` offers, in the spec's words.
+    static let proposals = IpsecProposals(
+        ikeEncryption: [.aes256],
+        ikeIntegrity: [.sha256],
+        dhGroups: [.group14],
+        ipsecEncryption: [.gcmAES256],
+        ipsecIntegrity: [.gcmAES256]
+    )
+
     static func router(kind: String = "StrongSwanRouter", name: String = "osaka-gw") -> PluginDocument {
         PluginDocument(kind: kind, name: name, spec: ["site": "osaka", "configDir": "out/osaka"])
     }

@@ -53,7 +53,8 @@ struct PluginStrongSwanTests {
         #expect(end.sharedKey == nil, "never in clear")
         #expect(end.sharedKeyFingerprint?.matches(PluginFixture.psk) == true)
         #expect(end.sharedKeyFingerprint?.matches("another key") == false)
-        #expect(!end.offersKnown)
+        // What the file offers, as the Site's tunnel pins it, in the spec's words.
+        #expect(end.offers == PluginFixture.proposals)
         #expect(end.stateUnseen?.hasPrefix("plugin strongswan cannot see the SA state (") == true, "\(end)")
         #expect(facts.ikev2.isEmpty && facts.ipsec.isEmpty && facts.routes == nil)
         // Nothing the plugin answered holds the key: not a field, not a detail.
@@ -62,6 +63,85 @@ struct PluginStrongSwanTests {
         #expect(!everything.contains(PluginFixture.psk), "\(everything)")
         // `facts` is not a read: it registers nothing with the mask.
         #expect(!registered.values.contains(PluginFixture.psk))
+    }
+
+    /// Verify compares a plugin router's proposals with what Azure accepts when the plugin reports
+    /// them: the strongSwan box as applied agrees; edited to offer another DH group, the IKE
+    /// proposal check fails and says both sides in the spec's words.
+    @Test func verifyComparesThePluginRoutersProposals() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let (provider, _) = try PluginFixture.start("strongswan", executable: PluginFixture.strongswan, root: root)
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let azure = AzureEnd(
+            connection: "osaka-vpn",
+            gatewayAddresses: [PluginFixture.peer],
+            localAddress: "203.0.113.20",
+            sharedKey: PluginFixture.psk,
+            ikeVersion: "IKEv2",
+            accepts: PluginFixture.proposals,
+            bgp: false
+        )
+        func proposalChecks() async throws -> [String: Check] {
+            let facts = try #require(try await provider.routerFacts(["osaka-gw"])["osaka-gw"])
+            let end = try #require(facts.tunnels.first)
+            let checks = TunnelChecks.evaluate(router: end, azure: azure)
+            return Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0) })
+        }
+
+        let agreed = try await proposalChecks()
+        #expect(agreed["IKE proposal"]?.ok == true, "\(agreed)")
+        #expect(agreed["IPsec transform"]?.ok == true, "\(agreed)")
+        #expect(
+            agreed["IKE proposal"]?.detail
+                == "the router offers AES256, SHA256, DHGroup14; Azure accepts AES256, SHA256, DHGroup14"
+        )
+        #expect(agreed.values.filter { !$0.ok }.isEmpty, "\(agreed.values.filter { !$0.ok })")
+
+        // Someone gives the box another DH group: the IKE proposal no longer agrees.
+        let file = root + "/out/osaka/conf.d/osaka-vpn.conf"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("aes256-sha256-modp2048"))
+        try Data(text.replacingOccurrences(of: "aes256-sha256-modp2048", with: "aes256-sha256-modp1024").utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let changed = try await proposalChecks()
+        #expect(changed["IKE proposal"]?.ok == false)
+        #expect(
+            changed["IKE proposal"]?.detail
+                == "the router offers AES256, SHA256, DHGroup2; Azure accepts AES256, SHA256, DHGroup14"
+        )
+        #expect(changed.values.filter { !$0.ok }.map(\.name) == ["IKE proposal"])
+    }
+
+    /// Proposals are in the spec's words or the answer is refused, naming the field and the value.
+    @Test func proposalsOutsideTheSpecsWordsAreRefused() async throws {
+        let root = try PluginFixture.temporaryDirectory()
+        let program = root + "/reconcile-provider-strongswan"
+        let text = try String(contentsOfFile: PluginFixture.strongswan, encoding: .utf8)
+        let patched = text.replacingOccurrences(
+            of: #"facts["proposals"] = proposals"#,
+            with: #"facts["proposals"] = dict(proposals, dhGroup=["modp2048\u001b[2J"])"#
+        )
+        #expect(patched != text)
+        try Data(patched.utf8).write(to: URL(fileURLWithPath: program))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program)
+        let (provider, _) = try PluginFixture.start("strongswan", executable: program, root: root)
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let error = await #expect(throws: ProviderError.self) { try await provider.routerFacts(["osaka-gw"]) }
+        let message = try #require(error?.message)
+        #expect(
+            message.hasPrefix(
+                "plugin strongswan: facts answered routers[0].tunnels[0].proposals.dhGroup holding modp2048"
+            ),
+            "\(message)"
+        )
+        #expect(
+            message.hasSuffix("not one of None, DHGroup1, DHGroup2, DHGroup14, DHGroup2048, ECP256, ECP384, DHGroup24")
+        )
+        #expect(!message.contains("\u{1B}"), "text a plugin sends is escaped")
     }
 
     @Test func lowerKeepsReferencesAndSecretSources() throws {

@@ -307,10 +307,13 @@ public final class LabLinks: Sendable {
             out += remote.padding(toLength: 22, withPad: " ", startingAt: 0)
             out += "none/none            " + (up ? "READY  " : "IN-NEG ") + "\r\n"
             if up {
-                let encryption = tunnel.encryption.first { azure?.accepts.ikeEncryption.contains($0) ?? false } ?? ""
-                let group = tunnel.groups.first { azure?.accepts.dhGroups.contains($0) ?? false } ?? ""
-                let bits = encryption.split(separator: "-").last.map(String.init) ?? "256"
-                out += "      Encr: AES-CBC, keysize: \(bits), PRF: SHA1, Hash: SHA96, DH Grp:\(group), "
+                // What the two ends agreed on, in the words IOS shows it in.
+                let offers = tunnel.offers
+                let accepts = azure.map { Set($0.accepts.dhGroups.map(\.canonical)) } ?? []
+                let encryption = offers?.ikeEncryption.first { azure?.accepts.ikeEncryption.contains($0) ?? false }
+                let group = offers?.dhGroups.first { accepts.contains($0.canonical) }.flatMap { IOSCrypto.dhGroup[$0] }
+                let bits = encryption.flatMap { IOSCrypto.ikeEncryption[$0] }?.split(separator: "-").last ?? "256"
+                out += "      Encr: AES-CBC, keysize: \(bits), PRF: SHA1, Hash: SHA96, DH Grp:\(group ?? ""), "
                 out += "Auth sign: PSK, Auth verify: PSK\r\n"
                 out += "      Life/Active Time: 86400/\(packets(name, tunnel.tunnel) / 4) sec\r\n"
             }
@@ -334,7 +337,7 @@ public final class LabLinks: Sendable {
             out += "    #send errors 0, #recv errors 0\r\n\r\n"
             out += "     local crypto endpt.: \(local), remote crypto endpt.: \(peer)\r\n"
             let sa =
-                "        transform: \(tunnel.transforms.joined(separator: " ")) ,\r\n        Status: ACTIVE(ACTIVE)\r\n"
+                "        transform: \(tunnel.offers.map(tunnel.words.ipsec) ?? "") ,\r\n        Status: ACTIVE(ACTIVE)\r\n"
             out += "\r\n     inbound esp sas:\r\n" + (up ? "      spi: 0x5D2E8A41(1563331137)\r\n" + sa : "")
             out += "\r\n     outbound esp sas:\r\n" + (up ? "      spi: 0x9A3C11F2(2587627506)\r\n" + sa : "")
         }

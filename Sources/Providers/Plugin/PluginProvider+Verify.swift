@@ -4,7 +4,7 @@ public import Verify
 
 /// The router end of each tunnel for `reconcile verify`, from a plugin that implements `facts`
 /// (docs/plugin-protocol.md); a plugin without it manages no router verify can read, and its
-/// sites' ends stay unchecked.
+/// sites' ends stay unchecked. A tunnel's proposals are compared when the plugin reports them.
 extension PluginProvider: SiteRouterFacts {
     public func siteRouters(_ sites: [String], of topology: Topology) async throws -> [String: SiteRouter] {
         guard capabilities.contains("facts") else { return [:] }
@@ -96,13 +96,9 @@ extension PluginProvider: SiteRouterFacts {
             sharedKey: nil,
             wanAddress: try text("wanAddress"),
             ikeVersion: try text("ikeVersion") ?? "IKEv2",
-            encryption: [],
-            integrity: [],
-            groups: [],
-            transforms: [],
+            offers: try proposals(tunnel["proposals"], at: "\(at).proposals"),
             bgpNeighbors: []
         )
-        end.offersKnown = false
         switch tunnel["sharedKey"] {
         case nil, .null?:
             break
@@ -146,5 +142,30 @@ extension PluginProvider: SiteRouterFacts {
             throw bad("facts", "\(at).state \(Escape.terminal(other, newlines: false)), not up, down or unknown")
         }
         facts.tunnels.append(end)
+    }
+
+    /// A tunnel's `proposals` (what the router offers, in the spec's words); nil when the plugin
+    /// does not report them, and verify then does not compare them.
+    private func proposals(_ value: JSON?, at: String) throws(ProviderError) -> IpsecProposals? {
+        guard let value, value != .null else { return nil }
+        guard value.objectValue != nil else { throw bad("facts", "\(at) that is \(value.kindName), not an object") }
+        func list<Choice: RawRepresentable<String> & CaseIterable>(_ key: String) throws(ProviderError) -> [Choice] {
+            guard let items = value[key]?.arrayValue else { throw bad("facts", "\(at).\(key) that is not an array") }
+            return try items.map { item throws(ProviderError) -> Choice in
+                guard let word = item.stringValue, let choice = Choice(rawValue: word) else {
+                    let shown = item.stringValue.map { Escape.terminal($0, newlines: false) } ?? item.kindName
+                    let known = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw bad("facts", "\(at).\(key) holding \(shown), not one of \(known)")
+                }
+                return choice
+            }
+        }
+        return IpsecProposals(
+            ikeEncryption: try list("ikeEncryption"),
+            ikeIntegrity: try list("ikeIntegrity"),
+            dhGroups: try list("dhGroup").filter { (group: DhGroup) in group != .none },
+            ipsecEncryption: try list("ipsecEncryption"),
+            ipsecIntegrity: try list("ipsecIntegrity")
+        )
     }
 }

@@ -16,6 +16,11 @@ public protocol ResourceLowering: Sendable {
     /// Nil from every other provider (the default).
     func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]?
 
+    /// For the provider at the cloud end: what its gateways accept on a tunnel whose connection
+    /// pins no policy (`SiteTunnel.policy` nil), so a router's lowering offers it and `verify`
+    /// compares against the same values. Nil from every other provider (the default).
+    var defaultProposals: IpsecProposals? { get }
+
     /// The provider's rules on the kinds it brings (the Cisco provider's on `CiscoRouter`): run
     /// beside the core's `Validator`, on every spec that loads, and reported like its rules.
     /// None by default.
@@ -24,6 +29,7 @@ public protocol ResourceLowering: Sendable {
 
 extension ResourceLowering {
     public func siteTunnels(_ topology: Topology, site: String) -> [SiteTunnel]? { nil }
+    public var defaultProposals: IpsecProposals? { nil }
     public func check(_ topology: Topology) -> [Diagnostic] { [] }
 }
 
@@ -44,9 +50,15 @@ public struct LoweringContext: Sendable {
     /// The tunnels the router at a site terminates, as the cloud end's provider says (none when
     /// no provider is at the cloud end).
     public var siteTunnels: @Sendable (_ site: String) -> [SiteTunnel]
+    /// What the cloud end accepts on a tunnel with no policy, as its provider says.
+    public var defaultProposals: IpsecProposals?
 
-    public init(siteTunnels: @escaping @Sendable (_ site: String) -> [SiteTunnel]) {
+    public init(
+        siteTunnels: @escaping @Sendable (_ site: String) -> [SiteTunnel],
+        defaultProposals: IpsecProposals? = nil
+    ) {
         self.siteTunnels = siteTunnels
+        self.defaultProposals = defaultProposals
     }
 
     /// The context the lowerings of one run give each other.
@@ -57,6 +69,7 @@ public struct LoweringContext: Sendable {
             }
             return []
         }
+        defaultProposals = lowerings.lazy.compactMap(\.defaultProposals).first
     }
 }
 
@@ -72,7 +85,8 @@ public struct SiteTunnel: Sendable {
     /// The connection's object, where its values were written.
     public var meta: ObjectMeta
     public var ikeVersion: ConnectionProtocol
-    /// What both ends agree on; nil for the cloud's default proposals (a Basic gateway).
+    /// What both ends agree on; nil for the cloud's default proposals (a Basic gateway), which
+    /// `LoweringContext.defaultProposals` holds.
     public var policy: IpsecPolicy?
     public var sharedKey: SecretSource
     /// The cloud end's public address (this instance's): a reference to its output.

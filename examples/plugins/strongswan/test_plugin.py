@@ -9,6 +9,8 @@ working directory) and speaks protocol version 1 to it, line by line.
 import copy
 import hashlib
 import hmac
+import importlib.machinery
+import importlib.util
 import json
 import os
 import shutil
@@ -47,6 +49,15 @@ DOCUMENT = {"kind": "StrongSwanRouter", "name": "osaka-gw", "labels": {},
             "spec": {"site": "osaka", "configDir": "out/osaka"}}
 SWANCTL = "strongswan:osaka-gw/swanctl"
 CONN = "strongswan:osaka-gw/conn/osaka-vpn"
+
+
+def load_plugin_module():
+    """The plugin's code as a module, for its pure functions (the file has no .py suffix)."""
+    loader = importlib.machinery.SourceFileLoader("reconcile_provider_strongswan", PLUGIN)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
 
 
 class Plugin:
@@ -379,6 +390,9 @@ class StrongSwanPluginTests(unittest.TestCase):
             "name": "osaka-vpn", "destination": "20.1.2.3", "peerAddress": "20.1.2.3", "identity": None,
             "wanAddress": "203.0.113.20", "ikeVersion": "IKEv2",
             "sharedKey": {"$fingerprint": "hmac-sha256:" + digest},
+            # CRYPTO's choices, read back from the file's proposals in the spec's names.
+            "proposals": {"ikeEncryption": ["AES256"], "ikeIntegrity": ["SHA256"], "dhGroup": ["DHGroup14"],
+                          "ipsecEncryption": ["GCMAES256"], "ipsecIntegrity": ["GCMAES256"]},
             # No swanctl beside python3: the state is unknown, never guessed.
             "state": "unknown", "stateDetail": "swanctl is not on PATH",
         })
@@ -386,6 +400,31 @@ class StrongSwanPluginTests(unittest.TestCase):
         self.assertEqual(self.facts_with(os.path.dirname(shutil.which("python3")), sites=["kyoto"]),
                          {"routers": []})
         self.assertEqual(len(self.facts_with(os.path.dirname(shutil.which("python3")), sites=None)["routers"]), 1)
+
+    def test_facts_report_the_proposals_the_file_holds_in_the_spec_names(self):
+        plugin = load_plugin_module()
+        # What lower writes for a policy reads back as that policy (DHGroup2048 as DHGroup14, the
+        # same group); the PFS group in ESP is not a proposal verify compares.
+        cases = [
+            ("aes256-sha256-modp2048", "aes256gcm16-modp2048",
+             (["AES256"], ["SHA256"], ["DHGroup14"], ["GCMAES256"], ["GCMAES256"])),
+            ("aes128-sha1-modp1024", "aes256-sha256-ecp384",
+             (["AES128"], ["SHA1"], ["DHGroup2"], ["AES256"], ["SHA256"])),
+            ("aes256gcm16-prfsha384-ecp384", "aes256gcm16-ecp256",
+             (["GCMAES256"], ["SHA384"], ["ECP384"], ["GCMAES256"], ["GCMAES256"])),
+            # Azure's defaults, as lower writes them for a tunnel with no policy.
+            (plugin.AZURE_DEFAULT_IKE, plugin.AZURE_DEFAULT_ESP,
+             (["AES256", "AES128", "DES3"], ["SHA1"], ["DHGroup2"], ["AES256"], ["SHA1"])),
+            # A keyword with no spec name is left out; esn is not an algorithm.
+            ("chacha20poly1305-prfsha256-curve25519,aes256-sha2_256-modp2048", "aes128-sha1-esn",
+             (["AES256"], ["SHA256"], ["DHGroup14"], ["AES128"], ["SHA1"])),
+        ]
+        keys = ("ikeEncryption", "ikeIntegrity", "dhGroup", "ipsecEncryption", "ipsecIntegrity")
+        for ike, esp, expected in cases:
+            self.assertEqual(plugin.offered(ike, esp), dict(zip(keys, expected)), (ike, esp))
+        # Not written, or strongSwan's own defaults: the plugin cannot say, and reports none.
+        for ike, esp in [(None, "aes256-sha1"), ("aes256-sha1-modp1024", None), ("default", "aes256-sha1")]:
+            self.assertIsNone(plugin.offered(ike, esp))
 
     def test_facts_before_apply_give_a_router_with_no_tunnel(self):
         result = self.facts_with(os.path.dirname(shutil.which("python3")))

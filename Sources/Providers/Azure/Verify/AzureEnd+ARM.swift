@@ -120,14 +120,31 @@ extension AzureEnd {
         return value?.scalarText
     }
 
-    /// The connection's first ipsecPolicy in IOS's words, or Azure's defaults.
-    static func crypto(_ value: Value?) -> IOSCrypto {
+    /// What the connection accepts: its first ipsecPolicy, or the gateway's default proposals.
+    static func crypto(_ value: Value?) -> IpsecProposals {
         guard case .list(let policies)? = value, case .map(let first)? = policies.first else { return .azureDefault }
         var fields: [String: String] = [:]
         for entry in first { if let text = entry.value.scalarText { fields[entry.key] = text } }
         let seconds = Int(fields["saLifeTimeSeconds"] ?? "") ?? 27000
         let kilobytes = Int(fields["saDataSizeKilobytes"] ?? "") ?? 102_400_000
-        return IpsecPolicy(arm: fields, lifetimeSeconds: seconds, kilobytes: kilobytes).map(IOSCrypto.init)
+        return IpsecPolicy(arm: fields, lifetimeSeconds: seconds, kilobytes: kilobytes).map(IpsecProposals.init)
             ?? .azureDefault
     }
+}
+
+extension IpsecProposals {
+    /// What Azure's default proposals accept ("Default IPsec/IKE parameters"), which is also what
+    /// the seed's 891FJ used: IKEv2 AES-CBC 256/128 + 3DES, SHA1, DH group 2; ESP AES-256 +
+    /// SHA1-HMAC, no PFS.
+    ///
+    /// A connection with no ipsecPolicy (on a Basic gateway, which takes no custom one) gets
+    /// these: verify compares a router against them, and a router's lowering offers them
+    /// (`AzureLowering.defaultProposals`).
+    public static let azureDefault = IpsecProposals(
+        ikeEncryption: [.aes256, .aes128, .des3],
+        ikeIntegrity: [.sha1],
+        dhGroups: [.group2],
+        ipsecEncryption: [.aes256],
+        ipsecIntegrity: [.sha1]
+    )
 }

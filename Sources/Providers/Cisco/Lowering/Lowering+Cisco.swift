@@ -67,7 +67,9 @@ extension Lowering {
                 meta: t.meta,
                 number: router.spec.tunnel.interfaceNumber + i,
                 ikeVersion: t.ikeVersion,
-                crypto: t.policy.map(IOSCrypto.init) ?? .azureDefault,
+                // No policy: what the cloud end's gateways take by default, as its provider says.
+                crypto: t.policy.map(IOSCrypto.init) ?? context.defaultProposals.map(IOSCrypto.init)
+                    ?? IOSCrypto(.recommended(for: t.ikeVersion)),
                 sharedKey: t.sharedKey,
                 peer: t.peer,
                 staticPrefixes: t.staticPrefixes,

@@ -52,12 +52,16 @@ extension RouterEnd {
                 sharedKey: key,
                 wanAddress: source.flatMap { addresses[$0] },
                 ikeVersion: profile == nil ? "IKEv1" : "IKEv2",
-                encryption: words("encryption "),
-                integrity: words("integrity "),
-                groups: words("group "),
-                transforms: transforms,
+                offers: IpsecProposals(
+                    ios: words("encryption "),
+                    integrity: words("integrity "),
+                    prf: words("prf "),
+                    groups: words("group "),
+                    transforms: transforms
+                ),
                 bgpNeighbors: bgp ?? []
             )
+            end.words = .ios
             end.shutdown = tunnel.children.contains { $0.text == "shutdown" }
             end.source = source
             end.staticRoutes = statics
