@@ -46,7 +46,7 @@ struct ImportOptionsTests {
             ["--azure", "s/g", "--router", "r1=u@h", "--password-env", "P"], ["P": "login"],
             "--router needs --known-hosts FILE pinning its host key"
         ),
-        (["--azure", "s/g", "--known-hosts", "/nonexistent/kh"], [:], "--known-hosts '/nonexistent/kh' cannot be read"),
+        (["--azure", "s/g", "--known-hosts", "/nonexistent/kh"], [:], "--known-hosts '/nonexistent/kh' cannot"),
         (
             ["--azure", "s/g", "--router", "r1=u@h", "--router", "r1=u@h2", "--password-env", "P"]
                 + ["--insecure-accept-host-key"], ["P": "login"], "--router r1 is given twice"
