@@ -3,9 +3,9 @@ public import Spec
 /// A provider's import: it reads what exists in its scope and describes it as spec documents
 /// (`reconcile import`, docs/import.md).
 ///
-/// Each provider brings its own, in its own folder, built by the command with the scope to
-/// read (a resource group, a list of routers); the command joins what they return, names the
-/// secrets, writes the files and adopts the result into state.
+/// Each provider brings its own, in its own folder, made by its import options (the command's
+/// options that say what to read, `ImportOptions` in the commands); the command joins what
+/// they return, names the secrets, writes the files and adopts the result into state.
 public protocol Importer: Sendable {
     /// The provider's name (`azure`, `cisco`), as in addresses.
     var provider: String { get }
