@@ -6,8 +6,8 @@ internal import Spec
 /// `{"name", "properties": {…}}`), and which values sit deeper in the body.
 ///
 /// One converter reads the declaration both ways, so a type's body and its read-back cannot disagree.
-/// `byType` lists every type the provider maps; the few whose mapping the declaration cannot say
-/// carry it as code (`ARMMappingCode`, each saying why), called from the same two entry points.
+/// Each type declares its shape in its own file (`Types/`, listed in `ARMResourceTypes.all`); the
+/// few whose mapping a declaration cannot say write it as code there instead, saying why.
 struct ARMShape: Sendable {
     /// Fields whose value is a resource id, sent as `{"id": value}`.
     var references: Set<String> = []
@@ -24,8 +24,6 @@ struct ARMShape: Sendable {
     /// Map-valued fields of which the spec owns only these keys: on the way back the others are
     /// Azure's and dropped, and a missing one reads as null.
     var owned: [String: [String]] = [:]
-    /// The mapping as code, used in place of the fields above (see `ARMMappingCode`).
-    var code: ARMMappingCode?
 
     /// The fields Azure sets on any type.
     static let azureFields: Set<String> = [
@@ -33,82 +31,8 @@ struct ARMShape: Sendable {
         "virtualRouterIps",
     ]
 
-    /// Every type the provider maps, and how.
-    static let byType: [String: ARMShape] = [
-        AzureTypes.resourceGroup: ARMShape(code: .resourceGroup),
-        AzureTypes.publicIP: ARMShape(code: .publicIP),
-        AzureTypes.gateway: ARMShape(code: .gateway),
-        AzureTypes.localNetworkGateway: ARMShape(code: .localNetworkGateway),
-        AzureTypes.connection: ARMShape(code: .connection),
-        AzureTypes.virtualWan: ARMShape(),
-        AzureTypes.azureFirewall: ARMShape(
-            references: ["virtualHub"],
-            paths: ["publicIPCount": ["hubIPAddresses", "publicIPs", "count"]]
-        ),
-        AzureTypes.virtualHubRoutingIntent: ARMShape(
-            references: ["virtualHub"],
-            items: ["routingPolicies": ARMShape(topLevel: ["destinations", "nextHop"])]
-        ),
-        // Azure fills in the instances' addresses; of the BGP settings, the ASN is the spec's.
-        // The connections listed inline are the gateway's vpnConnections, each a resource of its own.
-        AzureTypes.vpnGateway: ARMShape(
-            references: ["virtualHub"],
-            immutable: ["virtualHub", "bgpSettings"],
-            readOnly: azureFields.union(["connections", "ipConfigurations"]),
-            owned: ["bgpSettings": ["asn"]]
-        ),
-        AzureTypes.expressRouteGateway: ARMShape(
-            references: ["virtualHub"],
-            paths: ["autoScaleMinBounds": ["autoScaleConfiguration", "bounds", "min"]],
-            immutable: ["virtualHub"]
-        ),
-        AzureTypes.vpnSite: ARMShape(
-            references: ["virtualWan"],
-            items: ["vpnSiteLinks": ARMShape()],
-            paths: [
-                "addressPrefixes": ["addressSpace", "addressPrefixes"],
-                "deviceVendor": ["deviceProperties", "deviceVendor"],
-            ],
-            immutable: ["virtualWan"]
-        ),
-        AzureTypes.vpnConnection: ARMShape(
-            references: ["remoteVpnSite", "vpnGateway"],
-            items: ["vpnLinkConnections": ARMShape()],
-            immutable: ["remoteVpnSite"]
-        ),
-        AzureTypes.expressRouteConnection: ARMShape(
-            references: ["expressRouteCircuitPeering", "expressRouteGateway"],
-            immutable: ["expressRouteCircuitPeering"]
-        ),
-        AzureTypes.hubVirtualNetworkConnection: ARMShape(
-            references: ["remoteVirtualNetwork", "virtualHub"],
-            immutable: ["remoteVirtualNetwork"]
-        ),
-        AzureTypes.virtualHubIPConfiguration: ARMShape(
-            references: ["publicIPAddress", "virtualHub"],
-            immutable: ["publicIPAddress", "subnet"]
-        ),
-        AzureTypes.virtualHubBGPConnection: ARMShape(references: ["virtualHub"]),
-    ]
-
     /// The parent links (`virtualHub` of a child resource) are in its URL, not its body.
     static let parentFields: Set<String> = ["virtualHub", "vpnGateway", "expressRouteGateway"]
-
-    /// The ARM request body of a resource of `type`: the one way the provider builds a body.
-    static func arm(type: String, graph: Attributes) -> Attributes {
-        if let kind = ARMResourceTypes.kind(type) { return kind.arm(graph) }
-        let shape = byType[type] ?? ARMShape()
-        if let code = shape.code { return code.arm(graph) }
-        return shape.arm(graph, child: isChild(type))
-    }
-
-    /// The graph attributes of what ARM returned for a resource of `type`: the one way back.
-    static func graph(type: String, arm: Attributes, subscription: String) -> Attributes {
-        if let kind = ARMResourceTypes.kind(type) { return kind.graph(arm, subscription: subscription) }
-        let shape = byType[type] ?? ARMShape()
-        if let code = shape.code { return code.graph(arm, subscription) }
-        return shape.graph(arm, child: isChild(type))
-    }
 
     /// A child type (`virtualHubs/bgpConnections`) has its parent in its URL.
     static func isChild(_ type: String) -> Bool { type.split(separator: "/").count > 2 }

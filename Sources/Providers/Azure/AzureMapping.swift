@@ -30,18 +30,18 @@ public enum AzureMapping {
         ])
     }
 
-    /// The ARM request body for a resource (see `ARMShape.byType` for every type's mapping).
+    /// The ARM request body for a resource (each type's mapping is in its file under `Types/`).
     public static func arm(type: String, graph: Attributes) -> Attributes {
-        ARMShape.arm(type: type, graph: graph)
+        ARMResourceTypes.arm(type: type, graph: graph)
     }
 
     /// The graph attributes of what ARM returned.
     public static func graph(type: String, arm: Attributes, subscription: String, group: String) -> Attributes {
-        ARMShape.graph(type: type, arm: arm, subscription: subscription)
+        ARMResourceTypes.graph(type: type, arm: arm, subscription: subscription)
     }
 
     /// The types `arm` and `graph` map, each one way both directions.
-    public static var types: [String] { (ARMShape.byType.keys + ARMResourceTypes.all.map { $0.type }).sorted() }
+    public static var types: [String] { ARMResourceTypes.all.map { $0.type }.sorted() }
 
     /// Outputs dependants may reference.
     public static func outputs(type: String, arm: Attributes) -> Attributes {

@@ -23,47 +23,11 @@ public struct AzureProvider: Provider {
 
     public var maxConcurrency: Int { 10 }
 
-    /// Attributes whose change Azure refuses in place (TF "forces a new resource").
-    public var schemas: [ResourceTypeSchema] {
-        let t = AzureTypes.self
-        return [
-            ResourceTypeSchema(type: t.resourceGroup, attributes: [.init("location", forcesReplacement: true)]),
-            ResourceTypeSchema(
-                type: t.publicIP,
-                attributes: [.init("location", forcesReplacement: true), .init("sku", forcesReplacement: true)],
-                outputs: ["id", "ipAddress"],
-                keptOnUpdate: ["ipAddress"]  // a static address stays while the resource does
-            ),
-            ResourceTypeSchema(
-                type: t.gateway,
-                attributes: [
-                    .init("location", forcesReplacement: true), .init("gatewayType", forcesReplacement: true),
-                    .init("vpnType", forcesReplacement: true),
-                ],
-                // An active-active gateway's instances: `bgpPeeringAddress0`, `bgpPeeringAddress1`.
-                outputs: ["id", "bgpPeeringAddress", "bgpPeeringAddress0", "bgpPeeringAddress1"]
-            ),
-            ResourceTypeSchema(type: t.localNetworkGateway, attributes: [.init("location", forcesReplacement: true)]),
-            ResourceTypeSchema(
-                type: t.connection,
-                attributes: [
-                    .init("location", forcesReplacement: true), .init("connectionType", forcesReplacement: true),
-                    .init("connectionProtocol", forcesReplacement: true),
-                    .init("virtualNetworkGateway1", forcesReplacement: true), .init("sharedKey", sensitive: true),
-                ],
-                outputs: ["id", "connectionStatus"]
-            ),
-        ] + ARMResourceTypes.schemas
-    }
+    /// Every type the provider manages (each in its file under `Types/`).
+    public var schemas: [ResourceTypeSchema] { ARMResourceTypes.schemas }
 
     public func schema(for type: String) -> ResourceTypeSchema? {
-        let immutable = ["location"] + (ARMShape.byType[type]?.immutable.sorted() ?? [])
-        var schema =
-            schemas.first { $0.type == type }
-            ?? ResourceTypeSchema(
-                type: type,
-                attributes: immutable.map { AttributeSchema($0, forcesReplacement: true) }
-            )
+        var schema = ARMResourceTypes.schema(type)
         // A resource whose last operation failed reads back `provisioningState: Failed`; the
         // spec implicitly wants it Succeeded, so the plan re-applies it (Azure's own remedy).
         schema.defaults["provisioningState"] = "Succeeded"
@@ -300,38 +264,6 @@ public struct AzureProvider: Provider {
         default: return PlanRenderer.show(value)
         }
         return path.lowercased().split(separator: "/").suffix(2).joined(separator: "/")
-    }
-}
-
-/// ARM type names of graph resources.
-///
-/// The one place each type the provider knows is spelt; everything else in the provider names
-/// the constant, so a type is found by its name and cannot drift by a typo.
-public enum AzureTypes {
-    public static let resourceGroup = "Microsoft.Resources/resourceGroups"
-    public static let virtualNetwork = VirtualNetworkType.type
-    public static let routeTable = RouteTableType.type
-    public static let publicIP = "Microsoft.Network/publicIPAddresses"
-    public static let gateway = "Microsoft.Network/virtualNetworkGateways"
-    public static let localNetworkGateway = "Microsoft.Network/localNetworkGateways"
-    public static let connection = "Microsoft.Network/connections"
-    public static let virtualWan = "Microsoft.Network/virtualWans"
-    public static let virtualHub = VirtualHubType.type
-    public static let virtualHubRoutingIntent = "Microsoft.Network/virtualHubs/routingIntent"
-    public static let virtualHubIPConfiguration = "Microsoft.Network/virtualHubs/ipConfigurations"
-    public static let virtualHubBGPConnection = "Microsoft.Network/virtualHubs/bgpConnections"
-    public static let hubVirtualNetworkConnection = "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections"
-    public static let azureFirewall = "Microsoft.Network/azureFirewalls"
-    public static let vpnGateway = "Microsoft.Network/vpnGateways"
-    public static let vpnSite = "Microsoft.Network/vpnSites"
-    public static let vpnConnection = "Microsoft.Network/vpnGateways/vpnConnections"
-    public static let expressRouteGateway = "Microsoft.Network/expressRouteGateways"
-    public static let expressRouteConnection = "Microsoft.Network/expressRouteGateways/expressRouteConnections"
-
-    static func type(of address: ResourceAddress) -> String {
-        let parts = address.path.split(separator: "/")
-        let collections = stride(from: 0, to: parts.count - 1, by: 2).map { String(parts[$0]) }
-        return "Microsoft.Network/" + collections.joined(separator: "/")
     }
 }
 

@@ -69,7 +69,11 @@ extension ARMResourceType {
 enum ARMResourceTypes {
     /// The types, in the order the provider lists their schemas.
     static let all: [any ARMResourceType.Type] = [
-        VirtualNetworkType.self, RouteTableType.self, VirtualHubType.self,
+        ResourceGroupType.self, VirtualNetworkType.self, PublicIPAddressType.self, VirtualNetworkGatewayType.self,
+        LocalNetworkGatewayType.self, GatewayConnectionType.self, RouteTableType.self, VirtualWANType.self,
+        VirtualHubType.self, AzureFirewallType.self, VirtualHubRoutingIntentType.self, VPNGatewayType.self,
+        ExpressRouteGatewayType.self, VPNSiteType.self, VPNConnectionType.self, ExpressRouteConnectionType.self,
+        HubVirtualNetworkConnectionType.self, VirtualHubIPConfigurationType.self, VirtualHubBGPConnectionType.self,
     ]
 
     /// Every type's schema, in the same order.
@@ -83,6 +87,24 @@ enum ARMResourceTypes {
 
     /// The type named `type`, nil for one the provider does not manage.
     static func kind(_ type: String) -> (any ARMResourceType.Type)? { byType[type] }
+
+    /// The ARM request body of a resource of `type`: the one way the provider builds a body.
+    ///
+    /// A type the provider does not manage is sent as its attributes, under `properties`.
+    static func arm(type: String, graph: Attributes) -> Attributes {
+        kind(type)?.arm(graph) ?? ARMShape().arm(graph, child: ARMShape.isChild(type))
+    }
+
+    /// The graph attributes of what ARM returned for a resource of `type`: the one way back.
+    static func graph(type: String, arm: Attributes, subscription: String) -> Attributes {
+        kind(type)?.graph(arm, subscription: subscription) ?? ARMShape().graph(arm, child: ARMShape.isChild(type))
+    }
+
+    /// The schema of a resource of `type`; one the provider does not manage is replaced only for
+    /// a new location.
+    static func schema(_ type: String) -> ResourceTypeSchema {
+        kind(type)?.schema ?? declaredSchema(type, immutable: [])
+    }
 
     /// The schema of a type the planner knows only by what replaces it: `location` and `immutable`.
     static func declaredSchema(_ type: String, immutable: Set<String>) -> ResourceTypeSchema {
