@@ -416,7 +416,7 @@ class StrongSwanPluginTests(unittest.TestCase):
             (plugin.AZURE_DEFAULT_IKE, plugin.AZURE_DEFAULT_ESP,
              (["AES256", "AES128", "DES3"], ["SHA1"], ["DHGroup2"], ["AES256"], ["SHA1"])),
             # A keyword with no spec name is left out; esn is not an algorithm.
-            ("chacha20poly1305-prfsha256-curve25519,aes256-sha2_256-modp2048", "aes128-sha1-esn",
+            ("aes256-camellia256-sha2_256-modp2048-curve25519", "aes128-sha1-esn",
              (["AES256"], ["SHA256"], ["DHGroup14"], ["AES128"], ["SHA1"])),
         ]
         keys = ("ikeEncryption", "ikeIntegrity", "dhGroup", "ipsecEncryption", "ipsecIntegrity")
@@ -425,6 +425,17 @@ class StrongSwanPluginTests(unittest.TestCase):
         # Not written, or strongSwan's own defaults: the plugin cannot say, and reports none.
         for ike, esp in [(None, "aes256-sha1"), ("aes256-sha1-modp1024", None), ("default", "aes256-sha1")]:
             self.assertIsNone(plugin.offered(ike, esp))
+
+    def test_facts_report_no_proposals_for_several_that_are_not_every_combination(self):
+        plugin = load_plugin_module()
+        # Two proposals: their union would offer AES128 with DHGroup14, which neither does, so a
+        # policy no proposal offers would pass verify. The plugin reports none instead.
+        for ike, esp in [
+            ("aes256-sha256-modp2048,aes128-sha1-modp1024", "aes256gcm16"),
+            ("aes256-sha256-modp2048", "aes256gcm16,aes128-sha1"),
+            ("chacha20poly1305-prfsha256-curve25519,aes256-sha2_256-modp2048", "aes128-sha1-esn"),
+        ]:
+            self.assertIsNone(plugin.offered(ike, esp), (ike, esp))
 
     def test_facts_before_apply_give_a_router_with_no_tunnel(self):
         result = self.facts_with(os.path.dirname(shutil.which("python3")))
