@@ -132,14 +132,15 @@ public enum EngineRunner {
     ///
     /// A missing variable would otherwise plan as a key change and fail only halfway through an
     /// apply. `fromEnv` reads only names granted by `--allow-secret` or
-    /// `RECONCILE_ALLOWED_SECRETS`, never by the spec itself.
-    static func readSecrets(of result: ValidatedSpec, spec: SpecOptions, color: ColorOptions) throws {
-        let environment = ProcessInfo.processInfo.environment
-        let resolver = SecretResolver(
-            specRoot: result.topology.root,
-            environment: environment,
-            granted: SecretResolver.grants(options: spec.allowedSecrets, environment: environment)
-        )
+    /// `RECONCILE_ALLOWED_SECRETS`, never by the spec itself. `mask: false` is for a command
+    /// asked to print them (`render --show-secrets`): the values are checked, not masked.
+    public static func readSecrets(
+        of result: ValidatedSpec,
+        spec: SpecOptions,
+        color: ColorOptions,
+        mask: Bool = true
+    ) throws {
+        let resolver = spec.secretResolver(root: result.topology.root)
         var values: [String] = []
         var failures: [Diagnostic] = []
         for ref in result.topology.secretRefs {
@@ -149,7 +150,7 @@ public enum EngineRunner {
                 failures.append(error.diagnostic)
             }
         }
-        Output.register(values)
+        if mask { Output.register(values) }
         guard failures.isEmpty else {
             let renderer = DiagnosticRenderer(sources: result.loaded.sources, color: color.enabled(for: STDERR_FILENO))
             Output.err(renderer.text(failures))
@@ -246,17 +247,12 @@ public enum EngineRunner {
         -> (spec: ValidatedSpec, state: State?)
     {
         let (loaded, lowering) = Plugins.load(spec.path, options: spec.loadOptions)
-        let environment = ProcessInfo.processInfo.environment
         let backend = try? StateBackendFactory.backend(
             option: url,
             local: StateOptions.directory(stateDir, for: spec.path),
             explicitDirectory: stateDir != nil,
             topology: loaded.topology,
-            resolver: SecretResolver(
-                specRoot: loaded.topology.root,
-                environment: environment,
-                granted: SecretResolver.grants(options: spec.allowedSecrets, environment: environment)
-            )
+            resolver: spec.secretResolver(root: loaded.topology.root)
         )
         let state = (try? backend?.load()) ?? nil
         return (SpecPipeline.process(loaded, pins: state?.allocations ?? [:], lowering: lowering), state)

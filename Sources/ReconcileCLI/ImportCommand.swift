@@ -79,6 +79,8 @@ struct Import<Providers: ImportOptions>: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        // Every value the options name a variable for is masked before anything is said.
+        Output.register((providers.secretVariables + secretEnv).compactMap { environment[$0] })
         let out = URL(fileURLWithPath: outDir).standardizedFileURL.path
         // What the providers say they will read is held until every option is checked: a
         // refused command reads nothing, and says it reads nothing.
@@ -103,8 +105,10 @@ struct Import<Providers: ImportOptions>: AsyncParsableCommand {
         } catch {
             throw Self.fail(error.description)
         }
-        for name in secretEnv where environment[name] == nil {
-            throw Self.fail("--secret-env \(name): the variable is not set")
+        do {
+            for name in secretEnv { _ = try request.variable(name, for: "--secret-env") }
+        } catch {
+            throw Self.fail(error.description)
         }
         let plugins = try makePlugins(out: out)
         if importers.isEmpty && plugins.isEmpty {
@@ -116,8 +120,6 @@ struct Import<Providers: ImportOptions>: AsyncParsableCommand {
             return lines ?? []
         }
         for line in waiting { Output.err(line + "\n") }
-        // Every value read from the environment for this run is masked wherever it might appear.
-        Output.register((providers.secretVariables + secretEnv).compactMap { environment[$0] })
 
         // Written first into a directory beside OUT_DIR, checked, then moved into place: a
         // failure leaves nothing half-written. Plugins work in it as in the spec's directory,

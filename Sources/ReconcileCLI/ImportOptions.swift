@@ -16,11 +16,12 @@ public protocol ImportOptions: ParsableArguments {
     /// The environment variables these options name whose values are secrets: masked in every
     /// output, and names for the secrets the import finds that hold the same value.
     var secretVariables: [String] { get }
-    /// The importers these options ask for (none when none of them is given), each saying what
-    /// it will read with `request.say`.
+    /// The importers these options ask for, each saying what it will read with `request.say`.
     ///
-    /// A malformed option, a variable that is not set or a file that cannot be read is an error
-    /// naming the option, thrown before anything is read.
+    /// None when none of them is given, unless the provider needs them (a spec has one
+    /// AzureScope, so the Azure provider requires its `--azure`). A malformed option, a variable
+    /// that is not set or a file that cannot be read is an error naming the option, thrown
+    /// before anything is read.
     func importers(_ request: ImportRequest) throws(ImportOptionError) -> [any Importer]
 }
 
@@ -28,6 +29,18 @@ extension ImportOptions {
     public static var discussion: String { "" }
     public static var example: [String] { [] }
     public var secretVariables: [String] { [] }
+}
+
+extension ImportRequest {
+    /// The value of the variable an option names (`--password-env VAR`).
+    ///
+    /// A variable that is not set, or is empty, is an error naming the option and the variable.
+    public func variable(_ name: String, for option: String) throws(ImportOptionError) -> String {
+        guard let value = environment[name], !value.isEmpty else {
+            throw ImportOptionError("\(option) \(name): the variable is not set")
+        }
+        return value
+    }
 }
 
 /// An import option that cannot be used as given: its message names the option and the value.

@@ -28,6 +28,17 @@ public struct SpecOptions: ParsableArguments {
     }
 
     var loadOptions: LoadOptions { LoadOptions(allowPlaintextSecrets: allowPlaintextSecrets) }
+
+    /// What resolves the spec's secrets in this run: only the variables `--allow-secret` and
+    /// `RECONCILE_ALLOWED_SECRETS` grant.
+    public func secretResolver(root: String) -> SecretResolver {
+        let environment = ProcessInfo.processInfo.environment
+        return SecretResolver(
+            specRoot: root,
+            environment: environment,
+            granted: SecretResolver.grants(options: allowedSecrets, environment: environment)
+        )
+    }
 }
 
 /// The environment variables a run lets the spec read with `fromEnv`, granted from outside it.

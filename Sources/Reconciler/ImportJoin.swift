@@ -64,7 +64,7 @@ public struct ImportJoin: Sendable {
             guard let site = siteOf[router.document.name],
                 let siteIndex = documents.firstIndex(where: { $0.kind == Kind.site.rawValue && $0.name == site })
             else {
-                // A router reaching no site Azure knows still belongs to one: its own, from its
+                // A router reaching no imported site still belongs to one: its own, from its
                 // addresses, so the spec is whole and its config is managed.
                 unmatchedRouters.append(router.document.name)
                 documents.insert(Self.site(for: router), at: routerIndex)

@@ -23,7 +23,7 @@ struct BoundaryTests {
         let providers = package.providerModules.subtracting(Self.neutral)
         #expect(
             providers.isSuperset(of: [
-                "Azure", "Cisco", "AzureModel", "IOSSimulator", "Lab", "CiscoCommands", "LabCommands",
+                "Azure", "Cisco", "AzureModel", "IOSSimulator", "Lab", "AzureCommands", "CiscoCommands", "LabCommands",
             ])
         )
         for module in Self.core.sorted() {

@@ -144,6 +144,28 @@ struct RendererTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no CiscoRouter named 'osaka'") && missing.stderr.contains("tokyo-rtr1"))
     }
+
+    /// `--show-secrets` prints only what the run grants, as `plan` would read it: a variable
+    /// that is set but not granted is refused, and nothing of the config is printed.
+    @Test func showSecretsPrintsOnlyGrantedSecrets() throws {
+        let values = [
+            "TOKYO_PSK": "render-psk-1", "RTR_PASSWORD": "render-login", "RTR_ENABLE": "render-enable",
+            "PPP_PASSWORD": "render-ppp",
+        ]
+        let arguments = ["render", "examples/s2s-cisco891-pppoe", "--device", "tokyo-rtr1", "--show-secrets"]
+        let environment = values.merging(["RECONCILE_ALLOWED_SECRETS": ""]) { $1 }
+        let refused = try Fixture.run("reconcile", arguments, environment: environment)
+        #expect(refused.status == 1, "\(refused.stdout)")
+        #expect(refused.stderr.contains("TOKYO_PSK"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("render-psk-1") && !refused.stderr.contains("render-psk-1"))
+        let granted = try Fixture.run(
+            "reconcile",
+            arguments + ["--allow-secret", "TOKYO_PSK,RTR_PASSWORD,RTR_ENABLE,PPP_PASSWORD"],
+            environment: environment
+        )
+        #expect(granted.status == 0, "\(granted.stderr)")
+        #expect(granted.stdout.contains("pre-shared-key render-psk-1"), "\(granted.stdout)")
+    }
 }
 
 /// Behind NAT the router keeps the NAT's mapping open between DPD probes.

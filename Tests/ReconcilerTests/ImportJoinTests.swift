@@ -34,14 +34,11 @@ struct ImportJoinTests {
         )
     )
 
+    /// A site's router as any provider's importer marks it: its kind and fields are the
+    /// provider's (the join reads neither), its role and LAN say what the join needs.
     static func router(_ name: String, owns: Set<String> = [], peers: Set<String> = []) -> ImportedDocument {
         ImportedDocument(
-            doc(
-                .ciscoRouter,
-                name,
-                file: "\(name).yaml",
-                [("lan", .fields([("address", .string("192.168.10.1/24"))]))]
-            ),
+            SpecDocument(kind: "TestRouter", name: name, file: "\(name).yaml", spec: []),
             owns: owns,
             peers: peers,
             siteRouter: .init(lan: IPv4Prefix("192.168.10.0/24"))
@@ -77,6 +74,19 @@ struct ImportJoinTests {
         #expect(site?.value(at: "addressSpace") == .list([.string("192.168.10.0/24")]))
         #expect(site?.file == "lone.yaml")
         #expect(joined.unmatchedRouters == ["lone"])
+    }
+
+    /// Only a document its importer marks as a site's router joins a site, whatever it owns.
+    @Test func aDocumentNotMarkedAsASitesRouterJoinsNoSite() {
+        let box = ImportedDocument(
+            SpecDocument(kind: "TestRouter", name: "box", file: "box.yaml", spec: []),
+            owns: ["ip:203.0.113.10"]
+        )
+        let joined = ImportJoin([Self.site, Self.gateway, Self.connection, box])
+        #expect(joined.documents.first { $0.name == "tokyo-hq" }?.value(at: "device") == nil)
+        #expect(joined.documents.first { $0.name == "box" }?.file == "box.yaml")
+        #expect(!joined.documents.contains { $0.name == "box-site" })
+        #expect(joined.unmatchedRouters.isEmpty)
     }
 
     @Test func aSecretIsNamedByTheVariableThatHoldsItAndComparedWithItsOtherEnd() {

@@ -46,12 +46,18 @@ struct ImportOptionsTests {
             ["--azure", "s/g", "--router", "r1=u@h", "--password-env", "P"], ["P": "login"],
             "--router needs --known-hosts FILE pinning its host key"
         ),
-        (["--azure", "s/g", "--known-hosts", "/nonexistent/kh"], [:], "--known-hosts '/nonexistent/kh' cannot"),
+        (
+            ["--azure", "s/g", "--known-hosts", "/nonexistent/kh"], [:],
+            "--known-hosts '/nonexistent/kh' cannot be read"
+        ),
         (
             ["--azure", "s/g", "--router", "r1=u@h", "--router", "r1=u@h2", "--password-env", "P"]
                 + ["--insecure-accept-host-key"], ["P": "login"], "--router r1 is given twice"
         ),
-        (["--azure", "s/g", "--secret-env", "IMPORT_TEST_UNSET"], [:], "--secret-env IMPORT_TEST_UNSET: the"),
+        (
+            ["--azure", "s/g", "--secret-env", "IMPORT_TEST_UNSET"], [:],
+            "--secret-env IMPORT_TEST_UNSET: the variable is not set"
+        ),
         (["--azure", "s/g", "--plugin", "=x"], [:], "--plugin '=x' is not NAME=TARGET"),
         (["--azure", "s/g", "--plugin", "azure=x"], [:], "--plugin azure: a built-in provider is named 'azure'"),
         (

@@ -12,9 +12,17 @@ extension IpsecPolicy {
         ipsecEncryption: .gcmAES256,
         ipsecIntegrity: .gcmAES256,
         pfsGroup: .ecp384,
-        saLifetimeSeconds: 27000,
-        saDataSizeKilobytes: 102_400_000
+        saLifetimeSeconds: azureSALifetimeSeconds,
+        saDataSizeKilobytes: azureSADataSizeKilobytes
     )
+
+    /// Azure's default SA lifetime in seconds: what the recommended policy keeps, and what an ARM
+    /// ipsecPolicy without `saLifeTimeSeconds` means.
+    public static let azureSALifetimeSeconds = 27000
+
+    /// Azure's default SA lifetime in kilobytes: what the recommended policy keeps, and what an
+    /// ARM ipsecPolicy without `saDataSizeKilobytes` means.
+    public static let azureSADataSizeKilobytes = 102_400_000
 
     /// The IKEv1 form: ISAKMP has no AES-GCM, so AES-CBC-256 with SHA-384; ESP stays GCM.
     public static let recommendedIKEv1: IpsecPolicy = {
@@ -30,7 +38,11 @@ extension IpsecPolicy {
 
 extension IpsecPolicy {
     /// The policy as the spec writes it, field by field (what a plugin's `lower` receives).
-    public var value: Value {
+    public var value: Value { value(lifetimeKey: "saLifetimeSeconds") }
+
+    /// The policy field by field, with the SA lifetime under `lifetimeKey`: ARM spells it
+    /// `saLifeTimeSeconds`, and this builds its form in one go.
+    public func value(lifetimeKey: String) -> Value {
         .map([
             "ikeEncryption": .string(ikeEncryption.rawValue),
             "ikeIntegrity": .string(ikeIntegrity.rawValue),
@@ -38,7 +50,7 @@ extension IpsecPolicy {
             "ipsecEncryption": .string(ipsecEncryption.rawValue),
             "ipsecIntegrity": .string(ipsecIntegrity.rawValue),
             "pfsGroup": .string(pfsGroup.rawValue),
-            "saLifetimeSeconds": .int(saLifetimeSeconds),
+            lifetimeKey: .int(saLifetimeSeconds),
             "saDataSizeKilobytes": .int(saDataSizeKilobytes),
         ])
     }

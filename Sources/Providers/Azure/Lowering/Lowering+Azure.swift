@@ -195,10 +195,7 @@ extension Lowering {
 
     /// The policy as ARM spells it: the spec's fields, with `saLifeTimeSeconds`.
     static func policyValue(_ p: IpsecPolicy) -> Value {
-        guard case .map(var fields) = p.value else { return p.value }
-        fields["saLifeTimeSeconds"] = fields["saLifetimeSeconds"]
-        fields["saLifetimeSeconds"] = nil
-        return .map(fields)
+        p.value(lifetimeKey: "saLifeTimeSeconds")
     }
 
     private mutating func lowerVirtualWan(body: (Attributes) -> Attributes) {

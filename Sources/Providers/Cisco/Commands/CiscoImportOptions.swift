@@ -61,16 +61,9 @@ public struct CiscoImportOptions: ImportOptions {
             guard let passwordEnv else {
                 throw ImportOptionError("--router needs --password-env VAR, the variable holding its login password")
             }
-            guard let password = request.environment[passwordEnv], !password.isEmpty else {
-                throw ImportOptionError("--password-env \(passwordEnv): the variable is not set")
-            }
+            let password = try request.variable(passwordEnv, for: "--password-env")
             var enable: (variable: String, value: String)?
-            if let enableEnv {
-                guard let value = request.environment[enableEnv], !value.isEmpty else {
-                    throw ImportOptionError("--enable-env \(enableEnv): the variable is not set")
-                }
-                enable = (enableEnv, value)
-            }
+            if let enableEnv { enable = (enableEnv, try request.variable(enableEnv, for: "--enable-env")) }
             if hosts == nil && !request.insecureAcceptHostKey {
                 throw ImportOptionError(
                     "--router needs --known-hosts FILE pinning its host key (or --insecure-accept-host-key, never in production)"

@@ -54,8 +54,11 @@ public struct RenderCommand: ParsableCommand {
             )
             throw ExitCode(1)
         }
+        // Shown only when every secret is granted and set, as any command that reads them.
+        if showSecrets { try EngineRunner.readSecrets(of: result, spec: spec, color: color, mask: false) }
         let outputs = prior?.resources.mapValues(\.outputs) ?? [:]  // keyed by address text
-        let secrets = SecretResolver(specRoot: result.topology.root)
+        // Only what this run grants (`--allow-secret`, RECONCILE_ALLOWED_SECRETS) is shown.
+        let secrets = spec.secretResolver(root: result.topology.root)
         let reveal = showSecrets
         let context = IOSRenderer.Context(
             output: { outputs[$0.address.description]?[$0.output] },
