@@ -116,22 +116,7 @@ struct PluginStrongSwanTests {
 
     /// Proposals are in the spec's words or the answer is refused, naming the field and the value.
     @Test func proposalsOutsideTheSpecsWordsAreRefused() async throws {
-        let root = try PluginFixture.temporaryDirectory()
-        let program = root + "/reconcile-provider-strongswan"
-        let text = try String(contentsOfFile: PluginFixture.strongswan, encoding: .utf8)
-        let patched = text.replacingOccurrences(
-            of: #"facts["proposals"] = proposals"#,
-            with: #"facts["proposals"] = dict(proposals, dhGroup=["modp2048\u001b[2J"])"#
-        )
-        #expect(patched != text)
-        try Data(patched.utf8).write(to: URL(fileURLWithPath: program))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program)
-        let (provider, _) = try PluginFixture.start("strongswan", executable: program, root: root)
-        defer { provider.shutdown() }
-        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
-        _ = try await provider.apply(PluginFixture.changes(resources, .create))
-        let error = await #expect(throws: ProviderError.self) { try await provider.routerFacts(["osaka-gw"]) }
-        let message = try #require(error?.message)
+        let message = try await factsError(proposals: #"dict(proposals, dhGroup=["modp2048\u001b[2J"])"#)
         #expect(
             message.hasPrefix(
                 "plugin strongswan: facts answered routers[0].tunnels[0].proposals.dhGroup holding modp2048"
@@ -142,6 +127,49 @@ struct PluginStrongSwanTests {
             message.hasSuffix("not one of None, DHGroup1, DHGroup2, DHGroup14, DHGroup2048, ECP256, ECP384, DHGroup24")
         )
         #expect(!message.contains("\u{1B}"), "text a plugin sends is escaped")
+    }
+
+    /// A hostile plugin's proposals: each malformed shape is refused with a message of bounded size
+    /// naming the field (it used to take any length, repeats and extra keys, and echo a value whole).
+    @Test(arguments: [
+        (
+            #"dict(proposals, ikeEncryption=["AES256"] * 10000)"#,
+            "ikeEncryption with 10000 values, more than the 7 there are"
+        ),
+        (#"dict(proposals, dhGroup=["DHGroup14", "DHGroup14"])"#, "dhGroup holding DHGroup14 twice"),
+        (
+            #"dict(proposals, pfsGroup=["PFS14"])"#,
+            "proposals.pfsGroup, not one of ikeEncryption, ikeIntegrity, dhGroup, ipsecEncryption, ipsecIntegrity"
+        ),
+        (#"{k: v for k, v in proposals.items() if k != "dhGroup"}"#, "proposals.dhGroup missing"),
+        (#"dict(proposals, dhGroup=["\u001b" + "x" * 100000])"#, "dhGroup holding \\u{1B}xxx"),
+    ])
+    func hostileProposalsAreRefused(proposals: String, says: String) async throws {
+        let message = try await factsError(proposals: proposals)
+        #expect(message.hasPrefix("plugin strongswan: facts answered routers[0].tunnels[0].proposals."), "\(message)")
+        #expect(message.contains(says), "\(message)")
+        #expect(message.count < 300, "a value is quoted by its start only: \(message.count) characters")
+    }
+
+    /// The error `routerFacts` throws once the plugin reports `proposals` as the Python expression
+    /// `proposals` (of the plugin's own `proposals`) after applying a tunnel.
+    private func factsError(proposals: String) async throws -> String {
+        let root = try PluginFixture.temporaryDirectory()
+        let program = root + "/reconcile-provider-strongswan"
+        let text = try String(contentsOfFile: PluginFixture.strongswan, encoding: .utf8)
+        let patched = text.replacingOccurrences(
+            of: #"facts["proposals"] = proposals"#,
+            with: #"facts["proposals"] = "# + proposals
+        )
+        #expect(patched != text)
+        try Data(patched.utf8).write(to: URL(fileURLWithPath: program))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program)
+        let (provider, _) = try PluginFixture.start("strongswan", executable: program, root: root)
+        defer { provider.shutdown() }
+        let (resources, _) = try provider.lower(documents: [PluginFixture.router()], sites: PluginFixture.sites)
+        _ = try await provider.apply(PluginFixture.changes(resources, .create))
+        let error = await #expect(throws: ProviderError.self) { try await provider.routerFacts(["osaka-gw"]) }
+        return try #require(error?.message)
     }
 
     @Test func lowerKeepsReferencesAndSecretSources() throws {

@@ -146,19 +146,41 @@ extension PluginProvider: SiteRouterFacts {
 
     /// A tunnel's `proposals` (what the router offers, in the spec's words); nil when the plugin
     /// does not report them, and verify then does not compare them.
+    ///
+    /// A hostile plugin may send any JSON: a key outside the five, a list longer than its field
+    /// has values or repeating one, a value megabytes long. Each is refused, and a value is quoted
+    /// only by its start (`Excerpt`), escaped.
     private func proposals(_ value: JSON?, at: String) throws(ProviderError) -> IpsecProposals? {
         guard let value, value != .null else { return nil }
-        guard value.objectValue != nil else { throw bad("facts", "\(at) that is \(value.kindName), not an object") }
-        func list<Choice: RawRepresentable<String> & CaseIterable>(_ key: String) throws(ProviderError) -> [Choice] {
-            guard let items = value[key]?.arrayValue else { throw bad("facts", "\(at).\(key) that is not an array") }
-            return try items.map { item throws(ProviderError) -> Choice in
+        guard let fields = value.objectValue else {
+            throw bad("facts", "\(at) that is \(value.kindName), not an object")
+        }
+        let keys = ["ikeEncryption", "ikeIntegrity", "dhGroup", "ipsecEncryption", "ipsecIntegrity"]
+        if let unknown = fields.keys.sorted().first(where: { !keys.contains($0) }) {
+            let shown = Escape.terminal(Excerpt.of(unknown), newlines: false)
+            throw bad("facts", "\(at).\(shown), not one of \(keys.joined(separator: ", "))")
+        }
+        func list<Choice: RawRepresentable<String> & CaseIterable & Equatable>(_ key: String) throws(ProviderError)
+            -> [Choice]
+        {
+            guard let field = fields[key] else { throw bad("facts", "\(at).\(key) missing") }
+            guard let items = field.arrayValue else { throw bad("facts", "\(at).\(key) that is not an array") }
+            guard items.count <= Choice.allCases.count else {
+                let most = Choice.allCases.count
+                throw bad("facts", "\(at).\(key) with \(items.count) values, more than the \(most) there are")
+            }
+            var choices: [Choice] = []
+            for item in items {
                 guard let word = item.stringValue, let choice = Choice(rawValue: word) else {
-                    let shown = item.stringValue.map { Escape.terminal($0, newlines: false) } ?? item.kindName
+                    let shown =
+                        item.stringValue.map { Escape.terminal(Excerpt.of($0), newlines: false) } ?? item.kindName
                     let known = Choice.allCases.map(\.rawValue).joined(separator: ", ")
                     throw bad("facts", "\(at).\(key) holding \(shown), not one of \(known)")
                 }
-                return choice
+                guard !choices.contains(choice) else { throw bad("facts", "\(at).\(key) holding \(word) twice") }
+                choices.append(choice)
             }
+            return choices
         }
         return IpsecProposals(
             ikeEncryption: try list("ikeEncryption"),
