@@ -77,8 +77,6 @@ public struct RouterEnd: Sendable, Hashable {
     public var words: ProposalWords = .spec
     /// BGP neighbours configured on the router.
     public var bgpNeighbors: [String]
-    /// Whether the router's proposals are known (`offers`), and so compared.
-    public var offersKnown: Bool { offers != nil }
     /// Why the tunnel's SA state cannot be seen (its provider has no way to read it); nil when
     /// the router's facts hold its SAs, or their absence.
     public var stateUnseen: String?
