@@ -46,6 +46,21 @@ extension IkeEncryption {
     public var isGCM: Bool { self == .gcmAES128 || self == .gcmAES256 }
 }
 
+extension IkeIntegrity {
+    /// The integrity of an AES-GCM cipher: the cipher's own, with the same name.
+    public var isGCM: Bool { self == .gcmAES128 || self == .gcmAES256 }
+}
+
+extension IpsecEncryption {
+    /// AES-GCM: an AEAD cipher, which needs no separate integrity algorithm.
+    public var isGCM: Bool { self == .gcmAES128 || self == .gcmAES192 || self == .gcmAES256 }
+}
+
+extension IpsecIntegrity {
+    /// The integrity of an AES-GCM transform: the cipher's own, with the same name.
+    public var isGCM: Bool { self == .gcmAES128 || self == .gcmAES192 || self == .gcmAES256 }
+}
+
 extension DhGroup {
     /// The group itself: `DHGroup2048` is another name for `DHGroup14` (the 2048-bit MODP group).
     public var canonical: DhGroup { self == .group2048 ? .group14 : self }

@@ -99,7 +99,7 @@ extension Validator {
     /// Azure's rules for a custom IPsec policy, and what the router's IOS can do with it.
     private mutating func checkPolicy(_ p: IpsecPolicy, of meta: ObjectMeta, connectionProtocol: ConnectionProtocol) {
         func at(_ field: String) -> SourceLocation { meta.location(["spec", "ipsecPolicy", .key(field)]) }
-        if p.ipsecEncryption.rawValue.hasPrefix("GCMAES") && p.ipsecEncryption.rawValue != p.ipsecIntegrity.rawValue {
+        if p.ipsecEncryption.isGCM && p.ipsecEncryption.rawValue != p.ipsecIntegrity.rawValue {
             error(
                 .ipsecPolicy,
                 "ipsecEncryption \(p.ipsecEncryption.rawValue) needs ipsecIntegrity \(p.ipsecEncryption.rawValue), not \(p.ipsecIntegrity.rawValue)",
@@ -107,14 +107,14 @@ extension Validator {
                 hint: "GCM both encrypts and authenticates: Azure requires the same GCMAES value for both"
             )
         }
-        if p.ipsecIntegrity.rawValue.hasPrefix("GCMAES") && !p.ipsecEncryption.rawValue.hasPrefix("GCMAES") {
+        if p.ipsecIntegrity.isGCM && !p.ipsecEncryption.isGCM {
             error(
                 .ipsecPolicy,
                 "ipsecIntegrity \(p.ipsecIntegrity.rawValue) needs the same GCMAES ipsecEncryption",
                 at: at("ipsecEncryption")
             )
         }
-        if p.ikeIntegrity.rawValue.hasPrefix("GCMAES") && p.ikeEncryption.rawValue != p.ikeIntegrity.rawValue {
+        if p.ikeIntegrity.isGCM && p.ikeEncryption.rawValue != p.ikeIntegrity.rawValue {
             error(
                 .ipsecPolicy,
                 "ikeIntegrity \(p.ikeIntegrity.rawValue) needs ikeEncryption \(p.ikeIntegrity.rawValue)",
@@ -132,7 +132,7 @@ extension Validator {
                 hint: "use DHGroup14 (or ECP256/ECP384)"
             )
         }
-        if connectionProtocol == .ikev1 && p.ikeEncryption.rawValue.hasPrefix("GCMAES") {
+        if connectionProtocol == .ikev1 && p.ikeEncryption.isGCM {
             error(
                 .deviceIpsecUnsupported,
                 "router '\(device)' cannot use \(p.ikeEncryption.rawValue) with IKEv1 (ISAKMP has no AES-GCM)",

@@ -125,8 +125,8 @@ extension AzureEnd {
         guard case .list(let policies)? = value, case .map(let first)? = policies.first else { return .azureDefault }
         var fields: [String: String] = [:]
         for entry in first { if let text = entry.value.scalarText { fields[entry.key] = text } }
-        let seconds = Int(fields["saLifeTimeSeconds"] ?? "") ?? 27000
-        let kilobytes = Int(fields["saDataSizeKilobytes"] ?? "") ?? 102_400_000
+        let seconds = Int(fields["saLifeTimeSeconds"] ?? "") ?? IpsecPolicy.azureSALifetimeSeconds
+        let kilobytes = Int(fields["saDataSizeKilobytes"] ?? "") ?? IpsecPolicy.azureSADataSizeKilobytes
         return IpsecPolicy(arm: fields, lifetimeSeconds: seconds, kilobytes: kilobytes).map(IpsecProposals.init)
             ?? .azureDefault
     }

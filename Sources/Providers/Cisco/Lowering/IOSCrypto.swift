@@ -38,13 +38,9 @@ public struct IOSCrypto: Sendable, Hashable {
         self.saLifetimeKilobytes = saLifetimeKilobytes
     }
 
+    /// What a router pinned to `p` offers: its choices, with its PFS group and lifetimes.
     public init(_ p: IpsecPolicy) {
-        let gcmIke = p.ikeEncryption == .gcmAES128 || p.ikeEncryption == .gcmAES256
-        ikeEncryption = [Self.ikeEncryption[p.ikeEncryption] ?? "aes-cbc-256"]
-        ikeIntegrity = gcmIke ? [] : [Self.ikeIntegrity[p.ikeIntegrity] ?? "sha1"]
-        ikePrf = gcmIke ? (p.ikeEncryption == .gcmAES128 ? "sha256" : "sha384") : nil
-        dhGroups = Self.dhGroup[p.dhGroup].map { [$0] } ?? []
-        transforms = Self.transforms(encryption: [p.ipsecEncryption], integrity: [p.ipsecIntegrity])
+        self.init(IpsecProposals(p))
         switch p.pfsGroup {
         case .none: pfsGroup = nil
         case .pfsMM: pfsGroup = dhGroups.first.map { "group\($0)" }
@@ -75,7 +71,7 @@ public struct IOSCrypto: Sendable, Hashable {
     /// A transform set's words: the encryptions, then the integrities, which IOS leaves out of an
     /// AES-GCM transform (its integrity is the cipher's own).
     static func transforms(encryption: [IpsecEncryption], integrity: [IpsecIntegrity]) -> [String] {
-        let gcm = encryption.contains { $0.rawValue.hasPrefix("GCMAES") }
+        let gcm = encryption.contains(where: \.isGCM)
         return encryption.map { Self.espEncryption[$0] ?? "esp-null" }
             + (gcm ? [] : integrity.compactMap { Self.espIntegrity[$0] })
     }

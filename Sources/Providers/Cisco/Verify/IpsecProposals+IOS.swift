@@ -35,7 +35,7 @@ extension ProposalWords {
         ipsecEncryption: IOSCrypto.espEncryption,
         // IOS writes no integrity for an AES-GCM transform.
         ipsecIntegrity: IOSCrypto.espIntegrity.merging(
-            IpsecIntegrity.allCases.filter { $0.rawValue.hasPrefix("GCMAES") }.map { ($0, "") }
+            IpsecIntegrity.allCases.filter(\.isGCM).map { ($0, "") }
         ) { mine, _ in mine }
     )
 }
