@@ -225,7 +225,7 @@ struct Import<Providers: ImportOptions>: AsyncParsableCommand {
             notes: scopes.flatMap(\.scope.notes)
                 + written.unmatchedRouters.map {
                     "router \($0) reaches no site the import found (no shared address, no tunnel to its gateways): "
-                        + "it is written in \($0).yaml with a site of its own, \($0)-site; check it"
+                        + "it is written in \($0).yaml with a site of its own, \(ImportJoin.ownSiteName(of: $0)); check it"
                 },
             requests: scopes.map { ($0.provider, $0.scope.requests) },
             adopted: adopted,

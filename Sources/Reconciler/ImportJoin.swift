@@ -82,6 +82,9 @@ public struct ImportJoin: Sendable {
         }
     }
 
+    /// The name of the site made for a router no imported site has: `ROUTER-site`.
+    public static func ownSiteName(of router: String) -> String { "\(router)-site" }
+
     /// The site of a router no site names: `ROUTER-site`, at the address it owns, with its
     /// LAN as the address space.
     static func site(for router: ImportedDocument) -> SpecDocument {
@@ -93,7 +96,7 @@ public struct ImportJoin: Sendable {
         spec.append(SpecField("device", .string(router.document.name)))
         return SpecDocument(
             kind: Kind.site.rawValue,
-            name: "\(router.document.name)-site",
+            name: ownSiteName(of: router.document.name),
             file: router.document.file,
             comments: [
                 "No site the import read has this router (no shared address, no tunnel to its gateways): check it."
